@@ -1,0 +1,5 @@
+import sys
+
+from dpia.cli import main
+
+sys.exit(main())

@@ -1,0 +1,208 @@
+"""Answers files: what a product team said, checked against the questionnaire they answered.
+
+An answers file is YAML or JSON:
+
+    questionnaire: telemetry-for-ai@1.0.0
+    assessment: {id: null, title: ..., organisation: ..., assessor: ..., date: 2026-05-04}
+    answers: {question_id: value, ...}
+    plan: {measure_id: {owner: ..., due: 2026-09-30, note: ...}, ...}
+
+Validation produces an `Assessment`: answers normalised to their types, answers to hidden
+questions dropped (with a warning, as they played no part), every other mismatch an error with
+its line. Drafts may be incomplete; `require_complete=True` also demands every visible required
+question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._errors import AnswersError, Problem
+from ._source import Source, read_source
+from ._validation import parse_model
+from .questionnaire import AnswerRejected, Questionnaire
+
+__all__ = [
+    "MAX_TEXT_LENGTH",
+    "AnswersCheck",
+    "Assessment",
+    "AssessmentMeta",
+    "PlannedMeasure",
+    "assessment_from_source",
+    "load_answers",
+]
+
+MAX_TEXT_LENGTH = 100_000
+_REF = r"^[a-z][a-z0-9-]{0,63}@\d+\.\d+(\.\d+)?$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AssessmentMeta(_Frozen):
+    """Who assesses what, and as of when; `id` is given by the archive on first save."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")] | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    organisation: Annotated[str, Field(min_length=1, max_length=300)]
+    assessor: Annotated[str, Field(min_length=1, max_length=300)]
+    date: dt.date
+
+
+class PlannedMeasure(_Frozen):
+    """A measure the team commits to: the residual risk counts it as if in place."""
+
+    owner: Annotated[str, Field(min_length=1, max_length=300)]
+    due: dt.date
+    note: Annotated[str, Field(max_length=5000)] = ""
+
+
+class AnswersFile(_Frozen):
+    questionnaire: Annotated[str, Field(pattern=_REF, description="<questionnaire id>@<version>")]
+    assessment: AssessmentMeta
+    answers: dict[str, Any] = Field(default_factory=dict)
+    plan: dict[str, PlannedMeasure] = Field(default_factory=dict)
+
+
+class Assessment(_Frozen):
+    """Validated answers: the input of the risk engine and of the document."""
+
+    questionnaire: str
+    meta: AssessmentMeta
+    answers: dict[str, Any]
+    plan: dict[str, PlannedMeasure] = Field(default_factory=dict)
+
+    def to_file(self) -> dict[str, Any]:
+        """The answers-file mapping (YAML/JSON-ready) that loads back to an equal Assessment."""
+        return {
+            "questionnaire": self.questionnaire,
+            "assessment": self.meta.model_dump(mode="json"),
+            "answers": _plain(self.answers),
+            "plan": {k: v.model_dump(mode="json") for k, v in self.plan.items()},
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class AnswersCheck(_Frozen):
+    """The outcome of checking an answers file: the assessment, warnings and completeness."""
+
+    assessment: Assessment
+    warnings: tuple[Problem, ...]
+    required_answered: int
+    required_total: int
+    missing: tuple[str, ...]
+
+
+def load_answers(
+    path: str | Path, questionnaire: Questionnaire, *, require_complete: bool = False
+) -> AnswersCheck:
+    return assessment_from_source(
+        read_source(path), questionnaire, require_complete=require_complete
+    )
+
+
+def assessment_from_source(
+    source: Source, questionnaire: Questionnaire, *, require_complete: bool = False
+) -> AnswersCheck:
+    """Validate an answers document; raises AnswersError listing every error (and warning)."""
+    parsed, problems = parse_model(source, AnswersFile)
+    if parsed is None:
+        raise AnswersError(problems)
+    if parsed.questionnaire != questionnaire.ref:
+        problems.append(
+            source.problem(
+                ("questionnaire",),
+                f"answers are for {parsed.questionnaire}, but the questionnaire is "
+                f"{questionnaire.ref}",
+            )
+        )
+    known = set(questionnaire.question_ids())
+    clean: dict[str, Any] = {}
+    for question_id, value in parsed.answers.items():
+        path = ("answers", question_id)
+        if question_id not in known:
+            problems.append(source.problem(path, f"unknown question id {question_id!r}"))
+            continue
+        if value is None:
+            continue
+        try:
+            clean[question_id] = questionnaire.question(question_id).accept(value)
+        except AnswerRejected as exc:
+            problems.append(source.problem(path, str(exc)))
+        else:
+            if isinstance(clean[question_id], str) and len(clean[question_id]) > MAX_TEXT_LENGTH:
+                problems.append(source.problem(path, f"text over {MAX_TEXT_LENGTH:,} characters"))
+
+    shown = questionnaire.visibility(clean)
+    scope = questionnaire.scope(clean)
+    warnings: list[Problem] = []
+    for question_id in list(clean):
+        if not shown[question_id]:
+            warnings.append(
+                source.problem(
+                    ("answers", question_id),
+                    "question is hidden by its condition for these answers; value ignored",
+                    severity="warning",
+                )
+            )
+            del clean[question_id]
+            continue
+        question = questionnaire.question(question_id)
+        if hasattr(question, "options"):
+            allowed = set(questionnaire.visible_options(question, scope))
+            chosen = clean[question_id]
+            for value in chosen if isinstance(chosen, list) else [chosen]:
+                if value not in allowed:
+                    problems.append(
+                        source.problem(
+                            ("answers", question_id),
+                            f"option {value!r} is not offered for these answers "
+                            "(its condition does not hold)",
+                        )
+                    )
+
+    missing: list[str] = []
+    total = 0
+    for _, question in questionnaire.questions():
+        if question.required and shown[question.id]:
+            total += 1
+            if not question.is_answered(clean.get(question.id)):
+                missing.append(question.id)
+    if require_complete:
+        for question_id in missing:
+            problems.append(
+                source.problem(
+                    ("answers",),
+                    f"required question {question_id!r} is not answered "
+                    f"({questionnaire.question(question_id).label})",
+                )
+            )
+    if problems:
+        raise AnswersError(problems + warnings)
+    assessment = Assessment(
+        questionnaire=parsed.questionnaire,
+        meta=parsed.assessment,
+        answers=clean,
+        plan=dict(parsed.plan),
+    )
+    return AnswersCheck(
+        assessment=assessment,
+        warnings=tuple(warnings),
+        required_answered=total - len(missing),
+        required_total=total,
+        missing=tuple(missing),
+    )

@@ -1,0 +1,115 @@
+"""Every error dpia raises on purpose, in one tree, so callers can catch at the depth they need.
+
+    DPIAError
+    ├── SourceError                 a YAML/JSON file is unreadable, too large or not well-formed
+    ├── ValidationFailed            a file is well-formed but breaks the rules; carries every Problem
+    │   ├── QuestionnaireError
+    │   ├── CatalogueError          risk, mitigation or legal-exposure catalogue
+    │   └── AnswersError
+    ├── ConditionError              a `when:` expression is unsafe, unknown or not true/false
+    ├── RenderError                 the Word document cannot be built (missing style, bad template)
+    ├── SigningError                keys, certificates, passphrases, CMS signatures
+    └── ArchiveError
+        ├── StaleDraftError         optimistic locking refused an out-of-date write
+        ├── NotFoundError
+        └── ArchiveIntegrityError   the hash chain or an append-only table was tampered with
+
+A `Problem` is one located message (`file:line:column: path.to.field: message`); validation keeps
+going after the first problem so that an author fixes a file in one pass, not one error at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AnswersError",
+    "ArchiveError",
+    "ArchiveIntegrityError",
+    "CatalogueError",
+    "ConditionError",
+    "DPIAError",
+    "NotFoundError",
+    "Problem",
+    "QuestionnaireError",
+    "RenderError",
+    "SigningError",
+    "SourceError",
+    "StaleDraftError",
+    "ValidationFailed",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located finding in a file; `severity` is "error" or "warning"."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        prefix = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{where}:{prefix}{field} {self.message}"
+
+
+class DPIAError(Exception):
+    """Base of every error dpia raises on purpose."""
+
+
+class SourceError(DPIAError):
+    """A file cannot be read as YAML or JSON at all (size, syntax, aliases, encoding)."""
+
+
+class ValidationFailed(DPIAError):
+    """A file parsed but breaks the rules; `problems` lists every one, errors first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.severity != "error", p))
+        errors = [p for p in self.problems if p.severity == "error"]
+        super().__init__("\n".join(str(p) for p in errors) or "validation failed")
+
+
+class QuestionnaireError(ValidationFailed):
+    """The questionnaire YAML breaks the questionnaire format."""
+
+
+class CatalogueError(ValidationFailed):
+    """A risk, mitigation or legal-exposure catalogue breaks its format."""
+
+
+class AnswersError(ValidationFailed):
+    """An answers file does not fit its questionnaire."""
+
+
+class ConditionError(DPIAError):
+    """A `when:` expression is not safe, names an unknown question, or is not true/false."""
+
+
+class RenderError(DPIAError):
+    """The Word document cannot be produced (missing house style, template fault)."""
+
+
+class SigningError(DPIAError):
+    """A key, certificate, passphrase or signature problem."""
+
+
+class ArchiveError(DPIAError):
+    """The archive refused an operation."""
+
+
+class StaleDraftError(ArchiveError):
+    """A draft was changed by someone else since it was read; the write was refused."""
+
+
+class NotFoundError(ArchiveError):
+    """No assessment or version with that id."""
+
+
+class ArchiveIntegrityError(ArchiveError):
+    """The stored record no longer matches its hashes, or an append-only row was changed."""

@@ -1,0 +1,112 @@
+"""A questionnaire: sections of typed questions, with conditions that show or hide them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._conditions import evaluate
+from ._types import ID_PATTERN, Question
+
+__all__ = ["EDPB_SECTIONS", "Jurisdiction", "Questionnaire", "Section"]
+
+EDPB_SECTIONS: dict[int, str] = {
+    0: "Foundational information",
+    1: "Systematic description of the processing",
+    2: "Necessity, proportionality and compliance measures",
+    3: "Risks to the rights and freedoms of data subjects",
+    4: "Measures envisaged and residual risk",
+    5: "DPO advice and views of data subjects",
+    6: "Conclusion and decision",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Jurisdiction(_Frozen):
+    """A jurisdiction the questionnaire covers (EU member states by ISO code, UK, US states)."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2}(-[A-Z]{2})?$|^OTHER$")]
+    label: Annotated[str, Field(min_length=1)]
+    region: Annotated[str, Field(pattern=r"^(EU|EEA|UK|US|OTHER)$")] = "OTHER"
+
+
+class Section(_Frozen):
+    """One step of the wizard and one part of the EDPB 2026 template (sections 0 to 6)."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    title: Annotated[str, Field(min_length=1)]
+    intro: str = Field("", description="Shown above the questions: what this step is for.")
+    edpb_section: Annotated[int, Field(ge=0, le=6, description="EDPB 2026 template section.")]
+    when: str | None = Field(None, description="Show the whole section only when this holds.")
+    questions: Annotated[tuple[Question, ...], Field(min_length=1)]
+
+
+class Questionnaire(_Frozen):
+    """The whole questionnaire; `ref` (`id@version`) is what answers files point at."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    title: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    jurisdictions: Annotated[tuple[Jurisdiction, ...], Field(min_length=1)]
+    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def questions(self) -> Iterator[tuple[Section, Question]]:
+        for section in self.sections:
+            for question in section.questions:
+                yield section, question
+
+    def question(self, question_id: str) -> Question:
+        for _, question in self.questions():
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def question_ids(self) -> list[str]:
+        return [q.id for _, q in self.questions()]
+
+    def jurisdiction_label(self, code: str) -> str:
+        for jurisdiction in self.jurisdictions:
+            if jurisdiction.code == code:
+                return jurisdiction.label
+        return code
+
+    def visibility(self, answers: Mapping[str, Any]) -> dict[str, bool]:
+        """Which questions are shown for these answers.
+
+        Conditions only look backwards, so one pass in order settles everything: a question
+        that is hidden contributes its empty value to every later condition.
+        """
+        scope: dict[str, Any] = {}
+        shown: dict[str, bool] = {}
+        for section in self.sections:
+            section_shown = section.when is None or evaluate(section.when, scope)
+            for question in section.questions:
+                visible = section_shown and (
+                    question.when is None or evaluate(question.when, scope)
+                )
+                shown[question.id] = visible
+                value = answers.get(question.id) if visible else None
+                scope[question.id] = question.empty() if value is None else value
+        return shown
+
+    def scope(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Every question id with its answer, or its empty value when hidden or unanswered."""
+        shown = self.visibility(answers)
+        return {
+            q.id: answers[q.id] if shown[q.id] and answers.get(q.id) is not None else q.empty()
+            for _, q in self.questions()
+        }
+
+    def visible_options(self, question: Question, scope: Mapping[str, Any]) -> list[str]:
+        options = getattr(question, "options", ())
+        return [o.value for o in options if o.when is None or evaluate(o.when, scope)]

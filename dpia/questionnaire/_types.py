@@ -1,0 +1,385 @@
+"""The question types. Each type knows its own answer rules, its empty value and its display text.
+
+One class per type keeps the contract in one place: the loader, the answers validator, the
+document renderer and the wizard all ask the type instead of switching on `type` themselves.
+A contract test runs over `QUESTION_TYPES` so a new type cannot ship without every part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "ID_PATTERN",
+    "QUESTION_TYPES",
+    "AnswerRejected",
+    "BooleanQuestion",
+    "ChoiceOption",
+    "Column",
+    "DateQuestion",
+    "IntegerQuestion",
+    "LongTextQuestion",
+    "MultiChoiceQuestion",
+    "NumberQuestion",
+    "Question",
+    "SingleChoiceQuestion",
+    "TableQuestion",
+    "TextQuestion",
+]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class AnswerRejected(ValueError):
+    """An answer value does not fit its question; the message says what is allowed."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChoiceOption(_Frozen):
+    """One answer a choice question offers; `when` hides it unless the condition holds."""
+
+    value: Annotated[str, Field(pattern=ID_PATTERN, description="Stored value (snake_case).")]
+    label: Annotated[str, Field(min_length=1, description="What the user reads.")]
+    help: str = Field("", description="Plain-language explanation of this option.")
+    when: str | None = Field(None, description="Show this option only when this holds.")
+
+
+class _QuestionBase(_Frozen):
+    kind: ClassVar[str]
+    id: Annotated[str, Field(pattern=ID_PATTERN, description="Unique id, used in conditions.")]
+    label: Annotated[str, Field(min_length=1, description="The question as the user reads it.")]
+    help: str = Field("", description="Plain-language guidance: why we ask, how to answer.")
+    legal: tuple[str, ...] = Field((), description="Legal references, e.g. 'GDPR Art. 35(7)(a)'.")
+    required: bool = Field(False, description="Must be answered whenever the question is shown.")
+    when: str | None = Field(None, description="Show the question only when this holds.")
+
+    def empty(self) -> Any:
+        """The value a hidden or unanswered question has inside conditions."""
+        return None
+
+    def accept(self, value: Any) -> Any:
+        """The value normalised, or AnswerRejected with what is allowed."""
+        raise NotImplementedError
+
+    def display(self, value: Any) -> str:
+        """The answer as a reader of the document sees it."""
+        if value is None or value == "" or value == []:
+            return "not answered"
+        return str(value)
+
+    def is_answered(self, value: Any) -> bool:
+        return value is not None and value != "" and value != []
+
+
+def _check_text(value: Any, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise AnswerRejected(f"expected text, got {_kind_of(value)}")
+    if _SURROGATE.search(value):
+        raise AnswerRejected("contains a lone surrogate code point, which no document can hold")
+    bad = _XML_ILLEGAL.search(value)
+    if bad:
+        raise AnswerRejected(
+            f"contains the control character U+{ord(bad.group()):04X} at position "
+            f"{bad.start() + 1}, which a Word document cannot hold"
+        )
+    if len(value) > max_length:
+        raise AnswerRejected(f"is {len(value):,} characters long; at most {max_length:,} allowed")
+    return value
+
+
+def _kind_of(value: Any) -> str:
+    names = {bool: "true/false", int: "a whole number", float: "a number", str: "text"}
+    names.update({list: "a list", dict: "a mapping", type(None): "nothing"})
+    names.update({dt.date: "a date"})
+    return names.get(type(value), type(value).__name__)
+
+
+class BooleanQuestion(_QuestionBase):
+    kind: ClassVar[str] = "boolean"
+    type: Literal["boolean"]
+    default: bool | None = None
+
+    def empty(self) -> Any:
+        return False
+
+    def accept(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise AnswerRejected(f"expected true or false, got {_kind_of(value)}")
+        return value
+
+    def display(self, value: Any) -> str:
+        return {True: "Yes", False: "No"}.get(value, "not answered")
+
+
+class _ChoiceBase(_QuestionBase):
+    options: Annotated[tuple[ChoiceOption, ...], Field(min_length=1)]
+
+    def option(self, value: str) -> ChoiceOption:
+        for option in self.options:
+            if option.value == value:
+                return option
+        allowed = ", ".join(o.value for o in self.options)
+        raise AnswerRejected(f"{value!r} is not an option; allowed: {allowed}")
+
+    def label_of(self, value: str) -> str:
+        try:
+            return self.option(value).label
+        except AnswerRejected:
+            return value
+
+    @model_validator(mode="after")
+    def _unique_values(self) -> _ChoiceBase:
+        seen: set[str] = set()
+        for option in self.options:
+            if option.value in seen:
+                raise ValueError(f"option value {option.value!r} appears twice")
+            seen.add(option.value)
+        return self
+
+
+class SingleChoiceQuestion(_ChoiceBase):
+    kind: ClassVar[str] = "single_choice"
+    type: Literal["single_choice"]
+    default: str | None = None
+
+    def accept(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise AnswerRejected(f"expected one option value, got {_kind_of(value)}")
+        return self.option(value).value
+
+    def display(self, value: Any) -> str:
+        return self.label_of(value) if value else "not answered"
+
+
+class MultiChoiceQuestion(_ChoiceBase):
+    kind: ClassVar[str] = "multi_choice"
+    type: Literal["multi_choice"]
+    default: tuple[str, ...] | None = None
+
+    def empty(self) -> Any:
+        return []
+
+    def accept(self, value: Any) -> list[str]:
+        if not isinstance(value, list):
+            raise AnswerRejected(f"expected a list of option values, got {_kind_of(value)}")
+        chosen: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                raise AnswerRejected(f"expected option values, got {_kind_of(item)} in the list")
+            self.option(item)
+            if item in chosen:
+                raise AnswerRejected(f"{item!r} is listed twice")
+            chosen.append(item)
+        return chosen
+
+    def display(self, value: Any) -> str:
+        if not value:
+            return "none selected"
+        return "; ".join(self.label_of(v) for v in value)
+
+
+class TextQuestion(_QuestionBase):
+    kind: ClassVar[str] = "text"
+    type: Literal["text"]
+    default: str | None = None
+    max_length: Annotated[int, Field(ge=1, le=100_000)] = 500
+
+    def accept(self, value: Any) -> str:
+        return _check_text(value, self.max_length)
+
+
+class LongTextQuestion(_QuestionBase):
+    kind: ClassVar[str] = "long_text"
+    type: Literal["long_text"]
+    default: str | None = None
+    max_length: Annotated[int, Field(ge=1, le=200_000)] = 20_000
+
+    def accept(self, value: Any) -> str:
+        return _check_text(value, self.max_length)
+
+
+class _NumericBase(_QuestionBase):
+    min: float | None = None
+    max: float | None = None
+    unit: str = Field("", description="Shown after the value, e.g. 'days' or 'EUR'.")
+
+    @model_validator(mode="after")
+    def _range_order(self) -> _NumericBase:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    def _in_range(self, number: float) -> None:
+        if self.min is not None and number < self.min:
+            raise AnswerRejected(f"{number:g} is below the minimum of {self.min:g}")
+        if self.max is not None and number > self.max:
+            raise AnswerRejected(f"{number:g} is above the maximum of {self.max:g}")
+
+    def display(self, value: Any) -> str:
+        if value is None:
+            return "not answered"
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+        return f"{text} {self.unit}".strip()
+
+
+class IntegerQuestion(_NumericBase):
+    kind: ClassVar[str] = "integer"
+    type: Literal["integer"]
+    default: int | None = None
+
+    def accept(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerRejected(f"expected a whole number, got {_kind_of(value)}")
+        self._in_range(value)
+        return value
+
+
+class NumberQuestion(_NumericBase):
+    kind: ClassVar[str] = "number"
+    type: Literal["number"]
+    default: float | None = None
+
+    def accept(self, value: Any) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AnswerRejected(f"expected a number, got {_kind_of(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise AnswerRejected("expected a finite number")
+        self._in_range(value)
+        return value
+
+
+class DateQuestion(_QuestionBase):
+    kind: ClassVar[str] = "date"
+    type: Literal["date"]
+    default: dt.date | None = None
+
+    def accept(self, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            raise AnswerRejected("expected a date (YYYY-MM-DD) without a time")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise AnswerRejected(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+    def display(self, value: Any) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else "not answered"
+
+
+Column = Annotated[
+    BooleanQuestion
+    | SingleChoiceQuestion
+    | TextQuestion
+    | IntegerQuestion
+    | NumberQuestion
+    | DateQuestion,
+    Field(discriminator="type"),
+]
+
+
+class TableQuestion(_QuestionBase):
+    """Repeatable rows of typed columns, e.g. one row per jurisdiction with its headcount."""
+
+    kind: ClassVar[str] = "table"
+    type: Literal["table"]
+    columns: Annotated[tuple[Column, ...], Field(min_length=1)]
+    min_rows: Annotated[int, Field(ge=0)] = 0
+    max_rows: Annotated[int, Field(ge=1, le=1000)] = 200
+    default: tuple[dict[str, Any], ...] | None = None
+
+    @model_validator(mode="after")
+    def _columns_ok(self) -> TableQuestion:
+        seen: set[str] = set()
+        for column in self.columns:
+            if column.id in seen:
+                raise ValueError(f"column id {column.id!r} appears twice")
+            if column.when is not None:
+                raise ValueError(f"column {column.id!r}: columns cannot have a 'when' condition")
+            seen.add(column.id)
+        if self.min_rows > self.max_rows:
+            raise ValueError(f"min_rows ({self.min_rows}) is greater than max_rows")
+        return self
+
+    def empty(self) -> Any:
+        return []
+
+    def accept(self, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            raise AnswerRejected(f"expected a list of rows, got {_kind_of(value)}")
+        if len(value) > self.max_rows:
+            raise AnswerRejected(f"{len(value)} rows; at most {self.max_rows} allowed")
+        if len(value) < self.min_rows:
+            raise AnswerRejected(f"{len(value)} rows; at least {self.min_rows} needed")
+        rows: list[dict[str, Any]] = []
+        known = {c.id: c for c in self.columns}
+        for number, row in enumerate(value, start=1):
+            if not isinstance(row, dict):
+                raise AnswerRejected(f"row {number}: expected a mapping of column values")
+            unknown = sorted(set(row) - set(known))
+            if unknown:
+                raise AnswerRejected(
+                    f"row {number}: unknown column {unknown[0]!r}; columns: {', '.join(known)}"
+                )
+            clean: dict[str, Any] = {}
+            for column in self.columns:
+                cell = row.get(column.id)
+                if cell is None or cell == "":
+                    if column.required:
+                        raise AnswerRejected(f"row {number}: column {column.id!r} is required")
+                    continue
+                try:
+                    clean[column.id] = column.accept(cell)
+                except AnswerRejected as exc:
+                    raise AnswerRejected(f"row {number}, column {column.id!r}: {exc}") from None
+            rows.append(clean)
+        return rows
+
+    def display(self, value: Any) -> str:
+        if not value:
+            return "no rows"
+        return "\n".join(
+            "; ".join(f"{c.label}: {c.display(row.get(c.id))}" for c in self.columns)
+            for row in value
+        )
+
+
+Question = Annotated[
+    BooleanQuestion
+    | SingleChoiceQuestion
+    | MultiChoiceQuestion
+    | TextQuestion
+    | LongTextQuestion
+    | IntegerQuestion
+    | NumberQuestion
+    | DateQuestion
+    | TableQuestion,
+    Field(discriminator="type"),
+]
+
+QUESTION_TYPES: dict[str, type[_QuestionBase]] = {
+    cls.kind: cls
+    for cls in (
+        BooleanQuestion,
+        SingleChoiceQuestion,
+        MultiChoiceQuestion,
+        TextQuestion,
+        LongTextQuestion,
+        IntegerQuestion,
+        NumberQuestion,
+        DateQuestion,
+        TableQuestion,
+    )
+}
