@@ -2,7 +2,7 @@
 
     DPIAError
     ├── SourceError                 a YAML/JSON file is unreadable, too large or not well-formed
-    ├── ValidationFailed            a file is well-formed but breaks the rules; carries every Problem
+    ├── ValidationFailed            a file parses but breaks the rules; carries every Problem
     │   ├── QuestionnaireError
     │   ├── CatalogueError          risk, mitigation or legal-exposure catalogue
     │   └── AnswersError

@@ -73,9 +73,12 @@ def _child(node: yaml.Node, part: PathPart) -> yaml.Node | None:
             if key_node.value == str(part):
                 return value_node
         return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part]
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return node.value[part]
     return None
 
 

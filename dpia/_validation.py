@@ -53,5 +53,5 @@ def _problem(source: Source, error: Any) -> Problem:
 def _readable(loc: tuple[Any, ...], found: tuple[Any, ...], kind: str) -> tuple[Any, ...]:
     """Drop union tags (`single_choice`) that pydantic puts in paths but authors never wrote."""
     if kind in ("missing", "extra_forbidden"):
-        return found + (loc[-1],) if loc and (not found or found[-1] != loc[-1]) else found
+        return (*found, loc[-1]) if loc and (not found or found[-1] != loc[-1]) else found
     return found

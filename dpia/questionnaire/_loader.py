@@ -77,7 +77,7 @@ def _cross_checks(source: Source, questionnaire: Questionnaire) -> list[Problem]
                     source.problem((*q_path, "id"), f"{question.id!r} is a reserved word")
                 )
             if question.id in first_place:
-                line, col = first_place[question.id]
+                line, _col = first_place[question.id]
                 problems.append(
                     source.problem(
                         (*q_path, "id"),
