@@ -16,7 +16,10 @@ from .._errors import DPIAError, ValidationFailed
 
 __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 
-COMMAND_MODULES = ("dpia.cli._questionnaire",)
+COMMAND_MODULES = (
+    "dpia.cli._questionnaire",
+    "dpia.cli._scoring",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,52 @@
+"""`dpia score`: rate an answers file and print the report as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from .._assessment import load_answers
+from .._library import questionnaire_for, questionnaire_ref_of
+from ..risk import RiskReport, assess
+from ._report_text import report_text
+
+
+def register(subcommands: Any) -> None:
+    score = subcommands.add_parser("score", help="rate the risks of an answers file")
+    score.add_argument("answers", metavar="ANSWERS")
+    score.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="apply the law in force on this date (default: today)",
+    )
+    score.add_argument("--json", action="store_true", help="print the report as JSON")
+    score.set_defaults(handler=_score)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
+    questionnaire = questionnaire_for(questionnaire_ref_of(path))
+    assessment = load_answers(path, questionnaire).assessment
+    report = assess(questionnaire, assessment, as_of=as_of or dt.date.today())
+    return report, assessment.meta.title
+
+
+def _score(args: argparse.Namespace) -> int:
+    report, title = score_file(args.answers, args.as_of)
+    if args.json:
+        json.dump(report.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(report_text(report, title))
+    return 0

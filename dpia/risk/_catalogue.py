@@ -1,0 +1,221 @@
+"""The risk catalogue: screening criteria, risks and their rules, measures, stop findings, legal
+obligations with their penalties, and completeness checks. All of it is data a DPO can edit.
+
+The file sits next to its questionnaire (`<questionnaire id>.risks.yaml`). Its conditions use the
+same safe language as the questionnaire and may read any question id; rationales are short text
+templates that quote answers as the reader sees them (`{{ captured_data }}`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ._scales import Level
+
+__all__ = [
+    "Catalogue",
+    "CompletenessCheck",
+    "Criterion",
+    "Floor",
+    "Inputs",
+    "Measure",
+    "MeasureEffect",
+    "Obligation",
+    "Penalty",
+    "Risk",
+    "Rule",
+    "Screening",
+    "StopFinding",
+]
+
+_ID = r"^[a-z][a-z0-9_]{0,63}$"
+Scale = Annotated[int, Field(ge=1, le=4)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Dated(_Frozen):
+    applies_from: dt.date | None = Field(None, description="Law in force from this date.")
+    applies_until: dt.date | None = Field(None, description="Law in force until this date.")
+
+    def in_force(self, as_of: dt.date) -> bool:
+        if self.applies_from is not None and as_of < self.applies_from:
+            return False
+        return self.applies_until is None or as_of <= self.applies_until
+
+
+class Criterion(_Dated):
+    """A screening reason: an Art. 35(3) trigger, a WP248 criterion or a national-list entry."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    title: Annotated[str, Field(min_length=1)]
+    when: str
+    rationale: str = ""
+    legal: tuple[str, ...] = ()
+    jurisdictions: tuple[str, ...] = Field(
+        (), description="National lists only: the jurisdiction codes whose list this is."
+    )
+
+
+class Screening(_Frozen):
+    art35_3: tuple[Criterion, ...] = ()
+    wp248: Annotated[tuple[Criterion, ...], Field(min_length=1)]
+    national_lists: tuple[Criterion, ...] = ()
+    wp248_required_at: Annotated[int, Field(ge=1, le=9)] = 2
+
+
+class Rule(_Dated):
+    """When `when` holds, the risk's likelihood and severity are at least these values, then
+    raised by the `raise_` steps; the rationale says why in the reader's words."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    when: str
+    likelihood: Scale | None = None
+    severity: Scale | None = None
+    raise_likelihood: Annotated[int, Field(ge=1, le=3)] | None = None
+    raise_severity: Annotated[int, Field(ge=1, le=3)] | None = None
+    rationale: Annotated[str, Field(min_length=1)]
+    legal: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _moves_something(self) -> Rule:
+        if not any((self.likelihood, self.severity, self.raise_likelihood, self.raise_severity)):
+            raise ValueError(
+                "a rule must set or raise likelihood or severity "
+                "(likelihood, severity, raise_likelihood, raise_severity)"
+            )
+        return self
+
+
+class Floor(_Dated):
+    """A lower bound on the residual rating that no measure can go below."""
+
+    when: str
+    likelihood: Scale | None = None
+    severity: Scale | None = None
+    rationale: Annotated[str, Field(min_length=1)]
+    legal: tuple[str, ...] = ()
+
+
+class Risk(_Frozen):
+    id: Annotated[str, Field(pattern=_ID)]
+    title: Annotated[str, Field(min_length=1)]
+    family: Annotated[str, Field(pattern=r"^R\d{1,2}$", description="Brief §6 family, R1-R14.")]
+    kind: Literal["design", "event"] = Field(
+        description="design: a deliberate choice of the processing; event: accidental or unlawful."
+    )
+    description: Annotated[str, Field(min_length=1)]
+    rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
+    floors: tuple[Floor, ...] = ()
+
+
+class MeasureEffect(_Frozen):
+    risk: Annotated[str, Field(pattern=_ID)]
+    axis: Literal["likelihood", "severity"]
+    steps: Annotated[int, Field(ge=1, le=3)] = 1
+
+
+class Measure(_Frozen):
+    id: Annotated[str, Field(pattern=_ID)]
+    title: Annotated[str, Field(min_length=1)]
+    description: Annotated[str, Field(min_length=1)]
+    reduces: tuple[MeasureEffect, ...] = ()
+    applicable_when: str | None = Field(None, description="Recommend only when this holds.")
+    implemented_when: str | None = Field(None, description="Answers that show it in place.")
+    legal: tuple[str, ...] = ()
+
+
+class StopFinding(_Dated):
+    """A finding that no measure or consultation can balance: the design must change."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    verdict: Literal["prohibited", "do_not_proceed"]
+    when: str
+    reason: Annotated[str, Field(min_length=1)]
+    legal: tuple[str, ...] = ()
+
+
+class Penalty(_Frozen):
+    """A statutory maximum: the greater of `fixed` and `turnover_share` of worldwide turnover,
+    plus `per_person` for each person monitored in the jurisdiction."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    label: Annotated[str, Field(min_length=1)]
+    formula: Annotated[str, Field(min_length=1, description="The rule in words, with its source.")]
+    currency: Literal["EUR", "USD", "GBP"]
+    fixed: Annotated[float, Field(ge=0)] = 0
+    turnover_share: Annotated[float, Field(ge=0, le=1)] = 0
+    per_person: Annotated[float, Field(ge=0)] = 0
+    legal: tuple[str, ...] = ()
+
+
+class Obligation(_Dated):
+    id: Annotated[str, Field(pattern=_ID)]
+    jurisdiction: Annotated[str, Field(description="A jurisdiction code, or EU for the Union.")]
+    law: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, Field(min_length=1)]
+    applies_when: str
+    met_when: str | None = Field(None, description="Answers showing compliance; none: a duty.")
+    gap: str = Field("", description="What is missing when the obligation is not met.")
+    gap_level: Level = "medium"
+    penalty: str | None = Field(None, description="Id of the penalty that applies to a breach.")
+    deadline: str = ""
+    legal: tuple[str, ...] = ()
+
+
+class CompletenessCheck(_Frozen):
+    id: Annotated[str, Field(pattern=_ID)]
+    article: Annotated[str, Field(min_length=1)]
+    missing_when: str
+    text: Annotated[str, Field(min_length=1)]
+
+
+class Inputs(_Frozen):
+    """The questions the engine reads directly, for jurisdictions, headcounts and turnover."""
+
+    jurisdictions: str = Field(description="multi_choice question listing the jurisdictions.")
+    headcount_table: str = Field(description="table question with one row per jurisdiction.")
+    headcount_jurisdiction_column: str = "jurisdiction"
+    headcount_column: str = "headcount"
+    turnover: str = Field(description="number question: worldwide annual turnover.")
+
+
+class Headline(_Frozen):
+    chilling_effect: Annotated[str, Field(description="Risk id rated as the chilling effect.")]
+    consent_gap: Annotated[str, Field(description="Risk id rated as the consent gap.")]
+
+
+class Catalogue(_Frozen):
+    questionnaire: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}@\d+\.\d+(\.\d+)?$")]
+    inputs: Inputs
+    headline: Headline
+    screening: Screening
+    risks: Annotated[tuple[Risk, ...], Field(min_length=1)]
+    measures: tuple[Measure, ...] = ()
+    stop_findings: tuple[StopFinding, ...] = ()
+    penalties: tuple[Penalty, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    completeness: tuple[CompletenessCheck, ...] = ()
+
+    def risk(self, risk_id: str) -> Risk:
+        for risk in self.risks:
+            if risk.id == risk_id:
+                return risk
+        raise KeyError(risk_id)
+
+    def measure(self, measure_id: str) -> Measure:
+        for measure in self.measures:
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
+
+    def penalty(self, penalty_id: str) -> Penalty:
+        for penalty in self.penalties:
+            if penalty.id == penalty_id:
+                return penalty
+        raise KeyError(penalty_id)

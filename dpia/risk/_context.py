@@ -1,0 +1,75 @@
+"""What the engine's rules see: the answers as condition values and as reader-facing text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._assessment import Assessment
+from .._conditions import evaluate, referenced_names, render_text
+from ..questionnaire import Questionnaire
+from ._report import Reason
+
+__all__ = ["Context", "jurisdiction_value"]
+
+
+def jurisdiction_value(code: str) -> str:
+    """The option value that stands for a jurisdiction code: `US-CA` → `us_ca`, `DE` → `de`."""
+    return code.lower().replace("-", "_")
+
+
+@dataclass
+class Context:
+    questionnaire: Questionnaire
+    assessment: Assessment
+    as_of: dt.date
+    scope: dict[str, Any] = field(init=False)
+    shown: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scope = self.questionnaire.scope(self.assessment.answers)
+        self.shown = {
+            question.id: question.display(self.scope[question.id])
+            for _, question in self.questionnaire.questions()
+        }
+
+    def holds(self, expression: str) -> bool:
+        return evaluate(expression, self.scope)
+
+    def reason(
+        self,
+        rule: str,
+        axis: Any,
+        template: str,
+        legal: tuple[str, ...] = (),
+        *,
+        condition: str | None = None,
+    ) -> Reason:
+        """A reason quoting the answers the condition read, so a DPO can check it."""
+        names = referenced_names(condition) if condition else set()
+        answers = {name: self.shown[name] for name in sorted(names)}
+        return Reason(
+            rule=rule,
+            axis=axis,
+            text=render_text(template, self.shown) if template else "",
+            answers=answers,
+            legal=legal,
+        )
+
+    def jurisdictions(self, question_id: str) -> list[str]:
+        """Codes of the jurisdictions chosen in a multi_choice of jurisdiction values."""
+        chosen = set(self.scope.get(question_id) or [])
+        return [
+            j.code for j in self.questionnaire.jurisdictions if jurisdiction_value(j.code) in chosen
+        ]
+
+    def headcounts(self, table: str, jurisdiction_column: str, count_column: str) -> dict[str, int]:
+        by_value = {jurisdiction_value(j.code): j.code for j in self.questionnaire.jurisdictions}
+        counts: dict[str, int] = {}
+        for row in self.scope.get(table) or []:
+            value = row.get(jurisdiction_column)
+            code = by_value.get(value, value)
+            if isinstance(code, str):
+                counts[code] = counts.get(code, 0) + int(row.get(count_column) or 0)
+        return counts
