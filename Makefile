@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/dpia demo
+	$(BIN)/dpia score examples/scenario-a-keystroke-content.yaml
 
 test: $(STAMP)
 	$(BIN)/ruff check .
