@@ -42,24 +42,29 @@ class Source:
     value: Any
     root: yaml.Node | None
 
-    def locate(self, path: Sequence[PathPart]) -> tuple[int, int, tuple[PathPart, ...]]:
+    def locate(
+        self, path: Sequence[PathPart], *, key: bool = False
+    ) -> tuple[int, int, tuple[PathPart, ...]]:
         """Line, column and the part of `path` that exists in the file.
 
         Parts that are not in the file (pydantic's union tags such as `single_choice`, or a
-        missing field) are skipped, so a missing field is reported at its parent mapping.
+        missing field) are skipped, so a missing field is reported at its parent mapping. With
+        `key`, a path that ends in a mapping key points at the key itself: an unknown field is
+        fixed by renaming the key, not by editing its value.
         """
         node = self.root
         found: list[PathPart] = []
         if node is None:
             return 1, 1, ()
-        best = node
+        key_node: yaml.Node | None = None
         for part in path:
-            child = _child(node, part)
-            if child is None:
+            entry = _child(node, part)
+            key_node = None if entry is None else entry[0]
+            if entry is None:
                 continue
-            node = child
-            best = child
+            node = entry[1]
             found.append(part)
+        best = key_node if key and key_node is not None else node
         return best.start_mark.line + 1, best.start_mark.column + 1, tuple(found)
 
     def problem(self, path: Sequence[PathPart], message: str, severity: str = "error") -> Problem:
@@ -67,18 +72,19 @@ class Source:
         return Problem(self.name, line, column, format_path(path), message, severity)
 
 
-def _child(node: yaml.Node, part: PathPart) -> yaml.Node | None:
+def _child(node: yaml.Node, part: PathPart) -> tuple[yaml.Node | None, yaml.Node] | None:
+    """The key node (None in a sequence) and the value node that `part` names under `node`."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.value == str(part):
-                return value_node
+                return key_node, value_node
         return None
     if (
         isinstance(node, yaml.SequenceNode)
         and isinstance(part, int)
         and 0 <= part < len(node.value)
     ):
-        return node.value[part]
+        return None, node.value[part]
     return None
 
 
@@ -87,7 +93,8 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
 
     Refused: files over 1 MiB, anchors and aliases (the "billion laughs" shape, and a feature no
     questionnaire needs), duplicate keys (PyYAML would silently keep the last), several
-    documents in one file, and anything but UTF-8.
+    documents in one file, and anything but UTF-8. Each refusal names the line and column an
+    editor can jump to.
     """
     if isinstance(origin, bytes):
         raw, label = origin, name or "<input>"
@@ -99,18 +106,14 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
         except OSError as exc:
             raise SourceError(f"{label}: cannot read: {exc.strerror or exc}") from None
         if size > MAX_SOURCE_BYTES:
-            raise SourceError(
-                f"{label}: {size:,} bytes is over the limit of {MAX_SOURCE_BYTES:,} bytes"
-            )
+            raise SourceError(_too_large(label, size))
         raw = path.read_bytes()
     if len(raw) > MAX_SOURCE_BYTES:
-        raise SourceError(
-            f"{label}: {len(raw):,} bytes is over the limit of {MAX_SOURCE_BYTES:,} bytes"
-        )
+        raise SourceError(_too_large(label, len(raw)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{label}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+        raise SourceError(_not_utf8(label, raw, exc)) from None
     try:
         _refuse_aliases(text, label)
         loader = yaml.SafeLoader(text)
@@ -125,39 +128,110 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else label
-        raise SourceError(f"{where}: not valid YAML: {exc.problem or exc.context}") from None
+        reason = exc.problem or exc.context
+        if exc.context and exc.problem and exc.problem.startswith("but "):
+            reason = f"{exc.context}, {exc.problem}"
+        raise SourceError(f"{where}: not valid YAML: {reason}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise SourceError(
+            f"{label}:{line}:{column}: the control character U+{exc.character:04X} is not "
+            "allowed in YAML; remove it or write it as an escape inside double quotes"
+        ) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"{label}: not valid YAML: {exc}") from None
     return Source(label, value, root)
 
 
+def _too_large(label: str, size: int) -> str:
+    return f"{label}:1:1: {size:,} bytes is over the limit of {MAX_SOURCE_BYTES:,} bytes"
+
+
+def _not_utf8(label: str, raw: bytes, exc: UnicodeDecodeError) -> str:
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+    return (
+        f"{label}:{line}:{column}: not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be read "
+        f"({exc.reason}); save the file as UTF-8"
+    )
+
+
+def _where(label: str, mark: yaml.Mark, path: Sequence[PathPart]) -> str:
+    """`file:line:column: path:` in the same shape as a Problem, for errors found while parsing."""
+    field = f" {format_path(path)}:" if path else ""
+    return f"{label}:{mark.line + 1}:{mark.column + 1}:{field}"
+
+
+class _Position:
+    """Where the parser stands inside one open mapping or sequence."""
+
+    def __init__(self, mapping: bool):
+        self.mapping = mapping
+        self.part: PathPart = 0 if not mapping else ""
+        self.awaiting_key = mapping
+
+    def value_done(self) -> None:
+        if self.mapping:
+            self.awaiting_key = True
+        else:
+            self.part = int(self.part) + 1
+
+
 def _refuse_aliases(text: str, label: str) -> None:
+    """Stop at the first anchor or alias, before any of them is expanded.
+
+    This works on the event stream, not the node tree, so a "billion laughs" file costs no more
+    than its own size; the path is tracked by hand to tell the author which field to rewrite.
+    """
+    open_collections: list[_Position] = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        anchor = getattr(event, "anchor", None)
-        if isinstance(event, yaml.AliasEvent) or anchor:
-            mark = event.start_mark
+        if isinstance(event, yaml.CollectionEndEvent):
+            open_collections.pop()
+            if open_collections:
+                parent = open_collections[-1]
+                if parent.mapping and parent.awaiting_key:
+                    parent.awaiting_key = False
+                else:
+                    parent.value_done()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        top = open_collections[-1] if open_collections else None
+        is_key = top is not None and top.mapping and top.awaiting_key
+        if isinstance(event, yaml.AliasEvent) or event.anchor:
+            parts = [p.part for p in open_collections]
+            if is_key:
+                parts.pop()
             raise SourceError(
-                f"{label}:{mark.line + 1}:{mark.column + 1}: YAML anchors and aliases "
+                f"{_where(label, event.start_mark, parts)} YAML anchors and aliases "
                 "(&name, *name) are not allowed; write the value out in full"
             )
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_collections.append(_Position(isinstance(event, yaml.MappingStartEvent)))
+        elif is_key and top is not None:
+            top.part = str(event.value)
+            top.awaiting_key = False
+        elif top is not None:
+            top.value_done()
 
 
 def _refuse_duplicate_keys(node: yaml.Node, label: str) -> None:
-    stack = [node]
+    stack: list[tuple[yaml.Node, tuple[PathPart, ...]]] = [(node, ())]
     while stack:
-        current = stack.pop()
+        current, path = stack.pop()
         if isinstance(current, yaml.MappingNode):
             seen: dict[str, yaml.Node] = {}
             for key_node, value_node in current.value:
                 key = str(key_node.value)
                 if key in seen:
                     first = seen[key].start_mark.line + 1
-                    mark = key_node.start_mark
                     raise SourceError(
-                        f"{label}:{mark.line + 1}:{mark.column + 1}: key {key!r} appears twice "
-                        f"in the same mapping (first on line {first})"
+                        f"{_where(label, key_node.start_mark, (*path, key))} key {key!r} appears "
+                        f"twice in the same mapping (first on line {first})"
                     )
                 seen[key] = key_node
-                stack.append(value_node)
+                stack.append((value_node, (*path, key)))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            stack.extend((child, (*path, index)) for index, child in enumerate(current.value))

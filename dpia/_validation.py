@@ -1,7 +1,16 @@
-"""Turn pydantic's validation errors into located problems an author can act on."""
+"""Turn pydantic's validation errors into located problems an author can act on.
+
+pydantic speaks in its own terms (`union_tag_invalid`, `Tuple should have at least 1 item after
+validation`, paths with union tags in them). An author needs the line to edit, the field as
+written in the file, and what is allowed there, so each kind of error is reworded here and
+pointed at the line a fix goes on.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,45 +22,147 @@ __all__ = ["parse_model"]
 
 Model = TypeVar("Model", bound=BaseModel)
 
-_MESSAGES = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field; check the spelling against the format reference",
+_PATTERN_WORDS = {
+    r"^[a-z][a-z0-9_]{0,63}$": "a lower-case letter, then lower-case letters, digits or _ "
+    "(at most 64 characters), e.g. retention_days",
+    r"^[a-z][a-z0-9-]{0,63}$": "a lower-case letter, then lower-case letters, digits or - "
+    "(at most 64 characters), e.g. telemetry-for-ai",
+    r"^\d+\.\d+(\.\d+)?$": 'a version such as "1.0" or "1.2.0" (in quotes)',
+    r"^[A-Z]{2}(-[A-Z]{2})?$|^OTHER$": "a two-letter country code (DE), a country and "
+    "subdivision code (US-CA), or OTHER",
+    r"^(EU|EEA|UK|US|OTHER)$": "one of EU, EEA, UK, US, OTHER",
+    r"^[a-z][a-z0-9-]{0,63}@\d+\.\d+(\.\d+)?$": "<questionnaire id>@<version>, "
+    "e.g. telemetry-for-ai@1.0.0",
 }
 
 
 def parse_model(source: Source, model: type[Model]) -> tuple[Model | None, list[Problem]]:
     """Validate `source.value` as `model`; on failure, every problem with its line and column."""
     if not isinstance(source.value, dict):
-        kind = "empty" if source.value is None else type(source.value).__name__
-        return None, [source.problem((), f"expected a mapping at the top level, got {kind}")]
+        kind = "an empty file" if source.value is None else _kind_of(source.value)
+        return None, [
+            source.problem((), f"expected a mapping of fields (name: value) at the top, got {kind}")
+        ]
     try:
         return model.model_validate(source.value), []
     except ValidationError as exc:
-        return None, [_problem(source, error) for error in exc.errors()]
+        errors = [error for error in exc.errors() if not _follows_from_others(error)]
+        return None, [_problem(source, model, error) for error in errors]
 
 
-def _problem(source: Source, error: Any) -> Problem:
+def _follows_from_others(error: Any) -> bool:
+    """pydantic drops items that failed and then finds the tuple too short; that is noise."""
+    if error["type"] != "too_short" or not isinstance(error.get("input"), list | tuple):
+        return False
+    return len(error["input"]) >= error.get("ctx", {}).get("min_length", 0)
+
+
+def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
     loc = tuple(error["loc"])
-    line, column, found = source.locate(loc)
     kind = error["type"]
-    message = _MESSAGES.get(kind) or error["msg"]
-    if kind == "union_tag_invalid":
-        expected = error.get("ctx", {}).get("expected_tags", "")
-        tag = error.get("ctx", {}).get("tag", "")
-        message = f"unknown type {tag!r}; allowed: {expected}"
+    ctx = error.get("ctx", {})
+    message = error["msg"]
+    value = error.get("input")
+    if kind == "missing":
+        message = "required field is missing"
+    elif kind == "extra_forbidden":
+        allowed = _field_names(model, loc[:-1])
+        message = f"unknown field {loc[-1]!r}" + (f"; allowed here: {allowed}" if allowed else "")
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        tags = _tag_list(model, loc)
+        loc = (*loc, "type")
+        if kind == "union_tag_not_found":
+            message = f"required field is missing; allowed: {tags}"
+            kind = "missing"
+        else:
+            message = f"unknown type {ctx.get('tag')!r}; allowed: {tags}"
+    elif kind == "fault_at":
+        loc = (*loc, *ctx["at"])
     elif kind == "literal_error":
-        message = f"{error['msg']} (got {error.get('input')!r})"
+        message = f"{error['msg']} (got {value!r})"
     elif kind.startswith("value_error"):
-        message = str(error.get("ctx", {}).get("error", error["msg"]))
+        message = str(ctx.get("error", message))
     elif kind == "string_pattern_mismatch":
-        message = f"{error.get('input')!r} is not a valid id: use lower case letters, digits and _"
-    path_parts = _readable(loc, found, kind)
+        pattern = ctx.get("pattern", "")
+        message = f"{value!r} does not fit: expected {_PATTERN_WORDS.get(pattern, pattern)}"
+    elif kind == "string_type" and not isinstance(value, dict | list):
+        message = f"expected text, got {_kind_of(value)}; put the value in quotes"
+    elif kind == "too_short":
+        needed = ctx.get("min_length", 1)
+        actual = ctx.get("actual_length") or "none"
+        message = f"needs at least {needed} item{'s' if needed != 1 else ''}, got {actual}"
+    line, column, found = source.locate(loc, key=kind == "extra_forbidden")
+    if kind == "missing":
+        found = (*found, loc[-1])
+    return Problem(source.name, line, column, format_path(found), message)
 
-    return Problem(source.name, line, column, format_path(path_parts), message)
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    names = {list: "a list", dict: "a mapping", str: "text", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
 
 
-def _readable(loc: tuple[Any, ...], found: tuple[Any, ...], kind: str) -> tuple[Any, ...]:
-    """Drop union tags (`single_choice`) that pydantic puts in paths but authors never wrote."""
-    if kind in ("missing", "extra_forbidden"):
-        return (*found, loc[-1]) if loc and (not found or found[-1] != loc[-1]) else found
-    return found
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    found = _annotation_at(model, loc)
+    if isinstance(found, type) and issubclass(found, BaseModel):
+        return ", ".join(found.model_fields)
+    return ""
+
+
+def _tag_list(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    return ", ".join(_union_members(_annotation_at(model, loc)))
+
+
+def _annotation_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The type that `loc` (as pydantic reports it, union tags included) points into."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        members = _union_members(current)
+        if members:
+            current = members.get(part)
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part) if isinstance(part, str) else None
+            current = None if field is None else field.annotation
+        elif typing.get_origin(current) in (tuple, list) and isinstance(part, int):
+            current = typing.get_args(current)[0]
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    return _unwrap(current)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip `Annotated[...]` and `X | None` down to the type that holds the fields."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            present = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(present) != 1:
+                return annotation
+            annotation = present[0]
+        else:
+            return annotation
+
+
+def _union_members(annotation: Any) -> dict[str, Any]:
+    """A tagged union's members by their `type` tag; empty for anything else."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return {}
+    members: dict[str, Any] = {}
+    for member in typing.get_args(annotation):
+        field = getattr(member, "model_fields", {}).get("type")
+        if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+            return {}
+        for tag in typing.get_args(field.annotation):
+            members[tag] = member
+    return members

@@ -13,6 +13,7 @@ import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "ID_PATTERN",
@@ -39,6 +40,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 class AnswerRejected(ValueError):
     """An answer value does not fit its question; the message says what is allowed."""
+
+
+def _fault_at(message: str, *at: str | int) -> PydanticCustomError:
+    """A rule that spans several fields, pinned to the one the author should change.
+
+    A model validator can only fail the whole question; `at` (a path below it) lets the loader
+    point at the exact line, e.g. the second of two options with the same value.
+    """
+    return PydanticCustomError("fault_at", message, {"at": at})
 
 
 class _Frozen(BaseModel):
@@ -140,9 +150,11 @@ class _ChoiceBase(_QuestionBase):
     @model_validator(mode="after")
     def _unique_values(self) -> _ChoiceBase:
         seen: set[str] = set()
-        for option in self.options:
+        for index, option in enumerate(self.options):
             if option.value in seen:
-                raise ValueError(f"option value {option.value!r} appears twice")
+                raise _fault_at(
+                    f"option value {option.value!r} appears twice", "options", index, "value"
+                )
             seen.add(option.value)
         return self
 
@@ -216,7 +228,7 @@ class _NumericBase(_QuestionBase):
     @model_validator(mode="after")
     def _range_order(self) -> _NumericBase:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+            raise _fault_at(f"min ({self.min:g}) is greater than max ({self.max:g})", "min")
         return self
 
     def _in_range(self, number: float) -> None:
@@ -303,14 +315,22 @@ class TableQuestion(_QuestionBase):
     @model_validator(mode="after")
     def _columns_ok(self) -> TableQuestion:
         seen: set[str] = set()
-        for column in self.columns:
+        for index, column in enumerate(self.columns):
             if column.id in seen:
-                raise ValueError(f"column id {column.id!r} appears twice")
+                raise _fault_at(f"column id {column.id!r} appears twice", "columns", index, "id")
             if column.when is not None:
-                raise ValueError(f"column {column.id!r}: columns cannot have a 'when' condition")
+                raise _fault_at(
+                    "columns cannot have a 'when' condition; put it on the table question",
+                    "columns",
+                    index,
+                    "when",
+                )
             seen.add(column.id)
         if self.min_rows > self.max_rows:
-            raise ValueError(f"min_rows ({self.min_rows}) is greater than max_rows")
+            raise _fault_at(
+                f"min_rows ({self.min_rows}) is greater than max_rows ({self.max_rows})",
+                "min_rows",
+            )
         return self
 
     def empty(self) -> Any:
