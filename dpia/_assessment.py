@@ -16,12 +16,14 @@ question.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._errors import AnswersError, Problem
+from ._signoff import SignOff
 from ._source import Source, read_source
 from ._validation import parse_model
 from .questionnaire import AnswerRejected, Questionnaire
@@ -67,6 +69,7 @@ class AnswersFile(_Frozen):
     assessment: AssessmentMeta
     answers: dict[str, Any] = Field(default_factory=dict)
     plan: dict[str, PlannedMeasure] = Field(default_factory=dict)
+    signoff: SignOff | None = None
 
 
 class Assessment(_Frozen):
@@ -76,15 +79,19 @@ class Assessment(_Frozen):
     meta: AssessmentMeta
     answers: dict[str, Any]
     plan: dict[str, PlannedMeasure] = Field(default_factory=dict)
+    signoff: SignOff | None = None
 
     def to_file(self) -> dict[str, Any]:
         """The answers-file mapping (YAML/JSON-ready) that loads back to an equal Assessment."""
-        return {
+        mapping: dict[str, Any] = {
             "questionnaire": self.questionnaire,
             "assessment": self.meta.model_dump(mode="json"),
             "answers": _plain(self.answers),
             "plan": {k: v.model_dump(mode="json") for k, v in self.plan.items()},
         }
+        if self.signoff is not None:
+            mapping["signoff"] = self.signoff.model_dump(mode="json")
+        return mapping
 
 
 def _plain(value: Any) -> Any:
@@ -132,16 +139,20 @@ def assessment_from_source(
         )
     known = set(questionnaire.question_ids())
     clean: dict[str, Any] = {}
+    rejected: set[str] = set()
     for question_id, value in parsed.answers.items():
         path = ("answers", question_id)
         if question_id not in known:
-            problems.append(source.problem(path, f"unknown question id {question_id!r}"))
+            close = difflib.get_close_matches(str(question_id), sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(source.problem(path, f"unknown question id {question_id!r}{hint}"))
             continue
         if value is None:
             continue
         try:
             clean[question_id] = questionnaire.question(question_id).accept(value)
         except AnswerRejected as exc:
+            rejected.add(question_id)
             problems.append(source.problem(path, str(exc)))
         else:
             if isinstance(clean[question_id], str) and len(clean[question_id]) > MAX_TEXT_LENGTH:
@@ -180,13 +191,13 @@ def assessment_from_source(
     for _, question in questionnaire.questions():
         if question.required and shown[question.id]:
             total += 1
-            if not question.is_answered(clean.get(question.id)):
+            if not question.is_answered(clean.get(question.id)) and question.id not in rejected:
                 missing.append(question.id)
     if require_complete:
         for question_id in missing:
             problems.append(
                 source.problem(
-                    ("answers",),
+                    ("answers", question_id),
                     f"required question {question_id!r} is not answered "
                     f"({questionnaire.question(question_id).label})",
                 )
@@ -198,6 +209,7 @@ def assessment_from_source(
         meta=parsed.assessment,
         answers=clean,
         plan=dict(parsed.plan),
+        signoff=parsed.signoff,
     )
     return AnswersCheck(
         assessment=assessment,
