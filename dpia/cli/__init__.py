@@ -19,6 +19,8 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 COMMAND_MODULES = (
     "dpia.cli._questionnaire",
     "dpia.cli._scoring",
+    "dpia.cli._signing",
+    "dpia.cli._archive",
 )
 
 

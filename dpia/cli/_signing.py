@@ -1,0 +1,188 @@
+"""`dpia keygen`, `dpia trust add|list`, `dpia sign` and `dpia verify`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from .._signoff import SIGNATORY_ROLES
+from ..signing import (
+    KEY_ALGORITHMS,
+    PASSPHRASE_VARIABLE,
+    TRUST_DIR_VARIABLE,
+    DocumentVerification,
+    FileKeySigner,
+    HttpTimestamper,
+    SignatureReport,
+    TrustStore,
+    create_identity,
+    default_trust_dir,
+    identity_of,
+    load_certificate,
+    read_passphrase,
+    sign_document,
+    verify_document,
+)
+
+__all__ = ["register"]
+
+_STORE_HELP = f"trust store directory (default: ${TRUST_DIR_VARIABLE}, else var/trust)"
+
+
+def register(subcommands: Any) -> None:
+    keygen = subcommands.add_parser(
+        "keygen",
+        help="make an encrypted signing key and a self-signed certificate (or a CSR)",
+        description=f"The key passphrase is read from ${PASSPHRASE_VARIABLE} or asked for "
+        "without echo. Existing files are never overwritten.",
+    )
+    keygen.add_argument("--name", required=True, help="the signer's full name")
+    keygen.add_argument("--email", required=True)
+    keygen.add_argument("--role", required=True, choices=SIGNATORY_ROLES)
+    keygen.add_argument("--out", required=True, metavar="DIR", help="where key.pem goes")
+    keygen.add_argument("--algorithm", choices=sorted(KEY_ALGORITHMS), default="ec-p256")
+    keygen.add_argument("--days", type=int, default=730, help="certificate validity (730)")
+    keygen.add_argument(
+        "--csr", action="store_true", help="write csr.pem for the organisation's CA instead"
+    )
+    keygen.set_defaults(handler=_keygen)
+
+    trust = subcommands.add_parser("trust", help="manage the trusted signer certificates")
+    actions = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="trust a certificate (a signer's or a CA's)")
+    add.add_argument("certificate", metavar="CERT")
+    add.add_argument("--store", metavar="DIR", help=_STORE_HELP)
+    add.set_defaults(handler=_trust_add)
+    listing = actions.add_parser("list", help="list the trusted certificates")
+    listing.add_argument("--store", metavar="DIR", help=_STORE_HELP)
+    listing.set_defaults(handler=_trust_list)
+
+    sign = subcommands.add_parser(
+        "sign", help="sign a final document: writes DOC.<signer>.p7s (detached CMS)"
+    )
+    sign.add_argument("document", metavar="DOC")
+    sign.add_argument("--key", required=True, metavar="KEY", help="encrypted key.pem")
+    sign.add_argument("--cert", required=True, metavar="CERT", help="the key's certificate")
+    sign.add_argument("--tsa-url", metavar="URL", help="RFC 3161 time-stamp authority")
+    sign.set_defaults(handler=_sign)
+
+    verify = subcommands.add_parser("verify", help="check every DOC.*.p7s signature of DOC")
+    verify.add_argument("document", metavar="DOC")
+    verify.add_argument(
+        "--trust",
+        metavar="DIR",
+        help="trust store; with it, a signer not in the store also fails the check "
+        "(without it the default store is consulted but does not decide the exit code)",
+    )
+    verify.set_defaults(handler=_verify)
+
+
+def _store(directory: str | None) -> TrustStore:
+    return TrustStore(directory or default_trust_dir())
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(f"Passphrase for the new key in {args.out}: ", confirm=True)
+    made = create_identity(
+        args.out,
+        name=args.name,
+        email=args.email,
+        role=args.role,
+        passphrase=passphrase,
+        algorithm=args.algorithm,
+        days=args.days,
+        request_only=args.csr,
+    )
+    print(f"wrote {made.key_path} (encrypted PKCS#8)")
+    if made.fingerprint is None:
+        print(f"wrote {made.certificate_path}: send it to your organisation's CA")
+        return 0
+    print(f"wrote {made.certificate_path}")
+    print(f"certificate SHA-256 fingerprint: {made.fingerprint}")
+    print(
+        "next: put the fingerprint in the sign-off record (signoff.signatories) and ask the "
+        f"DPO to run: dpia trust add {made.certificate_path}"
+    )
+    return 0
+
+
+def _trust_add(args: argparse.Namespace) -> int:
+    certificate = load_certificate(args.certificate)
+    path = _store(args.store).add(certificate)
+    identity = identity_of(certificate)
+    print(f"trusted {identity.describe()}")
+    print(f"  SHA-256 {identity.fingerprint}")
+    print(f"  stored as {path}")
+    if certificate.not_valid_after_utc < dt.datetime.now(dt.UTC):
+        print(f"  note: expired on {certificate.not_valid_after_utc:%Y-%m-%d}")
+    return 0
+
+
+def _trust_list(args: argparse.Namespace) -> int:
+    store = _store(args.store)
+    certificates = store.certificates()
+    if not certificates:
+        print(f"{store.directory}: no trusted certificates")
+        return 0
+    for certificate in certificates:
+        identity = identity_of(certificate)
+        print(
+            f"{identity.fingerprint}  {identity.describe()}  "
+            f"valid {certificate.not_valid_before_utc:%Y-%m-%d} to "
+            f"{certificate.not_valid_after_utc:%Y-%m-%d}"
+        )
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(f"Passphrase for {args.key}: ")
+    signer = FileKeySigner.from_files(args.key, args.cert, passphrase)
+    timestamper = HttpTimestamper(args.tsa_url) if args.tsa_url else None
+    print(sign_document(args.document, signer, timestamper=timestamper))
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    result = verify_document(args.document, trust=_store(args.trust))
+    _print_verification(result)
+    return 0 if result.passed(require_trust=args.trust is not None) else 1
+
+
+def _print_verification(result: DocumentVerification) -> None:
+    if not result.signatures:
+        print(f"{result.document}: no signatures found (looked for {result.document.name}.*.p7s)")
+        return
+    count = len(result.signatures)
+    print(f"{result.document}: {count} signature{'s' if count != 1 else ''}")
+    for report in result.signatures:
+        _print_report(report)
+
+
+def _print_report(report: SignatureReport) -> None:
+    print(f"  {'VALID' if report.valid else 'INVALID':8} {report.path.name}")
+    lines: list[tuple[str, str]] = []
+    if report.signer is not None:
+        lines.append(("signer", report.signer.describe()))
+    if report.signing_time is not None:
+        lines.append(("signed", f"{_utc(report.signing_time)} (signer's clock)"))
+    if report.timestamp is not None and report.timestamp.time is not None:
+        trusted = report.timestamp.trust is not None and report.timestamp.trust.trusted
+        lines.append(
+            (
+                "time-stamp",
+                f"{_utc(report.timestamp.time)} by {report.timestamp.authority}"
+                f" ({'trusted' if trusted else 'not trusted'})",
+            )
+        )
+    if report.signer is not None:
+        lines.append(("certificate", f"SHA-256 {report.signer.fingerprint}"))
+    lines.append(("trusted", f"{'yes' if report.trust.trusted else 'no'}: {report.trust.reason}"))
+    lines.extend(("problem", problem) for problem in report.problems)
+    lines.extend(("note", note) for note in report.notes)
+    for label, text in lines:
+        print(f"           {label + ':':12} {text}")
+
+
+def _utc(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"

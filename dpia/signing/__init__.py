@@ -1,0 +1,78 @@
+"""Sign-off and signatures over the final document that anyone can check with OpenSSL.
+
+The order is fixed: record the DPO's advice and the decision in the sign-off record, render the
+final document (its signature page lists the signatories and their certificate fingerprints),
+then each signatory signs those exact bytes with a detached CMS signature. See docs/signing.md.
+"""
+
+from .._signoff import (
+    SIGNATORY_ROLES,
+    Decision,
+    DpoAdvice,
+    Person,
+    Signatory,
+    SignatoryRole,
+    SignOff,
+    WorkersRepresentativesOpinion,
+    normalise_fingerprint,
+)
+from ._certificates import (
+    SignerIdentity,
+    certificate_fingerprint,
+    certificate_request,
+    identity_of,
+    load_certificate,
+    self_signed_certificate,
+)
+from ._cms import FileKeySigner
+from ._keys import (
+    KEY_ALGORITHMS,
+    PASSPHRASE_VARIABLE,
+    NewIdentity,
+    create_identity,
+    load_private_key,
+    read_passphrase,
+)
+from ._protocols import Signer, Timestamper
+from ._sign import sign_document, signature_files
+from ._timestamp import HttpTimestamper, TimestampCheck
+from ._trust import TRUST_DIR_VARIABLE, TrustStore, TrustVerdict, default_trust_dir
+from ._verify import DocumentVerification, SignatureReport, verify_document
+
+__all__ = [
+    "KEY_ALGORITHMS",
+    "PASSPHRASE_VARIABLE",
+    "SIGNATORY_ROLES",
+    "TRUST_DIR_VARIABLE",
+    "Decision",
+    "DocumentVerification",
+    "DpoAdvice",
+    "FileKeySigner",
+    "HttpTimestamper",
+    "NewIdentity",
+    "Person",
+    "SignOff",
+    "Signatory",
+    "SignatoryRole",
+    "SignatureReport",
+    "Signer",
+    "SignerIdentity",
+    "TimestampCheck",
+    "Timestamper",
+    "TrustStore",
+    "TrustVerdict",
+    "WorkersRepresentativesOpinion",
+    "certificate_fingerprint",
+    "certificate_request",
+    "create_identity",
+    "default_trust_dir",
+    "identity_of",
+    "load_certificate",
+    "load_private_key",
+    "normalise_fingerprint",
+    "read_passphrase",
+    "self_signed_certificate",
+    "sign_document",
+    "signature_files",
+    "verify_document",
+]

@@ -1,0 +1,109 @@
+"""Detached CMS signatures made with a key file, and the CMS plumbing both sides share.
+
+`cryptography` makes the signature (it sets signing time and message digest itself); we only
+reopen the result with `asn1crypto` to attach an RFC 3161 token as an unsigned attribute, which
+leaves the signed bytes untouched, as RFC 3161 appendix A intends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from asn1crypto import cms
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.serialization import pkcs7
+
+from .._errors import SigningError
+from ._certificates import SigningKey, identity_of, load_certificate
+from ._keys import load_private_key
+
+__all__ = ["FileKeySigner", "parse_signed_data", "with_timestamp_token"]
+
+
+class FileKeySigner:
+    """A `Signer` over a private key held in memory, normally opened from an encrypted file."""
+
+    def __init__(self, key: SigningKey, certificate: x509.Certificate):
+        own = key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        named = certificate.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        if own != named:
+            raise SigningError(
+                "the key does not belong to the certificate (their public keys differ); "
+                "use the cert.pem made together with this key.pem"
+            )
+        self._key = key
+        self._certificate = certificate
+
+    @classmethod
+    def from_files(
+        cls, key_path: str | Path, certificate_path: str | Path, passphrase: bytes
+    ) -> FileKeySigner:
+        certificate = load_certificate(certificate_path)
+        try:
+            return cls(load_private_key(key_path, passphrase), certificate)
+        except SigningError as exc:
+            if "does not belong" in str(exc):
+                raise SigningError(f"{key_path} and {certificate_path}: {exc}") from None
+            raise
+
+    def __repr__(self) -> str:
+        return f"FileKeySigner({identity_of(self._certificate).describe()})"
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return self._certificate
+
+    def sign(self, content: bytes) -> bytes:
+        """Refuses an expired or not-yet-valid certificate: no verifier would accept the result."""
+        now = dt.datetime.now(dt.UTC)
+        certificate = self._certificate
+        if now > certificate.not_valid_after_utc:
+            raise SigningError(
+                f"the certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M} UTC;"
+                " make a new key and certificate (dpia keygen) and have it trusted"
+            )
+        if now < certificate.not_valid_before_utc:
+            raise SigningError(
+                f"the certificate is valid only from "
+                f"{certificate.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
+            )
+        return (
+            pkcs7.PKCS7SignatureBuilder()
+            .set_data(content)
+            .add_signer(certificate, self._key, hashes.SHA256())
+            .sign(
+                serialization.Encoding.DER,
+                [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary],
+            )
+        )
+
+
+def parse_signed_data(raw: bytes) -> cms.SignedData:
+    """The SignedData of a DER CMS file, or a SigningError saying why it is not one."""
+    try:
+        info = cms.ContentInfo.load(raw, strict=True)
+        if info["content_type"].native != "signed_data":
+            raise SigningError(f"a CMS {info['content_type'].native!r}, not a signature")
+        signed_data = info["content"]
+        signed_data.native  # noqa: B018 - parse every field now, so damage shows here
+    except SigningError:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SigningError(f"not a DER CMS signature ({exc})") from None
+    return signed_data
+
+
+def with_timestamp_token(signature: bytes, token: cms.ContentInfo) -> bytes:
+    """The signature with `token` added as the RFC 3161 unsigned attribute of its signer."""
+    info = cms.ContentInfo.load(signature)
+    signer_info = info["content"]["signer_infos"][0]
+    attributes = list(signer_info["unsigned_attrs"]) if signer_info["unsigned_attrs"] else []
+    attributes.append(cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]}))
+    signer_info["unsigned_attrs"] = cms.CMSAttributes(attributes)
+    return info.dump()

@@ -1,0 +1,199 @@
+"""Signatures over the final document: OpenSSL and `dpia verify` must agree on every verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from signing_support import (
+    PASSPHRASE,
+    Person,
+    certificate_between,
+    make_docx,
+    make_person,
+    openssl_verify,
+    raw_cms_signature,
+)
+
+from dpia import SigningError
+from dpia.cli import main
+from dpia.signing import (
+    FileKeySigner,
+    TrustStore,
+    load_certificate,
+    load_private_key,
+    sign_document,
+    verify_document,
+)
+
+
+@pytest.fixture(autouse=True)
+def default_trust_store(tmp_path, monkeypatch):
+    """Keep the default store (`var/trust`) of the checkout out of these tests."""
+    monkeypatch.setenv("DPIA_TRUST_DIR", str(tmp_path / "default-trust"))
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Person]:
+    root = tmp_path_factory.mktemp("people")
+    return {
+        "assessor": make_person(root / "assessor", "Ada Assessor", "assessor"),
+        "dpo": make_person(root / "dpo", "Dora Dpo", "dpo", algorithm="rsa3072"),
+        "decision_maker": make_person(root / "exec", "Eve Executive", "decision_maker"),
+    }
+
+
+def _signer(person: Person) -> FileKeySigner:
+    return FileKeySigner.from_files(person.key, person.cert, PASSPHRASE)
+
+
+@pytest.fixture
+def document(tmp_path: Path) -> Path:
+    return make_docx(tmp_path / "dpia.docx", "Keystroke telemetry for agent training, v3.")
+
+
+@pytest.mark.parametrize("role", ["assessor", "dpo"], ids=["ec-p256", "rsa3072"])
+def test_openssl_verifies_our_signature(people, document, role):
+    signature = sign_document(document, _signer(people[role]))
+
+    slug = "ada-assessor-assessor" if role == "assessor" else "dora-dpo-dpo"
+    assert signature.name == f"dpia.docx.{slug}.p7s"
+    result = openssl_verify(signature, document, people[role].cert)
+    assert result.returncode == 0, result.stderr
+    assert "Verification successful" in result.stderr
+    report = verify_document(document, trust=TrustStore(document.parent / "none"))
+    assert [s.valid for s in report.signatures] == [True]
+
+
+def test_one_flipped_byte_fails_openssl_and_dpia(people, document, capsys):
+    signature = sign_document(document, _signer(people["assessor"]))
+    content = bytearray(document.read_bytes())
+    content[len(content) // 2] ^= 0x01
+    document.write_bytes(bytes(content))
+
+    assert openssl_verify(signature, document, people["assessor"].cert).returncode != 0
+    assert main(["verify", str(document)]) == 1
+    out = capsys.readouterr().out
+    assert "INVALID" in out
+    assert "does not match the signed digest" in out
+
+
+def test_signature_over_another_document_is_invalid(people, document, tmp_path):
+    other = make_docx(tmp_path / "other.docx", "A different assessment.")
+    moved = document.with_name("dpia.docx.ada-assessor-assessor.p7s")
+    shutil.move(sign_document(other, _signer(people["assessor"])), moved)
+
+    assert openssl_verify(moved, document, people["assessor"].cert).returncode != 0
+    (report,) = verify_document(document).signatures
+    assert not report.valid
+    assert "belongs to another document" in report.problems[0]
+
+
+def test_key_of_another_certificate_is_caught(people, document):
+    key = load_private_key(people["decision_maker"].key, PASSPHRASE)
+    certificate = load_certificate(people["assessor"].cert)
+    with pytest.raises(SigningError, match="does not belong to the certificate"):
+        FileKeySigner(key, certificate)
+    forged = document.with_name("dpia.docx.forged.p7s")
+    forged.write_bytes(raw_cms_signature(document.read_bytes(), certificate, key))
+
+    assert openssl_verify(forged, document, people["assessor"].cert).returncode != 0
+    (report,) = verify_document(document).signatures
+    assert not report.valid
+    assert "does not verify with the certificate's public key" in report.problems[0]
+    assert report.signer is not None and report.signer.name == "Ada Assessor"
+
+
+def test_untrusted_signer_fails_only_when_trust_is_required(people, document, tmp_path, capsys):
+    sign_document(document, _signer(people["assessor"]))
+    store = tmp_path / "trust"
+    assert main(["trust", "add", str(people["dpo"].cert), "--store", str(store)]) == 0
+    capsys.readouterr()
+
+    assert main(["verify", str(document)]) == 0
+    assert main(["verify", str(document), "--trust", str(store)]) == 1
+    out = capsys.readouterr().out
+    assert "VALID    dpia.docx.ada-assessor-assessor.p7s" in out
+    assert "trusted:     no: neither it nor an issuer of it is in the trust store" in out
+    signature = document.with_name("dpia.docx.ada-assessor-assessor.p7s")
+    assert openssl_verify(signature, document, people["dpo"].cert).returncode != 0
+
+
+def test_certificate_expired_at_signing_time(document):
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    certificate = certificate_between(key, "Old Officer", start, start + dt.timedelta(days=30))
+    with pytest.raises(SigningError, match="expired on 2024-01-31"):
+        FileKeySigner(key, certificate).sign(b"anything")
+    signature = document.with_name("dpia.docx.old-officer-dpo.p7s")
+    signature.write_bytes(raw_cms_signature(document.read_bytes(), certificate, key))
+    pem = document.with_name("old.pem")
+    pem.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+    result = openssl_verify(signature, document, pem)
+    assert result.returncode != 0
+    assert "expired" in result.stderr
+    (report,) = verify_document(document).signatures
+    assert not report.valid
+    assert "expired on 2024-01-31 00:00 UTC, before the signing time" in report.problems[0]
+    assert "signer's own clock" in report.problems[0]
+
+
+def test_certificate_expired_since_signing_is_reported_not_failed(people, document):
+    sign_document(document, _signer(people["assessor"]))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3 * 365)
+
+    (report,) = verify_document(document, now=later).signatures
+    assert report.valid
+    assert "has expired since signing" in report.notes[0]
+    assert "only a time-stamp would prove it" in report.notes[0]
+
+
+def test_two_and_three_signers_all_verify(people, document, tmp_path, capsys):
+    store = tmp_path / "trust"
+    for role in ("assessor", "dpo", "decision_maker"):
+        main(["trust", "add", str(people[role].cert), "--store", str(store)])
+    sign_document(document, _signer(people["assessor"]))
+    sign_document(document, _signer(people["dpo"]))
+    capsys.readouterr()
+    assert main(["verify", str(document), "--trust", str(store)]) == 0
+    assert "2 signatures" in capsys.readouterr().out
+
+    sign_document(document, _signer(people["decision_maker"]))
+    assert main(["verify", str(document), "--trust", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "3 signatures" in out
+    assert out.count("VALID    ") == 3 and "INVALID" not in out
+    for line in ("role assessor", "role dpo", "role decision_maker", "trusted:     yes"):
+        assert line in out
+    everyone = [people[role].cert for role in people]
+    for signature in sorted(document.parent.glob("dpia.docx.*.p7s")):
+        assert openssl_verify(signature, document, *everyone).returncode == 0
+
+
+def test_same_signer_cannot_silently_replace_a_signature(people, document):
+    sign_document(document, _signer(people["assessor"]))
+    with pytest.raises(SigningError, match="already exists: Ada Assessor has signed"):
+        sign_document(document, _signer(people["assessor"]))
+
+
+def test_no_signature_and_damaged_signature_fail(document, capsys):
+    assert main(["verify", str(document)]) == 1
+    assert "no signatures found (looked for dpia.docx.*.p7s)" in capsys.readouterr().out
+    document.with_name("dpia.docx.someone.p7s").write_bytes(b"not a signature at all")
+    assert main(["verify", str(document)]) == 1
+    assert "not a DER CMS signature" in capsys.readouterr().out
+
+
+def test_sign_prints_the_signature_path(people, document, monkeypatch, capsys):
+    monkeypatch.setenv("DPIA_KEY_PASSPHRASE", PASSPHRASE.decode())
+    person = people["decision_maker"]
+    code = main(["sign", str(document), "--key", str(person.key), "--cert", str(person.cert)])
+    assert code == 0
+    printed = Path(capsys.readouterr().out.strip())
+    assert printed == document.with_name("dpia.docx.eve-executive-decision-maker.p7s")
+    assert openssl_verify(printed, document, person.cert).returncode == 0
