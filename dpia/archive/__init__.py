@@ -1,0 +1,60 @@
+"""The versioned archive for legal: immutable versions in a hash chain, drafts, workflow,
+audit log, diffs and BagIt export, on SQLite (default) or PostgreSQL.
+
+    archive = open_archive()                       # DPIA_DATABASE_URL or var/dpia.sqlite3
+    v = archive.add_version(assessment.to_file(), report.model_dump(mode="json"),
+                            questionnaire_text, actor="dpo@example.org", document=docx)
+    archive.verify().intact
+"""
+
+from ._archive import Archive, open_archive
+from ._bag import BagExport, export_bag
+from ._canonical import GENESIS, canonical_json, chain_hash, sha256_hex, version_record
+from ._database import DEFAULT_DATABASE_URL, archive_engine, database_url, upgrade_database
+from ._diff import AnswerChange, FieldChange, MeasureChange, RiskChange, VersionDiff, diff_versions
+from ._records import (
+    TRANSITIONS,
+    AssessmentSummary,
+    AuditAction,
+    AuditEvent,
+    ChainBreak,
+    ChainReport,
+    Draft,
+    StatusChange,
+    StoredVersion,
+    VersionStatus,
+    VersionSummary,
+)
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "GENESIS",
+    "TRANSITIONS",
+    "AnswerChange",
+    "Archive",
+    "AssessmentSummary",
+    "AuditAction",
+    "AuditEvent",
+    "BagExport",
+    "ChainBreak",
+    "ChainReport",
+    "Draft",
+    "FieldChange",
+    "MeasureChange",
+    "RiskChange",
+    "StatusChange",
+    "StoredVersion",
+    "VersionDiff",
+    "VersionStatus",
+    "VersionSummary",
+    "archive_engine",
+    "canonical_json",
+    "chain_hash",
+    "database_url",
+    "diff_versions",
+    "export_bag",
+    "open_archive",
+    "sha256_hex",
+    "upgrade_database",
+    "version_record",
+]

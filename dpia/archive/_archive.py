@@ -1,0 +1,169 @@
+"""The archive as one object: open it once, then record and read assessments through it.
+
+Every method is one transaction. Writes take the write lock up front (see `_database`), reads
+see one consistent snapshot; nothing returned is live, so holding a record never holds a lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Engine
+
+from .._errors import ArchiveError
+from ._database import archive_engine, reading, schema_revisions, upgrade_database, writing
+from ._lookup import audit_trail, list_assessments, load_draft, stored_version, version_summaries
+from ._recording import add_version, record_event, save_draft, set_status
+from ._records import (
+    AssessmentSummary,
+    AuditAction,
+    AuditEvent,
+    ChainReport,
+    Draft,
+    StatusChange,
+    StoredVersion,
+    VersionStatus,
+    VersionSummary,
+)
+from ._verify import verify_chains
+
+__all__ = ["Archive", "open_archive"]
+
+
+def open_archive(url: str | None = None) -> Archive:
+    """Open the archive at `url` (default: `DPIA_DATABASE_URL`, else `var/dpia.sqlite3`).
+
+    An empty database is given the schema on first use, so trying dpia needs no setup step. A
+    database at an older schema revision is refused instead: migrating a shared archive is a
+    decision for its operator (`dpia db upgrade`), not a side effect of someone's first click.
+    """
+    engine = archive_engine(url)
+    current, head = schema_revisions(engine)
+    if current is None:
+        upgrade_database(engine)
+    elif current != head:
+        raise ArchiveError(
+            f"the archive database is at schema revision {current}, this dpia needs {head}; "
+            "run `dpia db upgrade` (back the database up first)"
+        )
+    return Archive(engine)
+
+
+class Archive:
+    """Assessments, their drafts, their immutable versions and the audit log."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def add_version(
+        self,
+        answers: Mapping[str, Any],
+        report: Mapping[str, Any],
+        questionnaire_text: str,
+        *,
+        actor: str,
+        document: bytes | None = None,
+        signatures: Mapping[str, bytes] | None = None,
+        review_due: dt.date | None = None,
+    ) -> VersionSummary:
+        """Archive a new version.
+
+        `answers` is the answers-file mapping (`Assessment.to_file()`); when its
+        `assessment.id` is empty a new assessment is created, otherwise the version is added to
+        that assessment. `report` is the risk report as JSON, `questionnaire_text` the exact
+        text of the questionnaire file answered, `signatures` maps each signer to the bytes of
+        their detached signature over `document`. `review_due` defaults to one year after the
+        assessment date.
+        """
+        with writing(self.engine) as connection:
+            assessment_id, number = add_version(
+                connection,
+                answers=answers,
+                report=report,
+                questionnaire_text=questionnaire_text,
+                document=document,
+                signature_files=signatures or {},
+                actor=actor,
+                review_due=review_due,
+            )
+        return self.version_summary(assessment_id, number)
+
+    def save_draft(
+        self, answers: Mapping[str, Any], *, actor: str, revision: int | None = None
+    ) -> Draft:
+        """Save answers being edited. Pass the `revision` of the draft you loaded; if someone
+        saved since, StaleDraftError is raised and nothing is written."""
+        with writing(self.engine) as connection:
+            assessment_id, _, _ = save_draft(
+                connection, answers=answers, actor=actor, revision=revision
+            )
+        return self.draft(assessment_id)
+
+    def set_status(
+        self,
+        assessment_id: str,
+        number: int,
+        status: VersionStatus | str,
+        *,
+        actor: str,
+        note: str = "",
+    ) -> StatusChange:
+        try:
+            wanted = VersionStatus(status)
+        except ValueError:
+            allowed = ", ".join(s.value for s in VersionStatus)
+            raise ArchiveError(f"unknown status {status!r}; allowed: {allowed}") from None
+        with writing(self.engine) as connection:
+            at = set_status(connection, assessment_id, number, wanted, actor=actor, note=note)
+        return StatusChange(number=number, status=wanted, actor=actor.strip(), at=at, note=note)
+
+    def record_export(self, version: VersionSummary, *, actor: str, target: str) -> None:
+        """Note in the audit log who took a copy of a version out of the archive, and where."""
+        with writing(self.engine) as connection:
+            record_event(
+                connection,
+                AuditAction.VERSION_EXPORTED,
+                actor=actor,
+                assessment_id=version.assessment_id,
+                version_number=version.number,
+                details={"target": target, "content_sha256": version.content_sha256},
+            )
+
+    def assessments(
+        self,
+        *,
+        status: VersionStatus | str | None = None,
+        review_due_before: dt.date | None = None,
+    ) -> list[AssessmentSummary]:
+        """Assessments filtered by the status and review date of their latest version."""
+        wanted = None if status is None else VersionStatus(status)
+        with reading(self.engine) as connection:
+            return list_assessments(connection, status=wanted, review_due_before=review_due_before)
+
+    def history(self, assessment_id: str) -> list[VersionSummary]:
+        with reading(self.engine) as connection:
+            return version_summaries(connection, assessment_id)
+
+    def version_summary(self, assessment_id: str, number: int) -> VersionSummary:
+        with reading(self.engine) as connection:
+            return version_summaries(connection, assessment_id, number)[0]
+
+    def version(self, assessment_id: str, number: int | None = None) -> StoredVersion:
+        """A version with all its parts; the latest when `number` is None."""
+        with reading(self.engine) as connection:
+            return stored_version(connection, assessment_id, number)
+
+    def draft(self, assessment_id: str) -> Draft:
+        with reading(self.engine) as connection:
+            return load_draft(connection, assessment_id)
+
+    def audit_trail(self, assessment_id: str | None = None) -> list[AuditEvent]:
+        with reading(self.engine) as connection:
+            return audit_trail(connection, assessment_id)
+
+    def verify(self) -> ChainReport:
+        """Re-compute every hash; see `_verify` for what a clean report proves."""
+        with reading(self.engine) as connection:
+            return verify_chains(connection)

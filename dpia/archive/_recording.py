@@ -1,0 +1,437 @@
+"""Writing to the archive: a new version, a draft save or a status change is one transaction.
+
+A new version takes the assessment's row lock (PostgreSQL `SELECT ... FOR UPDATE`; on SQLite the
+whole database via `BEGIN IMMEDIATE`) before it reads the chain head, so concurrent writers
+queue and never compute the same version number; the unique constraint on
+(assessment, number) is the backstop. A process that dies before COMMIT leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .._errors import ArchiveError, NotFoundError, StaleDraftError
+from ._canonical import GENESIS, canonical_json, chain_hash, sha256_hex, version_record
+from ._clock import utc_now_text
+from ._records import TRANSITIONS, AuditAction, VersionStatus
+from ._schema import (
+    assessments,
+    audit_events,
+    blobs,
+    drafts,
+    signatures,
+    version_statuses,
+    versions,
+)
+
+__all__ = [
+    "SIGNER_PATTERN",
+    "add_version",
+    "current_statuses",
+    "record_event",
+    "save_draft",
+    "set_status",
+]
+
+SIGNER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ASSESSMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def add_version(
+    connection: Connection,
+    *,
+    answers: Mapping[str, Any],
+    report: Mapping[str, Any],
+    questionnaire_text: str,
+    document: bytes | None,
+    signature_files: Mapping[str, bytes],
+    actor: str,
+    review_due: dt.date | None,
+) -> tuple[str, int]:
+    """Append one version; returns (assessment id, version number)."""
+    actor = _actor(actor)
+    questionnaire, title, organisation, assessment_id = _answers_header(answers)
+    for signer in signature_files:
+        if not SIGNER_PATTERN.match(signer):
+            raise ArchiveError(
+                f"signer name {signer!r} is not allowed: use letters, digits, '.', '_' and '-' "
+                "(at most 64, starting with a letter or digit)"
+            )
+    if signature_files and document is None:
+        raise ArchiveError("signatures were given without the document they sign")
+    now = utc_now_text()
+    if assessment_id is None:
+        assessment_id = _create_assessment(connection, title, organisation, actor, now)
+        latest = 0
+    else:
+        latest = _lock_assessment(connection, assessment_id)
+    number = latest + 1
+    prev = GENESIS
+    if latest:
+        prev = connection.execute(
+            select(versions.c.chain_hash).where(
+                versions.c.assessment_id == assessment_id, versions.c.number == latest
+            )
+        ).scalar_one()
+    stored_answers = _with_id(answers, assessment_id)
+    answers_text = canonical_json(stored_answers, "the answers").decode("utf-8")
+    report_text = canonical_json(dict(report), "the risk report").decode("utf-8")
+    questionnaire_sha = _store_blob(connection, questionnaire_text.encode("utf-8"))
+    document_sha = None if document is None else _store_blob(connection, document)
+    signature_shas = {
+        signer: _store_blob(connection, content)
+        for signer, content in sorted(signature_files.items())
+    }
+    due = review_due or _default_review_due(stored_answers)
+    record = version_record(
+        assessment_id=assessment_id,
+        number=number,
+        questionnaire=questionnaire,
+        questionnaire_sha256=questionnaire_sha,
+        answers_sha256=sha256_hex(answers_text.encode("utf-8")),
+        report_sha256=sha256_hex(report_text.encode("utf-8")),
+        document_sha256=document_sha,
+        signatures=signature_shas,
+        author=actor,
+        created_at=now,
+        review_due=due.isoformat(),
+    )
+    content_sha = sha256_hex(record)
+    version_id = connection.execute(
+        insert(versions)
+        .values(
+            assessment_id=assessment_id,
+            number=number,
+            questionnaire=questionnaire,
+            questionnaire_sha256=questionnaire_sha,
+            answers_json=answers_text,
+            report_json=report_text,
+            document_sha256=document_sha,
+            author=actor,
+            created_at=now,
+            review_due=due.isoformat(),
+            content_sha256=content_sha,
+            prev_chain_hash=prev,
+            chain_hash=chain_hash(prev, content_sha),
+        )
+        .returning(versions.c.id)
+    ).scalar_one()
+    if signature_shas:
+        connection.execute(
+            insert(signatures),
+            [
+                {"version_id": version_id, "signer": signer, "blob_sha256": sha}
+                for signer, sha in signature_shas.items()
+            ],
+        )
+    connection.execute(
+        insert(version_statuses).values(
+            version_id=version_id, status=VersionStatus.DRAFT, actor=actor, at=now, note=""
+        )
+    )
+    connection.execute(
+        update(assessments)
+        .where(assessments.c.id == assessment_id)
+        .values(
+            latest_version=number,
+            status=VersionStatus.DRAFT,
+            review_due=due.isoformat(),
+            title=title,
+            organisation=organisation,
+            updated_at=now,
+        )
+    )
+    record_event(
+        connection,
+        AuditAction.VERSION_ADDED,
+        actor=actor,
+        at=now,
+        assessment_id=assessment_id,
+        version_number=number,
+        details={
+            "content_sha256": content_sha,
+            "document_sha256": document_sha,
+            "signatures": signature_shas,
+        },
+    )
+    return assessment_id, number
+
+
+def save_draft(
+    connection: Connection,
+    *,
+    answers: Mapping[str, Any],
+    actor: str,
+    revision: int | None,
+) -> tuple[str, int, str]:
+    """Store answers being edited; returns (assessment id, new revision, time).
+
+    `revision` is the revision the editor started from (None for a first save). When someone
+    saved in between, the write is refused with StaleDraftError rather than silently
+    overwriting their work.
+    """
+    actor = _actor(actor)
+    _, title, organisation, assessment_id = _answers_header(answers)
+    now = utc_now_text()
+    if assessment_id is None:
+        assessment_id = _create_assessment(connection, title, organisation, actor, now)
+    else:
+        _lock_assessment(connection, assessment_id)
+    answers_text = canonical_json(_with_id(answers, assessment_id), "the answers").decode()
+    current = connection.execute(
+        select(drafts.c.revision, drafts.c.updated_by, drafts.c.updated_at).where(
+            drafts.c.assessment_id == assessment_id
+        )
+    ).one_or_none()
+    if current is None:
+        if revision:
+            raise StaleDraftError(
+                f"the draft of {assessment_id} no longer exists, but this change was based on "
+                f"revision {revision}; start a new draft from the latest version"
+            )
+        new_revision = 1
+        connection.execute(
+            insert(drafts).values(
+                assessment_id=assessment_id,
+                answers_json=answers_text,
+                revision=new_revision,
+                updated_at=now,
+                updated_by=actor,
+            )
+        )
+    else:
+        if revision != current.revision:
+            based = "a new draft" if revision is None else f"revision {revision}"
+            raise StaleDraftError(
+                f"the draft of {assessment_id} was saved by {current.updated_by} at "
+                f"{current.updated_at} (revision {current.revision}), but this change was "
+                f"based on {based}; reload the draft and make the change again"
+            )
+        new_revision = current.revision + 1
+        changed = connection.execute(
+            update(drafts)
+            .where(drafts.c.assessment_id == assessment_id, drafts.c.revision == revision)
+            .values(
+                answers_json=answers_text,
+                revision=new_revision,
+                updated_at=now,
+                updated_by=actor,
+            )
+        ).rowcount
+        if changed != 1:
+            raise StaleDraftError(
+                f"the draft of {assessment_id} was saved by someone else at the same moment; "
+                "reload the draft and make the change again"
+            )
+    record_event(
+        connection,
+        AuditAction.DRAFT_SAVED,
+        actor=actor,
+        at=now,
+        assessment_id=assessment_id,
+        version_number=None,
+        details={"revision": new_revision, "answers_sha256": sha256_hex(answers_text.encode())},
+    )
+    return assessment_id, new_revision, now
+
+
+def set_status(
+    connection: Connection,
+    assessment_id: str,
+    number: int,
+    status: VersionStatus,
+    *,
+    actor: str,
+    note: str,
+) -> str:
+    """Move a version along the workflow; approving one supersedes older decided versions."""
+    actor = _actor(actor)
+    latest = _lock_assessment(connection, assessment_id)
+    statuses = current_statuses(connection, assessment_id)
+    if number not in statuses:
+        raise NotFoundError(f"{assessment_id} has no version {number} (latest is {latest})")
+    version_id, current = statuses[number]
+    if status not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(TRANSITIONS[current])) or "nothing (it is final)"
+        raise ArchiveError(
+            f"{assessment_id} v{number} is {current}; it can move to: {allowed} "
+            f"(asked for {status})"
+        )
+    now = utc_now_text()
+    changes = [(number, version_id, status, note)]
+    if status is VersionStatus.APPROVED:
+        changes += [
+            (older, older_id, VersionStatus.SUPERSEDED, f"superseded by v{number}")
+            for older, (older_id, older_status) in sorted(statuses.items())
+            if older < number and older_status in (VersionStatus.APPROVED, VersionStatus.REJECTED)
+        ]
+    for changed_number, changed_id, new_status, why in changes:
+        connection.execute(
+            insert(version_statuses).values(
+                version_id=changed_id, status=new_status, actor=actor, at=now, note=why
+            )
+        )
+        record_event(
+            connection,
+            AuditAction.STATUS_CHANGED,
+            actor=actor,
+            at=now,
+            assessment_id=assessment_id,
+            version_number=changed_number,
+            details={"from": statuses[changed_number][1], "to": new_status, "note": why},
+        )
+    if number == latest:
+        connection.execute(
+            update(assessments)
+            .where(assessments.c.id == assessment_id)
+            .values(status=status, updated_at=now)
+        )
+    return now
+
+
+def current_statuses(
+    connection: Connection, assessment_id: str
+) -> dict[int, tuple[int, VersionStatus]]:
+    """Version number → (row id, status now), read from the last status row of each version."""
+    last = (
+        select(func.max(version_statuses.c.id).label("status_id"))
+        .join(versions, versions.c.id == version_statuses.c.version_id)
+        .where(versions.c.assessment_id == assessment_id)
+        .group_by(version_statuses.c.version_id)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(versions.c.number, versions.c.id, version_statuses.c.status)
+        .join(version_statuses, version_statuses.c.version_id == versions.c.id)
+        .join(last, last.c.status_id == version_statuses.c.id)
+    )
+    return {row.number: (row.id, VersionStatus(row.status)) for row in rows}
+
+
+def record_event(
+    connection: Connection,
+    action: AuditAction,
+    *,
+    actor: str,
+    at: str | None = None,
+    assessment_id: str | None,
+    version_number: int | None,
+    details: Mapping[str, Any],
+) -> None:
+    connection.execute(
+        insert(audit_events).values(
+            at=at or utc_now_text(),
+            actor=_actor(actor),
+            action=action,
+            assessment_id=assessment_id,
+            version_number=version_number,
+            details_json=canonical_json(dict(details), "audit details").decode("utf-8"),
+        )
+    )
+
+
+def _actor(actor: str) -> str:
+    cleaned = actor.strip()
+    if not cleaned or len(cleaned) > 300:
+        raise ArchiveError("the actor (who does this) must be 1 to 300 characters")
+    return cleaned
+
+
+def _answers_header(answers: Mapping[str, Any]) -> tuple[str, str, str, str | None]:
+    """Questionnaire ref, title, organisation and assessment id from an answers-file mapping."""
+    meta = answers.get("assessment")
+    ref = answers.get("questionnaire")
+    if not isinstance(ref, str) or not isinstance(meta, Mapping):
+        raise ArchiveError(
+            "the answers must be an answers-file mapping with 'questionnaire' and 'assessment' "
+            "(as written by Assessment.to_file())"
+        )
+    for field in ("title", "organisation"):
+        if not isinstance(meta.get(field), str) or not meta[field].strip():
+            raise ArchiveError(f"the answers lack assessment.{field}")
+    assessment_id = meta.get("id")
+    if assessment_id is not None and (
+        not isinstance(assessment_id, str) or not _ASSESSMENT_ID.match(assessment_id)
+    ):
+        raise ArchiveError(
+            f"assessment.id {assessment_id!r} is not an archive id: letters, digits, '_' and '-'"
+        )
+    return ref, meta["title"][:300], meta["organisation"][:300], assessment_id
+
+
+def _with_id(answers: Mapping[str, Any], assessment_id: str) -> dict[str, Any]:
+    stored = json.loads(canonical_json(dict(answers), "the answers"))
+    stored["assessment"]["id"] = assessment_id
+    return stored
+
+
+def _default_review_due(answers: Mapping[str, Any]) -> dt.date:
+    """Twelve months after the assessment date: a yearly review suits monitoring this intrusive
+    (supervisory authorities suggest three years at most, and sooner when the risk changes)."""
+    try:
+        start = dt.date.fromisoformat(answers["assessment"]["date"])
+    except (KeyError, TypeError, ValueError):
+        start = dt.datetime.now(dt.UTC).date()
+    try:
+        return start.replace(year=start.year + 1)
+    except ValueError:
+        return start.replace(year=start.year + 1, day=28)
+
+
+def _create_assessment(
+    connection: Connection, title: str, organisation: str, actor: str, now: str
+) -> str:
+    assessment_id = f"A-{now[:4]}-{secrets.token_hex(6).upper()}"
+    connection.execute(
+        insert(assessments).values(
+            id=assessment_id,
+            title=title,
+            organisation=organisation,
+            created_at=now,
+            created_by=actor,
+            latest_version=0,
+            status=None,
+            review_due=None,
+            updated_at=now,
+        )
+    )
+    record_event(
+        connection,
+        AuditAction.ASSESSMENT_CREATED,
+        actor=actor,
+        at=now,
+        assessment_id=assessment_id,
+        version_number=None,
+        details={"title": title, "organisation": organisation},
+    )
+    return assessment_id
+
+
+def _lock_assessment(connection: Connection, assessment_id: str) -> int:
+    latest = connection.execute(
+        select(assessments.c.latest_version)
+        .where(assessments.c.id == assessment_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if latest is None:
+        raise NotFoundError(f"no assessment {assessment_id!r} in the archive")
+    return latest
+
+
+def _store_blob(connection: Connection, content: bytes) -> str:
+    sha = sha256_hex(content)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(
+        dialect.insert(blobs)
+        .values(sha256=sha, size=len(content), content=content)
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
+    return sha

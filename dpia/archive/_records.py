@@ -1,0 +1,164 @@
+"""What the archive hands back: frozen records, never live rows, so callers cannot edit history.
+
+The workflow of a version is fixed here in one table so that the store, the CLI and the app
+agree on it: draft → in_review → approved | rejected → superseded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "TRANSITIONS",
+    "AssessmentSummary",
+    "AuditAction",
+    "AuditEvent",
+    "ChainBreak",
+    "ChainReport",
+    "Draft",
+    "StatusChange",
+    "StoredVersion",
+    "VersionStatus",
+    "VersionSummary",
+]
+
+
+class VersionStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+TRANSITIONS: dict[VersionStatus, frozenset[VersionStatus]] = {
+    VersionStatus.DRAFT: frozenset({VersionStatus.IN_REVIEW}),
+    VersionStatus.IN_REVIEW: frozenset({VersionStatus.APPROVED, VersionStatus.REJECTED}),
+    VersionStatus.APPROVED: frozenset({VersionStatus.SUPERSEDED}),
+    VersionStatus.REJECTED: frozenset({VersionStatus.SUPERSEDED}),
+    VersionStatus.SUPERSEDED: frozenset(),
+}
+
+
+class AuditAction(StrEnum):
+    """Every kind of audit row; the names are stable because auditors filter on them."""
+
+    ASSESSMENT_CREATED = "assessment.created"
+    DRAFT_SAVED = "draft.saved"
+    VERSION_ADDED = "version.added"
+    STATUS_CHANGED = "status.changed"
+    VERSION_EXPORTED = "version.exported"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StatusChange(_Frozen):
+    number: int
+    status: VersionStatus
+    actor: str
+    at: dt.datetime
+    note: str = ""
+
+
+class VersionSummary(_Frozen):
+    """A version without its payload: enough to list, compare hashes and follow the workflow."""
+
+    assessment_id: str
+    number: int
+    questionnaire: str
+    questionnaire_sha256: str
+    author: str
+    created_at: dt.datetime
+    review_due: dt.date | None
+    document_sha256: str | None
+    signatures: dict[str, str]
+    content_sha256: str
+    prev_chain_hash: str
+    chain_hash: str
+    status_history: tuple[StatusChange, ...]
+
+    @property
+    def status(self) -> VersionStatus:
+        return self.status_history[-1].status
+
+
+class StoredVersion(VersionSummary):
+    """A version with everything it was archived with, as exported to a bag."""
+
+    answers_json: str
+    report_json: str
+    questionnaire_text: str
+    document: bytes | None
+    signature_files: dict[str, bytes]
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return json.loads(self.answers_json)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return json.loads(self.report_json)
+
+
+class AssessmentSummary(_Frozen):
+    """One line of the archive's list; `status` and `review_due` are those of the latest version."""
+
+    id: str
+    title: str
+    organisation: str
+    latest_version: int
+    status: VersionStatus | None
+    review_due: dt.date | None
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+
+
+class Draft(_Frozen):
+    """Answers still being edited; `revision` must be sent back with the next save."""
+
+    assessment_id: str
+    answers: dict[str, Any]
+    revision: int
+    updated_at: dt.datetime
+    updated_by: str
+
+
+class AuditEvent(_Frozen):
+    at: dt.datetime
+    actor: str
+    action: AuditAction
+    assessment_id: str | None
+    version_number: int | None
+    details: dict[str, Any]
+
+
+class ChainBreak(_Frozen):
+    """One place where the stored record no longer matches its hashes."""
+
+    assessment_id: str
+    number: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = (
+            self.assessment_id if self.number is None else f"{self.assessment_id} v{self.number}"
+        )
+        return f"{where}: {self.problem}"
+
+
+class ChainReport(_Frozen):
+    assessments: int
+    versions: int
+    breaks: tuple[ChainBreak, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks

@@ -1,0 +1,307 @@
+"""`dpia archive ...` (the versioned record for legal) and `dpia db upgrade`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .._errors import ArchiveError
+from ..archive import (
+    VersionStatus,
+    VersionSummary,
+    archive_engine,
+    database_url,
+    diff_versions,
+    export_bag,
+    open_archive,
+    upgrade_database,
+)
+
+
+def register(subcommands: Any) -> None:
+    archive = subcommands.add_parser(
+        "archive",
+        help="the versioned record of assessments: add, list, show, diff, export, verify",
+        description="The archive lives in DPIA_DATABASE_URL (default sqlite:///var/dpia.sqlite3).",
+    )
+    commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND", required=True)
+
+    add = commands.add_parser("add", help="archive an answers file as a new version")
+    add.add_argument("answers", metavar="ANSWERS")
+    add.add_argument(
+        "--document",
+        metavar="DOC.docx",
+        help="the Word document; signatures beside it named DOC.docx.<signer>.p7s are added too",
+    )
+    add.add_argument("--review-due", type=_date, metavar="YYYY-MM-DD", help=_REVIEW_HELP)
+    add.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="rate as of (default today)")
+    _actor_option(add)
+    add.set_defaults(handler=_add)
+
+    listing = commands.add_parser("list", help="list assessments and their latest version")
+    listing.add_argument("--status", choices=[s.value for s in VersionStatus])
+    listing.add_argument("--review-due-before", type=_date, metavar="YYYY-MM-DD")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    show = commands.add_parser("show", help="one version: status, hashes, result, document")
+    show.add_argument("assessment_id", metavar="ID")
+    show.add_argument("--version", type=_positive, metavar="N", help="default: the latest")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+
+    history = commands.add_parser("history", help="every version with its status changes")
+    history.add_argument("assessment_id", metavar="ID")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(handler=_history)
+
+    status = commands.add_parser(
+        "status", help="move a version along draft → in_review → approved | rejected"
+    )
+    status.add_argument("assessment_id", metavar="ID")
+    status.add_argument("version", type=_positive, metavar="N")
+    status.add_argument("status", choices=[s.value for s in VersionStatus], metavar="STATUS")
+    status.add_argument("--note", default="", help="why (kept in the status history)")
+    _actor_option(status)
+    status.set_defaults(handler=_status)
+
+    diff = commands.add_parser("diff", help="what changed between two versions")
+    diff.add_argument("assessment_id", metavar="ID")
+    diff.add_argument("old", type=_positive, metavar="V1")
+    diff.add_argument("new", type=_positive, metavar="V2")
+    diff.add_argument("--json", action="store_true")
+    diff.set_defaults(handler=_diff)
+
+    export = commands.add_parser("export", help="write a version as a BagIt bag with VERIFY.md")
+    export.add_argument("assessment_id", metavar="ID")
+    export.add_argument("--version", type=_positive, metavar="N", help="default: the latest")
+    export.add_argument("-o", "--output", required=True, metavar="DIR")
+    export.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice PDF")
+    _actor_option(export)
+    export.set_defaults(handler=_export)
+
+    verify = commands.add_parser("verify", help="re-compute every hash; exit 1 on any break")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=_verify)
+
+    db = subcommands.add_parser("db", help="the archive database")
+    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="migrate the schema to this version")
+    upgrade.set_defaults(handler=_upgrade)
+
+
+_REVIEW_HELP = "when the assessment must be reviewed (default: a year after its date)"
+
+
+def _actor_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--actor",
+        default=os.environ.get("DPIA_ACTOR") or getpass.getuser(),
+        metavar="NAME",
+        help="who does this, for the audit log (default: $DPIA_ACTOR or the login name)",
+    )
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version number (1, 2, ...)")
+    return int(text)
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, sort_keys=True)
+    print()
+
+
+def _add(args: argparse.Namespace) -> int:
+    from .._assessment import load_answers
+    from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
+    from ..risk import assess
+
+    ref = questionnaire_ref_of(args.answers)
+    questionnaire = questionnaire_for(ref)
+    assessment = load_answers(args.answers, questionnaire).assessment
+    report = assess(questionnaire, assessment, as_of=args.as_of or dt.date.today())
+    document, signatures = _document_and_signatures(args.document)
+    version = open_archive().add_version(
+        assessment.to_file(),
+        report.model_dump(mode="json"),
+        questionnaire_path(questionnaire.id).read_text(encoding="utf-8"),
+        actor=args.actor,
+        document=document,
+        signatures=signatures,
+        review_due=args.review_due,
+    )
+    print(f"{version.assessment_id} v{version.number}")
+    print(f"  content sha256 {version.content_sha256}")
+    print(f"  chain hash     {version.chain_hash}")
+    print(f"  review due     {version.review_due}")
+    for signer in version.signatures:
+        print(f"  signature      {signer}")
+    return 0
+
+
+def _document_and_signatures(path: str | None) -> tuple[bytes | None, dict[str, bytes]]:
+    if path is None:
+        return None, {}
+    document = Path(path)
+    try:
+        content = document.read_bytes()
+        prefix = document.name + "."
+        signatures = {
+            found.name[len(prefix) : -len(".p7s")]: found.read_bytes()
+            for found in sorted(document.parent.glob(f"{document.name}.*.p7s"))
+        }
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return content, signatures
+
+
+def _list(args: argparse.Namespace) -> int:
+    found = open_archive().assessments(status=args.status, review_due_before=args.review_due_before)
+    if args.json:
+        _print_json([a.model_dump(mode="json") for a in found])
+        return 0
+    if not found:
+        print("no assessments match", file=sys.stderr)
+        return 0
+    print(f"{'ID':<22} {'VER':>4} {'STATUS':<11} {'REVIEW DUE':<11} TITLE")
+    for a in found:
+        print(
+            f"{a.id:<22} {a.latest_version:>4} {a.status or '-':<11} "
+            f"{a.review_due.isoformat() if a.review_due else '-':<11} {a.title}"
+        )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    version = open_archive().version(args.assessment_id, args.version)
+    report = version.report
+    if args.json:
+        body = version.model_dump(
+            mode="json",
+            exclude={"answers_json", "report_json", "questionnaire_text", "document"},
+        )
+        body["signature_files"] = sorted(version.signature_files)
+        body["status"] = version.status
+        body["answers"] = version.answers
+        body["report"] = report
+        _print_json(body)
+        return 0
+    answers = version.answers.get("assessment", {})
+    print(f"{version.assessment_id} v{version.number}: {answers.get('title', '')}")
+    print(f"  organisation   {answers.get('organisation', '')}")
+    print(f"  status         {version.status}")
+    print(f"  author         {version.author}")
+    print(f"  created        {version.created_at.isoformat()}")
+    print(f"  review due     {version.review_due}")
+    print(f"  questionnaire  {version.questionnaire} (sha256 {version.questionnaire_sha256})")
+    for key in ("dpia_required", "overall_inherent", "overall_residual", "stop"):
+        if key in report:
+            print(f"  {key.replace('_', ' '):<15}{report[key]}")
+    if version.document is None:
+        print("  document       none")
+    else:
+        print(f"  document       {len(version.document):,} bytes, sha256 {version.document_sha256}")
+    for signer, sha in version.signatures.items():
+        print(f"  signature      {signer} (sha256 {sha})")
+    print(f"  content sha256 {version.content_sha256}")
+    print(f"  chain hash     {version.chain_hash}")
+    _print_statuses(version)
+    return 0
+
+
+def _print_statuses(version: VersionSummary) -> None:
+    for change in version.status_history:
+        note = f" ({change.note})" if change.note else ""
+        print(f"    {change.at.isoformat()}  {change.status:<10} by {change.actor}{note}")
+
+
+def _history(args: argparse.Namespace) -> int:
+    versions = open_archive().history(args.assessment_id)
+    if args.json:
+        _print_json([{**v.model_dump(mode="json"), "status": v.status} for v in versions])
+        return 0
+    for v in versions:
+        print(
+            f"v{v.number:<4} {v.created_at.isoformat()}  {v.status:<10} {v.author}  "
+            f"content {v.content_sha256[:12]}  chain {v.chain_hash[:12]}"
+        )
+        _print_statuses(v)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    change = open_archive().set_status(
+        args.assessment_id, args.version, args.status, actor=args.actor, note=args.note
+    )
+    print(f"{args.assessment_id} v{change.number}: {change.status}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    archive = open_archive()
+    old = archive.version(args.assessment_id, args.old)
+    new = archive.version(args.assessment_id, args.new)
+    changes = diff_versions(old, new)
+    if args.json:
+        _print_json(changes.model_dump(mode="json"))
+    else:
+        print(changes.text())
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    done = export_bag(
+        open_archive(),
+        args.assessment_id,
+        args.output,
+        number=args.version,
+        actor=args.actor,
+        pdf=not args.no_pdf,
+    )
+    print(f"{done.path}: {done.assessment_id} v{done.number}, chain hash {done.chain_hash}")
+    for note in done.notes:
+        print(f"  note: {note}", file=sys.stderr)
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    report = open_archive().verify()
+    if args.json:
+        _print_json({**report.model_dump(mode="json"), "intact": report.intact})
+    elif report.intact:
+        print(
+            f"OK: {report.assessments} assessments, {report.versions} versions, every chain intact"
+        )
+    else:
+        for found in report.breaks:
+            print(found)
+        print(
+            f"BROKEN: {len(report.breaks)} problem(s) in {report.versions} versions",
+            file=sys.stderr,
+        )
+    return 0 if report.intact else 1
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    url = database_url()
+    before, after = upgrade_database(archive_engine(url))
+    if before == after:
+        print(f"the archive schema is up to date (revision {after})")
+    else:
+        print(f"the archive schema was upgraded from {before or 'empty'} to revision {after}")
+    return 0
