@@ -1,0 +1,159 @@
+"""The Assessments page: what is on file, what is due for review, and where to start.
+
+The list is the archive's (status and review date are those of each assessment's latest
+version), so the page adds no bookkeeping of its own: new assessments get their id from the
+archive when their first draft is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from .._assessment import assessment_from_source
+from .._errors import SourceError
+from .._library import questionnaire_dir, questionnaire_for
+from .._source import read_source
+from ..archive import AssessmentSummary, VersionStatus
+from ..questionnaire import Questionnaire, load_questionnaire
+from ._archive_link import archive, load_case
+from ._case import Case
+from ._frame import PAGES
+from ._session import open_case
+from ._users import AppUser, current_user
+
+__all__ = ["STATUS_LABELS", "show_assessments"]
+
+STATUS_LABELS: dict[str | None, str] = {
+    None: "Draft, not yet versioned",
+    VersionStatus.DRAFT: "Draft version",
+    VersionStatus.IN_REVIEW: "In review",
+    VersionStatus.APPROVED: "Approved",
+    VersionStatus.REJECTED: "Rejected",
+    VersionStatus.SUPERSEDED: "Superseded",
+}
+_DUE_WITHIN_DAYS = {"Any time": None, "Overdue": -1, "Within 30 days": 30, "Within 90 days": 90}
+
+
+def show_assessments() -> None:
+    user = current_user()
+    st.title("Assessments")
+    st.caption(
+        "Every Data Protection Impact Assessment on file, with the status of its latest version "
+        "and the date it is due for review."
+    )
+    listing, start = st.columns([3, 2], gap="large")
+    with listing:
+        _listing()
+    with start:
+        if user.can_edit:
+            _new_assessment(user)
+            _import_answers(user)
+        else:
+            st.info("You have read-only access: open an assessment from the list to read it.")
+
+
+def _listing() -> None:
+    st.subheader("On file")
+    status_column, due_column = st.columns(2)
+    status_names = ["All", *(s.value for s in VersionStatus)]
+    status = status_column.selectbox(
+        "Status",
+        status_names,
+        format_func=lambda s: "All" if s == "All" else STATUS_LABELS[VersionStatus(s)],
+        key="list-status",
+    )
+    due = due_column.selectbox("Review due", list(_DUE_WITHIN_DAYS), key="list-due")
+    days = _DUE_WITHIN_DAYS[due]
+    # The archive filters on "due before": overdue is before today, "within 30 days" before day 31.
+    before = None if days is None else dt.date.today() + dt.timedelta(days=days + 1)
+    found = archive().assessments(
+        status=None if status == "All" else status, review_due_before=before
+    )
+    if not found:
+        st.info("No assessment matches. Start a new one on the right.", icon=":material/info:")
+        return
+    st.dataframe(
+        [_row(summary) for summary in reversed(found)],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Review due": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        },
+    )
+    by_id = {s.id: s for s in found}
+    chosen = st.selectbox(
+        "Open an assessment",
+        list(reversed(list(by_id))),
+        format_func=lambda i: f"{by_id[i].title} ({by_id[i].organisation}, {i})",
+        key="list-open",
+    )
+    if st.button("Open", type="primary", icon=":material/folder_open:", key="list-open-button"):
+        open_case(load_case(chosen))
+        st.switch_page(PAGES["wizard"])
+
+
+def _row(summary: AssessmentSummary) -> dict[str, object]:
+    return {
+        "Title": summary.title,
+        "Organisation": summary.organisation,
+        "Status": STATUS_LABELS[summary.status],
+        "Version": summary.latest_version or None,
+        "Review due": summary.review_due,
+        "Updated": summary.updated_at,
+        "ID": summary.id,
+    }
+
+
+def _questionnaires() -> list[Questionnaire]:
+    found = []
+    for path in sorted(Path(questionnaire_dir()).glob("*.yaml")):
+        if path.name.endswith(".risks.yaml"):
+            continue
+        found.append(load_questionnaire(path))
+    return found
+
+
+def _new_assessment(user: AppUser) -> None:
+    st.subheader("New assessment")
+    available = _questionnaires()
+    if not available:
+        st.warning(f"No questionnaire found in {questionnaire_dir()}.", icon=":material/warning:")
+        return
+    by_ref = {q.ref: q for q in available}
+    ref = st.selectbox(
+        "Questionnaire",
+        list(by_ref),
+        format_func=lambda r: f"{by_ref[r].title} (version {by_ref[r].version})",
+        key="new-questionnaire",
+    )
+    if by_ref[ref].description:
+        st.caption(by_ref[ref].description)
+    if st.button("Start a new assessment", type="primary", icon=":material/add:", key="new-start"):
+        open_case(Case.new(ref, assessor=user.name))
+        st.switch_page(PAGES["wizard"])
+
+
+def _import_answers(user: AppUser) -> None:
+    with st.expander("Import an answers file (YAML or JSON)"):
+        upload = st.file_uploader(
+            "Answers file", type=["yaml", "yml", "json"], key="import-file", max_upload_size=1
+        )
+        if upload is None:
+            return
+        source = read_source(upload.getvalue(), name=upload.name)
+        if not isinstance(source.value, dict) or "questionnaire" not in source.value:
+            raise SourceError(f"{upload.name}: not an answers file (no 'questionnaire:' field)")
+        questionnaire = questionnaire_for(str(source.value["questionnaire"]))
+        check = assessment_from_source(source, questionnaire)
+        st.success(
+            f"{upload.name}: {len(check.assessment.answers)} answers for {questionnaire.title}."
+        )
+        if st.button("Open as a new assessment", key="import-open"):
+            mapping = check.assessment.to_file()
+            mapping["assessment"]["id"] = None
+            open_case(Case.from_file(mapping, questionnaire))
+            st.switch_page(PAGES["wizard"])

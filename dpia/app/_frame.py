@@ -1,0 +1,127 @@
+"""The frame around every page: navigation, who is signed in, the open assessment, and errors.
+
+Errors dpia raises on purpose (a stale draft, a bad key file) are shown as they are worded,
+since they say what to do. Anything else is a fault in dpia: the user gets a short apology
+with a reference, and the traceback goes to the server log, never to the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from .._errors import DPIAError, NotFoundError
+from ._archive_link import load_case
+from ._case import Case
+from ._session import close_case, current_case, open_case, sync_url
+from ._users import AppUser, current_user
+
+__all__ = ["PAGES", "open_assessment_or_stop", "run_app"]
+
+_log = logging.getLogger("dpia.app")
+_PAGE_DIR = Path(__file__).resolve().parent / "pages"
+
+PAGES: dict[str, str] = {
+    name: str(_PAGE_DIR / f"{name}.py")
+    for name in ("assessments", "wizard", "risks", "document", "review", "archive")
+}
+_MENU = {
+    "Work": [
+        ("assessments", "Assessments", ":material/folder_open:"),
+        ("wizard", "Wizard", ":material/checklist:"),
+        ("risks", "Risks", ":material/insights:"),
+        ("document", "Document", ":material/description:"),
+    ],
+    "Decide and keep": [
+        ("review", "Review & sign-off", ":material/verified:"),
+        ("archive", "Archive", ":material/inventory_2:"),
+    ],
+}
+
+
+def run_app() -> None:
+    """The whole app, one run: frame, then the chosen page inside a guard."""
+    st.set_page_config(
+        page_title="DPIA",
+        page_icon=":material/shield_person:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    pages = {
+        group: [
+            st.Page(PAGES[name], title=title, icon=icon, default=name == "assessments")
+            for name, title, icon in entries
+        ]
+        for group, entries in _MENU.items()
+    }
+    page = st.navigation(pages)
+    user = current_user()
+    _guarded(_resume_from_url)
+    _sidebar(user)
+    _guarded(page.run)
+
+
+def _guarded(action: Callable[[], object]) -> None:
+    try:
+        action()
+    except DPIAError as exc:
+        _log.info("refused: %s", exc)
+        st.error(str(exc), icon=":material/error:")
+    except Exception:
+        reference = secrets.token_hex(4)
+        _log.exception("unexpected error (reference %s)", reference)
+        st.error(
+            "Something went wrong on our side and this page could not be shown. Your saved "
+            "work is safe. If it happens again, give your administrator the reference "
+            f"{reference}.",
+            icon=":material/error:",
+        )
+
+
+def _resume_from_url() -> None:
+    """After a browser refresh the session is new: reopen the assessment the URL names."""
+    wanted = st.query_params.get("assessment")
+    case = current_case()
+    if wanted and (case is None or case.assessment_id != wanted):
+        try:
+            open_case(load_case(wanted), at_step=st.query_params.get("step"))
+        except NotFoundError:
+            close_case()
+            st.warning(
+                f"There is no assessment {wanted} in the archive.", icon=":material/warning:"
+            )
+    else:
+        sync_url()
+
+
+def _sidebar(user: AppUser) -> None:
+    with st.sidebar:
+        case = current_case()
+        if case is not None:
+            st.markdown(f"**Open assessment**  \n{case.title}")
+            st.caption(case.assessment_id or "not saved yet")
+            if st.button("Close assessment", icon=":material/close:", key="frame-close"):
+                close_case()
+                st.switch_page(PAGES["assessments"])
+            st.divider()
+        st.markdown(f"**{user.name}**")
+        st.caption(user.role_text)
+        if user.local:
+            st.caption("Local mode: one user with every role.")
+
+
+def open_assessment_or_stop() -> Case:
+    """The open assessment, or a pointer to the Assessments page and nothing else."""
+    case = current_case()
+    if case is None:
+        st.info(
+            "No assessment is open. Start a new one or resume one from the list.",
+            icon=":material/info:",
+        )
+        st.page_link(PAGES["assessments"], label="Go to Assessments", icon=":material/folder_open:")
+        st.stop()
+    return case

@@ -1,0 +1,37 @@
+"""How every question presents itself, so all widgets read alike.
+
+The label says what is asked (with a red star when the answer is required), and the guidance
+below it says why we ask and which law the question comes from: a product team answering a DPIA
+needs both to answer well, and a DPO reading the screen later needs to see the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+__all__ = ["field_label", "guidance"]
+
+_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~$:"})
+
+
+def _plain(text: str) -> str:
+    """Labels are the questionnaire author's words, not markdown: show them as written."""
+    return text.translate(_MARKDOWN_SPECIALS)
+
+
+def field_label(question: Any) -> str:
+    label = _plain(question.label)
+    return f"{label} :red[*]" if question.required else label
+
+
+def guidance(question: Any) -> None:
+    """Help and legal references under the field, or nothing when the author gave neither."""
+    parts = []
+    if question.help:
+        parts.append(_plain(question.help))
+    if question.legal:
+        parts.append("**Legal basis:** " + _plain("; ".join(question.legal)))
+    if parts:
+        st.caption("  \n".join(parts))

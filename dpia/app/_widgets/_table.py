@@ -1,0 +1,88 @@
+"""Repeatable rows of typed cells, e.g. one row per country with its headcount.
+
+Each cell is drawn by the widget of its column's type, so a date column behaves exactly like a
+date question. Rows carry a stable id in the session, not their position: removing the second
+row must not hand its neighbour's typed values to the row that moves up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from ._labels import field_label, guidance
+
+__all__ = ["QUESTION_TYPE", "render"]
+
+QUESTION_TYPE = "table"
+
+
+def _row_ids_key(key: str) -> str:
+    return f"{key}.rows"
+
+
+def _add_row(key: str) -> None:
+    st.session_state[_row_ids_key(key)].append(secrets.token_hex(4))
+
+
+def _remove_row(key: str, row_id: str) -> None:
+    st.session_state[_row_ids_key(key)].remove(row_id)
+
+
+def render(
+    question: Any, value: Any, *, key: str, offered: Sequence[str] | None, compact: bool
+) -> list[dict[str, Any]]:
+    from . import WIDGETS
+
+    stored = list(value or [])
+    ids_key = _row_ids_key(key)
+    if ids_key not in st.session_state:
+        st.session_state[ids_key] = [secrets.token_hex(4) for _ in stored]
+    row_ids: list[str] = st.session_state[ids_key]
+    columns = question.columns
+    widths = [3] * len(columns) + [1]
+
+    st.markdown(f"**{field_label(question)}**")
+    if row_ids:
+        header = st.columns(widths, vertical_alignment="bottom")
+        for cell, column in zip(header, columns, strict=False):
+            cell.caption(field_label(column))
+    rows: list[dict[str, Any]] = []
+    for position, row_id in enumerate(row_ids):
+        before = stored[position] if position < len(stored) else {}
+        cells = st.columns(widths, vertical_alignment="center")
+        row: dict[str, Any] = {}
+        for cell, column in zip(cells, columns, strict=False):
+            with cell:
+                answer = WIDGETS[column.type](
+                    column,
+                    before.get(column.id),
+                    key=f"{key}-{row_id}-{column.id}",
+                    offered=None,
+                    compact=True,
+                )
+            if answer is not None:
+                row[column.id] = answer
+        cells[-1].button(
+            "Remove",
+            key=f"{key}-{row_id}-remove",
+            icon=":material/delete:",
+            help=f"Remove row {position + 1}",
+            on_click=_remove_row,
+            args=(key, row_id),
+        )
+        rows.append(row)
+    if len(row_ids) < question.max_rows:
+        st.button(
+            "Add a row",
+            key=f"{key}-add",
+            icon=":material/add:",
+            on_click=_add_row,
+            args=(key,),
+        )
+    if not compact:
+        guidance(question)
+    return rows

@@ -1,0 +1,55 @@
+"""Running the real Streamlit app in-process (AppTest) against a fresh archive database.
+
+Each test gets its own SQLite file and the small questionnaires of tests/fixtures, so the app
+tests never depend on the full questionnaire while it changes, and never see each other's rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dpia.archive import Archive, open_archive
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+ENTRY_POINT = str(ROOT / "streamlit_app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture
+def archive_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path}/archive.sqlite3"
+    monkeypatch.setenv("DPIA_DATABASE_URL", url)
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(FIXTURES))
+    return url
+
+
+@pytest.fixture
+def archive(archive_url: str) -> Archive:
+    return open_archive(archive_url)
+
+
+def fresh_app(**query: str) -> AppTest:
+    """The app as a new browser tab would load it, optionally with URL query parameters."""
+    app = AppTest.from_file(ENTRY_POINT, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def no_failures(app: AppTest) -> None:
+    """Nothing crashed and no error box is shown."""
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def start_assessment(app: AppTest, questionnaire: str = "mini@1.0") -> AppTest:
+    app.selectbox(key="new-questionnaire").select(questionnaire).run()
+    app.button(key="new-start").click().run()
+    app.text_input(key="q-meta-title").input("Keystroke pilot")
+    app.text_input(key="q-meta-organisation").input("Example GmbH")
+    app.text_input(key="q-meta-assessor").input("Dana Assessor")
+    return app.button(key="nav-next").click().run()

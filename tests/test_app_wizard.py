@@ -1,0 +1,135 @@
+"""The wizard as a user drives it: steps, follow-up questions, validation, saving, resuming."""
+
+from __future__ import annotations
+
+from app_support import archive, archive_url, fresh_app, no_failures, start_assessment
+
+__all__ = ["archive", "archive_url"]
+
+WIZARD = "dpia/app/pages/wizard.py"
+
+
+def subheaders(app) -> list[str]:
+    return [s.value for s in app.subheader]
+
+
+def test_new_assessment_gets_an_archive_id_and_the_url_names_it(archive):
+    app = start_assessment(fresh_app())
+    no_failures(app)
+    assert subheaders(app) == ["Scope"]
+    assessment_id = app.query_params["assessment"]
+    assert app.query_params["step"] == "scope"
+    draft = archive.draft(assessment_id)
+    assert draft.answers["assessment"]["title"] == "Keystroke pilot"
+    assert draft.revision == 1
+
+
+def test_about_step_says_which_field_is_missing(archive_url):
+    app = fresh_app()
+    app.selectbox(key="new-questionnaire").select("mini@1.0").run()
+    app.button(key="new-start").click().run()
+    app.button(key="nav-next").click().run()
+    assert "Title of the assessment" in subheaders(app)[0] or subheaders(app) == [
+        "About this assessment"
+    ]
+    messages = [e.value for e in app.error]
+    assert messages.count("This field is required.") == 2  # title and organisation
+    assert "need attention" in app.warning[0].value
+
+
+def test_follow_up_question_appears_and_disappears_inside_a_step(archive_url):
+    app = start_assessment(fresh_app())
+    labels = [r.label for r in app.radio]
+    assert not any("works council" in label for label in labels)
+    app.multiselect(key="q-countries").select("de").run()
+    assert any("works council" in r.label for r in app.radio)
+    app.radio(key="q-works_council").set_value(True).run()
+    app.multiselect(key="q-countries").unselect("de").select("us_ca").run()
+    assert not any("works council" in r.label for r in app.radio)
+    app.multiselect(key="q-countries").select("de").run()
+    assert app.radio(key="q-works_council").value is True  # the answer came back with it
+    no_failures(app)
+
+
+def test_next_refuses_a_missing_required_answer_and_says_so_at_the_field(archive_url):
+    app = start_assessment(fresh_app())
+    app.button(key="nav-next").click().run()
+    assert subheaders(app) == ["Scope"]
+    assert [e.value for e in app.error] == ["This question needs an answer before you go on."]
+    app.multiselect(key="q-countries").select("de").run()
+    assert not app.error  # the message goes once the field changes
+
+
+def test_hidden_section_is_skipped_and_back_keeps_every_answer(archive):
+    app = start_assessment(fresh_app())
+    app.multiselect(key="q-countries").select("de").run()
+    app.radio(key="q-basis").set_value("legitimate_interests").run()
+    app.number_input(key="q-headcount").set_value(0).run()
+    app.button(key="nav-next").click().run()
+    no_failures(app)
+    # headcount 0 hides "Capture": Next goes straight to the risks
+    assert app.title[0].value != "Keystroke pilot" or "Capture" not in subheaders(app)
+
+    app = start_assessment(fresh_app())
+    app.multiselect(key="q-countries").select("de").run()
+    app.number_input(key="q-headcount").set_value(25).run()
+    app.button(key="nav-next").click().run()
+    assert subheaders(app) == ["Capture"]
+    app.multiselect(key="q-captured").select("timing").run()
+    app.button(key="nav-back").click().run()
+    assert subheaders(app) == ["Scope"]
+    assert app.multiselect(key="q-countries").value == ["de"]
+    assert app.number_input(key="q-headcount").value == 25
+    app.button(key="nav-next").click().run()
+    assert app.multiselect(key="q-captured").value == ["timing"]
+    saved = archive.draft(app.query_params["assessment"]).answers["answers"]
+    assert saved == {"countries": ["de"], "headcount": 25, "captured": ["timing"]}
+
+
+def test_refresh_resumes_the_same_assessment_at_the_same_step(archive):
+    app = start_assessment(fresh_app())
+    app.multiselect(key="q-countries").select("us_ca").run()
+    app.number_input(key="q-headcount").set_value(7).run()
+    app.button(key="nav-next").click().run()
+    reloaded = fresh_app(**app.query_params)  # a new session, as after a browser refresh
+    reloaded.switch_page(WIZARD).run()
+    no_failures(reloaded)
+    assert subheaders(reloaded) == ["Capture"]
+    reloaded.button(key="nav-back").click().run()
+    assert reloaded.multiselect(key="q-countries").value == ["us_ca"]
+
+
+def test_a_stale_draft_is_refused_with_a_clear_message(archive):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    other = archive.draft(assessment_id)
+    archive.save_draft(other.answers, actor="someone.else@example.org", revision=other.revision)
+    app.multiselect(key="q-countries").select("de").run()
+    app.button(key="nav-next").click().run()
+    assert subheaders(app) == ["Scope"]
+    assert "someone.else@example.org" in app.error[0].value
+    app.button(key="stale-reload").click().run()
+    assert app.multiselect[0].label.startswith("Where do the people monitored work?")
+    assert app.multiselect[0].value == []
+    no_failures(app)
+
+
+def test_table_rows_are_added_filled_and_removed_without_mixing_cells(archive_url):
+    app = start_assessment(fresh_app())
+    app.button(key="q-staff-add").click().run()
+    app.button(key="q-staff-add").click().run()
+    boxes = [s for s in app.selectbox if s.key and s.key.startswith("q-staff-")]
+    numbers = [n for n in app.number_input if n.key and n.key.startswith("q-staff-")]
+    boxes[0].select("de").run()
+    numbers[0].set_value(10).run()
+    boxes = [s for s in app.selectbox if s.key and s.key.startswith("q-staff-")]
+    numbers = [n for n in app.number_input if n.key and n.key.startswith("q-staff-")]
+    boxes[1].select("us_ca").run()
+    numbers[1].set_value(20).run()
+    first_remove = next(b for b in app.button if b.key and b.key.endswith("-remove"))
+    first_remove.click().run()
+    boxes = [s for s in app.selectbox if s.key and s.key.startswith("q-staff-")]
+    numbers = [n for n in app.number_input if n.key and n.key.startswith("q-staff-")]
+    assert [b.value for b in boxes] == ["us_ca"]
+    assert [n.value for n in numbers] == [20]
+    no_failures(app)
