@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,8 @@ from dpia.signing import (
     sign_document,
     verify_document,
 )
+
+GUIDE = Path(__file__).parent.parent / "docs" / "signing.md"
 
 
 @pytest.fixture(autouse=True)
@@ -197,3 +201,35 @@ def test_sign_prints_the_signature_path(people, document, monkeypatch, capsys):
     printed = Path(capsys.readouterr().out.strip())
     assert printed == document.with_name("dpia.docx.eve-executive-decision-maker.p7s")
     assert openssl_verify(printed, document, person.cert).returncode == 0
+
+
+def _guide_block(after: str) -> str:
+    text = GUIDE.read_text()
+    return re.search(re.escape(after) + r".*?```sh\n(.*?)```", text, re.DOTALL).group(1)
+
+
+def test_third_party_commands_in_the_guide_work(people, document):
+    sign_document(document, _signer(people["dpo"]))
+    (document.parent / "trusted.pem").write_bytes(people["dpo"].cert.read_bytes())
+    names = {
+        "dpia-A-2026-001-v3.docx.dora-dpo-dpo.p7s": "dpia.docx.dora-dpo-dpo.p7s",
+        "dpia-A-2026-001-v3.docx": "dpia.docx",
+    }
+    for heading, expected in [
+        ("**Each signature**", "CMS Verification successful"),
+        ("**Who signed, with which certificate:**", "title=dpo"),
+    ]:
+        script = _guide_block(heading)
+        for old, new in names.items():
+            script = script.replace(old, new)
+        result = subprocess.run(
+            ["bash", "-e", "-c", script],
+            cwd=document.parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected in result.stdout + result.stderr
+    fingerprint = verify_document(document).signatures[0].signer.fingerprint
+    assert f"sha256 Fingerprint={fingerprint}" in result.stdout

@@ -91,7 +91,8 @@ def parse_signed_data(raw: bytes) -> cms.SignedData:
         if info["content_type"].native != "signed_data":
             raise SigningError(f"a CMS {info['content_type'].native!r}, not a signature")
         signed_data = info["content"]
-        signed_data.native  # noqa: B018 - parse every field now, so damage shows here
+        for signer_info in signed_data["signer_infos"]:
+            signer_info["signed_attrs"].contents  # noqa: B018 - parse now, so damage shows here
     except SigningError:
         raise
     except (ValueError, TypeError, KeyError) as exc:

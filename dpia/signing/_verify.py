@@ -87,7 +87,13 @@ def _check_file(
         return [_broken(path, str(exc))]
     if not signer_infos:
         return [_broken(path, "the signature file has no signer")]
-    return [_check_signer(path, signed_data, info, content, store, now) for info in signer_infos]
+    reports = []
+    for info in signer_infos:
+        try:
+            reports.append(_check_signer(path, signed_data, info, content, store, now))
+        except (ValueError, TypeError, KeyError) as exc:
+            reports.append(_broken(path, f"the signature is damaged ({exc})"))
+    return reports
 
 
 def _broken(path: Path, problem: str) -> SignatureReport:
