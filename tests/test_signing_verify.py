@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from signing_support import (
     PASSPHRASE,
     Person,
@@ -233,3 +235,39 @@ def test_third_party_commands_in_the_guide_work(people, document):
         assert expected in result.stdout + result.stderr
     fingerprint = verify_document(document).signatures[0].signer.fingerprint
     assert f"sha256 Fingerprint={fingerprint}" in result.stdout
+
+
+_ONCE = settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_ONCE
+@given(st.data())
+def test_any_changed_byte_anywhere_invalidates(people, document, data):
+    signature = document.with_name("dpia.docx.ada-assessor-assessor.p7s")
+    if not signature.exists():
+        sign_document(document, _signer(people["assessor"]))
+    original = document.read_bytes()
+    position = data.draw(st.integers(0, len(original) - 1))
+    flip = data.draw(st.integers(1, 255))
+    changed = bytearray(original)
+    changed[position] ^= flip
+    document.write_bytes(bytes(changed))
+    try:
+        (report,) = verify_document(document).signatures
+    finally:
+        document.write_bytes(original)
+    assert not report.valid
+
+
+@_ONCE
+@given(garbage=st.binary(max_size=2000), cut=st.integers(0, 2000))
+def test_damaged_signature_files_are_reported_never_crash(people, document, garbage, cut):
+    signature = document.with_name("dpia.docx.ada-assessor-assessor.p7s")
+    if not signature.exists():
+        sign_document(document, _signer(people["assessor"]))
+    good = signature.read_bytes()
+    broken = document.with_name("dpia.docx.broken.p7s")
+    broken.write_bytes(good[:cut] + garbage)
+    reports = {r.path.name: r for r in verify_document(document).signatures}
+    assert reports["dpia.docx.ada-assessor-assessor.p7s"].valid
+    assert not reports["dpia.docx.broken.p7s"].valid or garbage == good[cut:]
