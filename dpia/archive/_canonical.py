@@ -36,9 +36,13 @@ def canonical_json(value: Any, what: str = "value") -> bytes:
         text = json.dumps(
             value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
         )
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ArchiveError(
+            f"{what} cannot be archived as JSON: text holds a lone surrogate ({exc.reason})"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise ArchiveError(f"{what} cannot be archived as JSON: {exc}") from None
-    return text.encode("utf-8")
 
 
 def sha256_hex(content: bytes) -> str:

@@ -43,6 +43,7 @@ __all__ = [
 
 SIGNER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ASSESSMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def add_version(
@@ -340,8 +341,10 @@ def record_event(
 
 def _actor(actor: str) -> str:
     cleaned = actor.strip()
-    if not cleaned or len(cleaned) > 300:
-        raise ArchiveError("the actor (who does this) must be 1 to 300 characters")
+    if not cleaned or len(cleaned) > 300 or _CONTROL.search(cleaned):
+        raise ArchiveError(
+            "the actor (who does this) must be 1 to 300 characters without control characters"
+        )
     return cleaned
 
 
@@ -357,6 +360,8 @@ def _answers_header(answers: Mapping[str, Any]) -> tuple[str, str, str, str | No
     for field in ("title", "organisation"):
         if not isinstance(meta.get(field), str) or not meta[field].strip():
             raise ArchiveError(f"the answers lack assessment.{field}")
+        if _CONTROL.search(meta[field]):
+            raise ArchiveError(f"assessment.{field} holds a control character")
     assessment_id = meta.get("id")
     if assessment_id is not None and (
         not isinstance(assessment_id, str) or not _ASSESSMENT_ID.match(assessment_id)

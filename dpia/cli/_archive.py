@@ -146,6 +146,12 @@ def _add(args: argparse.Namespace) -> int:
         review_due=args.review_due,
     )
     print(f"{version.assessment_id} v{version.number}")
+    if assessment.meta.id is None:
+        print(
+            f"new assessment: put `id: {version.assessment_id}` under `assessment:` in "
+            f"{args.answers} so that the next `dpia archive add` adds version 2",
+            file=sys.stderr,
+        )
     print(f"  content sha256 {version.content_sha256}")
     print(f"  chain hash     {version.chain_hash}")
     print(f"  review due     {version.review_due}")

@@ -1,0 +1,291 @@
+"""`dpia archive` and `dpia db` as a DPO uses them, on real files, OpenSSL and bagit.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from archive_support import BACKENDS, FIXTURES, temporary_database
+from sqlalchemy import text
+
+from dpia.archive import open_archive, sha256_hex
+from dpia.cli import main
+
+ANSWERS = """\
+questionnaire: mini@1.0
+assessment:
+  id: {id}
+  title: Keystroke capture for the support assistant
+  organisation: Example GmbH
+  assessor: Dana Assessor
+  date: 2026-05-04
+answers:
+  countries: [de]
+  works_council: {works_council}
+  headcount: 40
+  captured: [keystroke_content, timing]
+"""
+BAGIT = Path(sys.executable).with_name("bagit.py")
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path, monkeypatch):
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(FIXTURES))
+    monkeypatch.setenv("DPIA_ACTOR", "dana@example.org")
+    monkeypatch.chdir(tmp_path)
+    for url in temporary_database(request.param, tmp_path):
+        monkeypatch.setenv("DPIA_DATABASE_URL", url)
+        yield url
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _answers(directory: Path, assessment_id: str = "null", works_council: bool = True) -> Path:
+    path = directory / "answers.yaml"
+    path.write_text(
+        ANSWERS.format(id=assessment_id, works_council=str(works_council).lower()),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _signed_document(directory: Path) -> tuple[Path, Path]:
+    """A real .docx and a detached CMS signature over it made by the openssl command line."""
+    document = docx.Document()
+    document.add_heading("DPIA: keystroke capture", 0)
+    document.add_paragraph("Residual risk: high.")
+    path = directory / "dpia.docx"
+    document.save(str(path))
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    new_certificate = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+    subprocess.run(
+        [*new_certificate.split(), "-keyout", key, "-out", cert, "-subj", "/CN=Dana", "-days", "9"],
+        check=True,
+        capture_output=True,
+    )
+    sign = "openssl cms -sign -binary -outform DER"
+    subprocess.run(
+        [*sign.split(), "-in", path, "-signer", cert, "-inkey", key, "-out", f"{path}.dana.p7s"],
+        check=True,
+        capture_output=True,
+    )
+    return path, cert
+
+
+def _archived_twice(capsys, tmp_path) -> str:
+    document, _ = _signed_document(tmp_path)
+    code, out, err = _run(
+        capsys, "archive", "add", str(_answers(tmp_path)), "--document", str(document)
+    )
+    assert code == 0, err
+    assessment_id, version = out.splitlines()[0].split()
+    assert version == "v1"
+    assert "signature      dana" in out
+    assert f"put `id: {assessment_id}` under `assessment:`" in err
+    answers = _answers(tmp_path, assessment_id, works_council=False)
+    code, out, _ = _run(capsys, "archive", "add", str(answers))
+    assert (code, out.splitlines()[0]) == (0, f"{assessment_id} v2")
+    return assessment_id
+
+
+def test_add_list_show_history_status_and_diff(database, capsys, tmp_path):
+    aid = _archived_twice(capsys, tmp_path)
+
+    code, out, _ = _run(capsys, "archive", "list")
+    assert code == 0
+    assert re.search(rf"{aid}\s+2 draft\s+2027-05-04\s+Keystroke capture", out)
+    code, out, _ = _run(capsys, "archive", "status", aid, "2", "in_review")
+    assert out.strip() == f"{aid} v2: in_review"
+    code, out, _ = _run(capsys, "archive", "list", "--status", "in_review", "--json")
+    assert [a["id"] for a in json.loads(out)] == [aid]
+    code, out, _ = _run(capsys, "archive", "list", "--review-due-before", "2027-01-01")
+    assert aid not in out
+
+    code, out, _ = _run(capsys, "archive", "show", aid, "--version", "1")
+    assert f"{aid} v1: Keystroke capture for the support assistant" in out
+    assert "signature      dana (sha256 " in out
+    assert "by dana@example.org" in out
+    code, out, _ = _run(capsys, "archive", "show", aid, "--json")
+    shown = json.loads(out)
+    assert (shown["number"], shown["status"], shown["document_sha256"]) == (2, "in_review", None)
+    assert shown["answers"]["answers"]["works_council"] is False
+
+    code, out, _ = _run(capsys, "archive", "history", aid)
+    lines = out.splitlines()
+    assert lines[0].startswith("v1") and "draft" in lines[0]
+    assert any(line.startswith("v2") and "in_review" in line for line in lines)
+
+    code, out, _ = _run(capsys, "archive", "diff", aid, "1", "2")
+    assert "works_council: Is there a works council?\n      Yes → No" in out
+    code, out, _ = _run(capsys, "archive", "diff", aid, "1", "2", "--json")
+    changes = json.loads(out)
+    assert [(a["question_id"], a["old"], a["new"]) for a in changes["answers"]] == [
+        ("works_council", True, False)
+    ]
+
+    code, out, _ = _run(capsys, "archive", "verify")
+    assert (code, out.strip()) == (0, "OK: 1 assessments, 2 versions, every chain intact")
+
+
+def test_mistakes_get_one_clear_message(database, capsys, tmp_path):
+    code, _, err = _run(capsys, "archive", "show", "A-NOPE")
+    assert (code, err.strip()) == (1, "dpia: no assessment 'A-NOPE' in the archive")
+    code, _, err = _run(capsys, "archive", "add", str(_answers(tmp_path, "A-NOPE")))
+    assert (code, err.strip()) == (1, "dpia: no assessment 'A-NOPE' in the archive")
+    aid = _archived_twice(capsys, tmp_path)
+    code, _, err = _run(capsys, "archive", "status", aid, "1", "approved")
+    assert code == 1
+    assert err.strip() == f"dpia: {aid} v1 is draft; it can move to: in_review (asked for approved)"
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    code, _, err = _run(capsys, "archive", "export", aid, "-o", str(tmp_path / "full"))
+    assert "already exists and is not an empty directory" in err
+
+
+def test_verify_exits_1_and_names_the_version_whose_document_changed(database, capsys, tmp_path):
+    aid = _archived_twice(capsys, tmp_path)
+    archive = open_archive(database)
+    document_sha = archive.version(aid, 1).document_sha256
+    with archive.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE blobs DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER blobs_append_only_update"))
+        connection.execute(
+            text("UPDATE blobs SET content = :c WHERE sha256 = :s"), {"c": b"x", "s": document_sha}
+        )
+    archive.engine.dispose()
+    code, out, err = _run(capsys, "archive", "verify")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{aid} v1: the document was changed: its bytes no longer hash to {document_sha}"
+    ]
+    assert "BROKEN: 1 problem(s) in 2 versions" in err
+
+
+def test_export_is_a_valid_bag_whose_checks_pass_with_standard_tools(database, capsys, tmp_path):
+    aid = _archived_twice(capsys, tmp_path)
+    cert = tmp_path / "cert.pem"
+    bag = tmp_path / "export" / "bag"
+    code, _, err = _run(
+        capsys, "archive", "export", aid, "--version", "1", "-o", str(bag), "--no-pdf"
+    )
+    assert code == 0, err
+    assert "no document.pdf: not asked for" in err
+    payload = sorted(str(p.relative_to(bag / "data")) for p in (bag / "data").rglob("*.*"))
+    assert payload == [
+        "answers.json",
+        "chain.json",
+        "document.docx",
+        "questionnaire.yaml",
+        "report.json",
+        "signatures/document.docx.dana.p7s",
+        "version.json",
+    ]
+    assert (bag / "data" / "questionnaire.yaml").read_bytes() == (
+        FIXTURES / "mini.yaml"
+    ).read_bytes()
+    assert [p.name for p in bag.parent.iterdir()] == ["bag"]
+
+    validated = subprocess.run(
+        [sys.executable, str(BAGIT), "--validate", str(bag)], capture_output=True, text=True
+    )
+    assert validated.returncode == 0, validated.stderr
+    assert "is valid" in validated.stderr
+
+    verify = (bag / "VERIFY.md").read_text(encoding="utf-8")
+    archived = open_archive(database).version(aid, 1)
+    command = next(line.strip() for line in verify.splitlines() if "openssl cms" in line)
+    checked = subprocess.run(
+        command.replace("CERT", str(cert)), shell=True, cwd=bag, capture_output=True, text=True
+    )
+    assert "CMS Verification successful" in checked.stderr + checked.stdout
+    assert sha256_hex((bag / "data" / "version.json").read_bytes()) == archived.content_sha256
+    assert f"must print `{archived.content_sha256}`" in verify
+
+    scripts = re.findall(r"    python3 - <<'CHECK'\n(.*?)\n    CHECK", verify, re.S)
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-"],
+            input=_dedent(script),
+            cwd=bag,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout
+        for script in scripts
+    ]
+    assert outputs == [
+        f"content hash {archived.content_sha256}\nevery part matches the record\n",
+        f"chain intact, head {archived.chain_hash}\n",
+    ]
+    chain_line = next(line for line in verify.splitlines() if "printf" in line)
+    printed = subprocess.run(chain_line.strip(), shell=True, capture_output=True, text=True)
+    assert printed.stdout.split()[0] == archived.chain_hash
+
+    (bag / "data" / "document.docx").write_bytes(b"changed after export")
+    tampered = subprocess.run(
+        [sys.executable, str(BAGIT), "--validate", str(bag)], capture_output=True, text=True
+    )
+    assert tampered.returncode != 0
+
+
+def _dedent(script: str) -> str:
+    return "\n".join(line.removeprefix("    ") for line in script.splitlines()) + "\n"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_export_adds_a_pdf_rendition_when_libreoffice_is_there(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(FIXTURES))
+    monkeypatch.setenv("DPIA_DATABASE_URL", f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    aid = _archived_twice(capsys, tmp_path)
+    code, _, err = _run(
+        capsys, "archive", "export", aid, "--version", "1", "-o", str(tmp_path / "b")
+    )
+    assert code == 0, err
+    assert (tmp_path / "b" / "data" / "document.pdf").read_bytes().startswith(b"%PDF")
+    validated = subprocess.run(
+        [sys.executable, str(BAGIT), "--validate", str(tmp_path / "b")],
+        capture_output=True,
+        text=True,
+    )
+    assert validated.returncode == 0, validated.stderr
+
+
+def test_db_upgrade_creates_the_schema_once(database, capsys):
+    code, out, _ = _run(capsys, "db", "upgrade")
+    assert (code, out.strip()) == (0, "the archive schema was upgraded from empty to revision 0001")
+    code, out, _ = _run(capsys, "db", "upgrade")
+    assert (code, out.strip()) == (0, "the archive schema is up to date (revision 0001)")
+
+
+def test_the_default_archive_is_a_sqlite_file_under_var(tmp_path, monkeypatch):
+    monkeypatch.delenv("DPIA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(FIXTURES))
+    _answers(tmp_path)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dpia")),
+            "archive",
+            "add",
+            "answers.yaml",
+            "--actor",
+            "dana",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "var" / "dpia.sqlite3").is_file()
