@@ -53,3 +53,23 @@ def start_assessment(app: AppTest, questionnaire: str = "mini@1.0") -> AppTest:
     app.text_input(key="q-meta-organisation").input("Example GmbH")
     app.text_input(key="q-meta-assessor").input("Dana Assessor")
     return app.button(key="nav-next").click().run()
+
+
+MINI_ANSWERS = b"""\
+questionnaire: mini@1.0
+assessment: {title: Keystroke pilot, organisation: Example GmbH, assessor: Dana, date: 2026-05-04}
+answers:
+  countries: [de, us_ca]
+  works_council: true
+  basis: consent
+  staff: [{jurisdiction: de, headcount: 120}, {jurisdiction: us_ca, headcount: 30}]
+  turnover: 2000000000
+  headcount: 150
+  captured: [keystroke_content, screenshots]
+"""
+
+
+def import_answers(app: AppTest, content: bytes = MINI_ANSWERS, name: str = "answers.yaml"):
+    """Open an answers file as a new assessment, the way a user imports one."""
+    app.file_uploader(key="import-file").set_value((name, content, "application/x-yaml")).run()
+    return app.button(key="import-open").click().run()

@@ -1,5 +1,5 @@
-"""Placeholder."""
+"""Risks: headline ratings, risk map, register, legal exposure and the measure plan."""
 
-import streamlit as st
+from dpia.app._risks import show_risks
 
-st.title("risks")
+show_risks()

@@ -1,0 +1,52 @@
+"""Legal exposure per jurisdiction: which duties are met, which are gaps, and the ceilings.
+
+Statutory maxima are ceilings the law sets, not a forecast of a fine; the page says so, because
+a DPO will be asked "how much could this cost" and must not quote a maximum as an estimate.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..risk import RiskReport
+
+__all__ = ["show_exposure"]
+
+_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
+
+
+def _money(amount: float, currency: str) -> str:
+    return f"{currency} {amount:,.0f}"
+
+
+def show_exposure(report: RiskReport) -> None:
+    if not report.legal_exposure:
+        st.info("No jurisdiction in the answers has duties in the catalogue.")
+        return
+    st.caption(
+        "Statutory maxima are the highest amounts the law allows for one breach: a ceiling, not "
+        "an estimate of what a regulator or court would impose."
+    )
+    for place in report.legal_exposure:
+        gaps = sum(1 for o in place.obligations if o.status == "gap")
+        ceiling = ", ".join(_money(v, c) for c, v in sorted(place.statutory_maximum.items()))
+        title = f"**{place.label}**: {place.headcount:,} people, {gaps} gap{'s' * (gaps != 1)}"
+        with st.expander(title, expanded=gaps > 0):
+            if ceiling:
+                st.metric("Highest statutory maximum", ceiling)
+            st.dataframe(
+                [
+                    {
+                        "Law": o.law,
+                        "Duty": o.title,
+                        "Status": _STATUS[o.status],
+                        "What is missing": o.gap if o.status != "met" else "",
+                        "Deadline": o.deadline,
+                        "Legal basis": "; ".join(o.legal),
+                        "Maximum": "" if o.penalty is None else o.penalty.formula,
+                    }
+                    for o in place.obligations
+                ],
+                hide_index=True,
+                width="stretch",
+            )

@@ -1,0 +1,81 @@
+"""The risk map: the likelihood × severity matrix with each risk placed on it.
+
+Two maps side by side, before and after measures, on the same CNIL 4 × 4 grid the risk engine
+uses, coloured by the level each cell stands for. Risks in the same cell are counted in one
+marker (the tooltip names them), so a crowded cell stays readable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import altair as alt
+
+from ..risk import LEVELS, SCALE, RiskReport, level_of
+from ._levels import LEVEL_TINTS
+
+__all__ = ["risk_map"]
+
+
+def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
+    """`stage` is "inherent" (before measures) or "residual" (after measures)."""
+    grid = [
+        {
+            "likelihood": f"{likelihood} {SCALE[likelihood]}",
+            "severity": f"{severity} {SCALE[severity]}",
+            "level": level_of(likelihood, severity),
+        }
+        for likelihood in SCALE
+        for severity in SCALE
+    ]
+    placed: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for risk in report.risks:
+        rating = getattr(risk, stage)
+        placed[(rating.likelihood, rating.severity)].append(risk.title)
+    markers = [
+        {
+            "likelihood": f"{likelihood} {SCALE[likelihood]}",
+            "severity": f"{severity} {SCALE[severity]}",
+            "count": len(titles),
+            "risks": "; ".join(titles),
+        }
+        for (likelihood, severity), titles in sorted(placed.items())
+    ]
+    order = [f"{value} {SCALE[value]}" for value in SCALE]
+    x = alt.X("likelihood:O", title="Likelihood", sort=order, scale=alt.Scale(domain=order))
+    y = alt.Y(
+        "severity:O", title="Severity", sort=list(reversed(order)), scale=alt.Scale(domain=order)
+    )
+    cells = (
+        alt.Chart(alt.Data(values=grid))
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "level:N",
+                title="Level",
+                scale=alt.Scale(domain=list(LEVELS), range=[LEVEL_TINTS[v] for v in LEVELS]),
+            ),
+            tooltip=[alt.Tooltip("level:N", title="Level")],
+        )
+    )
+    dots = (
+        alt.Chart(alt.Data(values=markers))
+        .mark_circle(color="#37474f", opacity=0.9)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size("count:Q", scale=alt.Scale(range=[500, 1600]), legend=None),
+            tooltip=[
+                alt.Tooltip("count:Q", title="Risks"),
+                alt.Tooltip("risks:N", title="Which"),
+            ],
+        )
+    )
+    counts = (
+        alt.Chart(alt.Data(values=markers))
+        .mark_text(color="white", fontWeight="bold", fontSize=13)
+        .encode(x=x, y=y, text="count:Q")
+    )
+    return alt.layer(cells, dots, counts).properties(height=320)

@@ -1,0 +1,227 @@
+"""The Risks page: headline ratings first, then the map, the register, the law and the plan.
+
+A DPO reads a risk page top down: is there a reason to stop, what are the three headline
+ratings, then why. Every rating is shown with the reasons the engine gave for it, and the
+measure planner sits on the same page so that planning a measure moves the ratings at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .._errors import AnswersError, StaleDraftError
+from ..questionnaire import Questionnaire
+from ..risk import SCALE, Rating, Reason, RiskReport
+from ._archive_link import save_draft
+from ._exposure_view import show_exposure
+from ._frame import PAGES, open_assessment_or_stop
+from ._levels import LEVEL_COLOURS, level_badge, level_word
+from ._planner import plan_measures, plan_table
+from ._reporting import as_of, case_report, choose_as_of
+from ._risk_map import risk_map
+from ._users import current_user
+
+__all__ = ["show_risks"]
+
+HEADLINES = {
+    "chilling_effect": ("Chilling effect", "People hold back because they feel watched."),
+    "consent_gap": ("Consent gap", "The legal basis may not hold for the people monitored."),
+    "legal_exposure": ("Legal exposure", "Duties not met in the jurisdictions involved."),
+}
+_DPIA_REQUIRED = {
+    "required": "A DPIA is required",
+    "likely": "A DPIA is likely required",
+    "not_required": "A DPIA is not required",
+}
+_HEADLINE_AXES = ("likelihood", "severity", "finding", "floor")
+_VERDICT = {"prohibited": "Prohibited: cannot be mitigated", "do_not_proceed": "Do not proceed"}
+
+
+def show_risks() -> None:
+    case = open_assessment_or_stop()
+    user = current_user()
+    heading, date_column = st.columns([3, 1], vertical_alignment="bottom")
+    heading.title("Risks")
+    heading.caption(case.title)
+    with date_column:
+        choose_as_of()
+    try:
+        questionnaire, _, report = case_report(case)
+    except AnswersError:
+        st.warning(
+            "Some answers do not fit their questions yet, so the risks cannot be rated. "
+            "Go back to the wizard: the fields are marked there.",
+            icon=":material/warning:",
+        )
+        st.page_link(PAGES["wizard"], label="Open the wizard", icon=":material/checklist:")
+        return
+    top = st.container()
+    tabs = st.tabs(["Risk map", "Risk register", "Legal exposure", "Measure plan", "Screening"])
+    with tabs[3]:
+        st.subheader("Measure plan")
+        if user.can_edit:
+            before = {k: dict(v) for k, v in case.plan.items()}
+            plan_measures(case, report)
+            if case.plan != before:
+                questionnaire, _, report = case_report(case)
+                _save_plan(case, questionnaire, user.actor)
+        else:
+            plan_table(report)
+    with top:
+        _banners(report)
+        _headline(report)
+    with tabs[0]:
+        _maps(report)
+    with tabs[1]:
+        _register(report, questionnaire)
+    with tabs[2]:
+        show_exposure(report)
+    with tabs[4]:
+        _screening(report)
+
+
+def _save_plan(case, questionnaire: Questionnaire, actor: str) -> None:
+    try:
+        save_draft(case, questionnaire, actor=actor)
+    except StaleDraftError as exc:
+        st.error(f"The plan was not saved: {exc}.", icon=":material/sync_problem:")
+    except AnswersError as exc:
+        st.error(f"The plan was not saved: {exc}", icon=":material/error:")
+    else:
+        st.toast("Measure plan saved", icon=":material/cloud_done:")
+
+
+def _banners(report: RiskReport) -> None:
+    for finding in report.stop_findings:
+        legal = "; ".join(finding.legal)
+        cure = (
+            " Consulting the supervisory authority can clear this."
+            if finding.consultation_can_cure
+            else ""
+        )
+        st.error(
+            f"**Stop: {_VERDICT[finding.verdict]}.** {finding.reason} ({legal}).{cure}",
+            icon=":material/block:",
+        )
+    if report.prior_consultation_required:
+        st.warning(
+            "**Prior consultation required (GDPR Art. 36).** "
+            + (report.prior_consultation_note or "A high residual risk remains after measures."),
+            icon=":material/gavel:",
+        )
+
+
+def _headline(report: RiskReport) -> None:
+    cards = st.columns(3)
+    for card, (key, (name, meaning)) in zip(cards, HEADLINES.items(), strict=True):
+        rating = report.headline[key]
+        with card.container(border=True, key=f"headline-{key}"):
+            st.markdown(f"**{name}**")
+            level_badge(rating.level)
+            st.caption(meaning)
+            reasons = _distinct_texts(rating.because)
+            if reasons:
+                with st.popover("Why?", width="stretch"):
+                    for text in reasons:
+                        st.markdown(f"- {text}")
+    summary = st.columns(3)
+    summary[0].metric("Screening", _DPIA_REQUIRED[report.dpia_required])
+    summary[1].metric("Before measures", level_word(report.overall_inherent))
+    summary[2].metric(
+        "After measures",
+        level_word(report.overall_residual),
+        delta=_movement(report.overall_inherent, report.overall_residual),
+        delta_color="inverse",
+    )
+
+
+def _movement(before: str, after: str) -> str | None:
+    if before == after:
+        return None
+    order = ["low", "medium", "high"]
+    return "lower" if order.index(after) < order.index(before) else "higher"
+
+
+def _distinct_texts(reasons: tuple[Reason, ...]) -> list[str]:
+    seen: list[str] = []
+    for reason in reasons:
+        if reason.text and reason.text not in seen and reason.axis in _HEADLINE_AXES:
+            seen.append(reason.text)
+    return seen
+
+
+def _maps(report: RiskReport) -> None:
+    before, after = st.columns(2)
+    with before:
+        st.markdown("**Before measures** (inherent risk)")
+        st.altair_chart(risk_map(report, "inherent"), width="stretch")
+    with after:
+        st.markdown("**After measures** (residual risk)")
+        st.altair_chart(risk_map(report, "residual"), width="stretch")
+    st.caption(
+        f"Rated on {as_of().isoformat()}. Likelihood and severity use the four CNIL levels; "
+        "a marker's number is how many risks share that cell (hover for their names)."
+    )
+
+
+def _rating_line(rating: Rating) -> str:
+    return (
+        f"Likelihood {rating.likelihood} ({SCALE[rating.likelihood]}) × severity "
+        f"{rating.severity} ({SCALE[rating.severity]}) = **{level_word(rating.level)}**"
+    )
+
+
+def _register(report: RiskReport, questionnaire: Questionnaire) -> None:
+    measures = {m.id: m.title for m in report.mitigations}
+    for risk in report.risks:
+        before, after = risk.inherent.level, risk.residual.level
+        label = (
+            f"**{risk.title}**: :{LEVEL_COLOURS[before]}[{level_word(before)}] → "
+            f":{LEVEL_COLOURS[after]}[{level_word(after)}]"
+        )
+        with st.expander(label, key=f"risk-{risk.id}"):
+            st.markdown(risk.description)
+            left, right = st.columns(2)
+            with left:
+                st.markdown("**Before measures**")
+                st.markdown(_rating_line(risk.inherent))
+                _reasons(risk.inherent.because, questionnaire)
+            with right:
+                st.markdown("**After measures**")
+                st.markdown(_rating_line(risk.residual))
+                _reasons(risk.residual.because, questionnaire)
+            if risk.measures:
+                st.markdown(
+                    "**Measures counted:** " + "; ".join(measures.get(m, m) for m in risk.measures)
+                )
+
+
+def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
+    for reason in reasons:
+        line = f"- {reason.text}" if reason.text else f"- ({reason.rule})"
+        if reason.legal:
+            line += f" *({'; '.join(reason.legal)})*"
+        st.markdown(line)
+        for question_id, answer in reason.answers.items():
+            try:
+                asked = questionnaire.question(question_id).label
+            except KeyError:
+                asked = question_id
+            st.caption(f"{asked}: {answer}")
+
+
+def _screening(report: RiskReport) -> None:
+    st.markdown(f"**{_DPIA_REQUIRED[report.dpia_required]}.**")
+    for title, reasons in (
+        ("GDPR Art. 35(3) cases", report.screening.art35_3),
+        ("EDPB criteria (WP248)", report.screening.wp248),
+        ("National lists", report.screening.national_lists),
+    ):
+        if reasons:
+            st.markdown(f"**{title}**")
+            for reason in reasons:
+                st.markdown(f"- {reason.text}")
+    if report.completeness:
+        st.markdown("**Still missing from the DPIA**")
+        for item in report.completeness:
+            st.markdown(f"- {item.article}: {item.text}")

@@ -1,0 +1,88 @@
+"""The Risks page: what a DPO reads first, and how planning a measure moves the ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app_support import archive, archive_url, fresh_app, import_answers, no_failures
+
+__all__ = ["archive", "archive_url"]
+
+RISKS = "dpia/app/pages/risks.py"
+
+
+def risks_page(app):
+    return app.switch_page(RISKS).run()
+
+
+def metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def register_labels(app) -> list[str]:
+    return [e.label for e in app.expander if " → " in e.label]
+
+
+def test_headline_ratings_and_stop_banners_come_first(archive_url):
+    app = risks_page(import_answers(fresh_app()))
+    assert not app.exception
+    assert "Stop: Do not proceed" in app.error[0].value
+    assert "Consent cannot be the only basis" in app.error[0].value
+    assert "Prior consultation required (GDPR Art. 36)" in app.warning[0].value
+    shown = [m.value for m in app.markdown]
+    for name in ("Chilling effect", "Consent gap", "Legal exposure"):
+        assert shown[shown.index(f"**{name}**") + 1] == ":red-badge[High]"
+    assert shown.index("**Chilling effect**") < shown.index("**Legal exposure**")
+    shown = metrics(app)
+    assert shown["Screening"] == "A DPIA is required"
+    assert shown["Before measures"] == "High"
+    assert shown["Highest statutory maximum"] in ("EUR 80,000,000", "USD 79,890")
+
+
+def test_register_explains_each_rating_with_its_reasons(archive_url):
+    app = risks_page(import_answers(fresh_app()))
+    assert register_labels(app) == [
+        "**Chilling effect**: :red[High] → :red[High]",
+        "**Consent gap**: :red[High] → :red[High]",
+    ]
+    text = "\n".join(m.value for m in app.expander[0].markdown)
+    assert "Everything typed is recorded" in text
+    assert "GDPR Art. 88(2)" in text
+    assert "Likelihood 4 (maximum) × severity 3 (significant)" in text
+
+
+def test_planning_a_measure_lowers_the_residual_risk_at_once_and_saves_the_plan(archive):
+    app = risks_page(import_answers(fresh_app()))
+    app.checkbox(key="q-plan-no_content").check().run()
+    assert any("Give an owner and a due date" in w.value for w in app.warning)
+    assert register_labels(app)[0].endswith(":red[High]")  # not counted without an owner
+    app.text_input(key="q-plan-no_content-owner").input("Head of data science").run()
+    app.date_input(key="q-plan-no_content-due").set_value(dt.date(2026, 10, 1)).run()
+    assert not app.exception
+    assert [e.value for e in app.error if not e.value.startswith("**Stop")] == []
+    assert register_labels(app)[0] == "**Chilling effect**: :red[High] → :orange[Medium]"
+    assessment_id = app.session_state["dpia.case"].assessment_id
+    saved = archive.draft(assessment_id).answers["plan"]
+    assert saved == {
+        "no_content": {"owner": "Head of data science", "due": "2026-10-01", "note": ""}
+    }
+
+    app.checkbox(key="q-plan-no_content").uncheck().run()
+    assert register_labels(app)[0].endswith(":red[High]")
+    assert archive.draft(assessment_id).answers["plan"] == {}
+
+
+def test_legal_exposure_lists_each_jurisdiction_with_its_gaps(archive_url):
+    app = risks_page(import_answers(fresh_app()))
+    places = [e.label for e in app.expander if " people, " in e.label]
+    assert places == [
+        "**European Union (GDPR, AI Act)**: 120 people, 1 gap",
+        "**California**: 30 people, 1 gap",
+    ]
+    assert any("ceiling, not an estimate" in c.value for c in app.caption)
+
+
+def test_without_an_open_assessment_the_page_points_to_the_list(archive_url):
+    app = fresh_app().switch_page(RISKS).run()
+    no_failures(app)
+    assert "No assessment is open" in app.info[0].value
