@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "dpia.cli._scoring",
     "dpia.cli._signing",
     "dpia.cli._archive",
+    "dpia.cli._document",
 )
 
 
@@ -49,3 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`dpia schema ... | head`): nothing left to say to it.
+        sys.stderr.close()
+        return 0

@@ -91,6 +91,12 @@ def _cross_checks(source: Source, questionnaire: Questionnaire) -> list[Problem]
             for o_index, option in enumerate(getattr(question, "options", ())):
                 if option.when is not None:
                     condition((*q_path, "options", o_index, "when"), option.when, question.id)
+            for c_index, column in enumerate(getattr(question, "columns", ())):
+                for o_index, option in enumerate(getattr(column, "options", ())):
+                    if option.when is not None:
+                        path = (*q_path, "columns", c_index, "options", o_index, "when")
+                        message = "options of a table column cannot have a 'when' condition"
+                        problems.append(source.problem(path, message))
             if question.default is not None:
                 default = question.default
                 if isinstance(default, tuple):
