@@ -7,7 +7,7 @@ from string import Template
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dpia import AnswersError
@@ -152,6 +152,7 @@ def test_decision_needs_dpo_advice_first():
         )
 
 
+@settings(deadline=None)
 @given(st.binary(min_size=32, max_size=32), st.booleans(), st.booleans())
 def test_any_spelling_of_a_fingerprint_normalises_to_openssl_form(digest, colons, upper):
     text = digest.hex(":") if colons else digest.hex()
@@ -160,6 +161,7 @@ def test_any_spelling_of_a_fingerprint_normalises_to_openssl_form(digest, colons
     assert normalise_fingerprint(f"sha256 Fingerprint={text}") == digest.hex(":").upper()
 
 
+@settings(deadline=None)
 @given(st.text(max_size=100))
 def test_anything_else_is_not_a_fingerprint(text):
     compact = text.strip().upper().replace(":", "").replace(" ", "")

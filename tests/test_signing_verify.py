@@ -28,6 +28,7 @@ from dpia.cli import main
 from dpia.signing import (
     FileKeySigner,
     TrustStore,
+    certificate_fingerprint,
     load_certificate,
     load_private_key,
     sign_document,
@@ -237,7 +238,9 @@ def test_third_party_commands_in_the_guide_work(people, document):
     assert f"sha256 Fingerprint={fingerprint}" in result.stdout
 
 
-_ONCE = settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_ONCE = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @_ONCE
@@ -271,3 +274,57 @@ def test_damaged_signature_files_are_reported_never_crash(people, document, garb
     reports = {r.path.name: r for r in verify_document(document).signatures}
     assert reports["dpia.docx.ada-assessor-assessor.p7s"].valid
     assert not reports["dpia.docx.broken.p7s"].valid or garbage == good[cut:]
+
+
+def _answers_with_signatories(path: Path, people: dict[str, Person], roles: list[str]) -> Path:
+    lines = [
+        "questionnaire: mini@1.0",
+        "assessment: {title: T, organisation: O, assessor: Ada, date: 2026-05-04}",
+        "signoff:",
+        "  assessor: {name: Ada Assessor, email: ada@example.org}",
+        "  signatories:",
+    ]
+    for role in roles:
+        fingerprint = certificate_fingerprint(load_certificate(people[role].cert))
+        lines.append(
+            f"    - {{name: {role} person, email: {role}@example.org, role: {role}, "
+            f'certificate_sha256: "{fingerprint}"}}'
+        )
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_signatures_are_held_up_to_the_signoff_record(people, document, monkeypatch, capsys):
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(Path(__file__).parent / "fixtures"))
+    answers = _answers_with_signatories(
+        document.with_name("answers.yaml"), people, ["assessor", "dpo"]
+    )
+    sign_document(document, _signer(people["assessor"]))
+    capsys.readouterr()
+
+    assert main(["verify", str(document), "--signoff", str(answers)]) == 1
+    out = capsys.readouterr().out
+    assert "no valid signature from dpo person (dpo)" in out
+
+    sign_document(document, _signer(people["dpo"]))
+    assert main(["verify", str(document), "--signoff", str(answers)]) == 0
+    assert "all 2 signatories in the sign-off record signed" in capsys.readouterr().out
+
+    sign_document(document, _signer(people["decision_maker"]))
+    assert main(["verify", str(document), "--signoff", str(answers)]) == 1
+    out = capsys.readouterr().out
+    assert "Eve Executive <eve.executive@example.org>, role decision_maker signed" in out
+    assert "is not a signatory in the sign-off record" in out
+
+
+def test_signatory_listed_under_another_role_is_caught(people, document, monkeypatch, capsys):
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(Path(__file__).parent / "fixtures"))
+    answers = _answers_with_signatories(document.with_name("answers.yaml"), people, ["dpo"])
+    answers.write_text(answers.read_text().replace("role: dpo", "role: decision_maker"))
+    sign_document(document, _signer(people["dpo"]))
+
+    assert main(["verify", str(document), "--signoff", str(answers)]) == 1
+    assert (
+        "signed with a certificate for the role dpo, but the record lists them as decision_maker"
+        in capsys.readouterr().out
+    )

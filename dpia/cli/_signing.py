@@ -6,6 +6,9 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from .._assessment import load_answers
+from .._errors import SigningError
+from .._library import questionnaire_for, questionnaire_ref_of
 from .._signoff import SIGNATORY_ROLES
 from ..signing import (
     KEY_ALGORITHMS,
@@ -16,6 +19,7 @@ from ..signing import (
     HttpTimestamper,
     SignatureReport,
     TrustStore,
+    compare_with_signoff,
     create_identity,
     default_trust_dir,
     identity_of,
@@ -74,6 +78,12 @@ def register(subcommands: Any) -> None:
         metavar="DIR",
         help="trust store; with it, a signer not in the store also fails the check "
         "(without it the default store is consulted but does not decide the exit code)",
+    )
+    verify.add_argument(
+        "--signoff",
+        metavar="ANSWERS",
+        help="answers file whose sign-off record lists who must sign; checks that exactly they "
+        "signed, each with the certificate and role listed",
     )
     verify.set_defaults(handler=_verify)
 
@@ -146,7 +156,22 @@ def _sign(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     result = verify_document(args.document, trust=_store(args.trust))
     _print_verification(result)
-    return 0 if result.passed(require_trust=args.trust is not None) else 1
+    passed = result.passed(require_trust=args.trust is not None)
+    if args.signoff is None:
+        return 0 if passed else 1
+    questionnaire = questionnaire_for(questionnaire_ref_of(args.signoff))
+    signoff = load_answers(args.signoff, questionnaire).assessment.signoff
+    if signoff is None:
+        raise SigningError(f"{args.signoff} has no sign-off record (signoff:)")
+    differences = compare_with_signoff(signoff, result)
+    if differences:
+        print(f"{args.signoff}: the signatures do not match the sign-off record:")
+        for difference in differences:
+            print(f"  - {difference}")
+    else:
+        count = len(signoff.signatories)
+        print(f"{args.signoff}: all {count} signatories in the sign-off record signed")
+    return 0 if passed and not differences else 1
 
 
 def _print_verification(result: DocumentVerification) -> None:

@@ -35,6 +35,7 @@ from ._keys import (
 )
 from ._protocols import Signer, Timestamper
 from ._sign import sign_document, signature_files
+from ._signatories import compare_with_signoff
 from ._timestamp import HttpTimestamper, TimestampCheck
 from ._trust import TRUST_DIR_VARIABLE, TrustStore, TrustVerdict, default_trust_dir
 from ._verify import DocumentVerification, SignatureReport, verify_document
@@ -64,6 +65,7 @@ __all__ = [
     "WorkersRepresentativesOpinion",
     "certificate_fingerprint",
     "certificate_request",
+    "compare_with_signoff",
     "create_identity",
     "default_trust_dir",
     "identity_of",
