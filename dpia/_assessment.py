@@ -145,7 +145,8 @@ def assessment_from_source(
         if question_id not in known:
             close = difflib.get_close_matches(str(question_id), sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            problems.append(source.problem(path, f"unknown question id {question_id!r}{hint}"))
+            message = f"unknown question id {question_id!r}{hint}"
+            problems.append(source.problem(path, message, key=True))
             continue
         if value is None:
             continue

@@ -7,6 +7,7 @@ plain Python value, and resolve a pydantic error location back to the node it na
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,24 @@ from ._errors import Problem, SourceError
 __all__ = ["MAX_SOURCE_BYTES", "Source", "format_path", "read_source"]
 
 MAX_SOURCE_BYTES = 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _JSONLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, also reading JSON's exponent numbers (`1e-05`, `2E+10`) as numbers.
+
+    YAML 1.1 wants a dot and a signed exponent (`1.0e-05`); without this, a JSON file written
+    by `json.dumps` would turn 0.00001 into the text "1e-05". It is used only for documents
+    that open like JSON (`{` or `[`): PyYAML's own dumper writes the text "1e5" unquoted, and
+    a block-style YAML file must keep reading it as text.
+    """
+
+
+_JSONLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 PathPart = str | int
 
@@ -67,8 +86,10 @@ class Source:
         best = key_node if key and key_node is not None else node
         return best.start_mark.line + 1, best.start_mark.column + 1, tuple(found)
 
-    def problem(self, path: Sequence[PathPart], message: str, severity: str = "error") -> Problem:
-        line, column, _ = self.locate(path)
+    def problem(
+        self, path: Sequence[PathPart], message: str, severity: str = "error", *, key: bool = False
+    ) -> Problem:
+        line, column, _ = self.locate(path, key=key)
         return Problem(self.name, line, column, format_path(path), message, severity)
 
 
@@ -116,12 +137,15 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
         raise SourceError(_not_utf8(label, raw, exc)) from None
     try:
         _refuse_aliases(text, label)
-        loader = yaml.SafeLoader(text)
+        loader_class = _JSONLoader if text.lstrip()[:1] in ("{", "[") else yaml.SafeLoader
+        loader = loader_class(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return Source(label, None, None)
             _refuse_duplicate_keys(root, label)
+            if "\\" in text:
+                _join_surrogate_pairs(root)
             value = loader.construct_document(root)
         finally:
             loader.dispose()
@@ -215,6 +239,26 @@ def _refuse_aliases(text: str, label: str) -> None:
             top.awaiting_key = False
         elif top is not None:
             top.value_done()
+
+
+def _join_surrogate_pairs(node: yaml.Node) -> None:
+    """Read JSON's `"\\ud83d\\ude00"` as the one character it encodes.
+
+    JSON writes characters beyond U+FFFF as two escaped UTF-16 halves (Python's `json.dumps`
+    does by default); PyYAML decodes each escape on its own and would leave two lone halves
+    that no document can hold. A half without its partner stays as it is, to be refused later.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            if isinstance(current.value, str) and _SURROGATE.search(current.value):
+                halves = current.value.encode("utf-16-le", "surrogatepass")
+                current.value = halves.decode("utf-16-le", "surrogatepass")
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
 
 
 def _refuse_duplicate_keys(node: yaml.Node, label: str) -> None:

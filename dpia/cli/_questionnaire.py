@@ -24,6 +24,11 @@ def register(subcommands: Any) -> None:
         "check-answers", help="check an answers file against its questionnaire"
     )
     check.add_argument("answers", metavar="ANSWERS")
+    check.add_argument(
+        "--draft",
+        action="store_true",
+        help="accept a draft: unanswered required questions are counted, not refused",
+    )
     check.set_defaults(handler=_check_answers)
 
     schema = subcommands.add_parser("schema", help="print a JSON Schema for editors")
@@ -44,25 +49,30 @@ def _validate(args: argparse.Namespace) -> int:
             failed = True
             print(exc, file=sys.stderr)
         else:
-            count = sum(1 for _ in questionnaire.questions())
-            print(
-                f"{path}: OK: {questionnaire.ref}, {len(questionnaire.sections)} sections, "
-                f"{count} questions"
-            )
+            sections = _count(len(questionnaire.sections), "section")
+            questions = _count(sum(1 for _ in questionnaire.questions()), "question")
+            print(f"{path}: OK: {questionnaire.ref}, {sections}, {questions}")
     return 1 if failed else 0
 
 
 def _check_answers(args: argparse.Namespace) -> int:
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
-    check = load_answers(args.answers, questionnaire, require_complete=True)
+    check = load_answers(args.answers, questionnaire, require_complete=not args.draft)
     for warning in check.warnings:
         print(warning, file=sys.stderr)
+    answers = _count(len(check.assessment.answers), "answer")
     print(
-        f"{args.answers}: OK: {questionnaire.ref}, {len(check.assessment.answers)} answers, "
+        f"{args.answers}: OK: {questionnaire.ref}, {answers}, "
         f"required questions answered {check.required_answered}/{check.required_total}, "
-        f"{len(check.warnings)} warning{'s' if len(check.warnings) != 1 else ''}"
+        f"{_count(len(check.warnings), 'warning')}"
     )
+    if check.missing:
+        print(f"still to answer: {', '.join(check.missing)}")
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ __all__ = [
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class AnswerRejected(ValueError):
@@ -214,7 +215,7 @@ class LongTextQuestion(_QuestionBase):
     kind: ClassVar[str] = "long_text"
     type: Literal["long_text"]
     default: str | None = None
-    max_length: Annotated[int, Field(ge=1, le=200_000)] = 20_000
+    max_length: Annotated[int, Field(ge=1, le=100_000)] = 20_000
 
     def accept(self, value: Any) -> str:
         return _check_text(value, self.max_length)
@@ -280,7 +281,7 @@ class DateQuestion(_QuestionBase):
             raise AnswerRejected("expected a date (YYYY-MM-DD) without a time")
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
