@@ -12,6 +12,8 @@ from .._errors import DPIAError, ValidationFailed
 from .._library import questionnaire_for, questionnaire_ref_of
 from ..questionnaire import Questionnaire, load_questionnaire
 
+__all__ = ["register"]
+
 
 def register(subcommands: Any) -> None:
     validate = subcommands.add_parser(
