@@ -1,0 +1,105 @@
+"""`dpia render` (answers → Word DPIA, optionally PDF/A) and `dpia import` (DPIA → answers)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .._assessment import load_answers
+from .._errors import DPIAError
+from .._library import questionnaire_for, questionnaire_ref_of
+from ..document import read_embedded, read_record, render_docx
+from ..document._labels import DOCUMENT_STATUS
+from ..document._pdf import export_pdf
+from ..risk import assess
+
+
+def register(subcommands: Any) -> None:
+    render = subcommands.add_parser(
+        "render", help="write the Word DPIA for an answers file (and a PDF/A copy)"
+    )
+    render.add_argument("answers", metavar="ANSWERS")
+    render.add_argument("-o", "--output", required=True, metavar="OUT.docx")
+    render.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="apply the law in force on this date (default: the assessment's date)",
+    )
+    render.add_argument(
+        "--pdf", action="store_true", help="also write OUT.pdf (PDF/A-2b, via LibreOffice)"
+    )
+    render.add_argument("--house-style", metavar="PATH", help="a .docx with the styles to use")
+    render.add_argument("--templates", metavar="DIR", help="a folder of prose templates")
+    render.add_argument("--version", type=int, default=1, metavar="N", help="document version")
+    render.add_argument("--status", default="draft", choices=list(DOCUMENT_STATUS))
+    render.set_defaults(handler=_render)
+
+    restore = subcommands.add_parser(
+        "import", help="restore the answers file embedded in a Word DPIA"
+    )
+    restore.add_argument("document", metavar="DOC.docx")
+    restore.add_argument("-o", "--output", required=True, metavar="ANSWERS.yaml")
+    restore.set_defaults(handler=_import)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _render(args: argparse.Namespace) -> int:
+    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    assessment = load_answers(args.answers, questionnaire).assessment
+    report = assess(questionnaire, assessment, as_of=args.as_of or assessment.meta.date)
+    document = render_docx(
+        questionnaire,
+        assessment,
+        report,
+        version=args.version,
+        status=args.status,
+        house_style=args.house_style,
+        templates=args.templates,
+    )
+    output = Path(args.output)
+    output.write_bytes(document)
+    verdict = "STOP: do not proceed" if report.stop else f"residual risk {report.overall_residual}"
+    print(f"wrote {output} ({len(document):,} bytes; {verdict})")
+    if args.pdf:
+        pdf = output.with_suffix(".pdf")
+        pdf.write_bytes(export_pdf(document))
+        print(f"wrote {pdf} (PDF/A-2b)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        document = Path(args.document).read_bytes()
+    except OSError as exc:
+        raise DPIAError(f"{args.document}: cannot read: {exc.strerror or exc}") from None
+    record = read_record(document)
+    text = yaml.safe_dump(record.answers_file, sort_keys=False, allow_unicode=True, width=100)
+    output = Path(args.output)
+    output.write_text(text, encoding="utf-8")
+    try:
+        read_embedded(document, questionnaire_for(record.questionnaire))
+    except DPIAError as exc:
+        print(
+            f"wrote {output}, but it does not check against {record.questionnaire}:",
+            file=sys.stderr,
+        )
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"wrote {output}: answers to {record.questionnaire}, document version {record.version} "
+        f"({DOCUMENT_STATUS.get(record.status, record.status)})"
+    )
+    return 0

@@ -1,0 +1,133 @@
+"""Everything one document is about, handed to every report section.
+
+Sections are small and only draw; the lookups they share (the label of a question, the number
+of a risk, the prose of a template) live here so that each is computed once and worded once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._assessment import Assessment
+from ..questionnaire import Questionnaire
+from ..risk import MeasureResult, Reason, RiskReport, RiskResult
+from ._markup import Block, Span
+from ._narrative import narrative_context
+from ._templates import ProseTemplates
+
+__all__ = ["DocumentStatus", "Dossier", "Revision", "unique_texts"]
+
+DocumentStatus = Literal["draft", "in_review", "approved", "rejected", "superseded"]
+
+
+class Revision(BaseModel):
+    """One line of the version history on the document-control page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Annotated[int, Field(ge=1)]
+    date: dt.date
+    author: Annotated[str, Field(min_length=1, max_length=300)]
+    status: DocumentStatus = "draft"
+    summary: Annotated[str, Field(max_length=2000)] = ""
+
+
+@dataclass
+class Dossier:
+    questionnaire: Questionnaire
+    assessment: Assessment
+    report: RiskReport
+    version: int
+    status: DocumentStatus
+    history: tuple[Revision, ...]
+    templates: ProseTemplates
+    fingerprint: str
+    _blocks: dict[str, list[Block]] = field(default_factory=dict)
+
+    @cached_property
+    def narrative(self) -> dict[str, Any]:
+        return narrative_context(self.questionnaire, self.assessment, self.report)
+
+    def prose(self, name: str) -> list[Block]:
+        if name not in self._blocks:
+            self._blocks[name] = self.templates.render(name, self.questionnaire.id, self.narrative)
+        return self._blocks[name]
+
+    @cached_property
+    def risk_numbers(self) -> dict[str, str]:
+        """`R1`, `R2`, … in register order: the same number in the table, text and map."""
+        return {risk.id: f"R{index}" for index, risk in enumerate(self.report.risks, start=1)}
+
+    @cached_property
+    def _risks(self) -> dict[str, RiskResult]:
+        return {risk.id: risk for risk in self.report.risks}
+
+    @cached_property
+    def _measures(self) -> dict[str, MeasureResult]:
+        return {measure.id: measure for measure in self.report.mitigations}
+
+    def risk_title(self, risk_id: str) -> str:
+        risk = self._risks.get(risk_id)
+        return f"{self.risk_numbers[risk_id]} {risk.title}" if risk else risk_id
+
+    def measure_title(self, measure_id: str) -> str:
+        measure = self._measures.get(measure_id)
+        return measure.title if measure else measure_id
+
+    def question_label(self, question_id: str) -> str:
+        try:
+            return self.questionnaire.question(question_id).label
+        except KeyError:
+            return question_id
+
+    def reason_spans(self, reason: Reason, *, with_answers: bool = True) -> tuple[Span, ...]:
+        """A reason as the reader sees it: the text, the answers it rests on, the law."""
+        spans = [Span(_sentence(reason.text))]
+        quoted = _quoted(self, reason.answers) if with_answers else ""
+        if quoted:
+            spans.append(Span(" Answers: ", italic=True))
+            spans.append(Span(quoted, italic=True))
+        if reason.legal:
+            spans.append(Span(f" ({'; '.join(reason.legal)})"))
+        return tuple(spans)
+
+    @property
+    def title(self) -> str:
+        return self.assessment.meta.title
+
+    @property
+    def document_id(self) -> str:
+        return self.assessment.meta.id or "not yet archived"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", ")")) else f"{text}."
+
+
+def _quoted(dossier: Dossier, answers: Mapping[str, str]) -> str:
+    parts = [
+        f"“{dossier.question_label(question_id)}” {answer}"
+        for question_id, answer in answers.items()
+    ]
+    return "; ".join(parts) + ("." if parts else "")
+
+
+def unique_texts(reasons: Iterable[Reason]) -> list[Reason]:
+    """Reasons with distinct texts, in order: one rule can move both axes with one rationale."""
+    seen: set[str] = set()
+    kept = []
+    for reason in reasons:
+        if reason.text and reason.text not in seen:
+            seen.add(reason.text)
+            kept.append(reason)
+    return kept

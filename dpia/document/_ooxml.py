@@ -1,0 +1,452 @@
+"""Raw WordprocessingML that python-docx has no API for, kept in one place.
+
+python-docx 1.2 is the last release and is only minimally maintained: shading, fields, fixed
+table layout, right-to-left paragraphs, custom properties and custom XML parts all need raw
+elements. Keeping every one of them here means the rest of the renderer speaks only in styles
+and python-docx objects, and a switch to another library touches one module.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from xml.sax.saxutils import escape
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Length
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+__all__ = [
+    "XML_ILLEGAL",
+    "add_custom_xml",
+    "append_field",
+    "custom_xml_blobs",
+    "drop_custom_xml",
+    "field_around",
+    "fix_table_widths",
+    "mark_right_to_left",
+    "normalised_package",
+    "printable",
+    "repeat_as_header",
+    "set_alt_text",
+    "set_custom_properties",
+    "shade_cell",
+    "style_fill",
+]
+
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters lxml refuses; answers are checked at the boundary, this is the last guard."""
+
+_CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+_PROPERTY_SET = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def printable(text: str) -> str:
+    """`text` with characters a Word document cannot hold replaced by U+FFFD."""
+    return XML_ILLEGAL.sub("\ufffd", text)
+
+
+def shade_cell(cell: _Cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:shd")):
+        tc_pr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def style_fill(style: BaseStyle) -> str | None:
+    """The background colour a paragraph style gives its text, as six hex digits."""
+    shd = style.element.find(f"{qn('w:pPr')}/{qn('w:shd')}")
+    if shd is None:
+        return None
+    fill = shd.get(qn("w:fill"))
+    if fill is None or not re.fullmatch(r"[0-9A-Fa-f]{6}", fill):
+        return None
+    return fill.upper()
+
+
+def repeat_as_header(row: _Row) -> None:
+    """Repeat the row at the top of every page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def fix_table_widths(table: Table, widths: Iterable[Length]) -> None:
+    """Give every column a fixed width so long words wrap inside their cell, never the page."""
+    widths = [int(w) for w in widths]
+    twips = [w // 635 for w in widths]
+    tbl_pr = table._tbl.tblPr
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tbl_pr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:w"), str(sum(twips)))
+    tbl_w.set(qn("w:type"), "dxa")
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        grid_col.set(qn("w:w"), str(width))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Length(width)
+
+
+def append_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A complex field (PAGE, NUMPAGES, TOC) marked dirty, so Word recomputes it on opening.
+
+    `shown` is the text a reader sees until the field is updated; LibreOffice keeps it as is.
+    """
+
+    def run_with(child: OxmlElement) -> None:
+        run = paragraph.add_run()
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def field_around(first: Paragraph, last: Paragraph, instruction: str) -> None:
+    """Make the paragraphs from `first` to `last` the cached result of one complex field.
+
+    A table of contents is such a field: Word rebuilds it on update, and until then (or in a
+    reader that never updates fields) the entries written in between are what shows.
+    """
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    position = 1 if first._p.pPr is not None else 0
+    for offset, child in enumerate((begin, instr, separate)):
+        run = OxmlElement("w:r")
+        run.append(child)
+        first._p.insert(position + offset, run)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    end_run = OxmlElement("w:r")
+    end_run.append(end)
+    last._p.append(end_run)
+
+
+def mark_right_to_left(paragraph: Paragraph) -> None:
+    """Lay the paragraph out right to left (Arabic, Hebrew) in Word and LibreOffice alike."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    _insert_in_order(p_pr, OxmlElement("w:bidi"))
+    for run in paragraph.runs:
+        r_pr = run._r.get_or_add_rPr()
+        r_pr.append(OxmlElement("w:rtl"))
+
+
+def set_alt_text(paragraph: Paragraph, title: str, description: str) -> None:
+    """Describe a picture for screen readers (the `descr` Word shows as alternative text)."""
+    for doc_pr in paragraph._p.iter(qn("wp:docPr")):
+        doc_pr.set("title", printable(title))
+        doc_pr.set("descr", printable(description))
+
+
+def set_custom_properties(package: object, properties: Mapping[str, str | int]) -> None:
+    """Write docProps/custom.xml (document properties a DMS can index), replacing any other.
+
+    python-docx has no API for custom properties, so the part is built here.
+    """
+    rels = package.rels  # type: ignore[attr-defined]
+    for rid, rel in list(rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            rels.pop(rid)
+    entries = []
+    for pid, (name, value) in enumerate(properties.items(), start=2):
+        kind = "i4" if isinstance(value, int) else "lpwstr"
+        entries.append(
+            f'<property fmtid="{_PROPERTY_SET}" pid="{pid}" name="{escape(name)}">'
+            f"<vt:{kind}>{escape(printable(str(value)))}</vt:{kind}></property>"
+        )
+    blob = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'docPropsVTypes">' + "".join(entries) + "</Properties>"
+    ).encode()
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_PROPERTIES_TYPE, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)  # type: ignore[attr-defined]
+
+
+def _root_namespace(blob: bytes) -> str | None:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(blob, parser)
+    except etree.XMLSyntaxError:
+        return None
+    return etree.QName(root).namespace
+
+
+def custom_xml_blobs(document_part: Part, namespace: str) -> list[bytes]:
+    """The custom XML items related from the main document whose root is in `namespace`."""
+    found = []
+    for rel in document_part.rels.values():
+        if rel.reltype == RT.CUSTOM_XML and not rel.is_external:
+            blob = rel.target_part.blob
+            if _root_namespace(blob) == namespace:
+                found.append(blob)
+    return found
+
+
+def drop_custom_xml(document_part: Part, namespace: str) -> None:
+    """Remove our custom XML items, e.g. from a finished DPIA reused as a house style."""
+    for rid, rel in list(document_part.rels.items()):
+        if (
+            rel.reltype == RT.CUSTOM_XML
+            and not rel.is_external
+            and _root_namespace(rel.target_part.blob) == namespace
+        ):
+            document_part.rels.pop(rid)
+
+
+def add_custom_xml(document_part: Part, blob: bytes, item_id: str, namespace: str) -> None:
+    """Store `blob` as a custom XML item (`customXml/itemN.xml` plus its itemProps).
+
+    Word keeps custom XML items through edits and saves, which is what makes the embedded
+    answers survive a round trip through Word.
+    """
+    package = document_part.package
+    partname = package.next_partname("/customXml/item%d.xml")
+    number = re.search(r"(\d+)\.xml$", partname).group(1)  # type: ignore[union-attr]
+    item = Part(partname, "application/xml", blob, package)
+    props_blob = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<ds:datastoreItem xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'customXml" ds:itemID="{item_id}"><ds:schemaRefs>'
+        f'<ds:schemaRef ds:uri="{escape(namespace)}"/></ds:schemaRefs></ds:datastoreItem>'
+    ).encode()
+    props = Part(
+        PackURI(f"/customXml/itemProps{number}.xml"), _CUSTOM_XML_PROPS_TYPE, props_blob, package
+    )
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    document_part.relate_to(item, RT.CUSTOM_XML)
+
+
+def normalised_package(raw: bytes) -> bytes:
+    """The same package with fixed entry dates and a fixed entry order.
+
+    python-docx stamps every zip entry with the current time, so two renders of the same input
+    differ; fixing the dates (and putting `[Content_Types].xml` first, as Office does) makes the
+    bytes depend on the content alone.
+    """
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(name), compresslevel=6)
+    return buffer.getvalue()
+
+
+def strip_theme_formatting(style: BaseStyle) -> None:
+    """Drop theme font and colour references, which would override the explicit values."""
+    r_pr = style.element.find(qn("w:rPr"))
+    if r_pr is None:
+        return
+    for element in r_pr:
+        for attribute in list(element.attrib):
+            if "theme" in attribute.lower():
+                del element.attrib[attribute]
+
+
+def set_style_fonts(style: BaseStyle, latin: str, complex_script: str) -> None:
+    """Name the font for Latin and complex-script text; East Asian text falls back per system."""
+    r_pr = style.element.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), complex_script)
+
+
+def set_style_shading(style: BaseStyle, fill: str) -> None:
+    p_pr = style.element.get_or_add_pPr()
+    for old in p_pr.findall(qn("w:shd")):
+        p_pr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    _insert_in_order(p_pr, shd)
+
+
+def set_style_border(
+    style: BaseStyle, sides: Iterable[str], color: str, eighths: int, space: int
+) -> None:
+    """Border lines on the given sides of every paragraph in the style (`eighths` of a point)."""
+    p_pr = style.element.get_or_add_pPr()
+    for old in p_pr.findall(qn("w:pBdr")):
+        p_pr.remove(old)
+    border = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        if side not in sides:
+            continue
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(eighths))
+        line.set(qn("w:space"), str(space))
+        line.set(qn("w:color"), color)
+        border.append(line)
+    _insert_in_order(p_pr, border)
+
+
+_P_PR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+
+
+def _insert_in_order(p_pr: object, child: object) -> None:
+    """Insert a pPr child where the schema wants it; Word refuses out-of-order elements."""
+    rank = {qn(f"w:{name}"): index for index, name in enumerate(_P_PR_ORDER)}
+    mine = rank[child.tag]  # type: ignore[attr-defined]
+    for index, existing in enumerate(p_pr):  # type: ignore[attr-defined]
+        if rank.get(existing.tag, len(rank)) > mine:
+            p_pr.insert(index, child)  # type: ignore[attr-defined]
+            return
+    p_pr.append(child)  # type: ignore[attr-defined]
+
+
+def set_table_style_grid(style: BaseStyle, color: str, margin_twips: int) -> None:
+    """Thin grid lines and inner cell margins for every table in the style."""
+    tbl_pr = style.element.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        tbl_pr = OxmlElement("w:tblPr")
+        style.element.append(tbl_pr)
+    for child in list(tbl_pr):
+        tbl_pr.remove(child)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "4")
+        line.set(qn("w:space"), "0")
+        line.set(qn("w:color"), color)
+        borders.append(line)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 40), ("left", margin_twips), ("bottom", 40)):
+        cell_margin = OxmlElement(f"w:{side}")
+        cell_margin.set(qn("w:w"), str(twips))
+        cell_margin.set(qn("w:type"), "dxa")
+        margins.append(cell_margin)
+    right = OxmlElement("w:right")
+    right.set(qn("w:w"), str(margin_twips))
+    right.set(qn("w:type"), "dxa")
+    margins.append(right)
+    tbl_pr.append(margins)
+
+
+def rename_style(style: BaseStyle, name: str, style_id: str) -> None:
+    """Give a style Word's built-in spelling (`toc 1`), which python-docx cannot write."""
+    style.element.find(qn("w:name")).set(qn("w:val"), name)  # type: ignore[union-attr]
+    style.element.set(qn("w:styleId"), style_id)
+
+
+def drop_package_parts(package: object, reltypes: Iterable[str]) -> None:
+    """Remove parts the blank template carries but a house style must not (thumbnail)."""
+    wanted = set(reltypes)
+    rels = package.rels  # type: ignore[attr-defined]
+    for rid, rel in list(rels.items()):
+        if rel.reltype in wanted:
+            rels.pop(rid)
+
+
+def drop_document_parts(document_part: Part, reltypes: Iterable[str]) -> None:
+    wanted = set(reltypes)
+    for rid, rel in list(document_part.rels.items()):
+        if rel.reltype in wanted:
+            document_part.rels.pop(rid)
+
+
+def set_document_language(styles_element: object, language: str) -> None:
+    """The proofing language of every style that does not say otherwise."""
+    defaults = styles_element.find(qn("w:docDefaults"))  # type: ignore[attr-defined]
+    r_pr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), language)
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is not None:
+        r_pr.remove(fonts)

@@ -1,0 +1,93 @@
+"""The names of every style the renderer uses; the house style must define each of them.
+
+The renderer never formats text directly: it names a style, and the house-style document decides
+what that style looks like. Keeping the names in one place lets the house-style builder, the
+writer's up-front check and the documentation agree on the same list.
+
+Level and table-heading colours are read back from the shading of their paragraph styles, so a
+DPO who recolours "Level High" in Word recolours the register cells and the risk map too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BANNER_NOTICE",
+    "BANNER_NOTICE_TEXT",
+    "BANNER_STOP",
+    "BANNER_STOP_TEXT",
+    "BODY",
+    "BULLET",
+    "CAPTION",
+    "CODE",
+    "COVER_DETAIL",
+    "COVER_ORGANISATION",
+    "COVER_SUBTITLE",
+    "COVER_TITLE",
+    "DEFAULT_HOUSE_STYLE",
+    "FILL_IN",
+    "FOOTER",
+    "HEADER",
+    "HEADING",
+    "LEVEL",
+    "NOTE",
+    "REQUIRED_STYLES",
+    "TABLE",
+    "TABLE_HEADING",
+    "TABLE_TEXT",
+    "TOC_HEADING",
+    "TOC_LEVELS",
+]
+
+DEFAULT_HOUSE_STYLE = Path(__file__).resolve().parents[2] / "templates" / "house-style.docx"
+
+BODY = "Normal"
+HEADING = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+BULLET = "List Bullet"
+CAPTION = "Caption"
+NOTE = "Note"
+CODE = "Command"
+FILL_IN = "Fill In"
+HEADER = "Header"
+FOOTER = "Footer"
+TOC_HEADING = "TOC Heading"
+TOC_LEVELS = {1: "TOC 1", 2: "TOC 2"}
+COVER_ORGANISATION = "Cover Organisation"
+COVER_TITLE = "Cover Title"
+COVER_SUBTITLE = "Cover Subtitle"
+COVER_DETAIL = "Cover Detail"
+BANNER_STOP = "Banner Stop"
+BANNER_STOP_TEXT = "Banner Stop Text"
+BANNER_NOTICE = "Banner Notice"
+BANNER_NOTICE_TEXT = "Banner Notice Text"
+TABLE = "DPIA Table"
+TABLE_HEADING = "Table Heading"
+TABLE_TEXT = "Table Text"
+LEVEL = {"low": "Level Low", "medium": "Level Medium", "high": "Level High"}
+
+REQUIRED_STYLES: tuple[str, ...] = (
+    BODY,
+    *HEADING.values(),
+    BULLET,
+    CAPTION,
+    NOTE,
+    CODE,
+    FILL_IN,
+    HEADER,
+    FOOTER,
+    TOC_HEADING,
+    *TOC_LEVELS.values(),
+    COVER_ORGANISATION,
+    COVER_TITLE,
+    COVER_SUBTITLE,
+    COVER_DETAIL,
+    BANNER_STOP,
+    BANNER_STOP_TEXT,
+    BANNER_NOTICE,
+    BANNER_NOTICE_TEXT,
+    TABLE,
+    TABLE_HEADING,
+    TABLE_TEXT,
+    *LEVEL.values(),
+)

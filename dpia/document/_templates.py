@@ -1,0 +1,225 @@
+"""The prose templates: Jinja2 in a sandbox that can quote answers and nothing else.
+
+A DPO team may bring its own template folder, so a template is treated as untrusted: the
+immutable sandbox blocks attribute tricks and mutation, the globals are empty (no `range`, no
+`lipsum`), filters and tests come from a short allow-list, string and list repetition is
+capped, and templates are only found inside their own folder (no absolute paths, no `..`,
+no symbolic links out). Undefined names are errors, so a misspelt question id is caught the
+first time the template runs, with the template's file and line.
+
+Answer text reaches a template as data: `{{ 7*7 }}` typed into an answer is printed as written,
+and markup characters in it are escaped so they cannot turn into bullets or bold.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .._errors import RenderError
+from ._markup import Block, escape_markup, parse_markup
+
+__all__ = ["DEFAULT_TEMPLATES", "ProseTemplates", "templates_dir"]
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_.-]*)*\.md\.j2")
+_MAX_TEMPLATE_BYTES = 256 * 1024
+_MAX_REPEAT = 100_000
+_FILTERS = (
+    "capitalize",
+    "default",
+    "first",
+    "float",
+    "int",
+    "join",
+    "last",
+    "length",
+    "list",
+    "lower",
+    "map",
+    "reject",
+    "rejectattr",
+    "replace",
+    "round",
+    "select",
+    "selectattr",
+    "sort",
+    "sum",
+    "trim",
+    "unique",
+    "upper",
+)
+_TESTS = (
+    "defined",
+    "eq",
+    "false",
+    "ge",
+    "gt",
+    "in",
+    "iterable",
+    "le",
+    "lt",
+    "mapping",
+    "ne",
+    "none",
+    "number",
+    "sameas",
+    "sequence",
+    "string",
+    "true",
+    "undefined",
+)
+
+
+def templates_dir() -> Path:
+    configured = os.environ.get("DPIA_TEMPLATES")
+    return Path(configured) if configured else DEFAULT_TEMPLATES
+
+
+def and_list(items: Any) -> str:
+    """`["a", "b", "c"]` → `a, b and c`: lists read as a sentence, not as code."""
+    words = [str(item) for item in items if str(item)]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def lower_first(text: Any) -> str:
+    """`Keystroke content` → `keystroke content`, for a label used mid-sentence."""
+    text = str(text)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def about(sections: Any, *words: str) -> list[Any]:
+    """The questionnaire sections whose id or title mentions any of `words`."""
+    wanted = [word.casefold() for word in words]
+    return [
+        section
+        for section in sections
+        if any(w in f"{section['id']} {section['title']}".casefold() for w in wanted)
+    ]
+
+
+class _FolderLoader(jinja2.BaseLoader):
+    """Serves `sections/...md.j2` files from one folder and nowhere else."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if not _NAME.fullmatch(template) or ".." in template:
+            raise jinja2.TemplateNotFound(template)
+        path = (self.root / template).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        if path.stat().st_size > _MAX_TEMPLATE_BYTES:
+            raise RenderError(f"{path}: a template may be at most {_MAX_TEMPLATE_BYTES:,} bytes")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise RenderError(f"{path}: not UTF-8 text; save the template as UTF-8") from None
+        mtime = path.stat().st_mtime_ns
+        return text, str(path), lambda: path.stat().st_mtime_ns == mtime
+
+
+class _TextSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, plus a cap on `'x' * n` and `n ** m` (memory and time bombs)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise SecurityError("exponents above 64 are not allowed in templates")
+        if operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                if (
+                    isinstance(sized, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sized) * count > _MAX_REPEAT
+                ):
+                    raise SecurityError(f"repetition over {_MAX_REPEAT:,} items is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
+def _finalize(value: Any) -> str:
+    if value is None:
+        return ""
+    return escape_markup(str(value))
+
+
+class ProseTemplates:
+    """Renders `sections/<name>.md.j2` (or the questionnaire's own variant) into blocks."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = (root or templates_dir()).resolve()
+        if not self.root.is_dir():
+            raise RenderError(f"{self.root}: no such template folder")
+        env = _TextSandbox(
+            loader=_FolderLoader(self.root),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            finalize=_finalize,
+            auto_reload=False,
+        )
+        env.globals.clear()
+        env.filters = {name: env.filters[name] for name in _FILTERS}
+        env.filters["about"] = about
+        env.filters["and_list"] = and_list
+        env.filters["lower_first"] = lower_first
+        env.tests = {name: env.tests[name] for name in _TESTS}
+        self.environment = env
+
+    def candidates(self, name: str, questionnaire_id: str) -> list[str]:
+        return [f"sections/{questionnaire_id}/{name}.md.j2", f"sections/{name}.md.j2"]
+
+    def render(self, name: str, questionnaire_id: str, context: Mapping[str, Any]) -> list[Block]:
+        candidates = self.candidates(name, questionnaire_id)
+        try:
+            template = self.environment.select_template(candidates)
+        except jinja2.TemplatesNotFound:
+            raise RenderError(
+                f"{self.root}: no template for the {name!r} section; expected "
+                f"{' or '.join(candidates)}"
+            ) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(f"{exc.filename}:{exc.lineno}: {exc.message}") from None
+        try:
+            text = template.render(dict(context))
+        except jinja2.TemplateNotFound as exc:
+            raise RenderError(
+                f"{_where(template.filename, exc)} {exc.name!r} is not a template in {self.root}"
+            ) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(f"{exc.filename}:{exc.lineno}: {exc.message}") from None
+        except jinja2.UndefinedError as exc:
+            raise RenderError(f"{_where(template.filename, exc)} {exc.message}") from None
+        except SecurityError as exc:
+            raise RenderError(f"{_where(template.filename, exc)} not allowed: {exc}") from None
+        except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+            raise RenderError(f"{_where(template.filename, exc)} {exc}") from None
+        return parse_markup(text)
+
+
+def _where(filename: str | None, exc: BaseException) -> str:
+    """`file:line:` of the template frame that raised, found in the rewritten traceback."""
+    line = None
+    trace = exc.__traceback__
+    while trace is not None:
+        if filename and trace.tb_frame.f_code.co_filename == filename:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return f"{filename}:{line}:" if line else f"{filename}:"

@@ -1,0 +1,302 @@
+"""The writer the report sections draw with: headings, paragraphs, tables, banners, pictures.
+
+It opens the house style, checks that every style the renderer names is there (a missing style
+is a RenderError naming the style and the file), empties the body but keeps the page setup,
+header and footer, and then only ever applies named styles. Sections therefore never touch
+fonts or colours, and a restyled house style restyles every document.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_BREAK
+from docx.section import _BaseHeaderFooter as _HeaderFooter
+from docx.shared import Cm
+from docx.styles.style import BaseStyle
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from .._errors import RenderError
+from . import _styles as s
+from ._markup import Block, Span, parse_markup
+from ._ooxml import (
+    append_field,
+    field_around,
+    fix_table_widths,
+    mark_right_to_left,
+    printable,
+    repeat_as_header,
+    set_alt_text,
+    shade_cell,
+    style_fill,
+)
+from ._styles import DEFAULT_HOUSE_STYLE
+
+__all__ = ["TEXT_WIDTH_CM", "Cell", "Column", "DocumentWriter", "Inline"]
+
+TEXT_WIDTH_CM = 16.0
+"""Width of the text block of the default house style (A4 less 2.5 cm margins)."""
+
+Inline = str | Span | Sequence[Span]
+LevelName = Literal["low", "medium", "high"]
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width_cm: float
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: paragraphs of spans, optionally shaded as a risk level."""
+
+    paragraphs: tuple[Inline, ...]
+    level: LevelName | None = None
+
+    @classmethod
+    def of(cls, *paragraphs: Inline, level: LevelName | None = None) -> Cell:
+        return cls(tuple(paragraphs), level)
+
+
+CellContent = Inline | Cell
+
+
+def _spans(content: Inline) -> tuple[Span, ...]:
+    if isinstance(content, str):
+        return (Span(content),)
+    if isinstance(content, Span):
+        return (content,)
+    return tuple(content)
+
+
+def _right_to_left(text: str) -> bool:
+    """True when the first letter with a strong direction is Arabic or Hebrew script."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+class DocumentWriter:
+    """Appends content to a copy of the house style, in named styles only."""
+
+    def __init__(self, house_style: Path | None):
+        self.source = str(house_style) if house_style else "the default house style"
+        path = house_style or _default_house_style()
+        try:
+            self.document: Document = docx.Document(str(path))
+        except Exception as exc:
+            raise RenderError(f"{path}: cannot open as a Word document: {exc}") from None
+        self._styles = {(style.name or "").casefold(): style for style in self.document.styles}
+        missing = [name for name in s.REQUIRED_STYLES if name.casefold() not in self._styles]
+        if missing:
+            raise RenderError(
+                f"{path}: the house style lacks the style{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(repr(m) for m in missing)}; add "
+                f"{'them' if len(missing) > 1 else 'it'} in Word (same name) or start from "
+                "templates/house-style.docx"
+            )
+        body = self.document.element.body
+        for child in list(body):
+            if not child.tag.endswith("}sectPr"):
+                body.remove(child)
+        self.headings: list[tuple[int, str]] = []
+        self._contents: Paragraph | None = None
+
+    def style(self, name: str) -> BaseStyle:
+        return self._styles[name.casefold()]
+
+    def level_fill(self, level: LevelName) -> str:
+        return style_fill(self.style(s.LEVEL[level])) or "FFFFFF"
+
+    # Text ---------------------------------------------------------------------------------
+
+    def _fill(self, paragraph: Paragraph, content: Inline) -> Paragraph:
+        spans = _spans(content)
+        for span in spans:
+            run = paragraph.add_run(printable(span.text))
+            if span.bold:
+                run.bold = True
+            if span.italic:
+                run.italic = True
+        if _right_to_left("".join(span.text for span in spans)):
+            mark_right_to_left(paragraph)
+        return paragraph
+
+    def styled(self, paragraph: Paragraph, style: str) -> Paragraph:
+        """Apply a paragraph style by id (python-docx's own setter rescans every style)."""
+        paragraph._p.style = self.style(style).style_id
+        return paragraph
+
+    def paragraph(self, content: Inline = "", style: str = s.BODY) -> Paragraph:
+        return self._fill(self.styled(self.document.add_paragraph(), style), content)
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        self.headings.append((level, printable(text)))
+        return self.paragraph(text, s.HEADING[level])
+
+    def bullets(self, items: Iterable[Inline]) -> None:
+        for item in items:
+            self.paragraph(item, s.BULLET)
+
+    def blocks(self, blocks: Iterable[Block], heading_level: int = 3) -> None:
+        for block in blocks:
+            if block.kind == "heading":
+                self.heading(block.text, heading_level)
+            elif block.kind == "bullet":
+                self.paragraph(block.spans, s.BULLET)
+            else:
+                self.paragraph(block.spans)
+
+    def markup(self, text: str, heading_level: int = 3) -> None:
+        self.blocks(parse_markup(text), heading_level)
+
+    def note(self, content: Inline) -> Paragraph:
+        return self.paragraph(content, s.NOTE)
+
+    def command(self, text: str) -> Paragraph:
+        return self.paragraph(text, s.CODE)
+
+    def fill_in(self, label: str) -> Paragraph:
+        """A labelled line to complete by hand on the printed document."""
+        return self.paragraph(label, s.FILL_IN)
+
+    def banner(self, title: str, lines: Iterable[Inline], kind: Literal["stop", "notice"]) -> None:
+        title_style = s.BANNER_STOP if kind == "stop" else s.BANNER_NOTICE
+        text_style = s.BANNER_STOP_TEXT if kind == "stop" else s.BANNER_NOTICE_TEXT
+        self.paragraph(title, title_style).paragraph_format.keep_with_next = True
+        for line in lines:
+            self.paragraph(line, text_style)
+        self.paragraph("")
+
+    def caption(self, text: str) -> Paragraph:
+        return self.paragraph(text, s.CAPTION)
+
+    def page_break(self) -> None:
+        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    # Tables -------------------------------------------------------------------------------
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[CellContent]],
+        *,
+        header: bool = True,
+    ) -> Table:
+        """A fixed-layout table whose columns add up to the text width at most."""
+        rows = list(rows)
+        table = self.document.add_table(rows=len(rows) + (1 if header else 0), cols=len(columns))
+        table._tbl.tblPr.style = self.style(s.TABLE).style_id
+        table.autofit = False
+        fix_table_widths(table, [Cm(c.width_cm) for c in columns])
+        offset = 0
+        if header:
+            heading_fill = style_fill(self.style(s.TABLE_HEADING))
+            header_row = table.rows[0]
+            repeat_as_header(header_row)
+            for cell, column in zip(header_row.cells, columns, strict=True):
+                self._fill_cell(cell.paragraphs[0], column.title, s.TABLE_HEADING)
+                if heading_fill:
+                    shade_cell(cell, heading_fill)
+            offset = 1
+        for row, values in zip(table.rows[offset:], rows, strict=True):
+            if len(values) != len(columns):
+                raise RenderError(f"table row has {len(values)} cells for {len(columns)} columns")
+            for cell, value in zip(row.cells, values, strict=True):
+                content = value if isinstance(value, Cell) else Cell.of(value)
+                style = s.LEVEL[content.level] if content.level else s.TABLE_TEXT
+                paragraphs = content.paragraphs or ("",)
+                self._fill_cell(cell.paragraphs[0], paragraphs[0], style)
+                for extra in paragraphs[1:]:
+                    self._fill_cell(cell.add_paragraph(), extra, style)
+                if content.level:
+                    shade_cell(cell, self.level_fill(content.level))
+        self.paragraph("").paragraph_format.space_after = 0
+        return table
+
+    def _fill_cell(self, paragraph: Paragraph, content: Inline, style: str) -> None:
+        self._fill(self.styled(paragraph, style), content)
+
+    def key_values(self, pairs: Iterable[tuple[str, CellContent]], key_width: float = 5.0) -> Table:
+        """Two columns without a heading row: what, then its value."""
+        columns = (Column("", key_width), Column("", TEXT_WIDTH_CM - key_width))
+        rows = [(Span(key, bold=True), value) for key, value in pairs]
+        return self.table(columns, rows, header=False)
+
+    # Pictures -----------------------------------------------------------------------------
+
+    def picture(self, png: bytes, width_cm: float, title: str, description: str) -> None:
+        paragraph = self.paragraph("")
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+        set_alt_text(paragraph, title, description)
+
+    # Contents, header, footer --------------------------------------------------------------
+
+    def contents(self, title: str) -> None:
+        """Where the table of contents goes; its entries are written by `finish_contents`."""
+        self.paragraph(title, s.TOC_HEADING)
+        self._contents = self.paragraph("", s.TOC_LEVELS[1])
+
+    def finish_contents(self) -> None:
+        """Fill the contents field with the headings written, so it reads well un-updated."""
+        if self._contents is None:
+            return
+        entries = [(level, text) for level, text in self.headings if level in s.TOC_LEVELS]
+        placeholder = self._contents
+        if not entries:
+            placeholder.add_run("Update this field to list the contents.")
+            field_around(placeholder, placeholder, r'TOC \o "1-2" \h \z \u')
+            return
+        written: list[Paragraph] = []
+        anchor = placeholder
+        for level, text in entries:
+            entry = self.styled(anchor.insert_paragraph_before(), s.TOC_LEVELS[level])
+            self._fill(entry, text)
+            written.append(entry)
+        placeholder._p.getparent().remove(placeholder._p)
+        field_around(written[0], written[-1], r'TOC \o "1-2" \h \z \u')
+
+    def running_header(self, left: str, right: str) -> None:
+        self._running(self.document.sections[0].header, f"{left}\t{right}", s.HEADER)
+
+    def running_footer(self, left: str) -> None:
+        paragraph = self._running(self.document.sections[0].footer, f"{left}\tPage ", s.FOOTER)
+        append_field(paragraph, "PAGE", "1")
+        paragraph.add_run(" of ")
+        append_field(paragraph, "NUMPAGES", "1")
+
+    def _running(self, part: _HeaderFooter, text: str, style: str) -> Paragraph:
+        """Our line in a header or footer; the house style's own text and logo stay."""
+        for existing in part.paragraphs:
+            if not existing.text.strip() and not existing._p.xpath(".//w:drawing"):
+                existing._p.getparent().remove(existing._p)
+        return self._fill(self.styled(part.add_paragraph(), style), text)
+
+    def save(self) -> bytes:
+        self.finish_contents()
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+def _default_house_style() -> Path:
+    if not DEFAULT_HOUSE_STYLE.is_file():
+        raise RenderError(
+            f"{DEFAULT_HOUSE_STYLE}: the default house style is missing; rebuild it with "
+            "python -m dpia.document._house_style"
+        )
+    return DEFAULT_HOUSE_STYLE

@@ -1,0 +1,108 @@
+"""Legal exposure per jurisdiction: obligations triggered, gaps, and statutory maxima.
+
+A statutory maximum is the ceiling the law sets for a breach, computed from the turnover and the
+headcount given in the answers. It is labelled as such everywhere: it is not a forecast of a fine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...risk import ObligationResult
+from .. import _labels as label
+from .._dossier import Dossier
+from .._markup import Span
+from .._writer import Cell, Column, DocumentWriter
+
+__all__ = ["LegalExposure"]
+
+
+def _status_cell(item: ObligationResult) -> Cell:
+    text = label.OBLIGATION_STATUS[item.status]
+    if item.status == "met":
+        return Cell.of(text, level="low")
+    if item.status == "gap":
+        return Cell.of(text, level=item.gap_level)
+    return Cell.of(text)
+
+
+def _maximum_cell(item: ObligationResult) -> Cell:
+    penalty = item.penalty
+    if penalty is None:
+        return Cell.of("No penalty in the catalogue.")
+    return Cell.of(
+        (
+            Span(label.money(penalty.maximum, penalty.currency), bold=True),
+            Span(" statutory maximum"),
+        ),
+        f"{penalty.label}: {penalty.formula}.",
+        Span(f"Inputs: {penalty.basis}.", italic=True),
+    )
+
+
+@dataclass(frozen=True)
+class LegalExposure:
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        dossier = self.dossier
+        writer.heading("Legal exposure by jurisdiction", 2)
+        writer.note(
+            "A statutory maximum is the highest penalty the law allows for a breach, worked out "
+            "from the turnover and headcount in the answers. It is a ceiling, not a prediction: "
+            "the fine in a real case depends on the authority's assessment of all circumstances."
+        )
+        exposures = dossier.report.legal_exposure
+        if not exposures:
+            writer.paragraph("No obligation in the catalogue applies to these answers.")
+            return
+        columns = (
+            Column("Obligation", 4.3),
+            Column("Status", 1.8),
+            Column("What is missing", 4.9),
+            Column("Statutory maximum", 5.0),
+        )
+        for jurisdiction in exposures:
+            writer.heading(jurisdiction.label, 3)
+            maxima = ", ".join(
+                label.money(amount, currency)
+                for currency, amount in sorted(jurisdiction.statutory_maximum.items())
+            )
+            writer.paragraph(
+                (
+                    Span(f"People monitored: {jurisdiction.headcount:,}. "),
+                    Span("Highest statutory maximum for the gaps: ", bold=True),
+                    Span(maxima or "none, no obligation shows a gap"),
+                    Span("."),
+                )
+            )
+            rows = [
+                (
+                    Cell.of(
+                        Span(item.title, bold=True),
+                        f"{item.law}" + (f" ({'; '.join(item.legal)})" if item.legal else ""),
+                        *(
+                            (Span(f"Deadline: {item.deadline}", italic=True),)
+                            if item.deadline
+                            else ()
+                        ),
+                    ),
+                    _status_cell(item),
+                    _gap_text(dossier, item),
+                    _maximum_cell(item),
+                )
+                for item in jurisdiction.obligations
+            ]
+            writer.table(columns, rows)
+
+
+def _gap_text(dossier: Dossier, item: ObligationResult) -> Cell:
+    if item.status == "met":
+        return Cell.of("Nothing: the answers show this obligation met.")
+    if item.status == "duty":
+        return Cell.of("A standing duty to fulfil and document.")
+    quoted = "; ".join(
+        f"“{dossier.question_label(q)}” {answer}" for q, answer in item.answers.items()
+    )
+    gap = item.gap[:1].upper() + item.gap[1:] if item.gap else "Not met."
+    return Cell.of(gap, *((Span(f"Answers: {quoted}.", italic=True),) if quoted else ()))

@@ -1,0 +1,249 @@
+"""The front of the document: cover, document control, contents, executive summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...risk import HeadlineRating
+from .. import _labels as label
+from .. import _styles as s
+from .._dossier import Dossier, Revision, unique_texts
+from .._markup import Span
+from .._writer import Cell, Column, DocumentWriter
+
+__all__ = ["Contents", "CoverPage", "DocumentControl", "ExecutiveSummary", "stop_banner"]
+
+
+def stop_banner(dossier: Dossier, writer: DocumentWriter) -> None:
+    """The do-not-proceed banner: what no measure or consultation can make acceptable."""
+    report = dossier.report
+    if not report.stop:
+        return
+    lines = []
+    for finding in report.stop_findings:
+        lines.append(
+            (
+                Span(f"{label.VERDICT[finding.verdict]}. ", bold=True),
+                Span(
+                    f"{finding.reason} ({'; '.join(finding.legal)})"
+                    if finding.legal
+                    else finding.reason
+                ),
+            )
+        )
+    writer.banner("STOP: do not proceed with the processing as designed", lines, "stop")
+
+
+def consultation_banner(dossier: Dossier, writer: DocumentWriter) -> None:
+    report = dossier.report
+    if report.prior_consultation_required and not report.stop:
+        writer.banner(
+            "Prior consultation of the supervisory authority required (GDPR Art. 36)",
+            [report.prior_consultation_note],
+            "notice",
+        )
+
+
+@dataclass(frozen=True)
+class CoverPage:
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        dossier = self.dossier
+        meta = dossier.assessment.meta
+        writer.paragraph(meta.organisation, s.COVER_ORGANISATION)
+        writer.paragraph("Data Protection Impact Assessment", s.COVER_TITLE)
+        writer.paragraph(meta.title, s.COVER_SUBTITLE)
+        details = (
+            ("Assessment ID", dossier.document_id),
+            ("Version", str(dossier.version)),
+            ("Status", label.DOCUMENT_STATUS[dossier.status]),
+            ("Date", label.long_date(meta.date)),
+            ("Assessor", meta.assessor),
+            (
+                "Questionnaire",
+                f"{dossier.questionnaire.title}, version {dossier.questionnaire.version}",
+            ),
+        )
+        for name, value in details:
+            writer.paragraph((Span(f"{name}: ", bold=True), Span(value)), s.COVER_DETAIL)
+        writer.paragraph("")
+        stop_banner(dossier, writer)
+        consultation_banner(dossier, writer)
+        writer.note(
+            "Prepared under Article 35 of the General Data Protection Regulation. Confidential: "
+            "for the controller, its data protection officer and, where consulted, the "
+            "supervisory authority."
+        )
+
+
+@dataclass(frozen=True)
+class DocumentControl:
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        dossier = self.dossier
+        meta = dossier.assessment.meta
+        writer.heading("Document control", 1)
+        history = list(dossier.history)
+        if not any(revision.version == dossier.version for revision in history):
+            history.append(_current_revision(dossier))
+        columns = (
+            Column("Version", 1.8),
+            Column("Date", 2.4),
+            Column("Author", 3.8),
+            Column("Status", 2.2),
+            Column("Changes", 5.8),
+        )
+        rows = [
+            (
+                str(r.version),
+                label.short_date(r.date),
+                r.author,
+                label.DOCUMENT_STATUS[r.status],
+                r.summary or "—",
+            )
+            for r in sorted(history, key=lambda r: r.version)
+        ]
+        writer.table(columns, rows)
+        writer.key_values(
+            (
+                ("Organisation", meta.organisation),
+                ("Assessment", meta.title),
+                ("Assessment ID", dossier.document_id),
+                ("Questionnaire", f"{dossier.questionnaire.title} ({dossier.questionnaire.ref})"),
+                ("Law applied as of", label.long_date(dossier.report.as_of)),
+                ("Content fingerprint", Cell.of(Span(f"SHA-256 {dossier.fingerprint}"))),
+            )
+        )
+        writer.note(
+            "This file carries the answers it was produced from. `dpia import` restores them, and "
+            "rendering them again with the same date gives this document byte for byte; the "
+            "content fingerprint changes whenever an answer, the version or the status does."
+        )
+
+
+def _current_revision(dossier: Dossier) -> Revision:
+    meta = dossier.assessment.meta
+    return Revision(
+        version=dossier.version,
+        date=meta.date,
+        author=meta.assessor,
+        status=dossier.status,
+        summary="This version.",
+    )
+
+
+@dataclass(frozen=True)
+class Contents:
+    title: str = "Contents"
+
+    def render(self, writer: DocumentWriter) -> None:
+        writer.contents(self.title)
+
+
+_WHY_LIMIT = 4
+
+
+def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
+    reasons = [
+        r for r in rating.because if r.axis in ("likelihood", "severity", "finding", "floor")
+    ]
+    measures = [r for r in rating.because if r.axis == "measure" and r.rule != "no_measures"]
+    chosen = unique_texts(reasons)[:_WHY_LIMIT]
+    paragraphs = [dossier.reason_spans(r, with_answers=False) for r in chosen]
+    if measures:
+        paragraphs.append(
+            (
+                Span("Measures counted: ", bold=True),
+                Span("; ".join(r.text for r in unique_texts(measures)) + "."),
+            )
+        )
+    return Cell(tuple(paragraphs) or ("No rule raises this rating.",))
+
+
+@dataclass(frozen=True)
+class ExecutiveSummary:
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        dossier = self.dossier
+        report = dossier.report
+        meta = dossier.assessment.meta
+        writer.heading("Executive summary", 1)
+        writer.paragraph(
+            f"This assessment covers “{meta.title}” at {meta.organisation}. It rates the risks to "
+            "the people whose activity is recorded, first as designed and then with the measures "
+            f"in place or planned, applying the law in force on {label.long_date(report.as_of)}. "
+            "The three headline ratings come first because they decide whether the programme "
+            "can go ahead."
+        )
+        columns = (Column("Headline", 3.0), Column("Rating", 2.0), Column("Why", 11.0))
+        rows = []
+        for key, name in label.HEADLINE.items():
+            rating = report.headline[key]
+            rows.append(
+                (
+                    Span(name, bold=True),
+                    Cell.of(label.LEVEL[rating.level], level=rating.level),
+                    _why(dossier, rating),
+                )
+            )
+        writer.table(columns, rows)
+        stop_banner(dossier, writer)
+        consultation_banner(dossier, writer)
+        counts = {status: 0 for status in label.MEASURE_STATUS}
+        for measure in report.mitigations:
+            counts[measure.status] += 1
+        overall = Cell.of(
+            (
+                Span(label.LEVEL[report.overall_inherent], bold=True),
+                Span(" before measures → "),
+                Span(label.LEVEL[report.overall_residual], bold=True),
+                Span(" after measures"),
+            )
+        )
+        consultation = (
+            "Required: " + report.prior_consultation_note
+            if report.prior_consultation_required
+            else report.prior_consultation_note
+        )
+        screening = [r.text for r in report.screening.because]
+        writer.key_values(
+            (
+                (
+                    "DPIA",
+                    f"{label.DPIA_REQUIRED[report.dpia_required]}: {_sentence_list(screening)}",
+                ),
+                ("Overall risk", overall),
+                ("Prior consultation (GDPR Art. 36)", consultation),
+                (
+                    "Measures",
+                    f"{counts['implemented']} in place, {counts['planned']} planned, "
+                    f"{counts['recommended']} recommended",
+                ),
+                ("Processing may start", _verdict(dossier)),
+            ),
+            key_width=5.0,
+        )
+        if report.completeness:
+            writer.heading("Still missing from this assessment", 3)
+            writer.bullets(
+                (Span(f"{item.article}: ", bold=True), Span(item.text))
+                for item in report.completeness
+            )
+
+
+def _sentence_list(texts: list[str]) -> str:
+    return "; ".join(texts) + "." if texts else ""
+
+
+def _verdict(dossier: Dossier) -> str:
+    report = dossier.report
+    if report.stop:
+        return "No. The design must change first (see the STOP findings)."
+    if report.prior_consultation_required:
+        return "Not before the supervisory authority has been consulted and has answered."
+    if report.overall_residual == "medium":
+        return "Yes, once the planned measures are in place and the decision-maker has signed off."
+    return "Yes, after sign-off."

@@ -1,0 +1,67 @@
+"""The report: the sections in the order of the EDPB template and GDPR Art. 35(7)."""
+
+from __future__ import annotations
+
+from string import ascii_uppercase
+
+from .._dossier import Dossier
+from ._annexes import AnswersAnnex, MethodologyAnnex
+from ._base import Part, Section
+from ._exposure import LegalExposure
+from ._front import Contents, CoverPage, DocumentControl, ExecutiveSummary
+from ._governance import DpoAdvice, PriorConsultationAnnex
+from ._measures import ActionPlan
+from ._prose import (
+    Consultation,
+    Foundation,
+    Lawfulness,
+    Necessity,
+    ProcessingDescription,
+    ReviewPlan,
+    Rights,
+    Security,
+)
+from ._risks import RiskMap, RiskRegister
+from ._screening import Screening
+from ._signing import SignaturePage, SignOff
+
+__all__ = ["build_report"]
+
+
+def build_report(dossier: Dossier) -> list[Section]:
+    """Every section of this DPIA; the Art. 36 annex only when prior consultation is required."""
+    sections: list[Section] = [
+        CoverPage(dossier),
+        DocumentControl(dossier),
+        Contents(),
+        ExecutiveSummary(dossier),
+        Part(0, "GDPR Art. 35(1), (3) and (4)"),
+        Foundation(dossier),
+        Screening(dossier),
+        Part(1, "GDPR Art. 35(7)(a)"),
+        ProcessingDescription(dossier),
+        Part(2, "GDPR Art. 35(7)(b)"),
+        Lawfulness(dossier),
+        Necessity(dossier),
+        Rights(dossier),
+        Security(dossier),
+        Part(3, "GDPR Art. 35(7)(c)"),
+        RiskRegister(dossier),
+        RiskMap(dossier),
+        LegalExposure(dossier),
+        Part(4, "GDPR Art. 35(7)(d)"),
+        ActionPlan(dossier),
+        Part(5, "GDPR Art. 35(2) and (9)"),
+        DpoAdvice(dossier),
+        Consultation(dossier),
+        Part(6, "GDPR Art. 35(11); ICO sign-off"),
+        SignOff(dossier),
+        ReviewPlan(dossier),
+        SignaturePage(dossier),
+    ]
+    letters = iter(ascii_uppercase)
+    if dossier.report.prior_consultation_required:
+        sections.append(PriorConsultationAnnex(dossier, next(letters)))
+    sections.append(AnswersAnnex(dossier, next(letters)))
+    sections.append(MethodologyAnnex(dossier, next(letters)))
+    return sections

@@ -1,0 +1,58 @@
+"""Part 0: is a DPIA required, and on which criteria (Art. 35(1), (3), (4); WP248)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import _labels as label
+from .._dossier import Dossier
+from .._markup import Span
+from .._writer import Cell, Column, DocumentWriter
+
+__all__ = ["Screening"]
+
+_VERDICT = {
+    "required": "A DPIA is required.",
+    "likely": "A DPIA is likely required; a decision not to carry one out would need reasons.",
+    "not_required": "On these answers a DPIA is not required, but this assessment records why.",
+}
+
+
+@dataclass(frozen=True)
+class Screening:
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        dossier = self.dossier
+        screening = dossier.report.screening
+        writer.heading("Is a DPIA required?", 2)
+        writer.paragraph(
+            (
+                Span(_VERDICT[screening.dpia_required], bold=True),
+                Span(
+                    " The screening checks the cases in which the GDPR always requires an "
+                    "assessment (Art. 35(3)), the nine criteria of the EDPB's guidelines (WP248 "
+                    "rev.01: two or more usually mean a DPIA is needed) and the lists that "
+                    "supervisory authorities publish (Art. 35(4))."
+                ),
+            )
+        )
+        writer.bullets(dossier.reason_spans(reason) for reason in screening.because)
+        groups = (
+            ("Always required (Art. 35(3))", screening.art35_3),
+            ("WP248 criterion", screening.wp248),
+            ("Supervisory authority list", screening.national_lists),
+        )
+        rows = [
+            (group, Cell.of(dossier.reason_spans(reason)))
+            for group, reasons in groups
+            for reason in reasons
+        ]
+        if rows:
+            writer.table((Column("Ground", 4.0), Column("What applies, and why", 12.0)), rows)
+        else:
+            writer.paragraph("No criterion applies to these answers.")
+        writer.note(
+            f"Verdict: {label.DPIA_REQUIRED[screening.dpia_required]}, with "
+            f"{len(screening.wp248)} of the nine WP248 criteria met."
+        )

@@ -1,0 +1,167 @@
+"""Part 6: the sign-off table, the decision, and the signature page.
+
+The document is signed after it is rendered, as detached CMS files next to it, so the signature
+page names who is to sign and with which certificate, and explains how anyone can check the
+signatures with OpenSSL alone. It never contains a signature itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..._signoff import Signatory
+from ..._signoff import SignOff as SignOffRecord
+from .. import _labels as label
+from .. import _styles as s
+from .._dossier import Dossier
+from .._markup import Span
+from .._writer import Cell, Column, DocumentWriter
+
+__all__ = ["SignOff", "SignaturePage"]
+
+_BLANK = Cell(("", ""))
+
+
+def _ico_rows(record: SignOffRecord | None) -> list[tuple[str, Cell | str]]:
+    """The sign-off items of the ICO's template (step 7), filled from the record."""
+    decision = record.decision if record else None
+    advice = record.dpo_advice if record else None
+    opinion = record.workers_representatives if record else None
+    approver: Cell | str = _BLANK
+    if decision is not None:
+        position = f", {decision.position}" if decision.position else ""
+        approver = f"{decision.name}{position}, {label.long_date(decision.date)}"
+    advice_given: Cell | str = _BLANK
+    summary: Cell | str = _BLANK
+    if advice is not None:
+        advice_given = (
+            f"{advice.name}, {label.long_date(advice.date)}: {label.ADVICE[advice.advice]}"
+        )
+        summary = Cell(tuple(advice.summary.split("\n")))
+    followed: Cell | str = _BLANK
+    if decision is not None:
+        followed = (
+            f"Accepted by {decision.name}."
+            if decision.dpo_advice_followed
+            else Cell.of(
+                Span(f"Overruled by {decision.name}.", bold=True),
+                f"Reasons: {decision.reasons_for_overruling}",
+            )
+        )
+    reviewed: Cell | str = _BLANK
+    if opinion is not None and decision is not None:
+        reviewed = f"{decision.name} (opinion of {opinion.body}, {label.long_date(opinion.date)})"
+    keeper: Cell | str = record.assessor.name if record else _BLANK
+    return [
+        ("Measures approved by", approver),
+        ("Residual risks approved by", approver),
+        ("DPO advice provided by", advice_given),
+        ("Summary of the DPO's advice", summary),
+        ("DPO advice accepted or overruled, by whom and why", followed),
+        ("Consultation responses reviewed by", reviewed),
+        ("This DPIA will be kept under review by", keeper),
+    ]
+
+
+@dataclass(frozen=True)
+class SignOff:
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        record = self.dossier.assessment.signoff
+        writer.heading("Sign-off and decision", 2)
+        writer.note(
+            "Who approved the measures and the residual risks, the DPO's advice and whether it "
+            "was followed. Accepting a residual high risk means consulting the supervisory "
+            "authority before going ahead (GDPR Art. 36)."
+        )
+        writer.key_values(_ico_rows(record), key_width=6.0)
+        writer.heading("Decision", 3)
+        decision = record.decision if record else None
+        for code, words in label.DECISION.items():
+            chosen = decision is not None and decision.decision == code
+            writer.paragraph((Span("☒ " if chosen else "☐ "), Span(words, bold=chosen)))
+        if decision is None:
+            writer.fill_in("Conditions or reasons:")
+            writer.fill_in("Decision-maker, position and date:")
+            return
+        if decision.conditions:
+            writer.paragraph(Span("Conditions:", bold=True))
+            writer.bullets(decision.conditions)
+        who = f"{decision.name}, {decision.position}" if decision.position else decision.name
+        writer.paragraph(f"Decided by {who} on {label.long_date(decision.date)}.")
+
+
+def _fingerprint_lines(fingerprint: str) -> tuple[str, ...]:
+    """`AB:CD:…` in four lines of eight bytes, so it fits a column and reads aloud in chunks."""
+    pairs = fingerprint.split(":")
+    return tuple(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
+
+
+def _role_decision(signatory: Signatory, record: SignOffRecord) -> str:
+    if signatory.role == "decision_maker" and record.decision is not None:
+        return label.DECISION[record.decision.decision]
+    if signatory.role == "dpo" and record.dpo_advice is not None:
+        return f"Advice: {label.ADVICE[record.dpo_advice.advice]}"
+    if signatory.role == "assessor":
+        return "Prepared the assessment"
+    if signatory.role == "workers_representative" and record.workers_representatives:
+        return "Opinion given"
+    return "—"
+
+
+@dataclass(frozen=True)
+class SignaturePage:
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        record = self.dossier.assessment.signoff
+        writer.page_break()
+        writer.heading("Signatures", 2)
+        writer.paragraph(
+            "The people below sign this exact file after it is produced, each with the "
+            "certificate whose SHA-256 fingerprint is listed. Each signature is a separate file "
+            "next to the document, named after it (for example DPIA.docx.jane-doe.p7s). A "
+            "signature covers every byte of the file: any later change, even saving it again in "
+            "Word, makes it fail."
+        )
+        columns = (
+            Column("Name", 3.6),
+            Column("Role", 3.0),
+            Column("Decision", 3.1),
+            Column("Certificate SHA-256 fingerprint", 6.3),
+        )
+        if record and record.signatories:
+            rows = [
+                (
+                    Cell.of(Span(p.name, bold=True), p.email),
+                    label.ROLE[p.role],
+                    _role_decision(p, record),
+                    Cell(_fingerprint_lines(p.certificate_sha256)),
+                )
+                for p in record.signatories
+            ]
+        else:
+            rows = [(_BLANK, "", "", "") for _ in range(3)]
+        writer.table(columns, rows)
+        writer.heading("How to check the signatures", 3)
+        writer.paragraph("With dpia, which checks every signature file next to the document:")
+        writer.command("dpia verify DPIA.docx --trust TRUSTED-CERTIFICATES-DIR")
+        writer.paragraph("With OpenSSL alone, one signature at a time:")
+        writer.command(
+            "openssl cms -verify -binary -inform DER -in DPIA.docx.SIGNER.p7s "
+            "-content DPIA.docx -CAfile SIGNER-CERTIFICATE.pem -purpose any -out /dev/null"
+        )
+        writer.paragraph("Then check that the certificate is the one listed above:")
+        writer.command("openssl x509 -in SIGNER-CERTIFICATE.pem -noout -fingerprint -sha256")
+        writer.paragraph(
+            (
+                Span("Read DPIA.docx as the name of this file. ", italic=True),
+                Span(
+                    "OpenSSL prints “CMS Verification successful” for a valid signature; the "
+                    "fingerprint it prints must match the table character for character.",
+                    italic=True,
+                ),
+            ),
+            s.NOTE,
+        )
