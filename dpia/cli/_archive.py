@@ -207,33 +207,44 @@ def _show(args: argparse.Namespace) -> int:
         body["report"] = report
         _print_json(body)
         return 0
-    answers = version.answers.get("assessment", {})
-    print(f"{version.assessment_id} v{version.number}: {answers.get('title', '')}")
-    print(f"  organisation   {answers.get('organisation', '')}")
-    print(f"  status         {version.status}")
-    print(f"  author         {version.author}")
-    print(f"  created        {version.created_at.isoformat()}")
-    print(f"  review due     {version.review_due}")
-    print(f"  questionnaire  {version.questionnaire} (sha256 {version.questionnaire_sha256})")
-    for key in ("dpia_required", "overall_inherent", "overall_residual", "stop"):
-        if key in report:
-            print(f"  {key.replace('_', ' '):<15}{report[key]}")
-    if version.document is None:
-        print("  document       none")
-    else:
-        print(f"  document       {len(version.document):,} bytes, sha256 {version.document_sha256}")
-    for signer, sha in version.signatures.items():
-        print(f"  signature      {signer} (sha256 {sha})")
-    print(f"  content sha256 {version.content_sha256}")
-    print(f"  chain hash     {version.chain_hash}")
+    meta = version.answers.get("assessment", {})
+    print(f"{version.assessment_id} v{version.number}: {meta.get('title', '')}")
+    rows = [
+        ("organisation", meta.get("organisation", "")),
+        ("status", version.status),
+        ("author", version.author),
+        ("created", _when(version.created_at)),
+        ("review due", version.review_due),
+        ("questionnaire", f"{version.questionnaire} (sha256 {version.questionnaire_sha256})"),
+        *((key.replace("_", " "), report[key]) for key in _RESULT_KEYS if key in report),
+        (
+            "document",
+            "none"
+            if version.document is None
+            else f"{len(version.document):,} bytes, sha256 {version.document_sha256}",
+        ),
+        *(("signature", f"{s} (sha256 {sha})") for s, sha in version.signatures.items()),
+        ("content sha256", version.content_sha256),
+        ("chain hash", version.chain_hash),
+    ]
+    for label, value in rows:
+        print(f"  {label:<17} {value}")
+    print("  status history")
     _print_statuses(version)
     return 0
+
+
+_RESULT_KEYS = ("dpia_required", "overall_inherent", "overall_residual", "stop")
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _print_statuses(version: VersionSummary) -> None:
     for change in version.status_history:
         note = f" ({change.note})" if change.note else ""
-        print(f"    {change.at.isoformat()}  {change.status:<10} by {change.actor}{note}")
+        print(f"    {_when(change.at)}  {change.status:<10} by {change.actor}{note}")
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -243,7 +254,7 @@ def _history(args: argparse.Namespace) -> int:
         return 0
     for v in versions:
         print(
-            f"v{v.number:<4} {v.created_at.isoformat()}  {v.status:<10} {v.author}  "
+            f"v{v.number:<4} {_when(v.created_at)}  {v.status:<10} {v.author}  "
             f"content {v.content_sha256[:12]}  chain {v.chain_hash[:12]}"
         )
         _print_statuses(v)
@@ -291,16 +302,22 @@ def _verify(args: argparse.Namespace) -> int:
         _print_json({**report.model_dump(mode="json"), "intact": report.intact})
     elif report.intact:
         print(
-            f"OK: {report.assessments} assessments, {report.versions} versions, every chain intact"
+            f"OK: {_count(report.assessments, 'assessment')}, "
+            f"{_count(report.versions, 'version')}, every chain intact"
         )
     else:
         for found in report.breaks:
             print(found)
         print(
-            f"BROKEN: {len(report.breaks)} problem(s) in {report.versions} versions",
+            f"BROKEN: {_count(len(report.breaks), 'problem')} in "
+            f"{_count(report.versions, 'version')}",
             file=sys.stderr,
         )
     return 0 if report.intact else 1
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _upgrade(args: argparse.Namespace) -> int:
