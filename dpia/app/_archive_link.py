@@ -8,15 +8,35 @@ shows who saved in between instead of overwriting their work.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import streamlit as st
 
+from .._assessment import Assessment
 from .._errors import NotFoundError
-from .._library import questionnaire_for
-from ..archive import Archive, database_url, open_archive
+from .._library import questionnaire_for, questionnaire_path
+from ..archive import (
+    Archive,
+    BagExport,
+    VersionSummary,
+    database_url,
+    export_bag,
+    open_archive,
+)
 from ..questionnaire import Questionnaire
+from ..risk import RiskReport
 from ._case import Case
 
-__all__ = ["archive", "load_case", "save_draft"]
+__all__ = [
+    "archive",
+    "archive_version",
+    "archived_versions",
+    "bag_archive",
+    "load_case",
+    "save_draft",
+]
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,3 +73,45 @@ def load_case(assessment_id: str) -> Case:
     case = Case.from_file(answers, questionnaire_for(answers["questionnaire"]))
     case.revision = revision
     return case
+
+
+def archived_versions(assessment_id: str | None) -> list[VersionSummary]:
+    """Every archived version of the assessment, oldest first; none for a new one."""
+    if not assessment_id:
+        return []
+    try:
+        return archive().history(assessment_id)
+    except NotFoundError:
+        return []
+
+
+def archive_version(
+    case: Case,
+    questionnaire: Questionnaire,
+    assessment: Assessment,
+    report: RiskReport,
+    *,
+    actor: str,
+    document: bytes | None,
+    signatures: dict[str, bytes] | None = None,
+) -> VersionSummary:
+    """Freeze the case as the next version, with the exact questionnaire text it answers."""
+    version = archive().add_version(
+        assessment.to_file(),
+        report.model_dump(mode="json"),
+        questionnaire_path(questionnaire.id).read_text(encoding="utf-8"),
+        actor=actor,
+        document=document,
+        signatures=signatures,
+    )
+    case.meta["id"] = version.assessment_id
+    return version
+
+
+def bag_archive(assessment_id: str, number: int, *, actor: str) -> tuple[bytes, BagExport]:
+    """One archived version as a zipped BagIt bag; the export is noted in the audit log."""
+    with tempfile.TemporaryDirectory(prefix="dpia-bag-") as work:
+        folder = Path(work) / f"{assessment_id}-v{number}"
+        exported = export_bag(archive(), assessment_id, folder, number=number, actor=actor)
+        zipped = shutil.make_archive(str(folder), "zip", root_dir=work, base_dir=folder.name)
+        return Path(zipped).read_bytes(), exported

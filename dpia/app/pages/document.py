@@ -1,5 +1,5 @@
-"""Placeholder."""
+"""Document: build, preview, download and archive the Word DPIA."""
 
-import streamlit as st
+from dpia.app._document_page import show_document
 
-st.title("document")
+show_document()

@@ -1,5 +1,5 @@
-"""Placeholder."""
+"""Review & sign-off: DPO advice, decision, signatures, frozen version."""
 
-import streamlit as st
+from dpia.app._review import show_review
 
-st.title("review")
+show_review()

@@ -1,0 +1,315 @@
+"""The sign-off record, edited by the people it speaks for.
+
+The DPO writes the advice (GDPR Art. 35(2)), the decision-maker the decision, and an author
+records the assessor, the views of the workers or their representatives (Art. 35(9)) and who
+will sign. Each part is checked by the sign-off model itself (an overruled DPO needs reasons, a
+decision cannot predate the advice), and saved into the draft with the person who saved it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from pydantic import BaseModel, ValidationError
+
+from .._signoff import (
+    SIGNATORY_ROLES,
+    Decision,
+    DpoAdvice,
+    Person,
+    Signatory,
+    SignOff,
+    WorkersRepresentativesOpinion,
+)
+from ._case import Case
+from ._session import field_key
+from ._signing_room import certificate_identity
+from ._users import AppUser
+
+__all__ = ["ROLE_NAMES", "advice_form", "decision_form", "people_form", "signatories_form"]
+
+ROLE_NAMES = {
+    "assessor": "Assessor",
+    "dpo": "Data protection officer",
+    "decision_maker": "Decision-maker",
+    "workers_representative": "Workers' representative",
+}
+_ADVICE = {
+    "approve": "Approve",
+    "approve_with_conditions": "Approve with conditions",
+    "do_not_proceed": "Do not proceed",
+}
+_DECISION = {
+    "approve": "Approve",
+    "conditionally_approve": "Approve with conditions",
+    "reject": "Reject",
+    "refer_to_supervisory_authority": "Refer to the supervisory authority (GDPR Art. 36)",
+}
+
+
+def _record(case: Case) -> dict[str, Any]:
+    """The saved record, or a first one naming the assessor; only saved once it validates."""
+    if case.signoff is not None:
+        return dict(case.signoff)
+    return {"assessor": {"name": case.meta.get("assessor") or "", "email": ""}}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    found = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]).replace("_", " ")
+        text = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "string_pattern_mismatch" and "email" in where:
+            text = "enter an email address, e.g. name@example.org"
+        elif error["type"] == "missing":
+            text = "required"
+        found.append(f"{where}: {text}" if where else text)
+    return found
+
+
+def _store(case: Case, part: str, check: Callable[[], Any], save: Callable[[], None]) -> None:
+    """Check one part, then the whole record, then save the draft; say what is wrong if not."""
+    try:
+        checked = check()
+        candidate = {**_record(case), part: checked}
+        SignOff.model_validate(candidate)
+    except ValidationError as exc:
+        for message in _messages(exc):
+            st.error(message, icon=":material/error:")
+        return
+    case.signoff = candidate
+    save()
+
+
+def _checked(model: type[BaseModel], value: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: model.model_validate(value).model_dump()
+
+
+def people_form(case: Case, user: AppUser, save: Callable) -> None:
+    """The assessor and the views of the people monitored (or their representatives)."""
+    record = _record(case)
+    assessor = record.get("assessor") or {}
+    left, right = st.columns(2)
+    name = left.text_input(
+        "Assessor", value=assessor.get("name", ""), max_chars=300, key=field_key("so-assessor")
+    )
+    email = right.text_input(
+        "Assessor's email",
+        value=assessor.get("email", ""),
+        max_chars=320,
+        key=field_key("so-assessor-email"),
+    )
+    opinion = record.get("workers_representatives") or {}
+    with st.expander("Views of the workers or their representatives (GDPR Art. 35(9))"):
+        body = st.text_input(
+            "Who gave the opinion",
+            value=opinion.get("body", ""),
+            placeholder="e.g. the works council of the Leipzig site",
+            key=field_key("so-workers-body"),
+        )
+        said = st.text_area(
+            "Their opinion", value=opinion.get("opinion", ""), key=field_key("so-workers-opinion")
+        )
+        given = st.date_input(
+            "Given on",
+            value=opinion.get("date"),
+            format="YYYY-MM-DD",
+            key=field_key("so-workers-date"),
+        )
+        response = st.text_area(
+            "How it was taken into account",
+            value=opinion.get("response", ""),
+            key=field_key("so-workers-response"),
+        )
+    if not user.can_edit:
+        return
+    if st.button("Save assessor and views", key="so-people-save"):
+        _store(case, "assessor", _checked(Person, {"name": name, "email": email}), save)
+        if body or said:
+            value = {"body": body, "opinion": said, "date": given, "response": response}
+            _store(
+                case,
+                "workers_representatives",
+                _checked(WorkersRepresentativesOpinion, value),
+                save,
+            )
+
+
+def advice_form(case: Case, user: AppUser, save: Callable) -> None:
+    advice = _record(case).get("dpo_advice") or {}
+    may = user.has("dpo")
+    if not may:
+        st.caption("Only the data protection officer records the advice.")
+    name = st.text_input(
+        "DPO",
+        value=advice.get("name") or (user.name if may else ""),
+        key=field_key("so-dpo-name"),
+        disabled=not may,
+    )
+    options = list(_ADVICE)
+    chosen = st.radio(
+        "Advice",
+        options,
+        index=options.index(advice["advice"]) if advice.get("advice") in options else None,
+        format_func=_ADVICE.__getitem__,
+        horizontal=True,
+        key=field_key("so-dpo-advice"),
+        disabled=not may,
+    )
+    summary = st.text_area(
+        "Summary of the advice",
+        value=advice.get("summary", ""),
+        key=field_key("so-dpo-summary"),
+        disabled=not may,
+    )
+    conditions = st.text_area(
+        "Conditions (one per line)",
+        value="\n".join(advice.get("conditions", ())),
+        key=field_key("so-dpo-conditions"),
+        disabled=not may,
+    )
+    given = st.date_input(
+        "Date of the advice",
+        value=advice.get("date") or dt.date.today(),
+        format="YYYY-MM-DD",
+        key=field_key("so-dpo-date"),
+        disabled=not may,
+    )
+    if may and st.button("Record the advice", type="primary", key="so-dpo-save"):
+        value = {
+            "name": name,
+            "advice": chosen,
+            "summary": summary,
+            "conditions": _lines(conditions),
+            "date": given,
+        }
+        _store(case, "dpo_advice", _checked(DpoAdvice, value), save)
+
+
+def decision_form(case: Case, user: AppUser, save: Callable) -> None:
+    decision = _record(case).get("decision") or {}
+    may = user.has("decision_maker")
+    if not may:
+        st.caption("Only the decision-maker records the decision.")
+    left, right = st.columns(2)
+    name = left.text_input(
+        "Decision-maker",
+        value=decision.get("name") or (user.name if may else ""),
+        key=field_key("so-dm-name"),
+        disabled=not may,
+    )
+    position = right.text_input(
+        "Position",
+        value=decision.get("position", ""),
+        key=field_key("so-dm-position"),
+        disabled=not may,
+    )
+    options = list(_DECISION)
+    chosen = st.radio(
+        "Decision",
+        options,
+        index=options.index(decision["decision"]) if decision.get("decision") in options else None,
+        format_func=_DECISION.__getitem__,
+        key=field_key("so-dm-decision"),
+        disabled=not may,
+    )
+    conditions = st.text_area(
+        "Conditions (one per line)",
+        value="\n".join(decision.get("conditions", ())),
+        key=field_key("so-dm-conditions"),
+        disabled=not may,
+    )
+    followed = st.radio(
+        "Does the decision follow the DPO's advice?",
+        (True, False),
+        index=0 if decision.get("dpo_advice_followed", True) else 1,
+        format_func=lambda v: "Yes" if v else "No",
+        horizontal=True,
+        key=field_key("so-dm-followed"),
+        disabled=not may,
+    )
+    reasons = ""
+    if not followed:
+        reasons = st.text_area(
+            "Reasons for not following the advice",
+            value=decision.get("reasons_for_overruling", ""),
+            key=field_key("so-dm-reasons"),
+            disabled=not may,
+        )
+    given = st.date_input(
+        "Date of the decision",
+        value=decision.get("date") or dt.date.today(),
+        format="YYYY-MM-DD",
+        key=field_key("so-dm-date"),
+        disabled=not may,
+    )
+    if may and st.button("Record the decision", type="primary", key="so-dm-save"):
+        value = {
+            "name": name,
+            "position": position,
+            "decision": chosen,
+            "conditions": _lines(conditions),
+            "date": given,
+            "dpo_advice_followed": followed,
+            "reasons_for_overruling": reasons,
+        }
+        _store(case, "decision", _checked(Decision, value), save)
+
+
+def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
+    """Who signs, each tied to their certificate by its fingerprint."""
+    record = _record(case)
+    listed: list[dict[str, Any]] = list(record.get("signatories") or [])
+    for index, signatory in enumerate(listed):
+        text, remove = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(
+            f"**{signatory['name']}** ({ROLE_NAMES[signatory['role']]}), {signatory['email']}  \n"
+            f"Certificate SHA-256 `{signatory['certificate_sha256']}`"
+        )
+        if user.can_edit and remove.button("Remove", key=f"so-sig-remove-{index}"):
+            _store(case, "signatories", _signatories(listed[:index] + listed[index + 1 :]), save)
+            st.rerun()
+    if not listed:
+        st.caption("No signatory yet. Add each person from their certificate (cert.pem).")
+    if not user.can_edit:
+        return
+    upload = st.file_uploader(
+        "Add a signatory from their certificate",
+        type=["pem", "crt", "cer", "der"],
+        key="so-sig-cert",
+        max_upload_size=1,
+    )
+    if upload is None:
+        return
+    identity = certificate_identity(upload.getvalue())
+    st.markdown(f"Certificate of **{identity.name}**, fingerprint `{identity.fingerprint}`")
+    left, right = st.columns(2)
+    own = identity.fingerprint.replace(":", "")[:16]
+    email = left.text_input("Email", value=identity.email or "", key=f"so-sig-email-{own}")
+    roles = list(SIGNATORY_ROLES)
+    role = right.selectbox(
+        "Signs as",
+        roles,
+        index=roles.index(identity.role) if identity.role in roles else 0,
+        format_func=ROLE_NAMES.__getitem__,
+        key=f"so-sig-role-{own}",
+    )
+    if st.button("Add as signatory", key="so-sig-add"):
+        added = {
+            "name": identity.name,
+            "email": email,
+            "role": role,
+            "certificate_sha256": identity.fingerprint,
+        }
+        _store(case, "signatories", _signatories([*listed, added]), save)
+
+
+def _signatories(entries: list[dict[str, Any]]) -> Callable[[], Any]:
+    return lambda: [Signatory.model_validate(e).model_dump() for e in entries]
