@@ -265,9 +265,9 @@ def test_export_adds_a_pdf_rendition_when_libreoffice_is_there(capsys, tmp_path,
 
 def test_db_upgrade_creates_the_schema_once(database, capsys):
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert (code, out.strip()) == (0, "the archive schema was upgraded from empty to revision 0001")
+    assert (code, out.strip()) == (0, "the archive schema was upgraded from empty to revision 0002")
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert (code, out.strip()) == (0, "the archive schema is up to date (revision 0001)")
+    assert (code, out.strip()) == (0, "the archive schema is up to date (revision 0002)")
 
 
 def test_the_default_archive_is_a_sqlite_file_under_var(tmp_path, monkeypatch):
@@ -289,3 +289,32 @@ def test_the_default_archive_is_a_sqlite_file_under_var(tmp_path, monkeypatch):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "var" / "dpia.sqlite3").is_file()
+
+
+def test_import_archives_a_rendered_dpia_from_the_answers_inside_it(database, capsys, tmp_path):
+    rendered = tmp_path / "dpia.docx"
+    code, _, err = _run(capsys, "render", str(_answers(tmp_path)), "-o", str(rendered))
+    assert code == 0, err
+    code, out, err = _run(capsys, "archive", "import", str(rendered))
+    assert code == 0, err
+    aid, number = out.splitlines()[0].split()
+    assert number == "v1"
+    stored = open_archive(database).version(aid)
+    assert stored.document == rendered.read_bytes()
+    assert stored.answers["answers"]["captured"] == ["keystroke_content", "timing"]
+
+    code, _, err = _run(capsys, "archive", "import", str(rendered))
+    assert (code, err.strip()) == (1, f"dpia: {rendered} is already archived as {aid} v1")
+
+    again = tmp_path / "again"
+    again.mkdir()
+    code, _, _ = _run(capsys, "render", str(_answers(again, aid, False)), "-o", str(rendered))
+    code, out, _ = _run(capsys, "archive", "import", str(rendered))
+    assert (code, out.splitlines()[0]) == (0, f"{aid} v2")
+
+    code, _, _ = _run(capsys, "render", str(_answers(again, "A-ELSEWHERE")), "-o", str(rendered))
+    code, _, err = _run(capsys, "archive", "import", str(rendered))
+    assert code == 1
+    assert "no assessment 'A-ELSEWHERE' in the archive" in err and "--as-new" in err
+    code, out, _ = _run(capsys, "archive", "import", str(rendered), "--as-new")
+    assert code == 0 and not out.startswith(aid)

@@ -25,8 +25,10 @@ from ._records import (
     VersionStatus,
     VersionSummary,
 )
+from ._roles import APP_ROLES, RoleGrant, grant_role, role_history, roles_by_person
 
 __all__ = [
+    "APP_ROLES",
     "DEFAULT_DATABASE_URL",
     "GENESIS",
     "TRANSITIONS",
@@ -42,6 +44,7 @@ __all__ = [
     "FieldChange",
     "MeasureChange",
     "RiskChange",
+    "RoleGrant",
     "StatusChange",
     "StoredVersion",
     "VersionDiff",
@@ -53,7 +56,10 @@ __all__ = [
     "database_url",
     "diff_versions",
     "export_bag",
+    "grant_role",
     "open_archive",
+    "role_history",
+    "roles_by_person",
     "sha256_hex",
     "upgrade_database",
     "version_record",

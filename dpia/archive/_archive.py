@@ -14,7 +14,14 @@ from sqlalchemy import Engine
 
 from .._errors import ArchiveError
 from ._database import archive_engine, reading, schema_revisions, upgrade_database, writing
-from ._lookup import audit_trail, list_assessments, load_draft, stored_version, version_summaries
+from ._lookup import (
+    audit_trail,
+    holding_document,
+    list_assessments,
+    load_draft,
+    stored_version,
+    version_summaries,
+)
 from ._recording import add_version, record_event, save_draft, set_status
 from ._records import (
     AssessmentSummary,
@@ -154,6 +161,11 @@ class Archive:
         """A version with all its parts; the latest when `number` is None."""
         with reading(self.engine) as connection:
             return stored_version(connection, assessment_id, number)
+
+    def versions_with_document(self, document_sha256: str) -> list[tuple[str, int]]:
+        """Where these document bytes are already archived, as (assessment id, number)."""
+        with reading(self.engine) as connection:
+            return holding_document(connection, document_sha256)
 
     def draft(self, assessment_id: str) -> Draft:
         with reading(self.engine) as connection:

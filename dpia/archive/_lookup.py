@@ -31,6 +31,7 @@ from ._schema import (
 
 __all__ = [
     "audit_trail",
+    "holding_document",
     "list_assessments",
     "load_draft",
     "stored_version",
@@ -146,6 +147,16 @@ def stored_version(
         document=bytes(content[summary.document_sha256]) if summary.document_sha256 else None,
         signature_files={signer: bytes(content[sha]) for signer, sha in summary.signatures.items()},
     )
+
+
+def holding_document(connection: Connection, document_sha256: str) -> list[tuple[str, int]]:
+    """(assessment id, version number) of every version archived with these document bytes."""
+    rows = connection.execute(
+        select(versions.c.assessment_id, versions.c.number)
+        .where(versions.c.document_sha256 == document_sha256)
+        .order_by(versions.c.id)
+    )
+    return [(row.assessment_id, row.number) for row in rows]
 
 
 def load_draft(connection: Connection, assessment_id: str) -> Draft:

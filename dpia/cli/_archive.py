@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._errors import ArchiveError
+from .._assessment import Assessment, load_answers
+from .._errors import ArchiveError, NotFoundError
+from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
 from ..archive import (
     VersionStatus,
     VersionSummary,
@@ -20,8 +22,10 @@ from ..archive import (
     diff_versions,
     export_bag,
     open_archive,
+    sha256_hex,
     upgrade_database,
 )
+from ..questionnaire import Questionnaire
 
 
 def register(subcommands: Any) -> None:
@@ -39,10 +43,24 @@ def register(subcommands: Any) -> None:
         metavar="DOC.docx",
         help="the Word document; signatures beside it named DOC.docx.<signer>.p7s are added too",
     )
-    add.add_argument("--review-due", type=_date, metavar="YYYY-MM-DD", help=_REVIEW_HELP)
-    add.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="rate as of (default today)")
-    _actor_option(add)
+    _version_options(add)
     add.set_defaults(handler=_add)
+
+    restore = commands.add_parser(
+        "import", help="archive a Word DPIA from the answers embedded in it"
+    )
+    restore.add_argument(
+        "document",
+        metavar="DOC.docx",
+        help="a DPIA made by `dpia render`; signatures beside it (DOC.docx.<signer>.p7s) too",
+    )
+    restore.add_argument(
+        "--as-new",
+        action="store_true",
+        help="archive as a new assessment even if the document names one",
+    )
+    _version_options(restore)
+    restore.set_defaults(handler=_import)
 
     listing = commands.add_parser("list", help="list assessments and their latest version")
     listing.add_argument("--status", choices=[s.value for s in VersionStatus])
@@ -99,6 +117,14 @@ def register(subcommands: Any) -> None:
 _REVIEW_HELP = "when the assessment must be reviewed (default: a year after its date)"
 
 
+def _version_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--review-due", type=_date, metavar="YYYY-MM-DD", help=_REVIEW_HELP)
+    parser.add_argument(
+        "--as-of", type=_date, metavar="YYYY-MM-DD", help="rate as of (default today)"
+    )
+    _actor_option(parser)
+
+
 def _actor_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--actor",
@@ -127,15 +153,56 @@ def _print_json(value: Any) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from .._assessment import load_answers
-    from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
+    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    assessment = load_answers(args.answers, questionnaire).assessment
+    document: bytes | None = None
+    signatures: dict[str, bytes] = {}
+    if args.document:
+        document, signatures = _document_and_signatures(args.document)
+    version = _archive(args, assessment, questionnaire, document, signatures)
+    if assessment.meta.id is None:
+        print(
+            f"new assessment: put `id: {version.assessment_id}` under `assessment:` in "
+            f"{args.answers} so that the next `dpia archive add` adds version 2",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ..document import read_embedded
+
+    document, signatures = _document_and_signatures(args.document)
+    held = open_archive().versions_with_document(sha256_hex(document))
+    if held:
+        where = ", ".join(f"{aid} v{number}" for aid, number in held)
+        raise ArchiveError(f"{args.document} is already archived as {where}")
+    assessment = read_embedded(document)
+    if args.as_new:
+        meta = assessment.meta.model_copy(update={"id": None})
+        assessment = assessment.model_copy(update={"meta": meta})
+    questionnaire = questionnaire_for(assessment.questionnaire)
+    try:
+        _archive(args, assessment, questionnaire, document, signatures)
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"{exc}; the document comes from another archive or was never archived here: "
+            "add --as-new to archive it as a new assessment"
+        ) from None
+    return 0
+
+
+def _archive(
+    args: argparse.Namespace,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    document: bytes | None,
+    signatures: dict[str, bytes],
+) -> VersionSummary:
+    """Rate the assessment now and archive it with its questionnaire snapshot and document."""
     from ..risk import assess
 
-    ref = questionnaire_ref_of(args.answers)
-    questionnaire = questionnaire_for(ref)
-    assessment = load_answers(args.answers, questionnaire).assessment
     report = assess(questionnaire, assessment, as_of=args.as_of or dt.date.today())
-    document, signatures = _document_and_signatures(args.document)
     version = open_archive().add_version(
         assessment.to_file(),
         report.model_dump(mode="json"),
@@ -146,23 +213,16 @@ def _add(args: argparse.Namespace) -> int:
         review_due=args.review_due,
     )
     print(f"{version.assessment_id} v{version.number}")
-    if assessment.meta.id is None:
-        print(
-            f"new assessment: put `id: {version.assessment_id}` under `assessment:` in "
-            f"{args.answers} so that the next `dpia archive add` adds version 2",
-            file=sys.stderr,
-        )
     print(f"  content sha256 {version.content_sha256}")
     print(f"  chain hash     {version.chain_hash}")
     print(f"  review due     {version.review_due}")
     for signer in version.signatures:
         print(f"  signature      {signer}")
-    return 0
+    return version
 
 
-def _document_and_signatures(path: str | None) -> tuple[bytes | None, dict[str, bytes]]:
-    if path is None:
-        return None, {}
+def _document_and_signatures(path: str) -> tuple[bytes, dict[str, bytes]]:
+    """The document and every `<document name>.<signer>.p7s` beside it."""
     document = Path(path)
     try:
         content = document.read_bytes()
