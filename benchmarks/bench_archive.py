@@ -202,7 +202,7 @@ def cases() -> list[tuple[str, Callable[[], None], int]]:
         assert report.intact and report.versions == 100_000
 
     return [
-        ("archive: add a version (SQLite)", add_a_version, 50),
-        ("archive: list 10,000 assessments (SQLite)", list_10000_assessments, 5),
-        ("archive: verify a chain of 100,000 versions (SQLite)", verify_100000_versions, 3),
+        ("add a version (SQLite)", add_a_version, 50),
+        ("list 10,000 assessments (SQLite)", list_10000_assessments, 5),
+        ("verify a chain of 100,000 versions (SQLite)", verify_100000_versions, 3),
     ]
