@@ -85,8 +85,14 @@ def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
     elif kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         message = f"{value!r} does not fit: expected {_PATTERN_WORDS.get(pattern, pattern)}"
-    elif kind == "string_type" and not isinstance(value, dict | list):
-        message = f"expected text, got {_kind_of(value)}; put the value in quotes"
+    elif kind == "string_type":
+        message = f"expected text, got {_kind_of(value)}"
+        if not isinstance(value, dict | list):
+            message += "; put the value in quotes"
+    elif kind in ("tuple_type", "list_type"):
+        message = f"expected a list, got {_kind_of(value)}"
+    elif kind in ("dict_type", "model_type", "model_attributes_type"):
+        message = f"expected a mapping of fields (name: value), got {_kind_of(value)}"
     elif kind == "too_short":
         needed = ctx.get("min_length", 1)
         actual = ctx.get("actual_length") or "none"

@@ -71,6 +71,9 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     "version-not-quoted.yaml": [
         (2, 10, "version", "expected text, got the number 1.0; put the value in quotes")
     ],
+    "questions-not-a-list.yaml": [
+        (11, 7, "sections[0].questions", "expected a list, got a mapping")
+    ],
     "empty-questions.yaml": [(10, 16, "sections[0].questions", "needs at least 1 item, got none")],
     "several-faults.yaml": [
         (14, 9, f"{Q0}.colour", "unknown field 'colour'"),
@@ -83,7 +86,7 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     ],
     "not-utf8.yaml": [(3, 12, "", "not UTF-8 text: byte 0xE7 cannot be read")],
     "top-level-list.yaml": [(1, 1, "", "expected a mapping of fields (name: value) at the top")],
-    "unclosed-bracket.yaml": [(5, 1, "", "not valid YAML: expected ',' or ']'")],
+    "unclosed-bracket.yaml": [(5, 1, "", "expected ',' or ']'")],
 }
 
 # `file:line:column: path: message`, where the path (a field path, no spaces) may be absent.
