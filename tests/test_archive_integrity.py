@@ -197,7 +197,7 @@ def test_deleted_versions_are_reported_as_missing(archive):
 def test_the_migrated_schema_is_the_schema_the_code_queries(archive):
     with archive.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
-    assert upgrade_database(archive.engine) == ("0001", "0001")
+    assert upgrade_database(archive.engine) == ("0002", "0002")
 
 
 def test_a_database_dpia_did_not_create_is_not_migrated(tmp_path):
@@ -252,3 +252,14 @@ def test_canonical_json_ignores_key_order(mapping):
     assert canonical_json(dict(reversed(list(mapping.items())))) == forward
     assert json.loads(forward) == mapping
     assert canonical_json(json.loads(forward)) == forward
+
+
+def test_a_database_migrated_by_a_newer_dpia_is_left_alone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    engine = open_archive(url).engine
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(ArchiveError, match="'0099', which this dpia does not know"):
+        open_archive(url)
+    with pytest.raises(ArchiveError, match="migrated by a newer dpia"):
+        upgrade_database(engine)

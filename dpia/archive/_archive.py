@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from .._errors import ArchiveError
-from ._database import archive_engine, reading, schema_revisions, upgrade_database, writing
+from ._database import (
+    archive_engine,
+    reading,
+    refuse_unknown_revision,
+    schema_revisions,
+    upgrade_database,
+    writing,
+)
 from ._lookup import (
     audit_trail,
     holding_document,
@@ -51,11 +58,20 @@ def open_archive(url: str | None = None) -> Archive:
     if current is None:
         upgrade_database(engine)
     elif current != head:
+        refuse_unknown_revision(current)
         raise ArchiveError(
             f"the archive database is at schema revision {current}, this dpia needs {head}; "
             "run `dpia db upgrade` (back the database up first)"
         )
     return Archive(engine)
+
+
+def _status(value: VersionStatus | str) -> VersionStatus:
+    try:
+        return VersionStatus(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in VersionStatus)
+        raise ArchiveError(f"unknown status {value!r}; allowed: {allowed}") from None
 
 
 class Archive:
@@ -117,11 +133,7 @@ class Archive:
         actor: str,
         note: str = "",
     ) -> StatusChange:
-        try:
-            wanted = VersionStatus(status)
-        except ValueError:
-            allowed = ", ".join(s.value for s in VersionStatus)
-            raise ArchiveError(f"unknown status {status!r}; allowed: {allowed}") from None
+        wanted = _status(status)
         with writing(self.engine) as connection:
             at = set_status(connection, assessment_id, number, wanted, actor=actor, note=note)
         return StatusChange(number=number, status=wanted, actor=actor.strip(), at=at, note=note)
@@ -145,7 +157,7 @@ class Archive:
         review_due_before: dt.date | None = None,
     ) -> list[AssessmentSummary]:
         """Assessments filtered by the status and review date of their latest version."""
-        wanted = None if status is None else VersionStatus(status)
+        wanted = None if status is None else _status(status)
         with reading(self.engine) as connection:
             return list_assessments(connection, status=wanted, review_due_before=review_due_before)
 

@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -29,6 +30,7 @@ __all__ = [
     "archive_engine",
     "database_url",
     "reading",
+    "refuse_unknown_revision",
     "schema_revisions",
     "upgrade_database",
     "writing",
@@ -131,11 +133,24 @@ def schema_revisions(engine: Engine) -> tuple[str | None, str]:
     return current, head
 
 
+def refuse_unknown_revision(revision: str) -> None:
+    """A revision this code has no migration for was written by a newer dpia: never touch it."""
+    try:
+        ScriptDirectory.from_config(_alembic_config()).get_revision(revision)
+    except CommandError:
+        raise ArchiveError(
+            f"the archive database is at schema revision {revision!r}, which this dpia does "
+            "not know: it was migrated by a newer dpia; upgrade dpia instead"
+        ) from None
+
+
 def upgrade_database(engine: Engine) -> tuple[str | None, str]:
     """Bring the schema to the newest revision; returns (revision before, revision after)."""
     before, head = schema_revisions(engine)
     if before == head:
         return before, head
+    if before is not None:
+        refuse_unknown_revision(before)
     if before is None and inspect(engine).has_table("versions"):
         raise ArchiveError(
             "the database holds a 'versions' table but no dpia schema revision; "

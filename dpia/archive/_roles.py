@@ -107,4 +107,7 @@ def roles_by_person(
 def role_history(archive: Archive) -> list[RoleGrant]:
     with reading(archive.engine) as connection:
         rows = connection.execute(select(role_grants).order_by(role_grants.c.id))
-        return [RoleGrant.model_validate(row._asdict()) for row in rows]
+        return [
+            RoleGrant.model_validate({k: v for k, v in row._asdict().items() if k != "id"})
+            for row in rows
+        ]

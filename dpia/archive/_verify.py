@@ -146,7 +146,7 @@ def _recorded_content_hashes(connection: Connection) -> dict[tuple[str, int], st
         ).where(audit_events.c.action == AuditAction.VERSION_ADDED)
     )
     return {
-        (row.assessment_id, row.version_number): json.loads(row.details_json)["content_sha256"]
+        (row.assessment_id, row.version_number): json.loads(row.details_json).get("content_sha256")
         for row in rows
     }
 
