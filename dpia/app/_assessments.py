@@ -46,7 +46,7 @@ def show_assessments() -> None:
     )
     listing, start = st.columns([3, 2], gap="large")
     with listing:
-        _listing()
+        _listing(user)
     with start:
         if user.can_edit:
             _new_assessment(user)
@@ -55,7 +55,7 @@ def show_assessments() -> None:
             st.info("You have read-only access: open an assessment from the list to read it.")
 
 
-def _listing() -> None:
+def _listing(user: AppUser) -> None:
     st.subheader("On file")
     status_column, due_column = st.columns(2)
     status_names = ["All", *(s.value for s in VersionStatus)]
@@ -73,7 +73,8 @@ def _listing() -> None:
         status=None if status == "All" else status, review_due_before=before
     )
     if not found:
-        st.info("No assessment matches. Start a new one on the right.", icon=":material/info:")
+        hint = " Start a new one on the right." if user.can_edit else ""
+        st.info(f"No assessment matches.{hint}", icon=":material/info:")
         return
     st.dataframe(
         [_row(summary) for summary in reversed(found)],

@@ -18,7 +18,7 @@ from .._errors import DPIAError, NotFoundError
 from ._archive_link import load_case
 from ._case import Case
 from ._session import close_case, current_case, open_case, sync_url
-from ._users import AppUser, current_user
+from ._users import AppUser, current_user, sign_out_button
 
 __all__ = ["PAGES", "open_assessment_or_stop", "run_app"]
 
@@ -51,6 +51,7 @@ def run_app() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
+    user = current_user()
     pages = {
         group: [
             st.Page(PAGES[name], title=title, icon=icon, default=name == "assessments")
@@ -59,7 +60,6 @@ def run_app() -> None:
         for group, entries in _MENU.items()
     }
     page = st.navigation(pages)
-    user = current_user()
     _guarded(_resume_from_url)
     _sidebar(user)
     _guarded(page.run)
@@ -112,6 +112,7 @@ def _sidebar(user: AppUser) -> None:
         st.caption(user.role_text)
         if user.local:
             st.caption("Local mode: one user with every role.")
+        sign_out_button(user)
 
 
 def open_assessment_or_stop() -> Case:

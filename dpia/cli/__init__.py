@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "dpia.cli._signing",
     "dpia.cli._archive",
     "dpia.cli._document",
+    "dpia.cli._app",
 )
 
 

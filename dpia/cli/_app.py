@@ -1,0 +1,154 @@
+"""`dpia app` starts the web app; `dpia users` says who may do what in it.
+
+`dpia app` brings the archive up to date, loads the examples into an empty one and starts
+Streamlit. This is what `make run` does, so that a first look at dpia needs no setup: the
+default archive is an SQLite file under var/, and the reference scenarios are there to open,
+rate and sign. `dpia users grant|revoke|list` manages the roles of people who sign in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from .._assessment import load_answers
+from .._errors import DPIAError
+from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
+from ..archive import (
+    APP_ROLES,
+    archive_engine,
+    database_url,
+    grant_role,
+    open_archive,
+    role_history,
+    roles_by_person,
+    upgrade_database,
+)
+from ..risk import assess
+
+__all__ = ["register"]
+
+_ROOT = Path(__file__).resolve().parent.parent.parent
+_ENTRY_POINT = _ROOT / "streamlit_app.py"
+_EXAMPLES_ACTOR = "dpia app (reference examples)"
+
+
+def register(subcommands: Any) -> None:
+    app = subcommands.add_parser(
+        "app",
+        help="start the web app (upgrades the archive and loads the examples into an empty one)",
+    )
+    app.add_argument("--port", type=int, default=8501, help="port to serve on (8501)")
+    app.add_argument(
+        "--address", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine)"
+    )
+    app.add_argument(
+        "--examples",
+        default=str(_ROOT / "examples"),
+        metavar="DIR",
+        help="answers files to load when the archive is empty (default: examples/)",
+    )
+    app.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    app.set_defaults(handler=_app)
+    _register_users(subcommands)
+
+
+def _app(args: argparse.Namespace) -> int:
+    url = database_url()
+    before, after = upgrade_database(archive_engine(url))
+    if before != after:
+        print(f"archive {url}: schema upgraded from {before or 'empty'} to revision {after}")
+    loaded = load_examples(Path(args.examples))
+    if loaded:
+        print(f"archive {url}: loaded {len(loaded)} example assessments")
+    if not _ENTRY_POINT.is_file():
+        raise DPIAError(f"{_ENTRY_POINT} is missing; run dpia app from a source checkout")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(_ENTRY_POINT),
+        f"--server.port={args.port}",
+        f"--server.address={args.address}",
+        f"--server.headless={'true' if args.no_browser else 'false'}",
+        "--browser.gatherUsageStats=false",
+    ]
+    print(f"dpia: serving on http://{args.address}:{args.port}  (Ctrl+C stops)")
+    return subprocess.run(command, cwd=_ROOT, env=os.environ.copy(), check=False).returncode
+
+
+def load_examples(directory: Path) -> list[str]:
+    """Archive each answers file as version 1 when the archive holds no assessment yet."""
+    archive = open_archive()
+    if archive.assessments() or not directory.is_dir():
+        return []
+    loaded = []
+    for path in sorted(directory.glob("*.yaml")):
+        questionnaire = questionnaire_for(questionnaire_ref_of(path))
+        assessment = load_answers(path, questionnaire).assessment
+        report = assess(questionnaire, assessment, as_of=dt.date.today())
+        version = archive.add_version(
+            assessment.to_file(),
+            report.model_dump(mode="json"),
+            questionnaire_path(questionnaire.id).read_text(encoding="utf-8"),
+            actor=_EXAMPLES_ACTOR,
+        )
+        loaded.append(version.assessment_id)
+    return loaded
+
+
+def _register_users(subcommands: Any) -> None:
+    users = subcommands.add_parser(
+        "users",
+        help="roles of the people who sign in to the app",
+        description="Roles: "
+        + "; ".join(f"{role} ({what})" for role, what in APP_ROLES.items())
+        + ". Every change is kept in the archive database with who made it.",
+    )
+    actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    for name, granted, text in (
+        ("grant", True, "give a person a role"),
+        ("revoke", False, "withdraw a role from a person"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("email", metavar="EMAIL", help="the address they sign in with")
+        action.add_argument("role", choices=list(APP_ROLES))
+        action.add_argument(
+            "--actor",
+            default=os.environ.get("DPIA_ACTOR") or getpass.getuser(),
+            metavar="NAME",
+            help="who makes the change, for the record (default: $DPIA_ACTOR or the login name)",
+        )
+        action.set_defaults(handler=_change, granted=granted)
+    listing = actions.add_parser("list", help="everyone with a role, or --history")
+    listing.add_argument("--history", action="store_true", help="every grant and withdrawal")
+    listing.set_defaults(handler=_list)
+
+
+def _change(args: argparse.Namespace) -> int:
+    archive = open_archive()
+    grant_role(archive, args.email, args.role, actor=args.actor, granted=args.granted)
+    roles = roles_by_person(archive, [args.email]).get(args.email.strip().lower(), frozenset())
+    print(f"{args.email.strip().lower()}: {', '.join(sorted(roles)) or 'no role'}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    archive = open_archive()
+    if args.history:
+        for grant in role_history(archive):
+            verb = "granted" if grant.granted else "revoked"
+            when = f"{grant.at:%Y-%m-%d %H:%M:%S}Z"
+            print(f"{when}  {grant.person}  {verb} {grant.role}  by {grant.actor}")
+        return 0
+    for person, roles in sorted(roles_by_person(archive).items()):
+        if roles:
+            print(f"{person}: {', '.join(sorted(roles))}")
+    return 0
