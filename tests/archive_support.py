@@ -84,7 +84,7 @@ def postgres_schema_url() -> Iterator[str]:
         admin.dispose()
 
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=needs_postgres)]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, needs_postgres])]
 
 
 def temporary_database(backend: str, directory: Path) -> Iterator[str]:
