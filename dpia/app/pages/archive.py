@@ -1,5 +1,5 @@
-"""Placeholder."""
+"""Archive: timeline of versions, differences, chain and signature checks, export."""
 
-import streamlit as st
+from dpia.app._archive_page import show_archive
 
-st.title("archive")
+show_archive()

@@ -1,0 +1,246 @@
+"""The Archive page: every version of an assessment on a timeline, what changed, and proof.
+
+Legal comes here to answer three questions: what did we decide and when (the timeline, with
+every status change and who made it), what changed between two versions (the archive's diff,
+in the questionnaire's words), and is the record intact (the hash chain re-computed, each
+signature checked over the archived bytes). Exports are the archive's BagIt packages.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .._errors import NotFoundError
+from ..archive import VersionDiff, VersionSummary, diff_versions
+from ._archive_link import archive, bag_archive, load_case
+from ._assessments import STATUS_LABELS
+from ._frame import PAGES
+from ._levels import LEVEL_COLOURS
+from ._review import verification_table
+from ._session import current_case, open_case
+from ._signing_room import verify_archived
+from ._users import current_user
+
+__all__ = ["show_archive"]
+
+_STATUS_COLOURS = {
+    "draft": "gray",
+    "in_review": "blue",
+    "approved": "green",
+    "rejected": "red",
+    "superseded": "violet",
+}
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def show_archive() -> None:
+    st.title("Archive")
+    st.caption(
+        "Versions are frozen when archived: nothing in them can be changed, and each is "
+        "chained to the one before by its hash."
+    )
+    summaries = archive().assessments()
+    if not summaries:
+        st.info("The archive is empty.", icon=":material/info:")
+        _chain_check()
+        return
+    by_id = {s.id: s for s in summaries}
+    case = current_case()
+    ids = list(reversed(list(by_id)))
+    default = ids.index(case.assessment_id) if case and case.assessment_id in by_id else 0
+    chosen = st.selectbox(
+        "Assessment",
+        ids,
+        index=default,
+        format_func=lambda i: f"{by_id[i].title} ({by_id[i].organisation}, {i})",
+        key="archive-assessment",
+    )
+    try:
+        versions = archive().history(chosen)
+    except NotFoundError:
+        versions = []
+    timeline, compare, proof = st.tabs(["Timeline", "Compare versions", "Verify and export"])
+    with timeline:
+        _timeline(chosen, versions)
+    with compare:
+        _compare(chosen, versions)
+    with proof:
+        _proof(chosen, versions)
+    _chain_check()
+
+
+def _timeline(assessment_id: str, versions: list[VersionSummary]) -> None:
+    if st.button("Open this assessment", icon=":material/folder_open:", key="archive-open"):
+        open_case(load_case(assessment_id))
+        st.switch_page(PAGES["wizard"])
+    if not versions:
+        st.info("This assessment has a draft but no archived version yet.")
+    for version in reversed(versions):
+        with st.container(border=True, key=f"archive-version-{version.number}"):
+            head, badge = st.columns([4, 1], vertical_alignment="center")
+            head.markdown(
+                f"**Version {version.number}**, archived {version.created_at:%Y-%m-%d %H:%M} UTC "
+                f"by {version.author}"
+            )
+            with badge:
+                st.badge(STATUS_LABELS[version.status], color=_STATUS_COLOURS[version.status.value])
+            for change in version.status_history:
+                note = f" ({change.note})" if change.note else ""
+                st.caption(
+                    f"{change.at:%Y-%m-%d %H:%M} UTC: {STATUS_LABELS[change.status]} by "
+                    f"{change.actor}{note}"
+                )
+            facts = [f"Review due {version.review_due}" if version.review_due else "No review date"]
+            facts.append(
+                f"{len(version.signatures)} signature{'s' * (len(version.signatures) != 1)}"
+                if version.document_sha256
+                else "no document archived"
+            )
+            st.markdown(" · ".join(facts))
+            with st.expander("Hashes"):
+                st.code(
+                    f"content  {version.content_sha256}\n"
+                    f"chain    {version.chain_hash}\n"
+                    f"previous {version.prev_chain_hash}\n"
+                    f"document {version.document_sha256 or '(none)'}",
+                    language=None,
+                )
+    with st.expander("Audit log of this assessment"):
+        st.dataframe(
+            [
+                {
+                    "When (UTC)": event.at,
+                    "Who": event.actor,
+                    "What": event.action.value,
+                    "Version": event.version_number,
+                }
+                for event in archive().audit_trail(assessment_id)
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+            },
+        )
+
+
+def _compare(assessment_id: str, versions: list[VersionSummary]) -> None:
+    if len(versions) < 2:
+        st.info("Comparing needs two archived versions.")
+        return
+    numbers = [v.number for v in versions]
+    left, right = st.columns(2)
+    old = left.selectbox("From version", numbers, index=len(numbers) - 2, key="diff-old")
+    new = right.selectbox("To version", numbers, index=len(numbers) - 1, key="diff-new")
+    if old == new:
+        st.caption("Choose two different versions.")
+        return
+    store = archive()
+    _show_diff(diff_versions(store.version(assessment_id, old), store.version(assessment_id, new)))
+
+
+def _show_diff(diff: VersionDiff) -> None:
+    if diff.empty:
+        st.success("No differences.")
+        return
+    if diff.fields:
+        st.markdown(f"**Details changed ({len(diff.fields)})**")
+        st.dataframe(
+            [{"Field": c.field, "Before": str(c.old), "After": str(c.new)} for c in diff.fields],
+            hide_index=True,
+            width="stretch",
+        )
+    if diff.answers:
+        st.markdown(f"**Answers changed ({len(diff.answers)})**")
+        st.dataframe(
+            [
+                {"Question": a.label or a.question_id, "Before": a.old_text, "After": a.new_text}
+                for a in diff.answers
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    if diff.risks:
+        st.markdown(f"**Risk levels changed ({len(diff.risks)})**")
+        for risk in diff.risks:
+            st.markdown(
+                f"- {risk.title}: before measures {_level(risk.inherent_old)} → "
+                f"{_level(risk.inherent_new)}; after measures {_level(risk.residual_old)} → "
+                f"{_level(risk.residual_new)}"
+            )
+    if diff.measures:
+        st.markdown(f"**Measures changed ({len(diff.measures)})**")
+        for measure in diff.measures:
+            if measure.change == "added":
+                st.markdown(f"- added: {measure.title} ({measure.new_status})")
+            elif measure.change == "removed":
+                st.markdown(f"- removed: {measure.title} (was {measure.old_status})")
+            else:
+                st.markdown(f"- {measure.title}: {measure.old_status} → {measure.new_status}")
+
+
+def _level(level: str | None) -> str:
+    return "—" if level is None else f":{LEVEL_COLOURS[level]}[{level.capitalize()}]"
+
+
+def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
+    if not versions:
+        st.info("Nothing archived to verify or export yet.")
+        return
+    numbers = [v.number for v in versions]
+    number = st.selectbox("Version", numbers, index=len(numbers) - 1, key="proof-version")
+    stored = archive().version(assessment_id, number)
+    if stored.document is None:
+        st.caption("No document was archived with this version.")
+    else:
+        st.download_button(
+            "Download the archived document (.docx)",
+            stored.document,
+            file_name=f"{assessment_id}-v{number}.docx",
+            mime=_DOCX,
+            icon=":material/download:",
+            on_click="ignore",
+            key="proof-docx",
+        )
+        st.markdown("**Signatures over the archived document**")
+        verification_table(verify_archived(stored.document, stored.signature_files))
+    bag_key = f"dpia.archive-bag.{assessment_id}.{number}"
+    if bag_key not in st.session_state and st.button(
+        f"Prepare the BagIt package of version {number}",
+        icon=":material/package_2:",
+        key="proof-bag",
+    ):
+        with st.spinner("Exporting (the PDF rendition takes a few seconds)…"):
+            st.session_state[bag_key] = bag_archive(
+                assessment_id, number, actor=current_user().actor
+            )[0]
+    if bag_key in st.session_state:
+        st.download_button(
+            f"Download the BagIt package of version {number} (.zip)",
+            st.session_state[bag_key],
+            file_name=f"{assessment_id}-v{number}-bag.zip",
+            mime="application/zip",
+            icon=":material/download:",
+            on_click="ignore",
+            key="proof-bag-download",
+        )
+
+
+def _chain_check() -> None:
+    st.divider()
+    if not st.button("Verify the whole archive", icon=":material/verified:", key="archive-verify"):
+        return
+    report = archive().verify()
+    if report.intact:
+        st.success(
+            f"Intact: {report.assessments} assessments and {report.versions} versions, every "
+            "hash re-computed and every link of each chain checked.",
+            icon=":material/verified:",
+        )
+    else:
+        st.error(
+            f"{len(report.breaks)} problem{'s' * (len(report.breaks) != 1)} found:",
+            icon=":material/gpp_bad:",
+        )
+        for problem in report.breaks:
+            st.markdown(f"- {problem}")

@@ -1,0 +1,82 @@
+"""The Assessments page: the list on file, its filters, starting and resuming."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import yaml
+from app_support import MINI_ANSWERS, archive, archive_url, fresh_app, no_failures
+
+__all__ = ["archive", "archive_url"]
+
+
+def _answers(title: str, day: str) -> dict:
+    mapping = yaml.safe_load(MINI_ANSWERS)
+    mapping["assessment"]["title"] = title
+    mapping["assessment"]["date"] = day
+    return copy.deepcopy(mapping)
+
+
+def on_file(archive):
+    """An approved one due for review long ago, and a fresh draft version."""
+    old = archive.add_version(_answers("Old pilot", "2020-01-10"), {}, "id: mini\n", actor="dana")
+    archive.set_status(old.assessment_id, 1, "in_review", actor="dpo")
+    archive.set_status(old.assessment_id, 1, "approved", actor="dpo")
+    today = dt.date.today().isoformat()
+    archive.add_version(_answers("New pilot", today), {}, "id: mini\n", actor="dana")
+
+
+def titles(app) -> list[str]:
+    return list(app.dataframe[0].value["Title"])
+
+
+def test_the_list_shows_every_assessment_newest_first_with_plain_status_words(archive):
+    on_file(archive)
+    app = fresh_app()
+    no_failures(app)
+    assert titles(app) == ["New pilot", "Old pilot"]
+    assert list(app.dataframe[0].value["Status"]) == ["Draft version", "Approved"]
+
+
+def test_filters_by_status_and_by_review_due(archive):
+    on_file(archive)
+    app = fresh_app()
+    app.selectbox(key="list-status").select("approved").run()
+    assert titles(app) == ["Old pilot"]
+    app.selectbox(key="list-status").select("All").run()
+    app.selectbox(key="list-due").select("Overdue").run()
+    assert titles(app) == ["Old pilot"]
+    app.selectbox(key="list-status").select("rejected").run()
+    assert app.info[0].value.startswith("No assessment matches.")
+
+
+def test_resume_opens_the_wizard_on_the_saved_answers(archive):
+    on_file(archive)
+    app = fresh_app()
+    app.selectbox(key="list-open").select_index(1).run()
+    app.button(key="list-open-button").click().run()
+    no_failures(app)
+    assert app.title[0].value == "Old pilot"
+    assert app.query_params["assessment"].startswith("A-")
+
+
+def test_a_new_assessment_starts_on_the_about_step(archive_url):
+    app = fresh_app()
+    app.selectbox(key="new-questionnaire").select("mini@1.0").run()
+    app.button(key="new-start").click().run()
+    no_failures(app)
+    assert [s.value for s in app.subheader] == ["About this assessment"]
+    assert (
+        app.get("progress")[0].proto.text == "Step 1 of 2: About this assessment"
+    )  # Capture is asked later
+
+
+def test_an_answers_file_that_does_not_fit_is_refused_with_its_line(archive_url):
+    app = fresh_app()
+    bad = MINI_ANSWERS.replace(b"headcount: 150", b"headcount: lots")
+    app.file_uploader(key="import-file").set_value(("bad.yaml", bad, "application/x-yaml")).run()
+    assert not app.exception
+    assert app.error[0].value == (
+        "bad.yaml:9:14: answers.headcount: expected a whole number, got text"
+    )
