@@ -15,7 +15,7 @@ from ._catalogue import Catalogue, Measure
 from ._context import Context
 from ._exposure import exposure
 from ._loader import catalogue_for
-from ._rating import rate_inherent, rate_residual
+from ._rating import rate_inherent, rate_residual, residual_axes
 from ._report import (
     CompletenessItem,
     HeadlineRating,
@@ -25,7 +25,7 @@ from ._report import (
     RiskResult,
     StopResult,
 )
-from ._scales import Level, level_rank
+from ._scales import Level, level_of, level_rank
 from ._screening import screen
 
 __all__ = ["assess"]
@@ -179,12 +179,12 @@ def _gain(
     for risk_id in dict.fromkeys(e.risk for e in measure.reduces):
         current = by_risk[risk_id]
         risk = catalogue.risk(risk_id)
-        after, _ = rate_residual(
+        likelihood, severity = residual_axes(
             risk, current.inherent, [*active, (measure, "recommended")], context
         )
         before = current.residual
         gain += _points(before.level, before.likelihood, before.severity) - _points(
-            after.level, after.likelihood, after.severity
+            level_of(likelihood, severity), likelihood, severity
         )
     return gain
 

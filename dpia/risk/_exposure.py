@@ -48,7 +48,8 @@ def _obligation(
     penalty = None
     if obligation.penalty:
         penalty = _maximum(catalogue.penalty(obligation.penalty), turnover, headcount)
-    found = context.reason(obligation.id, "finding", obligation.gap, condition=obligation.met_when)
+    gap = obligation.gap if status == "gap" else ""
+    found = context.reason(obligation.id, "finding", gap, condition=obligation.met_when)
     return ObligationResult(
         id=obligation.id,
         law=obligation.law,

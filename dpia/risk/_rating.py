@@ -15,7 +15,7 @@ from ._context import Context
 from ._report import Rating, Reason
 from ._scales import SCALE, level_of
 
-__all__ = ["rate_inherent", "rate_residual"]
+__all__ = ["rate_inherent", "rate_residual", "residual_axes"]
 
 
 def _level_reason(likelihood: int, severity: int) -> Reason:
@@ -48,10 +48,11 @@ def rate_inherent(risk: Risk, context: Context) -> Rating:
             moved.append("likelihood")
         if rule.severity or rule.raise_severity:
             moved.append("severity")
-        for axis in moved:
-            because.append(
-                context.reason(rule.id, axis, rule.rationale, rule.legal, condition=rule.when)
+        if moved:
+            reason = context.reason(
+                rule.id, moved[0], rule.rationale, rule.legal, condition=rule.when
             )
+            because.extend(reason.model_copy(update={"axis": axis}) for axis in moved)
     likelihood = min(4, likelihood + raise_l)
     severity = min(4, severity + raise_s)
     if not any(r.axis == "likelihood" for r in because):
@@ -120,10 +121,7 @@ def rate_residual(
                 condition=rule.when,
             )
         )
-    likelihood = min(
-        inherent.likelihood, max(floor["likelihood"], inherent.likelihood - cut["likelihood"])
-    )
-    severity = min(inherent.severity, max(floor["severity"], inherent.severity - cut["severity"]))
+    likelihood, severity = _bounded(inherent, cut, floor)
     answers: dict[str, str] = {}
     legal: dict[str, None] = {}
     for reason in inherent.because:
@@ -160,3 +158,31 @@ def rate_residual(
         because=tuple(because),
     )
     return rating, used
+
+
+def _bounded(inherent: Rating, cut: dict[str, int], floor: dict[str, int]) -> tuple[int, int]:
+    """Inherent minus the cuts, never below the floor (or 1), never above the inherent value."""
+    likelihood = inherent.likelihood - cut["likelihood"]
+    severity = inherent.severity - cut["severity"]
+    return (
+        min(inherent.likelihood, max(floor["likelihood"], likelihood)),
+        min(inherent.severity, max(floor["severity"], severity)),
+    )
+
+
+def residual_axes(
+    risk: Risk, inherent: Rating, active: Iterable[tuple[Measure, str]], context: Context
+) -> tuple[int, int]:
+    """The residual likelihood and severity of `rate_residual`, without building its reasons:
+    ranking recommendations re-rates every risk once per candidate measure, and only needs these."""
+    cut = {"likelihood": 0, "severity": 0}
+    for measure, _ in active:
+        for effect in measure.reduces:
+            if effect.risk == risk.id:
+                cut[effect.axis] += effect.steps
+    floor = {"likelihood": 1, "severity": 1}
+    for rule in risk.floors:
+        if rule.in_force(context.as_of) and context.holds(rule.when):
+            for axis in ("likelihood", "severity"):
+                floor[axis] = max(floor[axis], getattr(rule, axis) or 1)
+    return _bounded(inherent, cut, floor)
