@@ -142,15 +142,15 @@ def test_risk_register_rows_and_explanations(stop_document):
     assert "R1 Chilling effect" in headings(stop_document, 3)
     text = all_text(stop_document)
     assert "Everything typed is recorded (Keystroke content; Screenshots)." in text
-    assert "“What is captured?” Keystroke content; Screenshots." in text
+    assert "Answers this rests on: “What is captured?” Keystroke content; Screenshots" in text
 
 
 def test_action_plan_lists_owner_due_and_status(stop_document):
     table = rows(table_after(stop_document, "Action plan"))
-    assert table[0] == ["Measure", "Risks addressed", "Owner", "Due", "Status"]
+    assert table[0] == ["Measure", "Risks", "Owner", "Due", "Status"]
     opt_in = next(row for row in table if row[0].startswith("Voluntary opt-in"))
     assert opt_in[1:] == [
-        "R1 Chilling effect\nR2 Consent gap",
+        "R1, R2",
         "Works council liaison",
         "30 Sep 2026",
         "Planned",

@@ -7,6 +7,7 @@ of a risk, the prose of a template) live here so that each is computed once and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,7 @@ from ._markup import Block, Span
 from ._narrative import narrative_context
 from ._templates import ProseTemplates
 
-__all__ = ["DocumentStatus", "Dossier", "Revision", "unique_texts"]
+__all__ = ["DocumentStatus", "Dossier", "Revision", "first_sentence", "unique_texts"]
 
 DocumentStatus = Literal["draft", "in_review", "approved", "rejected", "superseded"]
 
@@ -86,15 +87,36 @@ class Dossier:
         except KeyError:
             return question_id
 
-    def reason_spans(self, reason: Reason, *, with_answers: bool = True) -> tuple[Span, ...]:
-        """A reason as the reader sees it: the text, the answers it rests on, the law."""
-        spans = [Span(_sentence(reason.text))]
-        quoted = _quoted(self, reason.answers) if with_answers else ""
-        if quoted:
-            spans.append(Span(" Answers: ", italic=True))
-            spans.append(Span(quoted, italic=True))
+    def reason_spans(self, reason: Reason, *, brief: bool = False) -> tuple[Span, ...]:
+        """A reason as the reader sees it: its text and the law.
+
+        `brief` keeps the first sentence, shortened at a word if it is still long: summaries
+        point to the register, where the reason is given in full.
+        """
+        text = _shortened(first_sentence(reason.text), _BRIEF_LIMIT) if brief else reason.text
+        spans = [Span(_sentence(text))]
         if reason.legal:
             spans.append(Span(f" ({'; '.join(reason.legal)})"))
+        return tuple(spans)
+
+    def quoted_answers(self, reasons: Iterable[Reason]) -> tuple[Span, ...]:
+        """The answers a set of reasons rests on, each once, as “question” answer."""
+        seen: dict[str, str] = {}
+        for reason in reasons:
+            for question_id, answer in reason.answers.items():
+                seen.setdefault(question_id, answer)
+        return self.quote(seen)
+
+    def quote(self, answers: Mapping[str, str], limit: int = 4) -> tuple[Span, ...]:
+        """At most `limit` answers, each shortened; the annex lists every answer in full."""
+        spans: list[Span] = []
+        for question_id, answer in list(answers.items())[:limit]:
+            if spans:
+                spans.append(Span("; "))
+            spans.append(Span(f"“{self.question_label(question_id)}” ", italic=True))
+            spans.append(Span(_shortened(answer)))
+        if len(answers) > limit:
+            spans.append(Span(f"; and {len(answers) - limit} more in the annex"))
         return tuple(spans)
 
     @property
@@ -111,15 +133,31 @@ def _sentence(text: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?", ")")) else f"{text}."
+    return text if text.endswith((".", "!", "?", ")", "…")) else f"{text}."
 
 
-def _quoted(dossier: Dossier, answers: Mapping[str, str]) -> str:
-    parts = [
-        f"“{dossier.question_label(question_id)}” {answer}"
-        for question_id, answer in answers.items()
-    ]
-    return "; ".join(parts) + ("." if parts else "")
+_ANSWER_LIMIT = 160
+_BRIEF_LIMIT = 240
+
+
+def _shortened(text: str, limit: int = _ANSWER_LIMIT) -> str:
+    """Text quoted in passing: long text is cut at a word; the full text is elsewhere."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + " …"
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"(])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence; a full stop after a short word (Art., Civ., e.g.) does not end one."""
+    for match in _SENTENCE_END.finditer(text):
+        word = re.search(r"(\S+)$", text[: match.start()])
+        if word and (word.group(1).endswith(")") or re.fullmatch(r"[A-Za-z]{4,}", word.group(1))):
+            return text[: match.end()]
+    return text
 
 
 def unique_texts(reasons: Iterable[Reason]) -> list[Reason]:

@@ -45,18 +45,30 @@ def _question_view(question: Any, value: Any, shown: bool) -> dict[str, Any]:
     elif answered and question.type == "single_choice":
         labels = [question.label_of(value)]
     elif answered and question.type == "table":
-        rows = [{c.id: c.display(row.get(c.id)) for c in question.columns} for row in value]
+        rows = [{c.id: _cell(c, row.get(c.id)) for c in question.columns} for row in value]
         labels = question.display(value).split("\n")
+    text = question.display(value) if answered else ""
+    if answered and question.type == "date":
+        text = label.long_date(value)
     return {
         "id": question.id,
         "label": question.label,
-        "text": question.display(value) if answered else "",
+        "text": text,
         "value": _plain(value) if answered else _plain(question.empty()),
         "answered": answered,
         "shown": shown,
         "labels": labels,
         "rows": rows,
     }
+
+
+def _cell(column: Any, value: Any) -> str:
+    """A table cell as reader text; an empty cell is empty, not "not answered"."""
+    if value is None or value == "":
+        return ""
+    if column.type == "date":
+        return label.long_date(value)
+    return column.display(value)
 
 
 def narrative_context(

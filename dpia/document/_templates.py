@@ -83,11 +83,16 @@ def templates_dir() -> Path:
 
 
 def and_list(items: Any) -> str:
-    """`["a", "b", "c"]` → `a, b and c`: lists read as a sentence, not as code."""
+    """`["a", "b", "c"]` → `a, b and c`: lists read as a sentence, not as code.
+
+    Items that contain commas themselves are separated by semicolons, so the list stays clear.
+    """
     words = [str(item) for item in items if str(item)]
     if len(words) < 2:
         return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+    separator = "; " if any("," in word for word in words) else ", "
+    last = "; and " if separator == "; " else " and "
+    return f"{separator.join(words[:-1])}{last}{words[-1]}"
 
 
 def lower_first(text: Any) -> str:

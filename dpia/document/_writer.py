@@ -176,9 +176,10 @@ class DocumentWriter:
     def banner(self, title: str, lines: Iterable[Inline], kind: Literal["stop", "notice"]) -> None:
         title_style = s.BANNER_STOP if kind == "stop" else s.BANNER_NOTICE
         text_style = s.BANNER_STOP_TEXT if kind == "stop" else s.BANNER_NOTICE_TEXT
-        self.paragraph(title, title_style).paragraph_format.keep_with_next = True
-        for line in lines:
-            self.paragraph(line, text_style)
+        written = [self.paragraph(title, title_style)]
+        written.extend(self.paragraph(line, text_style) for line in lines)
+        for paragraph in written[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
         self.paragraph("")
 
     def caption(self, text: str) -> Paragraph:

@@ -28,6 +28,8 @@ def _status_cell(item: ObligationResult) -> Cell:
 
 def _maximum_cell(item: ObligationResult) -> Cell:
     penalty = item.penalty
+    if item.status == "met":
+        return Cell.of(Span("Not at stake while the obligation is met.", italic=True))
     if penalty is None:
         return Cell.of("No penalty in the catalogue.")
     return Cell.of(
@@ -35,9 +37,25 @@ def _maximum_cell(item: ObligationResult) -> Cell:
             Span(label.money(penalty.maximum, penalty.currency), bold=True),
             Span(" statutory maximum"),
         ),
-        f"{penalty.label}: {penalty.formula}.",
-        Span(f"Inputs: {penalty.basis}.", italic=True),
+        Span(penalty.label, italic=True),
     )
+
+
+def _penalty_notes(writer: DocumentWriter, items: tuple[ObligationResult, ...]) -> None:
+    """Each penalty rule once, below its table: how the maxima in the table are worked out."""
+    seen: dict[str, ObligationResult] = {}
+    for item in items:
+        if item.penalty is not None and item.status != "met":
+            seen.setdefault(item.penalty.label, item)
+    for name, item in seen.items():
+        penalty = item.penalty
+        assert penalty is not None
+        writer.note(
+            (
+                Span(f"{name}: ", bold=True),
+                Span(f"{penalty.formula}. Worked out from: {penalty.basis}."),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,7 @@ class LegalExposure:
                 for item in jurisdiction.obligations
             ]
             writer.table(columns, rows)
+            _penalty_notes(writer, jurisdiction.obligations)
 
 
 def _gap_text(dossier: Dossier, item: ObligationResult) -> Cell:
@@ -101,8 +120,6 @@ def _gap_text(dossier: Dossier, item: ObligationResult) -> Cell:
         return Cell.of("Nothing: the answers show this obligation met.")
     if item.status == "duty":
         return Cell.of("A standing duty to fulfil and document.")
-    quoted = "; ".join(
-        f"“{dossier.question_label(q)}” {answer}" for q, answer in item.answers.items()
-    )
     gap = item.gap[:1].upper() + item.gap[1:] if item.gap else "Not met."
-    return Cell.of(gap, *((Span(f"Answers: {quoted}.", italic=True),) if quoted else ()))
+    quoted = dossier.quote(item.answers)
+    return Cell.of(gap, *(((Span("Answers: ", bold=True), *quoted),) if quoted else ()))

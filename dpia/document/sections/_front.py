@@ -7,30 +7,26 @@ from dataclasses import dataclass
 from ...risk import HeadlineRating
 from .. import _labels as label
 from .. import _styles as s
-from .._dossier import Dossier, Revision, unique_texts
+from .._dossier import Dossier, Revision, first_sentence, unique_texts
 from .._markup import Span
 from .._writer import Cell, Column, DocumentWriter
 
 __all__ = ["Contents", "CoverPage", "DocumentControl", "ExecutiveSummary", "stop_banner"]
 
 
-def stop_banner(dossier: Dossier, writer: DocumentWriter) -> None:
-    """The do-not-proceed banner: what no measure or consultation can make acceptable."""
+def stop_banner(dossier: Dossier, writer: DocumentWriter, *, brief: bool = False) -> None:
+    """The do-not-proceed banner: what no measure or consultation can make acceptable.
+
+    On the cover (`brief`) each finding gives its first sentence; the summary gives it all.
+    """
     report = dossier.report
     if not report.stop:
         return
     lines = []
     for finding in report.stop_findings:
-        lines.append(
-            (
-                Span(f"{label.VERDICT[finding.verdict]}. ", bold=True),
-                Span(
-                    f"{finding.reason} ({'; '.join(finding.legal)})"
-                    if finding.legal
-                    else finding.reason
-                ),
-            )
-        )
+        reason = first_sentence(finding.reason) if brief else finding.reason
+        legal = f" ({'; '.join(finding.legal)})" if finding.legal and not brief else ""
+        lines.append((Span(f"{label.VERDICT[finding.verdict]}. ", bold=True), Span(reason + legal)))
     writer.banner("STOP: do not proceed with the processing as designed", lines, "stop")
 
 
@@ -68,7 +64,7 @@ class CoverPage:
         for name, value in details:
             writer.paragraph((Span(f"{name}: ", bold=True), Span(value)), s.COVER_DETAIL)
         writer.paragraph("")
-        stop_banner(dossier, writer)
+        stop_banner(dossier, writer, brief=True)
         consultation_banner(dossier, writer)
         writer.note(
             "Prepared under Article 35 of the General Data Protection Regulation. Confidential: "
@@ -142,7 +138,7 @@ class Contents:
         writer.contents(self.title)
 
 
-_WHY_LIMIT = 4
+_WHY_LIMIT = 3
 
 
 def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
@@ -151,7 +147,7 @@ def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
     ]
     measures = [r for r in rating.because if r.axis == "measure" and r.rule != "no_measures"]
     chosen = unique_texts(reasons)[:_WHY_LIMIT]
-    paragraphs = [dossier.reason_spans(r, with_answers=False) for r in chosen]
+    paragraphs = [dossier.reason_spans(r, brief=True) for r in chosen]
     if measures:
         paragraphs.append(
             (

@@ -74,7 +74,7 @@ class PriorConsultationAnnex:
                         Span(dossier.risk_title(r.id), bold=True),
                         Cell(
                             tuple(
-                                dossier.reason_spans(reason, with_answers=False)
+                                dossier.reason_spans(reason)
                                 for reason in r.residual.because
                                 if reason.axis in ("floor", "measure")
                             )

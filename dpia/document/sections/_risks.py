@@ -36,7 +36,8 @@ def _measures_cell(dossier: Dossier, risk: RiskResult) -> Cell:
     else:
         paragraphs.append(Span("None in place or planned.", italic=True))
     if open_:
-        paragraphs.append((Span("Recommended: ", bold=True), Span("; ".join(open_[:4]))))
+        paragraphs.append(Span("Recommended:", bold=True))
+        paragraphs.extend(f"– {title}" for title in open_[:4])
     return Cell(tuple(paragraphs))  # type: ignore[arg-type]
 
 
@@ -87,9 +88,12 @@ class RiskRegister:
         )
         fired = [r for r in inherent.because if r.axis in ("likelihood", "severity")]
         writer.bullets(dossier.reason_spans(r) for r in unique_texts(fired))
+        quoted = dossier.quoted_answers(fired)
+        if quoted:
+            writer.note((Span("Answers this rests on: ", bold=True), *quoted))
         writer.paragraph((Span("After measures: ", bold=True), Span(_rating_words(residual) + ":")))
         effects = [r for r in residual.because if r.axis in ("measure", "floor")]
-        writer.bullets(dossier.reason_spans(r, with_answers=False) for r in unique_texts(effects))
+        writer.bullets(dossier.reason_spans(r) for r in unique_texts(effects))
 
 
 def _rating_words(rating: Rating) -> str:

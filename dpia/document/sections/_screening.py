@@ -44,7 +44,7 @@ class Screening:
             ("Supervisory authority list", screening.national_lists),
         )
         rows = [
-            (group, Cell.of(dossier.reason_spans(reason)))
+            (group, Cell.of(dossier.reason_spans(reason, brief=True)))
             for group, reasons in groups
             for reason in reasons
         ]
