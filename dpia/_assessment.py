@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._errors import AnswersError, Problem
 from ._signoff import SignOff
 from ._source import Source, read_source
+from ._text import DocumentText
 from ._validation import parse_model
 from .questionnaire import AnswerRejected, Questionnaire
 
@@ -50,18 +51,18 @@ class AssessmentMeta(_Frozen):
     """Who assesses what, and as of when; `id` is given by the archive on first save."""
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")] | None = None
-    title: Annotated[str, Field(min_length=1, max_length=300)]
-    organisation: Annotated[str, Field(min_length=1, max_length=300)]
-    assessor: Annotated[str, Field(min_length=1, max_length=300)]
+    title: Annotated[DocumentText, Field(min_length=1, max_length=300)]
+    organisation: Annotated[DocumentText, Field(min_length=1, max_length=300)]
+    assessor: Annotated[DocumentText, Field(min_length=1, max_length=300)]
     date: dt.date
 
 
 class PlannedMeasure(_Frozen):
     """A measure the team commits to: the residual risk counts it as if in place."""
 
-    owner: Annotated[str, Field(min_length=1, max_length=300)]
+    owner: Annotated[DocumentText, Field(min_length=1, max_length=300)]
     due: dt.date
-    note: Annotated[str, Field(max_length=5000)] = ""
+    note: Annotated[DocumentText, Field(max_length=5000)] = ""
 
 
 class AnswersFile(_Frozen):

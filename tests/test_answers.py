@@ -265,6 +265,32 @@ def test_json_numbers_with_an_exponent_are_numbers(
     assert load_answers(path, ALL_TYPES).assessment.answers["sampling_rate"] == number
 
 
+def test_control_characters_are_refused_in_every_field_that_reaches_the_document(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "answers.json"
+    document = {
+        "questionnaire": "all-types@2.1.0",
+        "assessment": {
+            "title": "A\vB",
+            "organisation": "O\ud800",
+            "assessor": "A",
+            "date": "2026-05-04",
+        },
+        "answers": {"monitored": False},
+        "plan": {"notice": {"owner": "\x1bHR", "due": "2026-09-30"}},
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    reported = [line.split(": ", 1)[1] for line in problems(path)]
+    assert reported == [
+        "assessment.title: contains the control character U+000B at position 2, which a Word "
+        "document cannot hold",
+        "assessment.organisation: contains a lone surrogate code point, which no document can hold",
+        "plan.notice.owner: contains the control character U+001B at position 1, which a Word "
+        "document cannot hold",
+    ]
+
+
 def test_json_dates_are_iso_strings(tmp_path: Path) -> None:
     path = tmp_path / "answers.json"
     document = {

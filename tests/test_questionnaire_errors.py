@@ -71,6 +71,9 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     "version-not-quoted.yaml": [
         (2, 10, "version", "expected text, got the number 1.0; put the value in quotes")
     ],
+    "label-control-character.yaml": [
+        (13, 16, f"{Q0}.label", "contains the control character U+000B at position 11")
+    ],
     "questions-not-a-list.yaml": [
         (11, 7, "sections[0].questions", "expected a list, got a mapping")
     ],

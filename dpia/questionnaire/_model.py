@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._conditions import evaluate
+from .._text import DocumentText
 from ._types import ID_PATTERN, Question
 
 __all__ = ["EDPB_SECTIONS", "Jurisdiction", "Questionnaire", "Section"]
@@ -31,7 +32,7 @@ class Jurisdiction(_Frozen):
     """A jurisdiction the questionnaire covers (EU member states by ISO code, UK, US states)."""
 
     code: Annotated[str, Field(pattern=r"^[A-Z]{2}(-[A-Z]{2})?$|^OTHER$")]
-    label: Annotated[str, Field(min_length=1)]
+    label: Annotated[DocumentText, Field(min_length=1)]
     region: Annotated[str, Field(pattern=r"^(EU|EEA|UK|US|OTHER)$")] = "OTHER"
 
 
@@ -39,8 +40,8 @@ class Section(_Frozen):
     """One step of the wizard and one part of the EDPB 2026 template (sections 0 to 6)."""
 
     id: Annotated[str, Field(pattern=ID_PATTERN)]
-    title: Annotated[str, Field(min_length=1)]
-    intro: str = Field("", description="Shown above the questions: what this step is for.")
+    title: Annotated[DocumentText, Field(min_length=1)]
+    intro: DocumentText = Field("", description="Shown above the questions: what this step is for.")
     edpb_section: Annotated[int, Field(ge=0, le=6, description="EDPB 2026 template section.")]
     when: str | None = Field(None, description="Show the whole section only when this holds.")
     questions: Annotated[tuple[Question, ...], Field(min_length=1)]
@@ -51,8 +52,8 @@ class Questionnaire(_Frozen):
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
     version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
-    title: Annotated[str, Field(min_length=1)]
-    description: str = ""
+    title: Annotated[DocumentText, Field(min_length=1)]
+    description: DocumentText = ""
     jurisdictions: Annotated[tuple[Jurisdiction, ...], Field(min_length=1)]
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
 

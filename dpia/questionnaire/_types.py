@@ -15,6 +15,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from .._text import DocumentText, document_text_fault
+
 __all__ = [
     "ID_PATTERN",
     "QUESTION_TYPES",
@@ -34,8 +36,6 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -60,17 +60,23 @@ class ChoiceOption(_Frozen):
     """One answer a choice question offers; `when` hides it unless the condition holds."""
 
     value: Annotated[str, Field(pattern=ID_PATTERN, description="Stored value (snake_case).")]
-    label: Annotated[str, Field(min_length=1, description="What the user reads.")]
-    help: str = Field("", description="Plain-language explanation of this option.")
+    label: Annotated[DocumentText, Field(min_length=1, description="What the user reads.")]
+    help: DocumentText = Field("", description="Plain-language explanation of this option.")
     when: str | None = Field(None, description="Show this option only when this holds.")
 
 
 class _QuestionBase(_Frozen):
     kind: ClassVar[str]
     id: Annotated[str, Field(pattern=ID_PATTERN, description="Unique id, used in conditions.")]
-    label: Annotated[str, Field(min_length=1, description="The question as the user reads it.")]
-    help: str = Field("", description="Plain-language guidance: why we ask, how to answer.")
-    legal: tuple[str, ...] = Field((), description="Legal references, e.g. 'GDPR Art. 35(7)(a)'.")
+    label: Annotated[
+        DocumentText, Field(min_length=1, description="The question as the user reads it.")
+    ]
+    help: DocumentText = Field(
+        "", description="Plain-language guidance: why we ask, how to answer."
+    )
+    legal: tuple[DocumentText, ...] = Field(
+        (), description="Legal references, e.g. 'GDPR Art. 35(7)(a)'."
+    )
     required: bool = Field(False, description="Must be answered whenever the question is shown.")
     when: str | None = Field(None, description="Show the question only when this holds.")
 
@@ -95,14 +101,9 @@ class _QuestionBase(_Frozen):
 def _check_text(value: Any, max_length: int) -> str:
     if not isinstance(value, str):
         raise AnswerRejected(f"expected text, got {_kind_of(value)}")
-    if _SURROGATE.search(value):
-        raise AnswerRejected("contains a lone surrogate code point, which no document can hold")
-    bad = _XML_ILLEGAL.search(value)
-    if bad:
-        raise AnswerRejected(
-            f"contains the control character U+{ord(bad.group()):04X} at position "
-            f"{bad.start() + 1}, which a Word document cannot hold"
-        )
+    fault = document_text_fault(value)
+    if fault:
+        raise AnswerRejected(fault)
     if len(value) > max_length:
         raise AnswerRejected(f"is {len(value):,} characters long; at most {max_length:,} allowed")
     return value
@@ -224,7 +225,7 @@ class LongTextQuestion(_QuestionBase):
 class _NumericBase(_QuestionBase):
     min: float | None = None
     max: float | None = None
-    unit: str = Field("", description="Shown after the value, e.g. 'days' or 'EUR'.")
+    unit: DocumentText = Field("", description="Shown after the value, e.g. 'days' or 'EUR'.")
 
     @model_validator(mode="after")
     def _range_order(self) -> _NumericBase:
