@@ -204,7 +204,7 @@ def test_f_us_exposure_is_californian_and_per_person():
     assert gaps == {"ccpa_right_to_limit"}
     assert california.statutory_maximum == {"USD": 28_000 * 2663.0}
     new_york = by_code["US-NY"]
-    assert {o.id: o.status for o in new_york.obligations} == {"ny_monitoring_notice": "met"}
+    assert {o.id: o.status for o in new_york.obligations} == {"us_ny_monitoring_notice": "met"}
 
 
 def test_f_eu_with_screenshots_is_high_and_needs_consultation():
