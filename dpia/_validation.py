@@ -35,6 +35,8 @@ _PATTERN_WORDS = {
     "e.g. telemetry-for-ai@1.0.0",
 }
 
+_COMPARISONS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
 
 def parse_model(source: Source, model: type[Model]) -> tuple[Model | None, list[Problem]]:
     """Validate `source.value` as `model`; on failure, every problem with its line and column."""
@@ -93,10 +95,18 @@ def _problem(source: Source, model: type[BaseModel], error: Any) -> Problem:
         message = f"expected a list, got {_kind_of(value)}"
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
         message = f"expected a mapping of fields (name: value), got {_kind_of(value)}"
+    elif kind in ("too_short", "string_too_short") and isinstance(value, str):
+        needed = ctx.get("min_length", 1)
+        message = "cannot be empty" if needed == 1 else f"needs at least {needed} characters"
     elif kind == "too_short":
         needed = ctx.get("min_length", 1)
         actual = ctx.get("actual_length") or "none"
         message = f"needs at least {needed} item{'s' if needed != 1 else ''}, got {actual}"
+    elif kind.startswith("date_"):
+        written = value.isoformat() if isinstance(value, dt.date) else value
+        message = f"expected a date as YYYY-MM-DD, got {written!r}"
+    elif kind.endswith("_parsing") or kind in _COMPARISONS:
+        message = f"{message} (got {value!r})"
     line, column, found = source.locate(loc, key=kind == "extra_forbidden")
     if kind == "missing":
         found = (*found, loc[-1])

@@ -330,8 +330,7 @@ def test_the_file_shape_is_checked_before_the_answers(tmp_path: Path) -> None:
         "<version>, e.g. telemetry-for-ai@1.0.0",
         f"{path}:3:3: assessment.assessor: required field is missing",
         f"{path}:3:3: assessment.organisation: required field is missing",
-        f"{path}:4:9: assessment.date: Input should be a valid date or datetime, "
-        "input is too short",
+        f"{path}:4:9: assessment.date: expected a date as YYYY-MM-DD, got 'someday'",
         f"{path}:5:1: answer: unknown field 'answer'; allowed here: questionnaire, assessment, "
         "answers, plan, signoff",
     ]

@@ -83,6 +83,18 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
         (15, 9, f"{Q1}.label", "required field is missing"),
         (24, 21, "sections[0].questions[2].options[1].value", "'keystrokes' appears twice"),
     ],
+    "wrong-value-types.yaml": [
+        (7, 12, "sections[0].title", "cannot be empty"),
+        (8, 19, "sections[0].edpb_section", "less than or equal to 6 (got 9)"),
+        (10, 9, "sections[0].questions[0]", "expected a mapping of fields (name: value), got text"),
+        (11, 52, "sections[0].questions[1].required", "valid boolean, unable to interpret input"),
+        (
+            12,
+            47,
+            "sections[0].questions[2].min",
+            "valid number, unable to parse string as a number",
+        ),
+    ],
     "alias-bomb.yaml": [(4, 4, "a", "anchors and aliases (&name, *name) are not allowed")],
     "duplicate-key.yaml": [
         (14, 9, f"{Q0}.label", "key 'label' appears twice in the same mapping (first on line 13)")
