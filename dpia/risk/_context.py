@@ -26,6 +26,7 @@ class Context:
     as_of: dt.date
     scope: dict[str, Any] = field(init=False)
     shown: dict[str, str] = field(init=False)
+    _held: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scope = self.questionnaire.scope(self.assessment.answers)
@@ -35,7 +36,11 @@ class Context:
         }
 
     def holds(self, expression: str) -> bool:
-        return evaluate(expression, self.scope)
+        """Each condition is evaluated once per context: floors and measures are re-read for
+        every candidate when recommendations are ranked, and the answers do not change."""
+        if expression not in self._held:
+            self._held[expression] = evaluate(expression, self.scope)
+        return self._held[expression]
 
     def reason(
         self,
