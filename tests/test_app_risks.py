@@ -34,7 +34,7 @@ def test_headline_ratings_and_stop_banners_come_first(archive_url):
         assert shown[shown.index(f"**{name}**") + 1] == ":red-badge[High]"
     assert shown.index("**Chilling effect**") < shown.index("**Legal exposure**")
     shown = metrics(app)
-    assert shown["Screening"] == "A DPIA is required"
+    assert shown["DPIA"] == "Required"
     assert shown["Before measures"] == "High"
     assert shown["Highest statutory maximum"] in ("EUR 80,000,000", "USD 79,890")
 

@@ -44,7 +44,7 @@ def show_assessments() -> None:
         "Every Data Protection Impact Assessment on file, with the status of its latest version "
         "and the date it is due for review."
     )
-    listing, start = st.columns([3, 2], gap="large")
+    listing, start = st.columns([2, 1], gap="large")
     with listing:
         _listing(user)
     with start:
@@ -81,6 +81,8 @@ def _listing(user: AppUser) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            "Title": st.column_config.TextColumn(width="medium"),
+            "Organisation": st.column_config.TextColumn(width="small"),
             "Review due": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         },

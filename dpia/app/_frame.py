@@ -49,7 +49,7 @@ def run_app() -> None:
         page_title="DPIA",
         page_icon=":material/shield_person:",
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",
     )
     user = current_user()
     pages = {

@@ -42,10 +42,13 @@ def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
         for (likelihood, severity), titles in sorted(placed.items())
     ]
     order = [f"{value} {SCALE[value]}" for value in SCALE]
-    x = alt.X("likelihood:O", title="Likelihood", sort=order, scale=alt.Scale(domain=order))
-    y = alt.Y(
-        "severity:O", title="Severity", sort=list(reversed(order)), scale=alt.Scale(domain=order)
+    x = alt.X(
+        "likelihood:O",
+        title="Likelihood",
+        scale=alt.Scale(domain=order),
+        axis=alt.Axis(labelAngle=0, labelLimit=90),
     )
+    y = alt.Y("severity:O", title="Severity", scale=alt.Scale(domain=list(reversed(order))))
     cells = (
         alt.Chart(alt.Data(values=grid))
         .mark_rect(stroke="white", strokeWidth=2)

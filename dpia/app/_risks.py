@@ -33,6 +33,7 @@ _DPIA_REQUIRED = {
     "likely": "A DPIA is likely required",
     "not_required": "A DPIA is not required",
 }
+_DPIA_SHORT = {"required": "Required", "likely": "Likely", "not_required": "Not required"}
 _HEADLINE_AXES = ("likelihood", "severity", "finding", "floor")
 _VERDICT = {"prohibited": "Prohibited: cannot be mitigated", "do_not_proceed": "Do not proceed"}
 
@@ -125,7 +126,7 @@ def _headline(report: RiskReport) -> None:
                     for text in reasons:
                         st.markdown(f"- {text}")
     summary = st.columns(3)
-    summary[0].metric("Screening", _DPIA_REQUIRED[report.dpia_required])
+    summary[0].metric("DPIA", _DPIA_SHORT[report.dpia_required], help="Screening result")
     summary[1].metric("Before measures", level_word(report.overall_inherent))
     summary[2].metric(
         "After measures",
