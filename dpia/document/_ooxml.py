@@ -15,8 +15,10 @@ from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import OpcPackage
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length
@@ -28,6 +30,7 @@ from lxml import etree
 __all__ = [
     "XML_ILLEGAL",
     "add_custom_xml",
+    "add_text_run",
     "append_field",
     "custom_xml_blobs",
     "drop_custom_xml",
@@ -35,10 +38,12 @@ __all__ = [
     "fix_table_widths",
     "mark_right_to_left",
     "normalised_package",
+    "package_bytes",
     "printable",
     "repeat_as_header",
     "set_alt_text",
     "set_custom_properties",
+    "set_paragraph_style",
     "shade_cell",
     "style_fill",
 ]
@@ -55,6 +60,53 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 def printable(text: str) -> str:
     """`text` with characters a Word document cannot hold replaced by U+FFFD."""
     return XML_ILLEGAL.sub("\ufffd", text)
+
+
+_RUN_BREAKS = re.compile(r"(\t|\r\n|\n|\r)")
+
+
+def add_text_run(paragraph: Paragraph, text: str, *, bold: bool, italic: bool) -> None:
+    """Append a run built directly in lxml.
+
+    python-docx's run setter walks the text one character at a time to turn tabs and line
+    breaks into elements, which dominates the cost of a long report; this does the same in
+    one split.
+    """
+    run = OxmlElement("w:r")
+    if bold or italic:
+        properties = OxmlElement("w:rPr")
+        for wanted, name in ((bold, "w:b"), (italic, "w:i")):
+            if wanted:
+                properties.append(OxmlElement(name))
+        run.append(properties)
+    for piece in _RUN_BREAKS.split(printable(text)):
+        if not piece:
+            continue
+        if piece == "\t":
+            run.append(OxmlElement("w:tab"))
+        elif piece in ("\n", "\r", "\r\n"):
+            run.append(OxmlElement("w:br"))
+        else:
+            element = OxmlElement("w:t")
+            element.text = piece
+            if piece != piece.strip():
+                element.set(qn("xml:space"), "preserve")
+            run.append(element)
+    paragraph._p.append(run)
+
+
+def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
+    """`w:pStyle` as the first property (python-docx's setter rescans the schema each time)."""
+    p = paragraph._p
+    p_pr = p.find(qn("w:pPr"))
+    if p_pr is None:
+        p_pr = OxmlElement("w:pPr")
+        p.insert(0, p_pr)
+    p_style = p_pr.find(qn("w:pStyle"))
+    if p_style is None:
+        p_style = OxmlElement("w:pStyle")
+        p_pr.insert(0, p_style)
+    p_style.set(qn("w:val"), style_id)
 
 
 def shade_cell(cell: _Cell, fill: str) -> None:
@@ -105,9 +157,15 @@ def fix_table_widths(table: Table, widths: Iterable[Length]) -> None:
     tbl_w.set(qn("w:type"), "dxa")
     for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         grid_col.set(qn("w:w"), str(width))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Length(width)
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, twips, strict=True):
+            tc_pr = tc.get_or_add_tcPr()
+            tc_w = tc_pr.find(qn("w:tcW"))
+            if tc_w is None:
+                tc_w = OxmlElement("w:tcW")
+                tc_pr.insert(0, tc_w)
+            tc_w.set(qn("w:w"), str(width))
+            tc_w.set(qn("w:type"), "dxa")
 
 
 def append_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
@@ -259,15 +317,13 @@ def add_custom_xml(document_part: Part, blob: bytes, item_id: str, namespace: st
     document_part.relate_to(item, RT.CUSTOM_XML)
 
 
-def normalised_package(raw: bytes) -> bytes:
-    """The same package with fixed entry dates and a fixed entry order.
+def _fixed_zip(entries: Mapping[str, bytes]) -> bytes:
+    """A zip whose bytes depend on the content alone: fixed dates, fixed order.
 
     python-docx stamps every zip entry with the current time, so two renders of the same input
-    differ; fixing the dates (and putting `[Content_Types].xml` first, as Office does) makes the
-    bytes depend on the content alone.
+    would differ; `[Content_Types].xml` goes first, as Office writes it.
     """
-    source = zipfile.ZipFile(io.BytesIO(raw))
-    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    names = sorted(entries, key=lambda n: (n != "[Content_Types].xml", n))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
@@ -275,8 +331,35 @@ def normalised_package(raw: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(name), compresslevel=6)
+            target.writestr(info, entries[name], compresslevel=6)
     return buffer.getvalue()
+
+
+def normalised_package(raw: bytes) -> bytes:
+    """An existing .docx rewritten with fixed entry dates and order."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    return _fixed_zip({name: source.read(name) for name in source.namelist()})
+
+
+class _Entries:
+    """Collects what python-docx's package writer would put in the zip."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        self.blobs[uri.membername] = blob
+
+
+def package_bytes(package: OpcPackage) -> bytes:
+    """Serialise a package straight into the fixed zip, compressing each part once."""
+    for part in package.parts:
+        part.before_marshal()
+    entries = _Entries()
+    PackageWriter._write_content_types_stream(entries, package.parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, package.parts)  # type: ignore[arg-type]
+    return _fixed_zip(entries.blobs)
 
 
 def strip_theme_formatting(style: BaseStyle) -> None:

@@ -13,7 +13,7 @@ from ..risk import RiskReport
 from . import _labels as label
 from ._dossier import Dossier, Revision
 from ._embedded import embed_record, record_for
-from ._ooxml import normalised_package, set_custom_properties
+from ._ooxml import set_custom_properties
 from ._templates import ProseTemplates
 from ._writer import DocumentWriter
 from .sections import build_report
@@ -59,7 +59,7 @@ def render_docx(
         version=version,
         status=status,  # type: ignore[arg-type]
         history=tuple(history),
-        templates=ProseTemplates(Path(templates) if templates else None),
+        templates=ProseTemplates.for_folder(Path(templates) if templates else None),
         fingerprint=record.fingerprint,
     )
     writer = DocumentWriter(Path(house_style) if house_style else None)
@@ -101,4 +101,4 @@ def render_docx(
         },
     )
     embed_record(document, record)
-    return normalised_package(writer.save())
+    return writer.save()

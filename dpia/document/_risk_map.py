@@ -11,6 +11,7 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,7 +25,7 @@ _RC = {
     "font.family": "DejaVu Sans",
     "font.size": 8,
     "axes.linewidth": 0.6,
-    "savefig.dpi": 200,
+    "savefig.dpi": 170,
     "path.simplify": True,
 }
 _NAVY = "#1B3A5C"
@@ -65,7 +66,18 @@ def _hex(fill: str) -> str:
 
 
 def risk_map_png(points: Sequence[MapPoint], fills: Mapping[str, str]) -> bytes:
-    """The map; `fills` gives the cell colour of each level as six hex digits."""
+    """The map; `fills` gives the cell colour of each level as six hex digits.
+
+    Drawing is half the cost of a render, and the same report is often rendered again (the
+    app re-renders on every change of status, the PDF copy renders once more), so the last few
+    maps are kept by their inputs.
+    """
+    return _drawn(tuple(points), tuple(sorted(fills.items())))
+
+
+@lru_cache(maxsize=8)
+def _drawn(points: tuple[MapPoint, ...], fill_items: tuple[tuple[str, str], ...]) -> bytes:
+    fills = dict(fill_items)
     placed: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for point in points:
         if point.inherent != point.residual:
@@ -114,18 +126,21 @@ def risk_map_png(points: Sequence[MapPoint], fills: Mapping[str, str]) -> bytes:
                     "mutation_scale": 9,
                 },
             )
-        for (number, kind), (x, y) in sorted(where.items()):
-            residual = kind == "residual"
+        markers = sorted(where.items())
+        for kind, face in (("inherent", "white"), ("residual", _NAVY)):
+            mine = [(key, spot) for key, spot in markers if key[1] == kind]
+            if mine:
+                axes.scatter(
+                    [spot[0] for _, spot in mine],
+                    [spot[1] for _, spot in mine],
+                    s=[_diameter(crowd[key]) ** 2 for key, _ in mine],
+                    facecolors=face,
+                    edgecolors=_NAVY,
+                    linewidths=1.1,
+                    zorder=3,
+                )
+        for (number, kind), (x, y) in markers:
             per_row = crowd[(number, kind)]
-            axes.scatter(
-                [x],
-                [y],
-                s=_diameter(per_row) ** 2,
-                facecolors=_NAVY if residual else "white",
-                edgecolors=_NAVY,
-                linewidths=1.1,
-                zorder=3,
-            )
             axes.text(
                 x,
                 y,
@@ -134,7 +149,7 @@ def risk_map_png(points: Sequence[MapPoint], fills: Mapping[str, str]) -> bytes:
                 va="center",
                 fontsize=6.5 if per_row < 3 else 5.2 if per_row == 3 else 4.2,
                 fontweight="bold",
-                color="white" if residual else _NAVY,
+                color="white" if kind == "residual" else _NAVY,
                 zorder=4,
             )
         ticks = [1, 2, 3, 4]
@@ -149,5 +164,7 @@ def risk_map_png(points: Sequence[MapPoint], fills: Mapping[str, str]) -> bytes:
             spine.set_visible(False)
         axes.set_aspect("equal")
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None})
+        figure.savefig(
+            buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 2}
+        )
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -165,12 +166,21 @@ def _finalize(value: Any) -> str:
 
 
 class ProseTemplates:
-    """Renders `sections/<name>.md.j2` (or the questionnaire's own variant) into blocks."""
+    """Renders `sections/<name>.md.j2` (or the questionnaire's own variant) into blocks.
 
-    def __init__(self, root: Path | None = None):
-        self.root = (root or templates_dir()).resolve()
-        if not self.root.is_dir():
-            raise RenderError(f"{self.root}: no such template folder")
+    One instance per folder is kept (`for_folder`), so templates are compiled once per
+    process and recompiled only when their file changes.
+    """
+
+    @classmethod
+    def for_folder(cls, root: Path | None = None) -> ProseTemplates:
+        folder = (root or templates_dir()).resolve()
+        if not folder.is_dir():
+            raise RenderError(f"{folder}: no such template folder")
+        return _instance(folder)
+
+    def __init__(self, root: Path):
+        self.root = root
         env = _TextSandbox(
             loader=_FolderLoader(self.root),
             undefined=jinja2.StrictUndefined,
@@ -178,7 +188,7 @@ class ProseTemplates:
             trim_blocks=True,
             lstrip_blocks=True,
             finalize=_finalize,
-            auto_reload=False,
+            auto_reload=True,
         )
         env.globals.clear()
         env.filters = {name: env.filters[name] for name in _FILTERS}
@@ -217,6 +227,11 @@ class ProseTemplates:
         except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise RenderError(f"{_where(template.filename, exc)} {exc}") from None
         return parse_markup(text)
+
+
+@lru_cache(maxsize=16)
+def _instance(folder: Path) -> ProseTemplates:
+    return ProseTemplates(folder)
 
 
 def _where(filename: str | None, exc: BaseException) -> str:

@@ -28,13 +28,16 @@ from .._errors import RenderError
 from . import _styles as s
 from ._markup import Block, Span, parse_markup
 from ._ooxml import (
+    add_text_run,
     append_field,
     field_around,
     fix_table_widths,
     mark_right_to_left,
+    package_bytes,
     printable,
     repeat_as_header,
     set_alt_text,
+    set_paragraph_style,
     shade_cell,
     style_fill,
 )
@@ -126,18 +129,14 @@ class DocumentWriter:
     def _fill(self, paragraph: Paragraph, content: Inline) -> Paragraph:
         spans = _spans(content)
         for span in spans:
-            run = paragraph.add_run(printable(span.text))
-            if span.bold:
-                run.bold = True
-            if span.italic:
-                run.italic = True
+            add_text_run(paragraph, span.text, bold=span.bold, italic=span.italic)
         if _right_to_left("".join(span.text for span in spans)):
             mark_right_to_left(paragraph)
         return paragraph
 
     def styled(self, paragraph: Paragraph, style: str) -> Paragraph:
         """Apply a paragraph style by id (python-docx's own setter rescans every style)."""
-        paragraph._p.style = self.style(style).style_id
+        set_paragraph_style(paragraph, self.style(style).style_id)
         return paragraph
 
     def paragraph(self, content: Inline = "", style: str = s.BODY) -> Paragraph:
@@ -288,10 +287,9 @@ class DocumentWriter:
         return self._fill(self.styled(part.add_paragraph(), style), text)
 
     def save(self) -> bytes:
+        """The finished document, the same bytes for the same content."""
         self.finish_contents()
-        buffer = io.BytesIO()
-        self.document.save(buffer)
-        return buffer.getvalue()
+        return package_bytes(self.document.part.package)
 
 
 def _default_house_style() -> Path:

@@ -148,11 +148,13 @@ def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
     measures = [r for r in rating.because if r.axis == "measure" and r.rule != "no_measures"]
     chosen = unique_texts(reasons)[:_WHY_LIMIT]
     paragraphs = [dossier.reason_spans(r, brief=True) for r in chosen]
-    if measures:
+    titles = list(dict.fromkeys(dossier.measure_title(r.rule) for r in measures))
+    if titles:
+        more = f"; and {len(titles) - _WHY_LIMIT} more" if len(titles) > _WHY_LIMIT else ""
         paragraphs.append(
             (
                 Span("Measures counted: ", bold=True),
-                Span("; ".join(r.text for r in unique_texts(measures)) + "."),
+                Span("; ".join(titles[:_WHY_LIMIT]) + more + "."),
             )
         )
     return Cell(tuple(paragraphs) or ("No rule raises this rating.",))
