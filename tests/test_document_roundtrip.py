@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -136,3 +137,31 @@ def test_documents_without_a_record_are_refused(tmp_path, capsys):
     assert main(["import", str(text_file), "-o", str(target)]) == 1
     assert "not a Word document" in capsys.readouterr().err
     assert not target.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_the_answers_survive_a_round_trip_through_libreoffice(questionnaire, catalogue, tmp_path):
+    subject = assessment(STOP_ANSWERS, plan=planned())
+    source = tmp_path / "dpia.docx"
+    source.write_bytes(render(questionnaire, catalogue, subject))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    saved = (tmp_path / "saved" / "dpia.docx").read_bytes()
+    assert saved != source.read_bytes()
+    assert read_embedded(saved, questionnaire) == subject

@@ -22,9 +22,12 @@ from document_support import (
     render,
     styled,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dpia import RenderError
 from dpia.document import DEFAULT_TEMPLATES
+from dpia.document._markup import escape_markup, parse_markup
 
 __all__ = ["catalogue", "questionnaire"]
 
@@ -150,3 +153,11 @@ def test_a_questionnaire_can_have_its_own_templates(questionnaire, catalogue, tm
     text = all_text(document)
     assert "The description written for A small questionnaire." in text
     assert "The shared description." not in text
+
+
+@given(st.text())
+def test_any_escaped_answer_reads_back_as_plain_text(answer):
+    blocks = parse_markup(escape_markup(answer))
+    assert all(block.kind == "paragraph" for block in blocks)
+    assert not any(span.bold for block in blocks for span in block.spans)
+    assert " ".join(" ".join(b.text.split()) for b in blocks) == " ".join(answer.split())

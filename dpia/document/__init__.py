@@ -2,6 +2,7 @@
 
 from ._dossier import DocumentStatus, Revision
 from ._embedded import EmbeddedRecord, read_embedded, read_record
+from ._pdf import export_pdf
 from ._render import render_docx
 from ._styles import DEFAULT_HOUSE_STYLE, REQUIRED_STYLES
 from ._templates import DEFAULT_TEMPLATES
@@ -13,6 +14,7 @@ __all__ = [
     "DocumentStatus",
     "EmbeddedRecord",
     "Revision",
+    "export_pdf",
     "read_embedded",
     "read_record",
     "render_docx",

@@ -45,7 +45,7 @@ class Block:
 def escape_markup(value: str) -> str:
     """`value` as literal text inside a template: backslashes, stars, and line-leading - and #."""
     escaped = value.replace("\\", "\\\\").replace("*", "\\*")
-    return re.sub(r"(^|\n)([ \t]*)([-#])", r"\1\2\\\3", escaped)
+    return re.sub(r"(^|\n)([^\S\n]*)([-#])", r"\1\2\\\3", escaped)
 
 
 def parse_markup(text: str) -> list[Block]:
@@ -60,7 +60,7 @@ def parse_markup(text: str) -> list[Block]:
             blocks.append(Block(kind, _inline(joined)))
         kind, lines = None, []
 
-    for raw in text.splitlines():
+    for raw in text.split("\n"):
         line = raw.rstrip()
         stripped = line.lstrip()
         if not stripped:
