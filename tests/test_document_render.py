@@ -30,6 +30,7 @@ from docx.shared import Pt
 from dpia import RenderError
 from dpia._signoff import Decision, DpoAdvice, Person, Signatory, SignOff
 from dpia.document import DEFAULT_HOUSE_STYLE, REQUIRED_STYLES, Revision
+from dpia.document._dossier import first_sentence
 from dpia.document._house_style import build_house_style
 
 __all__ = ["catalogue", "questionnaire"]
@@ -344,3 +345,17 @@ def test_default_house_style_missing_is_a_clear_error(questionnaire, catalogue, 
             assessment(CALM_ANSWERS),
             house_style=shutil.copy(__file__, tmp_path / "x.docx"),
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Staff type at work on their own. Authorities agree.", "Staff type at work on their own."),
+        ("Cal. Civ. Code §1798.100 applies. Next.", "Cal. Civ. Code §1798.100 applies."),
+        ("See GDPR Art. 6(1)(f). Then more.", "See GDPR Art. 6(1)(f)."),
+        ("Use e.g. The thing. Next.", "Use e.g. The thing."),
+        ("One sentence only", "One sentence only"),
+    ],
+)
+def test_summaries_keep_the_first_sentence_not_an_abbreviation(text, first):
+    assert first_sentence(text) == first

@@ -152,10 +152,16 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"(])")
 
 
 def first_sentence(text: str) -> str:
-    """The first sentence; a full stop after a short word (Art., Civ., e.g.) does not end one."""
+    """The first sentence of `text`.
+
+    A full stop after a short capitalised word (Art., Civ., No., Dr.) or inside a word with
+    dots (e.g., U.S.) belongs to an abbreviation and does not end the sentence.
+    """
     for match in _SENTENCE_END.finditer(text):
         word = re.search(r"(\S+)$", text[: match.start()])
-        if word and (word.group(1).endswith(")") or re.fullmatch(r"[A-Za-z]{4,}", word.group(1))):
+        token = word.group(1) if word else ""
+        abbreviation = "." in token or re.fullmatch(r"[A-Z][a-z]{0,3}", token) is not None
+        if token and not abbreviation:
             return text[: match.end()]
     return text
 
