@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph
 
 from .._errors import RenderError
 from . import _styles as s
-from ._markup import Block, Span, parse_markup
+from ._markup import Block, Span
 from ._ooxml import (
     add_text_run,
     append_field,
@@ -158,9 +158,6 @@ class DocumentWriter:
                 self.paragraph(block.spans, s.BULLET)
             else:
                 self.paragraph(block.spans)
-
-    def markup(self, text: str, heading_level: int = 3) -> None:
-        self.blocks(parse_markup(text), heading_level)
 
     def note(self, content: Inline) -> Paragraph:
         return self.paragraph(content, s.NOTE)
