@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/dpia score examples/scenario-a-keystroke-content.yaml
+	$(BIN)/dpia app
 
 test: $(STAMP)
 	$(BIN)/ruff check .

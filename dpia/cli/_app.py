@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import getpass
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,6 @@ def register(subcommands: Any) -> None:
         metavar="DIR",
         help="answers files to load when the archive is empty (default: examples/)",
     )
-    app.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     app.set_defaults(handler=_app)
     _register_users(subcommands)
 
@@ -77,11 +75,20 @@ def _app(args: argparse.Namespace) -> int:
         str(_ENTRY_POINT),
         f"--server.port={args.port}",
         f"--server.address={args.address}",
-        f"--server.headless={'true' if args.no_browser else 'false'}",
+        # Headless: no browser is opened and Streamlit asks no first-run questions on stdin,
+        # which would stop `make run` and any service manager; the address is printed below.
+        "--server.headless=true",
         "--browser.gatherUsageStats=false",
     ]
-    print(f"dpia: serving on http://{args.address}:{args.port}  (Ctrl+C stops)")
-    return subprocess.run(command, cwd=_ROOT, env=os.environ.copy(), check=False).returncode
+    print(
+        f"dpia: serving on http://{args.address}:{args.port}  (open it in a browser; Ctrl+C stops)",
+        flush=True,
+    )
+    # Streamlit takes this process over, so that Ctrl+C and a service manager's stop signal
+    # reach the server itself. The working directory stays the caller's: relative paths (the
+    # default var/ archive, var/signing, var/trust) mean the same to the app as to every
+    # other command.
+    os.execv(sys.executable, command)
 
 
 def load_examples(directory: Path) -> list[str]:
