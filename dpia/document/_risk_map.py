@@ -13,10 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from ..risk._scales import SCALE, level_of
 
 __all__ = ["MapPoint", "risk_map_png"]
@@ -89,6 +85,12 @@ def _drawn(points: tuple[MapPoint, ...], fill_items: tuple[tuple[str, str], ...]
         for (number, kind), (dx, dy) in zip(items, _slots(len(items)), strict=True):
             where[(number, kind)] = (likelihood + dx, severity + dy)
             crowd[(number, kind)] = _per_row(len(items))
+
+    # matplotlib costs about a second to import; only a render that draws the map pays for it.
+    import matplotlib
+    import matplotlib.patches
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     with matplotlib.rc_context(_RC):
         figure = Figure(figsize=(5.8, 5.1))
