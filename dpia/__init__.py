@@ -22,11 +22,17 @@ from ._errors import (
     StaleDraftError,
     ValidationFailed,
 )
+from ._signoff import SignOff
+from .archive import Archive, open_archive
+from .document import read_embedded, render_docx
 from .questionnaire import Questionnaire, load_questionnaire
+from .risk import RiskReport, assess
+from .signing import sign_document, verify_document
 
 __all__ = [
     "AnswersCheck",
     "AnswersError",
+    "Archive",
     "ArchiveError",
     "ArchiveIntegrityError",
     "Assessment",
@@ -40,10 +46,18 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "RenderError",
+    "RiskReport",
+    "SignOff",
     "SigningError",
     "SourceError",
     "StaleDraftError",
     "ValidationFailed",
+    "assess",
     "load_answers",
     "load_questionnaire",
+    "open_archive",
+    "read_embedded",
+    "render_docx",
+    "sign_document",
+    "verify_document",
 ]
