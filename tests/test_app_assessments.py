@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
 
 import yaml
-from app_support import MINI_ANSWERS, archive, archive_url, fresh_app, no_failures
+from app_support import FIXTURES, MINI_ANSWERS, archive, archive_url, fresh_app, no_failures
 
 __all__ = ["archive", "archive_url"]
 
@@ -80,3 +81,16 @@ def test_an_answers_file_that_does_not_fit_is_refused_with_its_line(archive_url)
     assert app.error[0].value == (
         "bad.yaml:9:14: answers.headcount: expected a whole number, got text"
     )
+
+
+def test_a_broken_questionnaire_is_named_and_the_others_are_still_offered(
+    archive_url, tmp_path, monkeypatch
+):
+    shutil.copy(FIXTURES / "mini.yaml", tmp_path / "mini.yaml")
+    (tmp_path / "broken.yaml").write_text("id: broken\nsections: [\n", encoding="utf-8")
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(tmp_path))
+    app = fresh_app()
+    assert not app.exception
+    assert app.warning[0].value.startswith("broken.yaml is not offered because it does not load:")
+    assert "broken.yaml:3:1" in app.warning[0].value
+    assert app.selectbox(key="new-questionnaire").options == ["A small questionnaire (version 1.0)"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies
 from streamlit.testing.v1 import AppTest
 
 from dpia.app._widgets import WIDGETS
@@ -101,3 +102,32 @@ def test_the_label_is_shown_as_written_not_as_markdown(kind):
     shown = [e.label for e in app.main if isinstance(getattr(e, "label", None), str)]
     shown += [m.value for m in app.markdown]
     assert any(r"Is \*all\* text kept \[raw\]?" in text for text in shown), shown
+
+
+_PRINTABLE = strategies.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+ROUND_TRIPS: dict[str, strategies.SearchStrategy[Any]] = {
+    "text": strategies.text(_PRINTABLE, min_size=1, max_size=40),
+    "long_text": strategies.text(_PRINTABLE, min_size=1, max_size=200),
+    "integer": strategies.integers(min_value=0, max_value=10**12),
+    "number": strategies.floats(min_value=0, max_value=1e12, allow_nan=False).map(
+        lambda x: round(x, 2)
+    ),
+    "date": strategies.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2100, 12, 31)),
+    "multi_choice": strategies.lists(strategies.sampled_from(["de", "fr"]), unique=True),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ROUND_TRIPS))
+def test_any_valid_answer_survives_being_shown(kind):
+    """Whatever a user or a file stored, showing it again must not change it."""
+    spec = {"id": "example", "label": "Example", **EXAMPLES[kind][0]}
+    question = _question(spec)
+
+    @settings(max_examples=15, deadline=None)
+    @given(ROUND_TRIPS[kind])
+    def shown_unchanged(value: Any) -> None:
+        app = AppTest.from_function(_show, args=(spec, value), default_timeout=30).run()
+        assert not app.exception
+        assert app.session_state["returned"] == question.accept(value)
+
+    shown_unchanged()

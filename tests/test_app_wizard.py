@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app_support import archive, archive_url, fresh_app, no_failures, start_assessment
+from sqlalchemy import text
 
 __all__ = ["archive", "archive_url"]
 
@@ -133,3 +134,17 @@ def test_table_rows_are_added_filled_and_removed_without_mixing_cells(archive_ur
     assert [b.value for b in boxes] == ["us_ca"]
     assert [n.value for n in numbers] == [20]
     no_failures(app)
+
+
+def test_a_fault_shows_an_apology_with_a_reference_and_logs_the_traceback(archive, caplog):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    with archive.engine.begin() as connection:  # a draft damaged outside dpia
+        connection.execute(text("UPDATE drafts SET answers_json = '{not json'"))
+    reloaded = fresh_app(assessment=assessment_id)
+    assert not reloaded.exception
+    (message,) = [e.value for e in reloaded.error]
+    assert message.startswith("Something went wrong on our side")
+    reference = message.rsplit(" ", 1)[1].rstrip(".")
+    logged = [r for r in caplog.records if r.name == "dpia.app"]
+    assert logged and reference in logged[0].getMessage() and logged[0].exc_info

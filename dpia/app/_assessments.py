@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from .._assessment import assessment_from_source
-from .._errors import SourceError
+from .._errors import DPIAError, SourceError
 from .._library import questionnaire_dir, questionnaire_for
 from .._source import read_source
 from ..archive import AssessmentSummary, VersionStatus
@@ -112,11 +112,18 @@ def _row(summary: AssessmentSummary) -> dict[str, object]:
 
 
 def _questionnaires() -> list[Questionnaire]:
+    """Every questionnaire that loads; one broken file must not hide the others."""
     found = []
     for path in sorted(Path(questionnaire_dir()).glob("*.yaml")):
         if path.name.endswith(".risks.yaml"):
             continue
-        found.append(load_questionnaire(path))
+        try:
+            found.append(load_questionnaire(path))
+        except DPIAError as exc:
+            st.warning(
+                f"{path.name} is not offered because it does not load: {exc}",
+                icon=":material/warning:",
+            )
     return found
 
 
