@@ -18,6 +18,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ENTRY_POINT = str(ROOT / "streamlit_app.py")
 TIMEOUT = 60
 
+# Sign-in settings as .streamlit/secrets.toml would hold them; no provider is contacted.
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-long-random-string-for-the-cookie",
+    "client_id": "dpia",
+    "client_secret": "secret",
+    "server_metadata_url": "https://id.example.org/.well-known/openid-configuration",
+}
+
 
 @pytest.fixture
 def archive_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:

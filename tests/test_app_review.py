@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from app_support import archive, archive_url, fresh_app, import_answers, no_failures
+from app_support import (
+    AUTH,
+    ENTRY_POINT,
+    TIMEOUT,
+    archive,
+    archive_url,
+    fresh_app,
+    import_answers,
+    no_failures,
+)
+from streamlit.testing.v1 import AppTest
 
 from dpia.app._signing_room import verify_archived
+from dpia.archive import grant_role
 from dpia.signing import create_identity
 
 __all__ = ["archive", "archive_url"]
@@ -121,3 +133,30 @@ def test_each_signatory_signs_and_the_last_signature_freezes_the_version(archive
     checked = verify_archived(stored.document, stored.signature_files)
     assert [s.valid for s in checked.signatures] == [True, True]
     assert stored.answers["signoff"]["decision"]["decision"] == "conditionally_approve"
+
+
+def test_a_signed_in_person_cannot_sign_with_someone_elses_certificate(archive, people):
+    for role in ("author", "dpo", "decision_maker"):
+        grant_role(archive, "olga@example.org", role, actor="admin")
+    app = AppTest.from_file(ENTRY_POINT, default_timeout=TIMEOUT)
+    app.secrets["auth"] = AUTH
+    app.user = {"is_logged_in": True, "email": "olga@example.org", "name": "Olga"}
+    app = record_everything(saved_case(import_answers(app.run())), people)
+    app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
+    app.text_area(key="q-so-dm-conditions").input("Drop content capture")
+    app.button(key="so-dm-save").click().run()
+    dana = people["dpo"]
+    app.file_uploader(key="sign-key").set_value(
+        ("key.pem", dana.key_path.read_bytes(), "text/plain")
+    )
+    app.file_uploader(key="sign-cert").set_value(
+        ("cert.pem", dana.certificate_path.read_bytes(), "text/plain")
+    )
+    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
+    app.button(key="sign-go").click().run()
+    assert [e.value for e in app.error] == [
+        "You are signed in as olga@example.org; a certificate issued to dana@example.org "
+        "cannot be used in your name."
+    ]
+    document = Path(app.session_state["dpia.case"].assessment_id)
+    assert not list((Path(os.environ["DPIA_SIGNING_DIR"]) / document).rglob("*.p7s"))

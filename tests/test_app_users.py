@@ -8,6 +8,7 @@ import json
 import pytest
 import yaml
 from app_support import (
+    AUTH,
     ENTRY_POINT,
     MINI_ANSWERS,
     TIMEOUT,
@@ -26,14 +27,6 @@ from dpia.archive import grant_role, role_history, roles_by_person
 from dpia.cli import main
 
 __all__ = ["archive", "archive_url"]
-
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-random-string-for-the-cookie",
-    "client_id": "dpia",
-    "client_secret": "secret",
-    "server_metadata_url": "https://id.example.org/.well-known/openid-configuration",
-}
 
 
 def signed_in_app(email: str | None) -> AppTest:

@@ -272,6 +272,13 @@ def _sign(
                     icon=":material/error:",
                 )
                 return
+            if not user.local and (holder.email or "").lower() != user.email:
+                st.error(
+                    f"You are signed in as {user.email}; a certificate issued to "
+                    f"{holder.email or 'no email address'} cannot be used in your name.",
+                    icon=":material/error:",
+                )
+                return
             sign_in_room(document, key=key, certificate=certificate, passphrase=passphrase.encode())
         except SigningError as exc:
             st.error(str(exc), icon=":material/error:")
