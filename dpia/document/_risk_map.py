@@ -1,8 +1,10 @@
 """The risk map: every risk placed on the 4 x 4 grid before and after measures, as a PNG.
 
-Drawn with matplotlib's Agg canvas directly (no pyplot, no global state, no display), with the
-fonts matplotlib ships and no metadata, so the same report gives the same bytes on every run.
-The cell colours are the house style's level colours, and the numbers are the register's.
+Drawn with Pillow at twice the size and halved, which gives smooth circles and lines in about a
+third of the time a matplotlib figure takes (the map was half the cost of a whole render). The
+fonts are the DejaVu faces matplotlib ships, and the PNG carries no metadata, so the same report
+gives the same bytes on every run. Cell colours are the house style's level colours, and the
+numbers are the register's.
 """
 
 from __future__ import annotations
@@ -12,20 +14,22 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
 
 from ..risk._scales import SCALE, level_of
 
 __all__ = ["MapPoint", "risk_map_png"]
 
-_RC = {
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "axes.linewidth": 0.6,
-    "savefig.dpi": 170,
-    "path.simplify": True,
-}
+_SCALE = 2
+_WIDTH, _HEIGHT = 986, 867
+_LEFT, _TOP, _CELL, _GAP = 220, 18, 182, 4
+_PX_PER_POINT = 170 / 72
 _NAVY = "#1B3A5C"
 _GREY = "#5F6B7A"
+_ARROW = "#7F8895"
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,6 @@ def _slots(count: int) -> list[tuple[float, float]]:
     return offsets
 
 
-def _hex(fill: str) -> str:
-    return f"#{fill}"
-
-
 def risk_map_png(points: Sequence[MapPoint], fills: Mapping[str, str]) -> bytes:
     """The map; `fills` gives the cell colour of each level as six hex digits.
 
@@ -69,6 +69,60 @@ def risk_map_png(points: Sequence[MapPoint], fills: Mapping[str, str]) -> bytes:
     maps are kept by their inputs.
     """
     return _drawn(tuple(points), tuple(sorted(fills.items())))
+
+
+@lru_cache(maxsize=1)
+def _font_dir() -> Path:
+    spec = find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("matplotlib's DejaVu fonts are needed to draw the risk map")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+
+
+@lru_cache(maxsize=16)
+def _font(size: float, bold: bool) -> ImageFont.FreeTypeFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(_font_dir() / name), round(size * _PX_PER_POINT * _SCALE))
+
+
+def _pixel(x: float, y: float) -> tuple[float, float]:
+    """Grid coordinates (likelihood, severity; cell centres at whole numbers) to pixels."""
+    bottom = _TOP + 4 * _CELL
+    return (_LEFT + (x - 0.5) * _CELL) * _SCALE, (bottom - (y - 0.5) * _CELL) * _SCALE
+
+
+def _arrow(
+    draw: ImageDraw.ImageDraw,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    shrink_start: float,
+    shrink_end: float,
+) -> None:
+    (x0, y0), (x1, y1) = _pixel(*start), _pixel(*end)
+    length = math.hypot(x1 - x0, y1 - y0)
+    if length <= shrink_start + shrink_end:
+        return
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    sx, sy = x0 + ux * shrink_start, y0 + uy * shrink_start
+    tx, ty = x1 - ux * shrink_end, y1 - uy * shrink_end
+    head, half = 11 * _SCALE, 4 * _SCALE
+    bx, by = tx - ux * head, ty - uy * head
+    draw.line([(sx, sy), (bx, by)], fill=_ARROW, width=2 * _SCALE)
+    draw.polygon(
+        [(tx, ty), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)],
+        fill=_ARROW,
+    )
+
+
+def _centred(
+    draw: ImageDraw.ImageDraw,
+    at: tuple[float, float],
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    fill: str,
+    anchor: str = "mm",
+) -> None:
+    draw.multiline_text(at, text, font=font, fill=fill, anchor=anchor, align="center", spacing=4)
 
 
 @lru_cache(maxsize=8)
@@ -86,87 +140,67 @@ def _drawn(points: tuple[MapPoint, ...], fill_items: tuple[tuple[str, str], ...]
             where[(number, kind)] = (likelihood + dx, severity + dy)
             crowd[(number, kind)] = _per_row(len(items))
 
-    # matplotlib costs about a second to import; only a render that draws the map pays for it.
-    import matplotlib
-    import matplotlib.patches
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    image = Image.new("RGB", (_WIDTH * _SCALE, _HEIGHT * _SCALE), "white")
+    draw = ImageDraw.Draw(image)
+    gap = _GAP * _SCALE / 2
+    for likelihood in range(1, 5):
+        for severity in range(1, 5):
+            x0, y0 = _pixel(likelihood - 0.5, severity + 0.5)
+            x1, y1 = _pixel(likelihood + 0.5, severity - 0.5)
+            colour = f"#{fills[level_of(likelihood, severity)]}"
+            draw.rectangle([x0 + gap, y0 + gap, x1 - gap, y1 - gap], fill=colour)
 
-    with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(5.8, 5.1))
-        FigureCanvasAgg(figure)
-        axes = figure.add_axes((0.2, 0.14, 0.78, 0.84))
-        for likelihood in range(1, 5):
-            for severity in range(1, 5):
-                level = level_of(likelihood, severity)
-                axes.add_patch(
-                    matplotlib.patches.Rectangle(
-                        (likelihood - 0.5, severity - 0.5),
-                        1,
-                        1,
-                        facecolor=_hex(fills[level]),
-                        edgecolor="white",
-                        linewidth=2,
-                    )
-                )
-        for point in points:
-            if point.inherent == point.residual:
-                continue
-            start = where[(point.number, "inherent")]
-            end = where[(point.number, "residual")]
-            axes.annotate(
-                "",
-                xy=end,
-                xytext=start,
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": _GREY,
-                    "alpha": 0.8,
-                    "linewidth": 0.8,
-                    "shrinkA": _diameter(crowd[(point.number, "inherent")]) / 2 + 1,
-                    "shrinkB": _diameter(crowd[(point.number, "residual")]) / 2 + 1,
-                    "mutation_scale": 9,
-                },
-            )
-        markers = sorted(where.items())
-        for kind, face in (("inherent", "white"), ("residual", _NAVY)):
-            mine = [(key, spot) for key, spot in markers if key[1] == kind]
-            if mine:
-                axes.scatter(
-                    [spot[0] for _, spot in mine],
-                    [spot[1] for _, spot in mine],
-                    s=[_diameter(crowd[key]) ** 2 for key, _ in mine],
-                    facecolors=face,
-                    edgecolors=_NAVY,
-                    linewidths=1.1,
-                    zorder=3,
-                )
-        for (number, kind), (x, y) in markers:
-            per_row = crowd[(number, kind)]
-            axes.text(
-                x,
-                y,
-                number,
-                ha="center",
-                va="center",
-                fontsize=6.5 if per_row < 3 else 5.2 if per_row == 3 else 4.2,
-                fontweight="bold",
-                color="white" if kind == "residual" else _NAVY,
-                zorder=4,
-            )
-        ticks = [1, 2, 3, 4]
-        axes.set_xticks(ticks, [f"{v}\n{SCALE[v]}" for v in ticks])
-        axes.set_yticks(ticks, [f"{v} {SCALE[v]}" for v in ticks])
-        axes.set_xlim(0.5, 4.5)
-        axes.set_ylim(0.5, 4.5)
-        axes.set_xlabel("Likelihood", color=_NAVY, fontweight="bold")
-        axes.set_ylabel("Severity", color=_NAVY, fontweight="bold")
-        axes.tick_params(length=0, colors=_GREY)
-        for spine in axes.spines.values():
-            spine.set_visible(False)
-        axes.set_aspect("equal")
-        buffer = io.BytesIO()
-        figure.savefig(
-            buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 2}
+    def radius(key: tuple[str, str]) -> float:
+        return _diameter(crowd[key]) * _PX_PER_POINT * _SCALE / 2
+
+    for point in points:
+        if point.inherent == point.residual:
+            continue
+        start, end = (point.number, "inherent"), (point.number, "residual")
+        gap_px = 2 * _SCALE
+        _arrow(draw, where[start], where[end], radius(start) + gap_px, radius(end) + gap_px)
+
+    markers = sorted(where.items())
+    ring = round(1.1 * _PX_PER_POINT * _SCALE)
+    for (number, kind), spot in markers:
+        x, y = _pixel(*spot)
+        r = radius((number, kind))
+        face = "white" if kind == "inherent" else _NAVY
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=face, outline=_NAVY, width=ring)
+    for (number, kind), spot in markers:
+        per_row = crowd[(number, kind)]
+        size = 6.5 if per_row < 3 else 5.2 if per_row == 3 else 4.2
+        colour = "white" if kind == "residual" else _NAVY
+        _centred(draw, _pixel(*spot), number, _font(size, True), colour)
+
+    label = _font(8, False)
+    for value in range(1, 5):
+        x, _ = _pixel(value, 1)
+        _centred(
+            draw,
+            (x, (_TOP + 4 * _CELL + 10) * _SCALE),
+            f"{value}\n{SCALE[value]}",
+            label,
+            _GREY,
+            anchor="ma",
         )
+        _, y = _pixel(1, value)
+        _centred(
+            draw, ((_LEFT - 12) * _SCALE, y), f"{value} {SCALE[value]}", label, _GREY, anchor="rm"
+        )
+    title = _font(8, True)
+    centre_x, _ = _pixel(2.5, 1)
+    _centred(
+        draw, (centre_x, (_TOP + 4 * _CELL + 62) * _SCALE), "Likelihood", title, _NAVY, anchor="ma"
+    )
+    severity = Image.new("RGB", (200 * _SCALE, 30 * _SCALE), "white")
+    ImageDraw.Draw(severity).text(
+        (100 * _SCALE, 15 * _SCALE), "Severity", font=title, fill=_NAVY, anchor="mm"
+    )
+    _, centre_y = _pixel(1, 2.5)
+    rotated = severity.rotate(90, expand=True)
+    image.paste(rotated, (round(60 * _SCALE), round(centre_y - rotated.height / 2)))
+
+    buffer = io.BytesIO()
+    image.reduce(_SCALE).save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
