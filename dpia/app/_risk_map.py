@@ -46,7 +46,7 @@ def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
         "likelihood:O",
         title="Likelihood",
         scale=alt.Scale(domain=order),
-        axis=alt.Axis(labelAngle=0, labelLimit=90),
+        axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')"),
     )
     y = alt.Y("severity:O", title="Severity", scale=alt.Scale(domain=list(reversed(order))))
     cells = (
@@ -57,8 +57,8 @@ def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
             y=y,
             color=alt.Color(
                 "level:N",
-                title="Level",
                 scale=alt.Scale(domain=list(LEVELS), range=[LEVEL_TINTS[v] for v in LEVELS]),
+                legend=None,
             ),
             tooltip=[alt.Tooltip("level:N", title="Level")],
         )
@@ -81,4 +81,4 @@ def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
         .mark_text(color="white", fontWeight="bold", fontSize=13)
         .encode(x=x, y=y, text="count:Q")
     )
-    return alt.layer(cells, dots, counts).properties(height=320)
+    return alt.layer(cells, dots, counts).properties(width=alt.Step(80), height=alt.Step(64))

@@ -161,7 +161,8 @@ def _maps(report: RiskReport) -> None:
         st.altair_chart(risk_map(report, "residual"), width="stretch")
     st.caption(
         f"Rated on {as_of().isoformat()}. Likelihood and severity use the four CNIL levels; "
-        "a marker's number is how many risks share that cell (hover for their names)."
+        "cells are green for a low, amber for a medium and red for a high level. A marker's "
+        "number is how many risks share that cell (hover for their names)."
     )
 
 
