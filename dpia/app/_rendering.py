@@ -1,9 +1,9 @@
 """Turning the open case into files: the Word document, its PDF and page images to preview.
 
-The Word document is the package's (`render_docx`) and the PDF the archive's LibreOffice
-rendition, so the preview shows exactly what is downloaded and archived. A rendition is
-remembered by a fingerprint of everything that goes into it; the page says when it is out of
-date instead of re-running LibreOffice on every click.
+The Word document is the package's (`render_docx`) and the PDF its LibreOffice rendition (the
+one the archive's bags carry), so the preview shows exactly what is downloaded and archived. A
+rendition is remembered by a fingerprint of everything that goes into it; the page says when it
+is out of date instead of re-running LibreOffice on every click.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._assessment import Assessment
-from ..archive._rendition import pdf_rendition
-from ..document import Revision, render_docx
+from ..document import Revision, pdf_rendition, render_docx
 from ..questionnaire import Questionnaire
 from ..risk import RiskReport
 

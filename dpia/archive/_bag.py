@@ -20,10 +20,10 @@ from pathlib import Path
 import bagit
 
 from .._errors import ArchiveError, ArchiveIntegrityError
+from ..document import pdf_rendition
 from ._archive import Archive
 from ._canonical import GENESIS, canonical_json, sha256_hex, version_record
 from ._records import StoredVersion, VersionSummary
-from ._rendition import pdf_rendition
 from ._verify_text import verify_instructions
 
 __all__ = ["BagExport", "export_bag"]

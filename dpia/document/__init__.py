@@ -2,7 +2,7 @@
 
 from ._dossier import DocumentStatus, Revision
 from ._embedded import EmbeddedRecord, read_embedded, read_record
-from ._pdf import export_pdf
+from ._pdf import export_pdf, pdf_rendition
 from ._render import render_docx
 from ._styles import DEFAULT_HOUSE_STYLE, REQUIRED_STYLES
 from ._templates import DEFAULT_TEMPLATES
@@ -15,6 +15,7 @@ __all__ = [
     "EmbeddedRecord",
     "Revision",
     "export_pdf",
+    "pdf_rendition",
     "read_embedded",
     "read_record",
     "render_docx",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .._errors import RenderError
 
-__all__ = ["export_pdf", "soffice_path"]
+__all__ = ["export_pdf", "pdf_rendition", "soffice_path"]
 
 _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -108,3 +108,15 @@ def export_pdf(docx: bytes, *, timeout: float = 300) -> bytes:
             detail = finished.stderr.decode(errors="replace").strip()
             raise RenderError(f"LibreOffice did not produce a PDF. {detail}".strip())
         return target.read_bytes()
+
+
+def pdf_rendition(docx: bytes) -> tuple[bytes | None, str]:
+    """The PDF/A bytes, or None and the reason there is none.
+
+    For callers where the PDF is a convenience beside the Word document (the archive's bag, the
+    app's preview): a missing or failing LibreOffice costs them the PDF, never their own work.
+    """
+    try:
+        return export_pdf(docx), ""
+    except RenderError as exc:
+        return None, str(exc)
