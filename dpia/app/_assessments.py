@@ -44,15 +44,17 @@ def show_assessments() -> None:
         "Every Data Protection Impact Assessment on file, with the status of its latest version "
         "and the date it is due for review."
     )
-    listing, start = st.columns([2, 1], gap="large")
-    with listing:
-        _listing(user)
+    _listing(user)
+    st.divider()
+    if not user.can_edit:
+        st.info("You have read-only access: open an assessment from the list to read it.")
+        return
+    start, upload = st.columns(2, gap="large")
     with start:
-        if user.can_edit:
-            _new_assessment(user)
-            _import_answers(user)
-        else:
-            st.info("You have read-only access: open an assessment from the list to read it.")
+        _new_assessment(user)
+    with upload:
+        st.subheader("From an answers file")
+        _import_answers(user)
 
 
 def _listing(user: AppUser) -> None:
@@ -73,7 +75,7 @@ def _listing(user: AppUser) -> None:
         status=None if status == "All" else status, review_due_before=before
     )
     if not found:
-        hint = " Start a new one on the right." if user.can_edit else ""
+        hint = " Start a new one below." if user.can_edit else ""
         st.info(f"No assessment matches.{hint}", icon=":material/info:")
         return
     st.dataframe(
@@ -81,8 +83,8 @@ def _listing(user: AppUser) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Title": st.column_config.TextColumn(width="medium"),
-            "Organisation": st.column_config.TextColumn(width="small"),
+            "Title": st.column_config.TextColumn(width="large"),
+            "Organisation": st.column_config.TextColumn(width="medium"),
             "Review due": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         },
