@@ -229,8 +229,8 @@ def test_sign_off_record_fills_the_table_and_signature_page(questionnaire, catal
     assert table["This DPIA will be kept under review by"] == "Jana Doe"
     assert "☒ Reject" in all_text(document)
     signature = rows(table_after(document, "Signatures"))[1]
-    assert signature[:3] == ["Ola Berg\nola@example.org", "Decision-maker", "Reject"]
-    assert signature[3].replace("\n", ":") == FINGERPRINT
+    assert signature[:4] == ["Ola Berg\nola@example.org", "Decision-maker", "Reject", "2026-05-12"]
+    assert signature[4].replace("\n", ":") == FINGERPRINT
     assert "openssl cms -verify -binary -inform DER" in all_text(document)
 
 

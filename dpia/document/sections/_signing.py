@@ -7,6 +7,7 @@ signatures with OpenSSL alone. It never contains a signature itself.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from ..._signoff import Signatory
@@ -98,6 +99,19 @@ def _fingerprint_lines(fingerprint: str) -> tuple[str, ...]:
     return tuple(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
 
 
+def _role_date(signatory: Signatory, record: SignOffRecord, assessed: dt.date) -> str:
+    """The date the person's part was recorded; the signing time itself is in the signature."""
+    if signatory.role == "assessor":
+        return assessed.isoformat()
+    if signatory.role == "decision_maker" and record.decision is not None:
+        return record.decision.date.isoformat()
+    if signatory.role == "dpo" and record.dpo_advice is not None:
+        return record.dpo_advice.date.isoformat()
+    if signatory.role == "workers_representative" and record.workers_representatives:
+        return record.workers_representatives.date.isoformat()
+    return "—"
+
+
 def _role_decision(signatory: Signatory, record: SignOffRecord) -> str:
     if signatory.role == "decision_maker" and record.decision is not None:
         return label.DECISION[record.decision.decision]
@@ -123,13 +137,16 @@ class SignaturePage:
             "certificate whose SHA-256 fingerprint is listed. Each signature is a separate file "
             "next to the document, named after it (for example DPIA.docx.jane-doe.p7s). A "
             "signature covers every byte of the file: any later change, even saving it again in "
-            "Word, makes it fail."
+            "Word, makes it fail. The date below is when each person's decision was recorded; "
+            "the time of signing (UTC) is carried by the signature itself and shown by the checks "
+            "below."
         )
         columns = (
             Column("Name", 3.6),
-            Column("Role", 3.0),
-            Column("Decision", 3.1),
-            Column("Certificate SHA-256 fingerprint", 6.3),
+            Column("Role", 2.3),
+            Column("Decision", 2.6),
+            Column("Date (UTC)", 2.3),
+            Column("Certificate SHA-256 fingerprint", 5.2),
         )
         if record and record.signatories:
             rows = [
@@ -137,12 +154,13 @@ class SignaturePage:
                     Cell.of(Span(p.name, bold=True), p.email),
                     label.ROLE[p.role],
                     _role_decision(p, record),
+                    _role_date(p, record, self.dossier.assessment.meta.date),
                     Cell(_fingerprint_lines(p.certificate_sha256)),
                 )
                 for p in record.signatories
             ]
         else:
-            rows = [(_BLANK, "", "", "") for _ in range(3)]
+            rows = [(_BLANK, "", "", "", "") for _ in range(3)]
         writer.table(columns, rows)
         writer.heading("How to check the signatures", 3)
         writer.paragraph("With dpia, which checks every signature file next to the document:")
