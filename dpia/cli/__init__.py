@@ -55,3 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`dpia schema ... | head`): nothing left to say to it.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # A file the user named cannot be read or written: say which and why, no traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"dpia: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1

@@ -70,6 +70,7 @@ def _render(args: argparse.Namespace) -> int:
         templates=args.templates,
     )
     output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(document)
     verdict = "STOP: do not proceed" if report.stop else f"residual risk {report.overall_residual}"
     print(f"wrote {output} ({len(document):,} bytes; {verdict})")

@@ -1,0 +1,27 @@
+"""What the command line says when the files a user names cannot be used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dpia.cli import main
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "scenario-b-timing-only-opt-in.yaml"
+
+
+def test_render_creates_the_output_folder(tmp_path, capsys):
+    output = tmp_path / "not" / "yet" / "there.docx"
+    assert main(["render", str(EXAMPLE), "-o", str(output)]) == 0
+    assert output.read_bytes().startswith(b"PK")
+
+
+def test_an_unwritable_output_is_a_clear_error_not_a_traceback(capsys):
+    assert main(["render", str(EXAMPLE), "-o", "/proc/dpia-cannot-write-here.docx"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("dpia: /proc/dpia-cannot-write-here.docx: ")
+    assert "Traceback" not in err
+
+
+def test_a_missing_answers_file_is_named(capsys):
+    assert main(["score", "/nonexistent/answers.yaml"]) == 1
+    assert "/nonexistent/answers.yaml: cannot read" in capsys.readouterr().err
