@@ -86,7 +86,10 @@ def _import(args: argparse.Namespace) -> int:
         document = Path(args.document).read_bytes()
     except OSError as exc:
         raise DPIAError(f"{args.document}: cannot read: {exc.strerror or exc}") from None
-    record = read_record(document)
+    try:
+        record = read_record(document)
+    except DPIAError as exc:
+        raise DPIAError(f"{args.document}: {exc}") from None
     text = yaml.safe_dump(record.answers_file, sort_keys=False, allow_unicode=True, width=100)
     output = Path(args.output)
     output.write_text(text, encoding="utf-8")
