@@ -79,3 +79,31 @@ def test_option_is_documented_where_its_command_is(
         if mentions(text, (command,)) and mentions(text, spellings)
     ]
     assert where, f"`{command} {spellings[-1]}` is not written up beside `{command}` in the docs"
+
+
+ARGUMENTS = sorted(
+    (command, action.option_strings[-1] if action.option_strings else action.dest)
+    for command, parser in COMMANDS.items()
+    for action in parser._actions
+    if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
+    and action.help is None
+)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_argument_says_what_it_is_for_in_help(command: str) -> None:
+    missing = [name for where, name in ARGUMENTS if where == command]
+    assert not missing, f"`{command} --help` shows no help for {missing}"
+
+
+def test_every_command_says_what_it_does_in_the_list_of_commands() -> None:
+    """`dpia --help` and `dpia archive --help` list their commands with one line each."""
+    described = {
+        " ".join((*command.split(), choice.dest))
+        for command, parser in [("dpia", build_parser()), *COMMANDS.items()]
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for choice in action._choices_actions
+        if choice.help
+    }
+    assert sorted(set(COMMANDS) - described) == []

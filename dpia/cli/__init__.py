@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dpia",
         description="Data Protection Impact Assessments for telemetry-for-AI programmes.",
+        epilog="From answers to a signed record: check-answers, score, render, sign, verify, "
+        "archive add; `dpia app` does the same in a browser. `dpia COMMAND --help` says more, "
+        "and README.md and docs/ explain each step.",
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

@@ -31,7 +31,7 @@ from ..archive import (
 )
 from ..risk import assess
 
-__all__ = ["register"]
+__all__ = ["load_examples", "register"]
 
 _ROOT = Path(__file__).resolve().parent.parent.parent
 _ENTRY_POINT = _ROOT / "streamlit_app.py"
@@ -43,9 +43,11 @@ def register(subcommands: Any) -> None:
         "app",
         help="start the web app (upgrades the archive and loads the examples into an empty one)",
     )
-    app.add_argument("--port", type=int, default=8501, help="port to serve on (8501)")
+    app.add_argument("--port", type=int, default=8501, help="port to serve on (default: 8501)")
     app.add_argument(
-        "--address", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine)"
+        "--address",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
     )
     app.add_argument(
         "--examples",
@@ -126,7 +128,9 @@ def _register_users(subcommands: Any) -> None:
     ):
         action = actions.add_parser(name, help=text)
         action.add_argument("email", metavar="EMAIL", help="the address they sign in with")
-        action.add_argument("role", choices=list(APP_ROLES))
+        action.add_argument(
+            "role", choices=list(APP_ROLES), metavar="ROLE", help="one of: %(choices)s"
+        )
         action.add_argument(
             "--actor",
             default=os.environ.get("DPIA_ACTOR") or getpass.getuser(),

@@ -27,6 +27,11 @@ from ..archive import (
 )
 from ..questionnaire import Questionnaire
 
+__all__ = ["register"]
+
+_ID_HELP = "the assessment id, as `dpia archive list` shows it"
+_JSON_HELP = "print JSON instead of text"
+
 
 def register(subcommands: Any) -> None:
     archive = subcommands.add_parser(
@@ -37,7 +42,7 @@ def register(subcommands: Any) -> None:
     commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND", required=True)
 
     add = commands.add_parser("add", help="archive an answers file as a new version")
-    add.add_argument("answers", metavar="ANSWERS")
+    add.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     add.add_argument(
         "--document",
         metavar="DOC.docx",
@@ -63,54 +68,87 @@ def register(subcommands: Any) -> None:
     restore.set_defaults(handler=_import)
 
     listing = commands.add_parser("list", help="list assessments and their latest version")
-    listing.add_argument("--status", choices=[s.value for s in VersionStatus])
-    listing.add_argument("--review-due-before", type=_date, metavar="YYYY-MM-DD")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument(
+        "--status",
+        choices=[s.value for s in VersionStatus],
+        help="only assessments whose latest version has this status",
+    )
+    listing.add_argument(
+        "--review-due-before",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="only assessments due for review before this date",
+    )
+    listing.add_argument("--json", action="store_true", help=_JSON_HELP)
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="one version: status, hashes, result, document")
-    show.add_argument("assessment_id", metavar="ID")
-    show.add_argument("--version", type=_positive, metavar="N", help="default: the latest")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
+    show.add_argument(
+        "--version", type=_positive, metavar="N", help="the version (default: the latest)"
+    )
+    show.add_argument("--json", action="store_true", help=_JSON_HELP)
     show.set_defaults(handler=_show)
 
     history = commands.add_parser("history", help="every version with its status changes")
-    history.add_argument("assessment_id", metavar="ID")
-    history.add_argument("--json", action="store_true")
+    history.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
+    history.add_argument("--json", action="store_true", help=_JSON_HELP)
     history.set_defaults(handler=_history)
 
     status = commands.add_parser(
         "status", help="move a version along draft → in_review → approved | rejected"
     )
-    status.add_argument("assessment_id", metavar="ID")
-    status.add_argument("version", type=_positive, metavar="N")
-    status.add_argument("status", choices=[s.value for s in VersionStatus], metavar="STATUS")
-    status.add_argument("--note", default="", help="why (kept in the status history)")
+    status.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
+    status.add_argument("version", type=_positive, metavar="N", help="the version")
+    status.add_argument(
+        "status",
+        choices=[s.value for s in VersionStatus],
+        metavar="STATUS",
+        help="the new status: %(choices)s",
+    )
+    status.add_argument(
+        "--note", default="", metavar="TEXT", help="why (kept in the status history)"
+    )
     _actor_option(status)
     status.set_defaults(handler=_status)
 
     diff = commands.add_parser("diff", help="what changed between two versions")
-    diff.add_argument("assessment_id", metavar="ID")
-    diff.add_argument("old", type=_positive, metavar="V1")
-    diff.add_argument("new", type=_positive, metavar="V2")
-    diff.add_argument("--json", action="store_true")
+    diff.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
+    diff.add_argument("old", type=_positive, metavar="V1", help="the earlier version")
+    diff.add_argument("new", type=_positive, metavar="V2", help="the later version")
+    diff.add_argument("--json", action="store_true", help=_JSON_HELP)
     diff.set_defaults(handler=_diff)
 
     export = commands.add_parser("export", help="write a version as a BagIt bag with VERIFY.md")
-    export.add_argument("assessment_id", metavar="ID")
-    export.add_argument("--version", type=_positive, metavar="N", help="default: the latest")
-    export.add_argument("-o", "--output", required=True, metavar="DIR")
-    export.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice PDF")
+    export.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
+    export.add_argument(
+        "--version", type=_positive, metavar="N", help="the version (default: the latest)"
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR",
+        help="the folder for the bag (new, or empty)",
+    )
+    export.add_argument(
+        "--no-pdf", action="store_true", help="leave out the PDF copy made with LibreOffice"
+    )
     _actor_option(export)
     export.set_defaults(handler=_export)
 
     verify = commands.add_parser("verify", help="re-compute every hash; exit 1 on any break")
-    verify.add_argument("--json", action="store_true")
+    verify.add_argument("--json", action="store_true", help=_JSON_HELP)
     verify.set_defaults(handler=_verify)
 
     db = subcommands.add_parser("db", help="the archive database")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
-    upgrade = db_commands.add_parser("upgrade", help="migrate the schema to this version")
+    upgrade = db_commands.add_parser(
+        "upgrade",
+        help="create the archive tables, or migrate them to this version of dpia",
+        description="Uses DPIA_DATABASE_URL (default sqlite:///var/dpia.sqlite3). "
+        "Back the database up first.",
+    )
     upgrade.set_defaults(handler=_upgrade)
 
 
@@ -120,7 +158,10 @@ _REVIEW_HELP = "when the assessment must be reviewed (default: a year after its 
 def _version_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--review-due", type=_date, metavar="YYYY-MM-DD", help=_REVIEW_HELP)
     parser.add_argument(
-        "--as-of", type=_date, metavar="YYYY-MM-DD", help="rate as of (default today)"
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="apply the law in force on this date (default: today)",
     )
     _actor_option(parser)
 

@@ -18,13 +18,21 @@ from ..document._labels import DOCUMENT_STATUS
 from ..document._pdf import export_pdf
 from ..risk import assess
 
+__all__ = ["register"]
+
 
 def register(subcommands: Any) -> None:
     render = subcommands.add_parser(
         "render", help="write the Word DPIA for an answers file (and a PDF/A copy)"
     )
-    render.add_argument("answers", metavar="ANSWERS")
-    render.add_argument("-o", "--output", required=True, metavar="OUT.docx")
+    render.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
+    render.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.docx",
+        help="where to write the document (missing folders are created)",
+    )
     render.add_argument(
         "--as-of",
         type=_date,
@@ -35,17 +43,42 @@ def register(subcommands: Any) -> None:
     render.add_argument(
         "--pdf", action="store_true", help="also write OUT.pdf (PDF/A-2b, via LibreOffice)"
     )
-    render.add_argument("--house-style", metavar="PATH", help="a .docx with the styles to use")
-    render.add_argument("--templates", metavar="DIR", help="a folder of prose templates")
-    render.add_argument("--version", type=int, default=1, metavar="N", help="document version")
-    render.add_argument("--status", default="draft", choices=list(DOCUMENT_STATUS))
+    render.add_argument(
+        "--house-style",
+        metavar="PATH",
+        help="a .docx whose styles to use (default: templates/house-style.docx)",
+    )
+    render.add_argument(
+        "--templates",
+        metavar="DIR",
+        help="a folder of prose templates (default: $DPIA_TEMPLATES, else templates/)",
+    )
+    render.add_argument(
+        "--version",
+        type=int,
+        default=1,
+        metavar="N",
+        help="document version on the cover and in its history (default: 1)",
+    )
+    render.add_argument(
+        "--status",
+        default="draft",
+        choices=list(DOCUMENT_STATUS),
+        help="document status on the cover (default: draft)",
+    )
     render.set_defaults(handler=_render)
 
     restore = subcommands.add_parser(
         "import", help="restore the answers file embedded in a Word DPIA"
     )
-    restore.add_argument("document", metavar="DOC.docx")
-    restore.add_argument("-o", "--output", required=True, metavar="ANSWERS.yaml")
+    restore.add_argument("document", metavar="DOC.docx", help="a DPIA made by `dpia render`")
+    restore.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="ANSWERS.yaml",
+        help="where to write the answers file",
+    )
     restore.set_defaults(handler=_import)
 
 

@@ -19,13 +19,13 @@ def register(subcommands: Any) -> None:
     validate = subcommands.add_parser(
         "validate", help="check questionnaire files against the questionnaire format"
     )
-    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="questionnaire YAML files")
     validate.set_defaults(handler=_validate)
 
     check = subcommands.add_parser(
         "check-answers", help="check an answers file against its questionnaire"
     )
-    check.add_argument("answers", metavar="ANSWERS")
+    check.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     check.add_argument(
         "--draft",
         action="store_true",
@@ -33,8 +33,12 @@ def register(subcommands: Any) -> None:
     )
     check.set_defaults(handler=_check_answers)
 
-    schema = subcommands.add_parser("schema", help="print a JSON Schema for editors")
-    schema.add_argument("kind", choices=["questionnaire", "answers"])
+    schema = subcommands.add_parser(
+        "schema", help="print the JSON Schema of a file format, for YAML editors"
+    )
+    schema.add_argument(
+        "kind", choices=["questionnaire", "answers"], help="the file format to describe"
+    )
     schema.set_defaults(handler=_schema)
 
 

@@ -13,10 +13,12 @@ from .._library import questionnaire_for, questionnaire_ref_of
 from ..risk import RiskReport, assess
 from ._report_text import report_text
 
+__all__ = ["register"]
+
 
 def register(subcommands: Any) -> None:
     score = subcommands.add_parser("score", help="rate the risks of an answers file")
-    score.add_argument("answers", metavar="ANSWERS")
+    score.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     score.add_argument(
         "--as-of",
         type=_date,
@@ -35,7 +37,7 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
-def score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
+def _score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
     questionnaire = questionnaire_for(questionnaire_ref_of(path))
     assessment = load_answers(path, questionnaire).assessment
     report = assess(questionnaire, assessment, as_of=as_of or dt.date.today())
@@ -43,7 +45,7 @@ def score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
 
 
 def _score(args: argparse.Namespace) -> int:
-    report, title = score_file(args.answers, args.as_of)
+    report, title = _score_file(args.answers, args.as_of)
     if args.json:
         json.dump(report.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -42,11 +42,26 @@ def register(subcommands: Any) -> None:
         "without echo. Existing files are never overwritten.",
     )
     keygen.add_argument("--name", required=True, help="the signer's full name")
-    keygen.add_argument("--email", required=True)
-    keygen.add_argument("--role", required=True, choices=SIGNATORY_ROLES)
-    keygen.add_argument("--out", required=True, metavar="DIR", help="where key.pem goes")
-    keygen.add_argument("--algorithm", choices=sorted(KEY_ALGORITHMS), default="ec-p256")
-    keygen.add_argument("--days", type=int, default=730, help="certificate validity (730)")
+    keygen.add_argument("--email", required=True, help="the signer's email address")
+    keygen.add_argument(
+        "--role", required=True, choices=SIGNATORY_ROLES, help="the role the signer signs in"
+    )
+    keygen.add_argument(
+        "--out", required=True, metavar="DIR", help="where key.pem and cert.pem (or csr.pem) go"
+    )
+    keygen.add_argument(
+        "--algorithm",
+        choices=sorted(KEY_ALGORITHMS),
+        default="ec-p256",
+        help="key type (default: ec-p256)",
+    )
+    keygen.add_argument(
+        "--days",
+        type=int,
+        default=730,
+        metavar="N",
+        help="certificate validity in days (default: 730)",
+    )
     keygen.add_argument(
         "--csr", action="store_true", help="write csr.pem for the organisation's CA instead"
     )
@@ -55,7 +70,7 @@ def register(subcommands: Any) -> None:
     trust = subcommands.add_parser("trust", help="manage the trusted signer certificates")
     actions = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="trust a certificate (a signer's or a CA's)")
-    add.add_argument("certificate", metavar="CERT")
+    add.add_argument("certificate", metavar="CERT", help="a PEM certificate")
     add.add_argument("--store", metavar="DIR", help=_STORE_HELP)
     add.set_defaults(handler=_trust_add)
     listing = actions.add_parser("list", help="list the trusted certificates")
@@ -65,14 +80,16 @@ def register(subcommands: Any) -> None:
     sign = subcommands.add_parser(
         "sign", help="sign a final document: writes DOC.<signer>.p7s (detached CMS)"
     )
-    sign.add_argument("document", metavar="DOC")
+    sign.add_argument("document", metavar="DOC", help="the final document, as rendered")
     sign.add_argument("--key", required=True, metavar="KEY", help="encrypted key.pem")
     sign.add_argument("--cert", required=True, metavar="CERT", help="the key's certificate")
-    sign.add_argument("--tsa-url", metavar="URL", help="RFC 3161 time-stamp authority")
+    sign.add_argument(
+        "--tsa-url", metavar="URL", help="also get a time-stamp from this RFC 3161 authority"
+    )
     sign.set_defaults(handler=_sign)
 
     verify = subcommands.add_parser("verify", help="check every DOC.*.p7s signature of DOC")
-    verify.add_argument("document", metavar="DOC")
+    verify.add_argument("document", metavar="DOC", help="the signed document")
     verify.add_argument(
         "--trust",
         metavar="DIR",
