@@ -31,7 +31,9 @@ def questionnaire_path(questionnaire_id: str) -> Path:
 
 
 @lru_cache(maxsize=32)
-def _cached(path: Path, mtime_ns: int) -> Questionnaire:
+def _cached(path: Path, _mtime_ns: int) -> Questionnaire:
+    """`_mtime_ns` is only part of the cache key: a questionnaire edited while the app runs is
+    read again instead of served stale."""
     return load_questionnaire(path)
 
 

@@ -87,10 +87,11 @@ class FileKeySigner:
 def parse_signed_data(raw: bytes) -> cms.SignedData:
     """The SignedData of a DER CMS file, or a SigningError saying why it is not one."""
     try:
-        info = cms.ContentInfo.load(raw, strict=True)
-        if info["content_type"].native != "signed_data":
-            raise SigningError(f"a CMS {info['content_type'].native!r}, not a signature")
-        signed_data = info["content"]
+        content_info = cms.ContentInfo.load(raw, strict=True)
+        kind = content_info["content_type"].native
+        if kind != "signed_data":
+            raise SigningError(f"a CMS {kind!r}, not a signature")
+        signed_data = content_info["content"]
         for signer_info in signed_data["signer_infos"]:
             signer_info["signed_attrs"].contents  # noqa: B018 - parse now, so damage shows here
     except SigningError:
@@ -102,9 +103,9 @@ def parse_signed_data(raw: bytes) -> cms.SignedData:
 
 def with_timestamp_token(signature: bytes, token: cms.ContentInfo) -> bytes:
     """The signature with `token` added as the RFC 3161 unsigned attribute of its signer."""
-    info = cms.ContentInfo.load(signature)
-    signer_info = info["content"]["signer_infos"][0]
+    content_info = cms.ContentInfo.load(signature)
+    signer_info = content_info["content"]["signer_infos"][0]
     attributes = list(signer_info["unsigned_attrs"]) if signer_info["unsigned_attrs"] else []
     attributes.append(cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]}))
     signer_info["unsigned_attrs"] = cms.CMSAttributes(attributes)
-    return info.dump()
+    return content_info.dump()

@@ -64,10 +64,11 @@ class HttpTimestamper:
         return body
 
 
-def request_timestamp(timestamper: Timestamper, data: bytes) -> cms.ContentInfo:
-    """Ask for a token over SHA-256 of `data`, and check the reply really answers this query."""
+def request_timestamp(timestamper: Timestamper, signature_value: bytes) -> cms.ContentInfo:
+    """Ask for a token over SHA-256 of the signature value, so that the authority vouches the
+    signature existed at that time; check the reply really answers this query."""
     nonce = secrets.randbits(63)
-    imprint = hashlib.sha256(data).digest()
+    imprint = hashlib.sha256(signature_value).digest()
     query = tsp.TimeStampReq(
         {
             "version": "v1",
@@ -116,9 +117,9 @@ class TimestampCheck:
 
 
 def check_timestamp_token(
-    token: cms.ContentInfo, data: bytes, trust: TrustStore | None
+    token: cms.ContentInfo, signature_value: bytes, trust: TrustStore | None
 ) -> TimestampCheck:
-    """Check that `token` is a valid authority signature over a hash of `data`."""
+    """Check that `token` is a valid authority signature over a hash of the signature value."""
     check = TimestampCheck()
     try:
         signed_data = token["content"]
@@ -136,7 +137,7 @@ def check_timestamp_token(
         return check
     if digest_name not in DIGESTS:
         check.problems.append(f"the time-stamp uses {digest_name!r}; allowed: {', '.join(DIGESTS)}")
-    elif imprint != hashlib.new(digest_name, data).digest():
+    elif imprint != hashlib.new(digest_name, signature_value).digest():
         check.problems.append("the time-stamp is for another signature")
     signer = check_signer(signed_data, signer_infos[0], content.contents)
     check.problems.extend(f"time-stamp: {problem}" for problem in signer.problems)

@@ -88,9 +88,9 @@ def _check_file(
     if not signer_infos:
         return [_broken(path, "the signature file has no signer")]
     reports = []
-    for info in signer_infos:
+    for signer_info in signer_infos:
         try:
-            reports.append(_check_signer(path, signed_data, info, content, store, now))
+            reports.append(_check_signer(path, signed_data, signer_info, content, store, now))
         except (ValueError, TypeError, KeyError) as exc:
             reports.append(_broken(path, f"the signature is damaged ({exc})"))
     return reports
