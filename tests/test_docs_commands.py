@@ -107,3 +107,11 @@ def test_every_command_says_what_it_does_in_the_list_of_commands() -> None:
         if choice.help
     }
     assert sorted(set(COMMANDS) - described) == []
+
+
+def test_every_setting_the_docs_name_is_read_by_dpia(pages: dict[Path, str]) -> None:
+    """A renamed environment variable leaves no stale name in the docs."""
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "dpia").rglob("*.py"))
+    named = {name for text in pages.values() for name in re.findall(r"\bDPIA_[A-Z_]+\b", text)}
+    assert named, "the docs name no DPIA_ setting at all"
+    assert sorted(name for name in named if f'"{name}"' not in source) == []
