@@ -19,9 +19,9 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 COMMAND_MODULES = (
     "dpia.cli._questionnaire",
     "dpia.cli._scoring",
+    "dpia.cli._document",
     "dpia.cli._signing",
     "dpia.cli._archive",
-    "dpia.cli._document",
     "dpia.cli._app",
 )
 

@@ -116,7 +116,7 @@ def load_examples(directory: Path) -> list[str]:
 def _register_users(subcommands: Any) -> None:
     users = subcommands.add_parser(
         "users",
-        help="roles of the people who sign in to the app",
+        help="give and withdraw the roles of people who sign in to the app",
         description="Roles: "
         + "; ".join(f"{role} ({what})" for role, what in APP_ROLES.items())
         + ". Every change is kept in the archive database with who made it.",

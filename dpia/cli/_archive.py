@@ -36,7 +36,7 @@ _JSON_HELP = "print JSON instead of text"
 def register(subcommands: Any) -> None:
     archive = subcommands.add_parser(
         "archive",
-        help="the versioned record of assessments: add, list, show, diff, export, verify",
+        help="keep every version of an assessment in a hash-chained record for legal",
         description="The archive lives in DPIA_DATABASE_URL (default sqlite:///var/dpia.sqlite3).",
     )
     commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND", required=True)
@@ -82,7 +82,7 @@ def register(subcommands: Any) -> None:
     listing.add_argument("--json", action="store_true", help=_JSON_HELP)
     listing.set_defaults(handler=_list)
 
-    show = commands.add_parser("show", help="one version: status, hashes, result, document")
+    show = commands.add_parser("show", help="show one version: status, hashes, result, document")
     show.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
     show.add_argument(
         "--version", type=_positive, metavar="N", help="the version (default: the latest)"
@@ -90,7 +90,7 @@ def register(subcommands: Any) -> None:
     show.add_argument("--json", action="store_true", help=_JSON_HELP)
     show.set_defaults(handler=_show)
 
-    history = commands.add_parser("history", help="every version with its status changes")
+    history = commands.add_parser("history", help="show every version with its status changes")
     history.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
     history.add_argument("--json", action="store_true", help=_JSON_HELP)
     history.set_defaults(handler=_history)
@@ -112,7 +112,7 @@ def register(subcommands: Any) -> None:
     _actor_option(status)
     status.set_defaults(handler=_status)
 
-    diff = commands.add_parser("diff", help="what changed between two versions")
+    diff = commands.add_parser("diff", help="show what changed between two versions")
     diff.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
     diff.add_argument("old", type=_positive, metavar="V1", help="the earlier version")
     diff.add_argument("new", type=_positive, metavar="V2", help="the later version")
@@ -141,7 +141,7 @@ def register(subcommands: Any) -> None:
     verify.add_argument("--json", action="store_true", help=_JSON_HELP)
     verify.set_defaults(handler=_verify)
 
-    db = subcommands.add_parser("db", help="the archive database")
+    db = subcommands.add_parser("db", help="create or migrate the archive database")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
     upgrade = db_commands.add_parser(
         "upgrade",
