@@ -240,7 +240,8 @@ def _archive(
     document: bytes | None,
     signatures: dict[str, bytes],
 ) -> VersionSummary:
-    """Rate the assessment now and archive it with its questionnaire snapshot and document."""
+    """Rate here rather than trust a report from elsewhere, so that the archived rating always
+    follows from the archived answers and questionnaire."""
     from ..risk import assess
 
     report = assess(questionnaire, assessment, as_of=args.as_of or dt.date.today())
@@ -263,7 +264,8 @@ def _archive(
 
 
 def _document_and_signatures(path: str) -> tuple[bytes, dict[str, bytes]]:
-    """The document and every `<document name>.<signer>.p7s` beside it."""
+    """Signatures sit beside the document, never inside it (signing must not change the signed
+    bytes), so they are found by name: `<document name>.<signer>.p7s`."""
     document = Path(path)
     try:
         content = document.read_bytes()
