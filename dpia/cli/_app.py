@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
@@ -62,11 +64,13 @@ def register(subcommands: Any) -> None:
 def _app(args: argparse.Namespace) -> int:
     url = database_url()
     before, after = upgrade_database(archive_engine(url))
+    # Printed to a terminal or a service log: the database password stays out of both.
+    shown = make_url(url).render_as_string(hide_password=True)
     if before != after:
-        print(f"archive {url}: schema upgraded from {before or 'empty'} to revision {after}")
+        print(f"archive {shown}: schema upgraded from {before or 'empty'} to revision {after}")
     loaded = load_examples(Path(args.examples))
     if loaded:
-        print(f"archive {url}: loaded {len(loaded)} example assessments")
+        print(f"archive {shown}: loaded {len(loaded)} example assessments")
     if not _ENTRY_POINT.is_file():
         raise DPIAError(f"{_ENTRY_POINT} is missing; run dpia app from a source checkout")
     command = [
