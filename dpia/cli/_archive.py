@@ -26,6 +26,7 @@ from ..archive import (
     upgrade_database,
 )
 from ..questionnaire import Questionnaire
+from ._arguments import iso_date
 
 __all__ = ["register"]
 
@@ -75,7 +76,7 @@ def register(subcommands: Any) -> None:
     )
     listing.add_argument(
         "--review-due-before",
-        type=_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="only assessments due for review before this date",
     )
@@ -156,10 +157,10 @@ _REVIEW_HELP = "when the assessment must be reviewed (default: a year after its 
 
 
 def _version_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--review-due", type=_date, metavar="YYYY-MM-DD", help=_REVIEW_HELP)
+    parser.add_argument("--review-due", type=iso_date, metavar="YYYY-MM-DD", help=_REVIEW_HELP)
     parser.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="apply the law in force on this date (default: today)",
     )
@@ -173,13 +174,6 @@ def _actor_option(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="who does this, for the audit log (default: $DPIA_ACTOR or the login name)",
     )
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def _positive(text: str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from ..document import read_embedded, read_record, render_docx
 from ..document._labels import DOCUMENT_STATUS
 from ..document._pdf import export_pdf
 from ..risk import assess
+from ._arguments import iso_date
 
 __all__ = ["register"]
 
@@ -35,7 +35,7 @@ def register(subcommands: Any) -> None:
     )
     render.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
         help="apply the law in force on this date (default: the assessment's date)",
@@ -80,13 +80,6 @@ def register(subcommands: Any) -> None:
         help="where to write the answers file",
     )
     restore.set_defaults(handler=_import)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def _render(args: argparse.Namespace) -> int:

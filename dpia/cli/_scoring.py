@@ -11,6 +11,7 @@ from typing import Any
 from .._assessment import load_answers
 from .._library import questionnaire_for, questionnaire_ref_of
 from ..risk import RiskReport, assess
+from ._arguments import iso_date
 from ._report_text import report_text
 
 __all__ = ["register"]
@@ -21,20 +22,13 @@ def register(subcommands: Any) -> None:
     score.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     score.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
         help="apply the law in force on this date (default: today)",
     )
     score.add_argument("--json", action="store_true", help="print the report as JSON")
     score.set_defaults(handler=_score)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def _score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
