@@ -237,31 +237,20 @@ def _sign(
             horizontal=True,
             key="sign-source",
         )
-        key: bytes | Path | None
-        certificate: bytes | Path | None
-        if source == "upload":
-            left, right = st.columns(2)
-            key_file = left.file_uploader(
-                "Encrypted key (key.pem)", key="sign-key", max_upload_size=1
-            )
-            cert_file = right.file_uploader(
-                "Certificate (cert.pem)", key="sign-cert", max_upload_size=1
-            )
-            key = key_file.getvalue() if key_file else None
-            certificate = cert_file.getvalue() if cert_file else None
-        else:
-            left, right = st.columns(2)
-            key_path = left.text_input("Path of key.pem", key="sign-key-path")
-            cert_path = right.text_input("Path of cert.pem", key="sign-cert-path")
-            key = Path(key_path) if key_path else None
-            certificate = Path(cert_path) if cert_path else None
-        passphrase = st.text_input("Passphrase of the key", type="password", key="sign-passphrase")
-        if not st.button(
-            "Sign the document", type="primary", icon=":material/draw:", key="sign-go"
-        ):
+        key, certificate, passphrase, go = _signing_inputs(source)
+        if not go:
             return
-        if key is None or certificate is None or not passphrase:
-            st.error("Give the key, its certificate and the passphrase.", icon=":material/error:")
+        missing = [
+            name
+            for name, given in (
+                ("the key (key.pem)", key is not None),
+                ("its certificate (cert.pem)", certificate is not None),
+                ("the key's passphrase", bool(passphrase)),
+            )
+            if not given
+        ]
+        if missing:
+            st.error(f"Still needed to sign: {', '.join(missing)}.", icon=":material/error:")
             return
         try:
             holder = certificate_identity(certificate)
@@ -284,6 +273,38 @@ def _sign(
             st.error(str(exc), icon=":material/error:")
             return
         st.rerun()
+
+
+def _signing_inputs(source: str) -> tuple[bytes | Path | None, bytes | Path | None, str, bool]:
+    """Key, certificate and passphrase, sent together when the signer presses Sign.
+
+    A form, because a browser does not hand a password field's text to the app when the
+    signer leaves it with Tab: outside a form the passphrase would arrive empty and the page
+    would ask for a passphrase that was typed.
+    """
+    key: bytes | Path | None
+    certificate: bytes | Path | None
+    with st.form("sign-form", border=False, enter_to_submit=False):
+        left, right = st.columns(2)
+        if source == "upload":
+            key_file = left.file_uploader(
+                "Encrypted key (key.pem)", key="sign-key", max_upload_size=1
+            )
+            cert_file = right.file_uploader(
+                "Certificate (cert.pem)", key="sign-cert", max_upload_size=1
+            )
+            key = key_file.getvalue() if key_file else None
+            certificate = cert_file.getvalue() if cert_file else None
+        else:
+            key_path = left.text_input("Path of key.pem", key="sign-key-path")
+            cert_path = right.text_input("Path of cert.pem", key="sign-cert-path")
+            key = Path(key_path) if key_path else None
+            certificate = Path(cert_path) if cert_path else None
+        passphrase = st.text_input("Passphrase of the key", type="password", key="sign-passphrase")
+        go = st.form_submit_button(
+            "Sign the document", type="primary", icon=":material/draw:", key="sign-go"
+        )
+    return key, certificate, passphrase, go
 
 
 def _freeze(case: Case, user: AppUser, document: Path, signoff: SignOff) -> None:

@@ -27,6 +27,7 @@ from .._signoff import (
 from ._case import Case
 from ._session import field_key
 from ._signing_room import certificate_identity
+from ._signoff_messages import signoff_messages
 from ._users import AppUser
 
 __all__ = ["ROLE_NAMES", "advice_form", "decision_form", "people_form", "signatories_form"]
@@ -61,31 +62,26 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    found = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]).replace("_", " ")
-        text = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "string_pattern_mismatch" and "email" in where:
-            text = "enter an email address, e.g. name@example.org"
-        elif error["type"] == "missing":
-            text = "required"
-        found.append(f"{where}: {text}" if where else text)
-    return found
-
-
 def _store(case: Case, part: str, check: Callable[[], Any], save: Callable[[], None]) -> None:
     """Check one part, then the whole record, then save the draft; say what is wrong if not."""
     try:
         checked = check()
-        candidate = {**_record(case), part: checked}
+    except ValidationError as exc:
+        _show(signoff_messages(exc, storing=part, within=part))
+        return
+    candidate = {**_record(case), part: checked}
+    try:
         SignOff.model_validate(candidate)
     except ValidationError as exc:
-        for message in _messages(exc):
-            st.error(message, icon=":material/error:")
+        _show(signoff_messages(exc, storing=part))
         return
     case.signoff = candidate
     save()
+
+
+def _show(messages: list[str]) -> None:
+    for message in messages:
+        st.error(message, icon=":material/error:")
 
 
 def _checked(model: type[BaseModel], value: dict[str, Any]) -> Callable[[], Any]:

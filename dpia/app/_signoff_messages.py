@@ -1,0 +1,72 @@
+"""What the sign-off checks say, in the words of the Review & sign-off page.
+
+The sign-off model names a field by its path in the answers file (`assessor.email`), which
+means nothing on screen. Each part of the record is edited on its own tab, and saving one
+part checks the whole record, so a message can be about a field on another tab: it then
+says which tab, or the DPO would be told to fix an email address they cannot see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+__all__ = ["PART_TABS", "signoff_messages"]
+
+PART_TABS = {
+    "assessor": ("Assessor", "Record and signatories"),
+    "workers_representatives": ("Views of the workers", "Record and signatories"),
+    "signatories": ("Signatory", "Record and signatories"),
+    "dpo_advice": ("DPO advice", "DPO advice"),
+    "decision": ("Decision", "Decision"),
+}
+_FIELDS = {
+    "name": "name",
+    "email": "email",
+    "position": "position",
+    "advice": "advice",
+    "decision": "decision",
+    "summary": "summary of the advice",
+    "conditions": "conditions",
+    "date": "date",
+    "dpo_advice_followed": "whether the advice is followed",
+    "reasons_for_overruling": "reasons for not following the advice",
+    "body": "who gave the opinion",
+    "opinion": "their opinion",
+    "response": "how it was taken into account",
+    "role": "signs as",
+    "certificate_sha256": "certificate",
+}
+
+
+def signoff_messages(exc: ValidationError, *, storing: str, within: str | None = None) -> list[str]:
+    """One line per problem; `within` is the part a part-level check's paths are relative to."""
+    found = []
+    for error in exc.errors():
+        path = ((within,) if within else ()) + tuple(error["loc"])
+        text = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "string_pattern_mismatch" and path[-1:] == ("email",):
+            text = "enter an email address, e.g. name@example.org"
+        elif error["type"] == "missing":
+            text = "this is required"
+        where = _where(path, storing)
+        found.append(f"{where}: {text}" if where else text)
+    return found
+
+
+def _where(path: tuple[Any, ...], storing: str) -> str:
+    if not path:
+        return ""
+    part, rest = str(path[0]), path[1:]
+    title, tab = PART_TABS.get(part, (part.replace("_", " ").capitalize(), ""))
+    words = [title]
+    for step in rest:
+        if isinstance(step, int):
+            words[-1] += f" {step + 1}" if part == "signatories" else f", line {step + 1}"
+        else:
+            words.append(_FIELDS.get(str(step), str(step).replace("_", " ")))
+    where = ", ".join(words)
+    if tab and tab != PART_TABS.get(storing, ("", ""))[1]:
+        where += f" (on the {tab} tab)"
+    return where

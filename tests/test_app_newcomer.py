@@ -1,0 +1,77 @@
+"""What a first-time user tripped on when walking through the app, each kept fixed.
+
+Found by answering the real questionnaire in a browser from a new assessment to the archive:
+a passphrase that arrived empty, a message about a field on another tab, a red arrow for a
+lower risk, raw column ids in an error, a choice with nothing to choose, table cells without
+their column names on a phone, reasons listed twice and a measure that "reduces" nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_support import (
+    ROOT,
+    TIMEOUT,
+    archive,
+    archive_url,
+    fresh_app,
+    import_answers,
+    no_failures,
+)
+from streamlit.testing.v1 import AppTest
+from test_app_review import PASSPHRASE, people, record_everything, saved_case
+
+__all__ = ["archive", "archive_url", "people"]
+
+TIMING_ONLY = ROOT / "examples" / "scenario-b-timing-only-opt-in.yaml"
+
+
+@pytest.fixture
+def real_questionnaire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DPIA_DATABASE_URL", f"sqlite:///{tmp_path}/archive.sqlite3")
+    monkeypatch.delenv("DPIA_QUESTIONNAIRES", raising=False)
+
+
+def timing_only_risks() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    import_answers(app, TIMING_ONLY.read_bytes(), TIMING_ONLY.name)
+    return app.switch_page("dpia/app/pages/risks.py").run()
+
+
+def test_key_certificate_and_passphrase_travel_together_when_sign_is_pressed(archive_url, people):
+    app = record_everything(saved_case(import_answers(fresh_app())), people)
+    app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
+    app.text_area(key="q-so-dm-conditions").input("Drop content capture")
+    app.button(key="so-dm-save").click().run()
+    passphrase = app.text_input(key="sign-passphrase")
+    # In a form, the browser hands over the typed passphrase with the click, even when the
+    # signer left the field with Tab (outside one, Chromium sent it empty).
+    assert passphrase.form_id and passphrase.form_id == app.button(key="sign-go").form_id
+    dpo = people["dpo"]
+    app.file_uploader(key="sign-key").set_value(
+        ("key.pem", dpo.key_path.read_bytes(), "text/plain")
+    )
+    app.button(key="sign-go").click().run()
+    assert [e.value for e in app.error] == [
+        "Still needed to sign: its certificate (cert.pem), the key's passphrase."
+    ]
+    app.file_uploader(key="sign-cert").set_value(
+        ("cert.pem", dpo.certificate_path.read_bytes(), "text/plain")
+    )
+    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
+    app.button(key="sign-go").click().run()
+    no_failures(app)
+
+
+def test_saving_the_advice_names_the_missing_email_and_the_tab_it_is_on(archive_url):
+    app = saved_case(import_answers(fresh_app()))
+    app.radio(key="q-so-dpo-advice").set_value("approve")
+    app.text_area(key="q-so-dpo-summary").input("Proceed.")
+    app.button(key="so-dpo-save").click().run()
+    assert [e.value for e in app.error] == [
+        "Assessor, email (on the Record and signatories tab): enter an email address, "
+        "e.g. name@example.org"
+    ]
+    assert app.session_state["dpia.case"].signoff is None
