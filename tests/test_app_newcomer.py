@@ -19,6 +19,7 @@ from app_support import (
     fresh_app,
     import_answers,
     no_failures,
+    start_assessment,
 )
 from streamlit.testing.v1 import AppTest
 from test_app_review import PASSPHRASE, people, record_everything, saved_case
@@ -75,3 +76,48 @@ def test_saving_the_advice_names_the_missing_email_and_the_tab_it_is_on(archive_
         "e.g. name@example.org"
     ]
     assert app.session_state["dpia.case"].signoff is None
+
+
+def test_a_table_row_error_names_the_column_as_the_user_sees_it(archive_url):
+    app = start_assessment(fresh_app())
+    app.multiselect(key="q-countries").select("de").run()
+    app.button(key="q-staff-add").click().run()
+    count = next(n for n in app.number_input if n.key and n.key.startswith("q-staff-"))
+    count.set_value(12).run()
+    app.button(key="nav-next").click().run()
+    assert "Row 1: \u201cJurisdiction\u201d needs an answer." in [e.value for e in app.error]
+
+
+def test_every_table_cell_carries_its_column_name_for_narrow_screens(archive_url):
+    app = start_assessment(fresh_app())
+    app.button(key="q-staff-add").click().run()
+    app.button(key="q-staff-add").click().run()
+    names = [c.value for c in app.caption if c.value in ("Jurisdiction :red[*]", "Headcount")]
+    assert names == ["Jurisdiction :red[*]", "Headcount"] * 2
+
+
+def _choice_with_nothing_offered(kind):  # run as a script of its own
+    import streamlit as st
+    from pydantic import TypeAdapter
+
+    from dpia.app._widgets import WIDGETS
+    from dpia.questionnaire import Question
+
+    options = [{"value": "consent", "label": "Consent", "when": "'consent' in legal_basis"}]
+    question = TypeAdapter(Question).validate_python(
+        {"id": "basis_for_purpose", "type": kind, "label": "Basis for this purpose"}
+        | {"options": options}
+    )
+    st.session_state["returned"] = WIDGETS[kind](
+        question, None, key="q-basis_for_purpose", offered=[], compact=False
+    )
+
+
+@pytest.mark.parametrize("kind", ["single_choice", "multi_choice"])
+def test_a_choice_with_nothing_to_offer_yet_says_what_to_answer_first(kind):
+    app = AppTest.from_function(_choice_with_nothing_offered, args=(kind,), default_timeout=30)
+    app.run()
+    no_failures(app)
+    assert not app.radio and not app.multiselect
+    assert "Answer the questions above first" in app.info[0].value
+    assert app.session_state["returned"] in (None, [])

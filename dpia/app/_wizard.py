@@ -214,7 +214,7 @@ def _step_errors(current: str, case: Case, questionnaire: Questionnaire) -> dict
             try:
                 question.accept(value)
             except AnswerRejected as exc:
-                errors[question.id] = f"This answer {exc}." if str(exc)[:1].islower() else str(exc)
+                errors[question.id] = _rejection_text(question, exc)
     try:
         case.check(questionnaire)
     except AnswersError as exc:
@@ -222,6 +222,18 @@ def _step_errors(current: str, case: Case, questionnaire: Questionnaire) -> dict
             if name in names:
                 errors.setdefault(name, message)
     return errors
+
+
+def _rejection_text(question: Any, exc: AnswerRejected) -> str:
+    """The question type's words, with table columns named by their labels, not their ids."""
+    text = str(exc)
+    for column in getattr(question, "columns", ()):
+        label = f"“{column.label}”"
+        text = text.replace(f"column {column.id!r} is required", f"{label} needs an answer")
+        text = text.replace(f"column {column.id!r}", label)
+    if text.startswith("row "):
+        return f"R{text[1:]}."
+    return f"This answer {text}." if text[:1].islower() else text
 
 
 def _save(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:

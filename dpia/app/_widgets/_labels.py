@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["field_label", "guidance"]
+__all__ = ["field_label", "guidance", "nothing_to_choose_yet"]
 
 _MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~$:"})
 
@@ -35,3 +35,15 @@ def guidance(question: Any) -> None:
         parts.append("**Legal basis:** " + _plain("; ".join(question.legal)))
     if parts:
         st.caption("  \n".join(parts))
+
+
+def nothing_to_choose_yet(question: Any) -> None:
+    """A choice whose options all depend on answers not given yet: say so instead of an empty
+    list, or the question looks broken and cannot be answered."""
+    st.markdown(field_label(question))
+    st.info(
+        "Nothing to choose here yet: the choices follow from your earlier answers. Answer the "
+        "questions above first, and the ones that fit will appear.",
+        icon=":material/arrow_upward:",
+    )
+    guidance(question)

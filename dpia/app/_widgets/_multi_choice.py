@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from ._labels import field_label, guidance
+from ._labels import field_label, guidance, nothing_to_choose_yet
 
 __all__ = ["QUESTION_TYPE", "render"]
 
@@ -18,6 +18,9 @@ def render(
     question: Any, value: Any, *, key: str, offered: Sequence[str] | None, compact: bool
 ) -> list[str]:
     options = list(offered if offered is not None else (o.value for o in question.options))
+    if not options and not compact:
+        nothing_to_choose_yet(question)
+        return []
     chosen = st.multiselect(
         field_label(question),
         options,

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from ._labels import field_label, guidance
+from ._labels import field_label, guidance, nothing_to_choose_yet
 
 __all__ = ["QUESTION_TYPE", "render"]
 
@@ -23,6 +23,9 @@ def render(
     question: Any, value: Any, *, key: str, offered: Sequence[str] | None, compact: bool
 ) -> str | None:
     options = list(offered if offered is not None else (o.value for o in question.options))
+    if not options and not compact:
+        nothing_to_choose_yet(question)
+        return None
     index = options.index(value) if value in options else None
     visibility = "collapsed" if compact else "visible"
     if compact or len(options) > _MOST_RADIO_OPTIONS:

@@ -1,8 +1,11 @@
 """Repeatable rows of typed cells, e.g. one row per country with its headcount.
 
 Each cell is drawn by the widget of its column's type, so a date column behaves exactly like a
-date question. Rows carry a stable id in the session, not their position: removing the second
-row must not hand its neighbour's typed values to the row that moves up.
+date question. Every cell carries its column's name: on a narrow screen the cells of a row stack
+one under the other, and a header row above them would no longer say which field is which.
+
+Rows carry a stable id in the session, not their position: removing the second row must not
+hand its neighbour's typed values to the row that moves up.
 """
 
 from __future__ import annotations
@@ -46,17 +49,14 @@ def render(
     widths = [3] * len(columns) + [1]
 
     st.markdown(f"**{field_label(question)}**")
-    if row_ids:
-        header = st.columns(widths, vertical_alignment="bottom")
-        for cell, column in zip(header, columns, strict=False):
-            cell.caption(field_label(column))
     rows: list[dict[str, Any]] = []
     for position, row_id in enumerate(row_ids):
         before = stored[position] if position < len(stored) else {}
-        cells = st.columns(widths, vertical_alignment="center")
+        cells = st.columns(widths, vertical_alignment="bottom")
         row: dict[str, Any] = {}
         for cell, column in zip(cells, columns, strict=False):
             with cell:
+                st.caption(field_label(column))
                 answer = WIDGETS[column.type](
                     column,
                     before.get(column.id),
