@@ -21,6 +21,7 @@ from app_support import (
     no_failures,
     start_assessment,
 )
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 from test_app_review import PASSPHRASE, people, record_everything, saved_case
 
@@ -94,6 +95,35 @@ def test_every_table_cell_carries_its_column_name_for_narrow_screens(archive_url
     app.button(key="q-staff-add").click().run()
     names = [c.value for c in app.caption if c.value in ("Jurisdiction :red[*]", "Headcount")]
     assert names == ["Jurisdiction :red[*]", "Headcount"] * 2
+
+
+def test_lower_residual_risk_is_a_green_arrow_down(real_questionnaire):
+    app = timing_only_risks()
+    after = next(m for m in app.metric if m.label == "After measures")
+    assert after.delta == "lower than before measures"
+    assert after.proto.direction == MetricProto.MetricDirection.DOWN
+    assert after.proto.color == MetricProto.MetricColor.GREEN
+
+
+def test_register_gives_each_reason_once_with_the_axes_it_moved(real_questionnaire):
+    app = timing_only_risks()
+    named = 0
+    for expander in (e for e in app.expander if " → " in e.label):
+        shown = [m.value for m in expander.markdown]
+        split = shown.index("**After measures**")
+        for half in (shown[:split], shown[split:]):
+            reasons = [line for line in half if line.startswith("- ")]
+            assert len(reasons) == len(set(reasons)), reasons
+        named += sum(line.startswith("- *Likelihood") for line in shown)
+        assert not any("?: " in c.value for c in expander.caption)
+    assert named
+
+
+def test_a_measure_that_changes_no_rating_does_not_claim_to_reduce_anything(real_questionnaire):
+    app = timing_only_risks()
+    captions = [c.value for c in app.caption]
+    assert any("It changes no rating" in c for c in captions)
+    assert not any("Reduces: ." in c for c in captions)
 
 
 def _choice_with_nothing_offered(kind):  # run as a script of its own

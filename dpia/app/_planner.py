@@ -48,8 +48,9 @@ def _measure(case: Case, measure: MeasureResult, rank: int, risk_titles: dict[st
         value=measure.id in case.plan,
         key=field_key(f"plan-{measure.id}"),
     )
-    reduces = ", ".join(risk_titles.get(r, r) for r in measure.risks)
-    details = [measure.description, f"Reduces: {reduces}."]
+    details = [measure.description]
+    if measure.risks:
+        details.append("Reduces: " + ", ".join(risk_titles.get(r, r) for r in measure.risks) + ".")
     if measure.status == "recommended" and measure.gain > 0:
         details.append(f"Recommendation {rank}: ranked by how much residual risk it removes.")
     if measure.legal:
@@ -58,7 +59,7 @@ def _measure(case: Case, measure: MeasureResult, rank: int, risk_titles: dict[st
     if not chosen:
         case.plan.pop(measure.id, None)
         return
-    owner_column, due_column, note_column = st.columns([2, 1, 3])
+    owner_column, due_column, note_column = st.columns([2, 2, 3])
     owner = owner_column.text_input(
         "Owner",
         value=current.get("owner", ""),

@@ -35,6 +35,9 @@ _DPIA_REQUIRED = {
 }
 _DPIA_SHORT = {"required": "Required", "likely": "Likely", "not_required": "Not required"}
 _HEADLINE_AXES = ("likelihood", "severity", "finding", "floor")
+_LOWER = "lower than before measures"
+_HIGHER = "higher than before measures"
+_AXIS_WORDS = {"likelihood": "Likelihood", "severity": "Severity"}
 _VERDICT = {"prohibited": "Prohibited: cannot be mitigated", "do_not_proceed": "Do not proceed"}
 
 
@@ -128,19 +131,22 @@ def _headline(report: RiskReport) -> None:
     summary = st.columns(3)
     summary[0].metric("DPIA", _DPIA_SHORT[report.dpia_required], help="Screening result")
     summary[1].metric("Before measures", level_word(report.overall_inherent))
+    movement = _movement(report.overall_inherent, report.overall_residual)
     summary[2].metric(
         "After measures",
         level_word(report.overall_residual),
-        delta=_movement(report.overall_inherent, report.overall_residual),
-        delta_color="inverse",
+        delta=movement,
+        delta_color="green" if movement == _LOWER else "red",
+        delta_arrow="down" if movement == _LOWER else "up",
     )
 
 
 def _movement(before: str, after: str) -> str | None:
+    """Words, not a number: a string delta would otherwise be drawn as a rise in red."""
     if before == after:
         return None
     order = ["low", "medium", "high"]
-    return "lower" if order.index(after) < order.index(before) else "higher"
+    return _LOWER if order.index(after) < order.index(before) else _HIGHER
 
 
 def _distinct_texts(reasons: tuple[Reason, ...]) -> list[str]:
@@ -199,17 +205,25 @@ def _register(report: RiskReport, questionnaire: Questionnaire) -> None:
 
 
 def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
+    """Each reason once, named by the axes it moved: the engine gives one per axis."""
+    merged: dict[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], list[str]] = {}
     for reason in reasons:
-        line = f"- {reason.text}" if reason.text else f"- ({reason.rule})"
-        if reason.legal:
-            line += f" *({'; '.join(reason.legal)})*"
+        same = (reason.text or f"({reason.rule})", reason.legal, tuple(reason.answers.items()))
+        axes = merged.setdefault(same, [])
+        if reason.axis in _AXIS_WORDS and _AXIS_WORDS[reason.axis] not in axes:
+            axes.append(_AXIS_WORDS[reason.axis])
+    for (text, legal, answers), axes in merged.items():
+        line = f"- *{' and '.join(axes)}:* {text}" if axes else f"- {text}"
+        if legal:
+            line += f" *({'; '.join(legal)})*"
         st.markdown(line)
-        for question_id, answer in reason.answers.items():
+        for question_id, answer in answers:
             try:
                 asked = questionnaire.question(question_id).label
             except KeyError:
                 asked = question_id
-            st.caption(f"{asked}: {answer}")
+            joint = " " if asked.rstrip().endswith(("?", ":")) else ": "
+            st.caption(f"{asked}{joint}{answer}")
 
 
 def _screening(report: RiskReport) -> None:
