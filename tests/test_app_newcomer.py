@@ -8,6 +8,8 @@ their column names on a phone, reasons listed twice and a measure that "reduces"
 
 from __future__ import annotations
 
+import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,21 @@ def test_a_choice_with_nothing_to_offer_yet_says_what_to_answer_first(kind):
     assert not app.radio and not app.multiselect
     assert "Answer the questions above first" in app.info[0].value
     assert app.session_state["returned"] in (None, [])
+
+
+def test_the_preview_says_when_it_shows_only_the_first_pages(real_questionnaire):
+    if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
+        pytest.skip("the preview needs LibreOffice and poppler")
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    import_answers(app, TIMING_ONLY.read_bytes(), TIMING_ONLY.name)
+    app.switch_page("dpia/app/pages/document.py").run()
+    app.button(key="doc-build").click().run(timeout=180)
+    no_failures(app)
+    assert "The first 12 pages. Download the document to read the rest." in [
+        c.value for c in app.caption
+    ]
+
+
+def test_the_served_app_never_reloads_its_modules_under_a_running_archive():
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["fileWatcherType"] == "none"

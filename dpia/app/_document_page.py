@@ -16,7 +16,7 @@ from .._errors import AnswersError
 from ..document import Revision
 from ._archive_link import archive_version, archived_versions, bag_archive
 from ._frame import PAGES, open_assessment_or_stop
-from ._rendering import Rendition, render_case, rendition_fingerprint
+from ._rendering import PREVIEW_PAGES, Rendition, render_case, rendition_fingerprint
 from ._reporting import case_report
 from ._session import pop_notice, push_notice
 from ._users import current_user
@@ -184,6 +184,8 @@ def _preview(rendition: Rendition) -> None:
             "Download the document to read it."
         )
         return
+    if len(rendition.pages) >= PREVIEW_PAGES:
+        st.caption(f"The first {PREVIEW_PAGES} pages. Download the document to read the rest.")
     columns = st.columns(3)
     for index, page in enumerate(rendition.pages):
         columns[index % 3].image(page, caption=f"Page {index + 1}", width="stretch")

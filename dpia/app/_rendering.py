@@ -22,9 +22,9 @@ from ..document import Revision, pdf_rendition, render_docx
 from ..questionnaire import Questionnaire
 from ..risk import RiskReport
 
-__all__ = ["Rendition", "render_case", "rendition_fingerprint"]
+__all__ = ["PREVIEW_PAGES", "Rendition", "render_case", "rendition_fingerprint"]
 
-_PREVIEW_PAGES = 12
+PREVIEW_PAGES = 12
 _PREVIEW_DPI = 70
 _TIMEOUT_SECONDS = 120
 
@@ -94,7 +94,7 @@ def preview_pages(pdf: bytes) -> tuple[bytes, ...]:
                     "-r",
                     str(_PREVIEW_DPI),
                     "-l",
-                    str(_PREVIEW_PAGES),
+                    str(PREVIEW_PAGES),
                     source,
                     Path(work) / "page",
                 ],
