@@ -171,3 +171,22 @@ def test_the_preview_says_when_it_shows_only_the_first_pages(real_questionnaire)
 def test_the_served_app_never_reloads_its_modules_under_a_running_archive():
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["server"]["fileWatcherType"] == "none"
+
+
+def test_the_archive_timeline_gives_the_decision_in_words(archive, people):
+    app = record_everything(saved_case(import_answers(fresh_app())), people)
+    app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
+    app.text_area(key="q-so-dm-conditions").input("Drop content capture")
+    app.button(key="so-dm-save").click().run()
+    for person in people.values():
+        app.file_uploader(key="sign-key").set_value(
+            ("key.pem", person.key_path.read_bytes(), "text/plain")
+        )
+        app.file_uploader(key="sign-cert").set_value(
+            ("cert.pem", person.certificate_path.read_bytes(), "text/plain")
+        )
+        app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
+        app.button(key="sign-go").click().run()
+        no_failures(app)
+    stored = archive.version(app.session_state["dpia.case"].assessment_id)
+    assert stored.status_history[-1].note == "decision: Approve with conditions"

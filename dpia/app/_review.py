@@ -27,7 +27,14 @@ from ._case import Case
 from ._frame import PAGES, open_assessment_or_stop
 from ._reporting import case_report
 from ._signing_room import certificate_identity, room_document, room_signatures, sign_in_room
-from ._signoff_forms import ROLE_NAMES, advice_form, decision_form, people_form, signatories_form
+from ._signoff_forms import (
+    DECISION_NAMES,
+    ROLE_NAMES,
+    advice_form,
+    decision_form,
+    people_form,
+    signatories_form,
+)
 from ._users import AppUser, current_user
 
 __all__ = ["SIGNS_AS", "show_review", "verification_table"]
@@ -335,7 +342,7 @@ def _freeze(case: Case, user: AppUser, document: Path, signoff: SignOff) -> None
                 version.number,
                 final,
                 actor=user.actor,
-                note=f"decision: {signoff.decision.decision}",
+                note=f"decision: {DECISION_NAMES[signoff.decision.decision]}",
             )
         status.update(label=f"Version {version.number} frozen", state="complete")
     st.rerun()

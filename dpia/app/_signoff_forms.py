@@ -30,7 +30,14 @@ from ._signing_room import certificate_identity
 from ._signoff_messages import signoff_messages
 from ._users import AppUser
 
-__all__ = ["ROLE_NAMES", "advice_form", "decision_form", "people_form", "signatories_form"]
+__all__ = [
+    "DECISION_NAMES",
+    "ROLE_NAMES",
+    "advice_form",
+    "decision_form",
+    "people_form",
+    "signatories_form",
+]
 
 ROLE_NAMES = {
     "assessor": "Assessor",
@@ -43,7 +50,7 @@ _ADVICE = {
     "approve_with_conditions": "Approve with conditions",
     "do_not_proceed": "Do not proceed",
 }
-_DECISION = {
+DECISION_NAMES = {
     "approve": "Approve",
     "conditionally_approve": "Approve with conditions",
     "reject": "Reject",
@@ -207,12 +214,12 @@ def decision_form(case: Case, user: AppUser, save: Callable) -> None:
         key=field_key("so-dm-position"),
         disabled=not may,
     )
-    options = list(_DECISION)
+    options = list(DECISION_NAMES)
     chosen = st.radio(
         "Decision",
         options,
         index=options.index(decision["decision"]) if decision.get("decision") in options else None,
-        format_func=_DECISION.__getitem__,
+        format_func=DECISION_NAMES.__getitem__,
         key=field_key("so-dm-decision"),
         disabled=not may,
     )
