@@ -116,7 +116,7 @@ def test_register_gives_each_reason_once_with_the_axes_it_moved(real_questionnai
         for half in (shown[:split], shown[split:]):
             reasons = [line for line in half if line.startswith("- ")]
             assert len(reasons) == len(set(reasons)), reasons
-        named += sum(line.startswith("- *Likelihood") for line in shown)
+        named += sum(line.startswith("- *Likelihood and severity:* ") for line in shown)
         assert not any("?: " in c.value for c in expander.caption)
     assert named
 

@@ -37,7 +37,7 @@ _DPIA_SHORT = {"required": "Required", "likely": "Likely", "not_required": "Not 
 _HEADLINE_AXES = ("likelihood", "severity", "finding", "floor")
 _LOWER = "lower than before measures"
 _HIGHER = "higher than before measures"
-_AXIS_WORDS = {"likelihood": "Likelihood", "severity": "Severity"}
+_AXIS_WORDS = {"likelihood": "likelihood", "severity": "severity"}
 _VERDICT = {"prohibited": "Prohibited: cannot be mitigated", "do_not_proceed": "Do not proceed"}
 
 
@@ -213,7 +213,7 @@ def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
         if reason.axis in _AXIS_WORDS and _AXIS_WORDS[reason.axis] not in axes:
             axes.append(_AXIS_WORDS[reason.axis])
     for (text, legal, answers), axes in merged.items():
-        line = f"- *{' and '.join(axes)}:* {text}" if axes else f"- {text}"
+        line = f"- *{' and '.join(axes).capitalize()}:* {text}" if axes else f"- {text}"
         if legal:
             line += f" *({'; '.join(legal)})*"
         st.markdown(line)
