@@ -190,3 +190,18 @@ def test_the_archive_timeline_gives_the_decision_in_words(archive, people):
         no_failures(app)
     stored = archive.version(app.session_state["dpia.case"].assessment_id)
     assert stored.status_history[-1].note == "decision: Approve with conditions"
+
+
+def test_an_added_signatory_is_listed_at_once_and_cannot_be_added_twice(archive_url, people):
+    app = saved_case(import_answers(fresh_app()))
+    app.text_input(key="q-so-assessor-email").input("dana.assessor@example.org")
+    app.button(key="so-people-save").click().run()
+    certificate = people["dpo"].certificate_path.read_bytes()
+    app.file_uploader(key="so-sig-cert").set_value(("cert.pem", certificate, "text/plain")).run()
+    app.button(key="so-sig-add").click().run()
+    no_failures(app)
+    assert any(
+        m.value.startswith("**Dana Officer** (Data protection officer)") for m in app.markdown
+    )
+    assert "so-sig-add" not in [b.key for b in app.button]
+    assert any(c.value.startswith("Dana Officer is on the list above.") for c in app.caption)

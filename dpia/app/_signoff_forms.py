@@ -69,21 +69,22 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _store(case: Case, part: str, check: Callable[[], Any], save: Callable[[], None]) -> None:
+def _store(case: Case, part: str, check: Callable[[], Any], save: Callable[[], None]) -> bool:
     """Check one part, then the whole record, then save the draft; say what is wrong if not."""
     try:
         checked = check()
     except ValidationError as exc:
         _show(signoff_messages(exc, storing=part, within=part))
-        return
+        return False
     candidate = {**_record(case), part: checked}
     try:
         SignOff.model_validate(candidate)
     except ValidationError as exc:
         _show(signoff_messages(exc, storing=part))
-        return
+        return False
     case.signoff = candidate
     save()
+    return True
 
 
 def _show(messages: list[str]) -> None:
@@ -292,6 +293,11 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
     if upload is None:
         return
     identity = certificate_identity(upload.getvalue())
+    if any(s["certificate_sha256"] == identity.fingerprint for s in listed):
+        st.caption(
+            f"{identity.name} is on the list above. Upload another certificate to add someone else."
+        )
+        return
     st.markdown(f"Certificate of **{identity.name}**, fingerprint `{identity.fingerprint}`")
     left, right = st.columns(2)
     own = identity.fingerprint.replace(":", "")[:16]
@@ -311,7 +317,8 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
             "role": role,
             "certificate_sha256": identity.fingerprint,
         }
-        _store(case, "signatories", _signatories([*listed, added]), save)
+        if _store(case, "signatories", _signatories([*listed, added]), save):
+            st.rerun()  # the list above was drawn before this signatory was added
 
 
 def _signatories(entries: list[dict[str, Any]]) -> Callable[[], Any]:
