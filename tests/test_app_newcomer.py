@@ -205,3 +205,23 @@ def test_an_added_signatory_is_listed_at_once_and_cannot_be_added_twice(archive_
     )
     assert "so-sig-add" not in [b.key for b in app.button]
     assert any(c.value.startswith("Dana Officer is on the list above.") for c in app.caption)
+
+
+def test_an_untrusted_signature_says_how_the_certificate_becomes_trusted(archive_url, people):
+    app = record_everything(saved_case(import_answers(fresh_app())), people)
+    app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
+    app.text_area(key="q-so-dm-conditions").input("Drop content capture")
+    app.button(key="so-dm-save").click().run()
+    dpo = people["dpo"]
+    app.file_uploader(key="sign-key").set_value(
+        ("key.pem", dpo.key_path.read_bytes(), "text/plain")
+    )
+    app.file_uploader(key="sign-cert").set_value(
+        ("cert.pem", dpo.certificate_path.read_bytes(), "text/plain")
+    )
+    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
+    app.button(key="sign-go").click().run()
+    no_failures(app)
+    columns = list(app.dataframe[0].value.columns)
+    assert columns[:4] == ["Signer", "Role", "Signature", "Trust"]
+    assert any("`dpia trust add cert.pem`" in c.value for c in app.caption)

@@ -196,10 +196,10 @@ def verification_table(verification: DocumentVerification) -> None:
             {
                 "Signer": s.signer.name if s.signer else "unknown",
                 "Role": ROLE_NAMES.get(s.signer.role or "", "not stated") if s.signer else "",
-                "Email": (s.signer.email or "") if s.signer else "",
-                "Signed at (UTC)": s.signing_time,
                 "Signature": "valid" if s.valid else "INVALID: " + "; ".join(s.problems),
                 "Trust": ("trusted" if s.trust.trusted else "not trusted") + f": {s.trust.reason}",
+                "Signed at (UTC)": s.signing_time,
+                "Email": (s.signer.email or "") if s.signer else "",
                 "Certificate SHA-256": s.signer.fingerprint if s.signer else "",
             }
             for s in verification.signatures
@@ -210,6 +210,12 @@ def verification_table(verification: DocumentVerification) -> None:
             "Signed at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
         },
     )
+    if any(not s.trust.trusted for s in verification.signatures):
+        st.caption(
+            "A valid signature proves the holder of the key signed these bytes; it is trusted once "
+            "the organisation accepts that certificate. The DPO does so on the server with "
+            "`dpia trust add cert.pem` (a signer's or the issuing CA's certificate)."
+        )
 
 
 def _sign(
