@@ -207,6 +207,17 @@ def test_an_added_signatory_is_listed_at_once_and_cannot_be_added_twice(archive_
     assert any(c.value.startswith("Dana Officer is on the list above.") for c in app.caption)
 
 
+def test_the_list_shows_status_and_review_date_beside_the_title_and_no_none(archive_url):
+    app = import_answers(fresh_app())
+    app.button(key="nav-next").click().run()  # saves the draft
+    app.switch_page("dpia/app/pages/assessments.py").run()
+    no_failures(app)
+    listing = app.dataframe[0].value
+    assert list(listing.columns)[:3] == ["Title", "Status", "Review due"]
+    assert list(listing["Status"]) == ["Draft, not yet versioned"]
+    assert list(listing["Version"]) == [""]
+
+
 def test_an_untrusted_signature_says_how_the_certificate_becomes_trusted(archive_url, people):
     app = record_everything(saved_case(import_answers(fresh_app())), people)
     app.radio(key="q-so-dm-decision").set_value("conditionally_approve")

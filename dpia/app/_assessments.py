@@ -102,12 +102,14 @@ def _listing(user: AppUser) -> None:
 
 
 def _row(summary: AssessmentSummary) -> dict[str, object]:
+    """Status and review date next to the title: they are what the list is read for, and
+    columns after the organisation start off screen at 1280 px."""
     return {
         "Title": summary.title,
-        "Organisation": summary.organisation,
         "Status": STATUS_LABELS[summary.status],
-        "Version": summary.latest_version or None,
         "Review due": summary.review_due,
+        "Organisation": summary.organisation,
+        "Version": str(summary.latest_version) if summary.latest_version else "",
         "Updated": summary.updated_at,
         "ID": summary.id,
     }
