@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 __all__ = [
     "SIGNATORY_ROLES",
+    "SIGNATORY_ROLE_NAMES",
     "Decision",
     "DpoAdvice",
     "Person",
@@ -33,6 +34,12 @@ __all__ = [
 
 SignatoryRole = Literal["assessor", "dpo", "decision_maker", "workers_representative"]
 SIGNATORY_ROLES: tuple[str, ...] = ("assessor", "dpo", "decision_maker", "workers_representative")
+SIGNATORY_ROLE_NAMES: dict[str, str] = {
+    "assessor": "Assessor",
+    "dpo": "Data protection officer",
+    "decision_maker": "Decision-maker",
+    "workers_representative": "Workers' representative",
+}
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HEX_FINGERPRINT = re.compile(r"^[0-9A-F]{64}$")

@@ -304,7 +304,7 @@ def test_signatures_are_held_up_to_the_signoff_record(people, document, monkeypa
 
     assert main(["verify", str(document), "--signoff", str(answers)]) == 1
     out = capsys.readouterr().out
-    assert "no valid signature from dpo person (dpo)" in out
+    assert "no valid signature from dpo person (DPO)" in out
 
     sign_document(document, _signer(people["dpo"]))
     assert main(["verify", str(document), "--signoff", str(answers)]) == 0
@@ -325,6 +325,6 @@ def test_signatory_listed_under_another_role_is_caught(people, document, monkeyp
 
     assert main(["verify", str(document), "--signoff", str(answers)]) == 1
     assert (
-        "signed with a certificate for the role dpo, but the record lists them as decision_maker"
+        "signed with a certificate for the role DPO, but the record lists them as decision-maker"
         in capsys.readouterr().out
     )

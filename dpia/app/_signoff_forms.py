@@ -16,6 +16,7 @@ import streamlit as st
 from pydantic import BaseModel, ValidationError
 
 from .._signoff import (
+    SIGNATORY_ROLE_NAMES,
     SIGNATORY_ROLES,
     Decision,
     DpoAdvice,
@@ -39,12 +40,7 @@ __all__ = [
     "signatories_form",
 ]
 
-ROLE_NAMES = {
-    "assessor": "Assessor",
-    "dpo": "Data protection officer",
-    "decision_maker": "Decision-maker",
-    "workers_representative": "Workers' representative",
-}
+ROLE_NAMES = SIGNATORY_ROLE_NAMES
 _ADVICE = {
     "approve": "Approve",
     "approve_with_conditions": "Approve with conditions",

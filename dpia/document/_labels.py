@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .._signoff import SIGNATORY_ROLE_NAMES
+
 __all__ = [
     "ADVICE",
     "DECISION",
@@ -59,12 +61,7 @@ DECISION = {
     "reject": "Reject",
     "refer_to_supervisory_authority": "Refer to the supervisory authority",
 }
-ROLE = {
-    "assessor": "Assessor",
-    "dpo": "Data protection officer",
-    "decision_maker": "Decision-maker",
-    "workers_representative": "Workers' representative",
-}
+ROLE = SIGNATORY_ROLE_NAMES
 DOCUMENT_STATUS = {
     "draft": "Draft",
     "in_review": "In review",

@@ -7,10 +7,14 @@ the comparison an auditor would otherwise do by hand with fingerprints.
 
 from __future__ import annotations
 
-from .._signoff import SignOff
+from .._signoff import SIGNATORY_ROLE_NAMES, SignOff
 from ._verify import DocumentVerification
 
 __all__ = ["compare_with_signoff"]
+
+
+def _role(role: str) -> str:
+    return SIGNATORY_ROLE_NAMES.get(role, role).lower().replace("data protection officer", "DPO")
 
 
 def compare_with_signoff(signoff: SignOff, verification: DocumentVerification) -> list[str]:
@@ -27,13 +31,13 @@ def compare_with_signoff(signoff: SignOff, verification: DocumentVerification) -
         report = signed.get(signatory.certificate_sha256)
         if report is None or report.signer is None:
             differences.append(
-                f"no valid signature from {signatory.name} ({signatory.role}) with the "
+                f"no valid signature from {signatory.name} ({_role(signatory.role)}) with the "
                 f"certificate {signatory.certificate_sha256}"
             )
         elif report.signer.role is not None and report.signer.role != signatory.role:
             differences.append(
-                f"{signatory.name} signed with a certificate for the role {report.signer.role}, "
-                f"but the record lists them as {signatory.role}"
+                f"{signatory.name} signed with a certificate for the role "
+                f"{_role(report.signer.role)}, but the record lists them as {_role(signatory.role)}"
             )
     listed = {signatory.certificate_sha256 for signatory in signoff.signatories}
     for fingerprint, report in signed.items():
