@@ -91,7 +91,7 @@ def add_version(
         signer: _store_blob(connection, content)
         for signer, content in sorted(signature_files.items())
     }
-    due = review_due or _default_review_due(stored_answers)
+    due = review_due or _default_review_due(stored_answers, report)
     record = version_record(
         assessment_id=assessment_id,
         number=number,
@@ -378,9 +378,16 @@ def _with_id(answers: Mapping[str, Any], assessment_id: str) -> dict[str, Any]:
     return stored
 
 
-def _default_review_due(answers: Mapping[str, Any]) -> dt.date:
-    """Twelve months after the assessment date: a yearly review suits monitoring this intrusive
-    (supervisory authorities suggest three years at most, and sooner when the risk changes)."""
+def _default_review_due(answers: Mapping[str, Any], report: Mapping[str, Any]) -> dt.date:
+    """The review date the risk report derived from the answers; failing that, twelve months
+    after the assessment date: a yearly review suits monitoring this intrusive (supervisory
+    authorities suggest three years at most, and sooner when the risk changes)."""
+    planned = report.get("review_due")
+    if isinstance(planned, str):
+        try:
+            return dt.date.fromisoformat(planned)
+        except ValueError:
+            pass
     try:
         start = dt.date.fromisoformat(answers["assessment"]["date"])
     except (KeyError, TypeError, ValueError):

@@ -183,6 +183,12 @@ class Inputs(_Frozen):
     headcount_jurisdiction_column: str = "jurisdiction"
     headcount_column: str = "headcount"
     turnover: str = Field(description="number question: worldwide annual turnover.")
+    next_review: str | None = Field(
+        None, description="date question: the next review (Art. 35(11))."
+    )
+    review_interval_months: str | None = Field(
+        None, description="integer question: months between reviews, used when no date is given."
+    )
 
 
 class Headline(_Frozen):

@@ -98,7 +98,22 @@ def assess(
         mitigations=mitigations,
         legal_exposure=exposures,
         completeness=completeness,
+        review_due=_review_due(catalogue, context),
     )
+
+
+def _review_due(catalogue: Catalogue, context: Context) -> dt.date | None:
+    """The next review the answers give, or the assessment date plus the review interval."""
+    inputs = catalogue.inputs
+    if inputs.next_review and isinstance(context.scope.get(inputs.next_review), dt.date):
+        return context.scope[inputs.next_review]
+    months = context.scope.get(inputs.review_interval_months or "")
+    if isinstance(months, int) and months > 0:
+        start = context.assessment.meta.date
+        month = start.month - 1 + months
+        year, month = start.year + month // 12, month % 12 + 1
+        return start.replace(year=year, month=month, day=min(start.day, 28))
+    return None
 
 
 _ACTIVE = ("implemented", "planned")

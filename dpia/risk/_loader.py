@@ -171,9 +171,13 @@ def _input_checks(
         "jurisdictions": ("multi_choice",),
         "headcount_table": ("table",),
         "turnover": ("number", "integer"),
+        "next_review": ("date",),
+        "review_interval_months": ("integer",),
     }
     for field, kinds in expected.items():
         question_id = getattr(catalogue.inputs, field)
+        if question_id is None:
+            continue
         try:
             question = questionnaire.question(question_id)
         except KeyError:

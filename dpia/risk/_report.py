@@ -156,3 +156,6 @@ class RiskReport(_Frozen):
     mitigations: tuple[MeasureResult, ...]
     legal_exposure: tuple[JurisdictionExposure, ...]
     completeness: tuple[CompletenessItem, ...]
+    review_due: dt.date | None = Field(
+        None, description="When the assessment is next reviewed (GDPR Art. 35(11)), if answered."
+    )
