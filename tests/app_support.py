@@ -82,3 +82,15 @@ def import_answers(app: AppTest, content: bytes = MINI_ANSWERS, name: str = "ans
     """Open an answers file as a new assessment, the way a user imports one."""
     app.file_uploader(key="import-file").set_value((name, content, "application/x-yaml")).run()
     return app.button(key="import-open").click().run()
+
+
+def sign_as(app: AppTest, person, passphrase: str) -> AppTest:
+    """Sign on the Review page with a person's key and certificate, as they would upload them."""
+    app.file_uploader(key="sign-key").set_value(
+        ("key.pem", person.key_path.read_bytes(), "text/plain")
+    )
+    app.file_uploader(key="sign-cert").set_value(
+        ("cert.pem", person.certificate_path.read_bytes(), "text/plain")
+    )
+    app.text_input(key="sign-passphrase").input(passphrase)
+    return app.button(key="sign-go").click().run()

@@ -21,6 +21,7 @@ from app_support import (
     fresh_app,
     import_answers,
     no_failures,
+    sign_as,
     start_assessment,
 )
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
@@ -179,14 +180,7 @@ def test_the_archive_timeline_gives_the_decision_in_words(archive, people):
     app.text_area(key="q-so-dm-conditions").input("Drop content capture")
     app.button(key="so-dm-save").click().run()
     for person in people.values():
-        app.file_uploader(key="sign-key").set_value(
-            ("key.pem", person.key_path.read_bytes(), "text/plain")
-        )
-        app.file_uploader(key="sign-cert").set_value(
-            ("cert.pem", person.certificate_path.read_bytes(), "text/plain")
-        )
-        app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
-        app.button(key="sign-go").click().run()
+        sign_as(app, person, PASSPHRASE.decode())
         no_failures(app)
     stored = archive.version(app.session_state["dpia.case"].assessment_id)
     assert stored.status_history[-1].note == "decision: Approve with conditions"
@@ -223,15 +217,7 @@ def test_an_untrusted_signature_says_how_the_certificate_becomes_trusted(archive
     app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
     app.text_area(key="q-so-dm-conditions").input("Drop content capture")
     app.button(key="so-dm-save").click().run()
-    dpo = people["dpo"]
-    app.file_uploader(key="sign-key").set_value(
-        ("key.pem", dpo.key_path.read_bytes(), "text/plain")
-    )
-    app.file_uploader(key="sign-cert").set_value(
-        ("cert.pem", dpo.certificate_path.read_bytes(), "text/plain")
-    )
-    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
-    app.button(key="sign-go").click().run()
+    sign_as(app, people["dpo"], PASSPHRASE.decode())
     no_failures(app)
     columns = list(app.dataframe[0].value.columns)
     assert columns[:4] == ["Signer", "Role", "Signature", "Trust"]

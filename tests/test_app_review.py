@@ -15,6 +15,7 @@ from app_support import (
     fresh_app,
     import_answers,
     no_failures,
+    sign_as,
 )
 from streamlit.testing.v1 import AppTest
 
@@ -99,14 +100,7 @@ def test_each_signatory_signs_and_the_last_signature_freezes_the_version(archive
     assert any("Version 1 is ready for signing" in m.value for m in app.markdown)
 
     dpo, decider = people["dpo"], people["decision_maker"]
-    app.file_uploader(key="sign-key").set_value(
-        ("key.pem", dpo.key_path.read_bytes(), "text/plain")
-    )
-    app.file_uploader(key="sign-cert").set_value(
-        ("cert.pem", dpo.certificate_path.read_bytes(), "text/plain")
-    )
-    app.text_input(key="sign-passphrase").input("not the passphrase")
-    app.button(key="sign-go").click().run()
+    sign_as(app, dpo, "not the passphrase")
     assert [e.value for e in app.error] == ["wrong passphrase for the uploaded key"]
     app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
     app.button(key="sign-go").click().run()
@@ -145,15 +139,7 @@ def test_a_signed_in_person_cannot_sign_with_someone_elses_certificate(archive, 
     app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
     app.text_area(key="q-so-dm-conditions").input("Drop content capture")
     app.button(key="so-dm-save").click().run()
-    dana = people["dpo"]
-    app.file_uploader(key="sign-key").set_value(
-        ("key.pem", dana.key_path.read_bytes(), "text/plain")
-    )
-    app.file_uploader(key="sign-cert").set_value(
-        ("cert.pem", dana.certificate_path.read_bytes(), "text/plain")
-    )
-    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
-    app.button(key="sign-go").click().run()
+    sign_as(app, people["dpo"], PASSPHRASE.decode())
     assert [e.value for e in app.error] == [
         "You are signed in as olga@example.org; a certificate issued to dana@example.org "
         "cannot be used in your name."
