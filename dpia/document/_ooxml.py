@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -109,15 +110,20 @@ def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
     p_style.set(qn("w:val"), style_id)
 
 
-def shade_cell(cell: _Cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    for old in tc_pr.findall(qn("w:shd")):
-        tc_pr.remove(old)
+def _fresh_shading(properties: Any, fill: str) -> Any:
+    """A solid `w:shd` of `fill`, replacing any shading the properties element had."""
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
+    return shd
+
+
+def shade_cell(cell: _Cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(_fresh_shading(tc_pr, fill))
 
 
 def style_fill(style: BaseStyle) -> str | None:
@@ -389,13 +395,7 @@ def set_style_fonts(style: BaseStyle, latin: str, complex_script: str) -> None:
 
 def set_style_shading(style: BaseStyle, fill: str) -> None:
     p_pr = style.element.get_or_add_pPr()
-    for old in p_pr.findall(qn("w:shd")):
-        p_pr.remove(old)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    _insert_in_order(p_pr, shd)
+    _insert_in_order(p_pr, _fresh_shading(p_pr, fill))
 
 
 def set_style_border(
