@@ -11,6 +11,11 @@ Validation produces an `Assessment`: answers normalised to their types, answers 
 questions dropped (with a warning, as they played no part), every other mismatch an error with
 its line. Drafts may be incomplete; `require_complete=True` also demands every visible required
 question.
+
+Answers written for an earlier version of the questionnaire are first carried through the
+questionnaire's migrations (dpia.questionnaire._migration). The result is an assessment of the
+current version; `AnswersCheck.notes` says, question by question, what changed, and lists the
+new questions that are shown but not answered. Nothing is filled in on the user's behalf.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from ._source import Source, read_source
 from ._text import DocumentText
 from ._validation import parse_model
 from .questionnaire import AnswerRejected, Questionnaire
+from .questionnaire._migration import migrate_answers
 
 __all__ = [
     "MAX_TEXT_LENGTH",
@@ -106,13 +112,19 @@ def _plain(value: Any) -> Any:
 
 
 class AnswersCheck(_Frozen):
-    """The outcome of checking an answers file: the assessment, warnings and completeness."""
+    """The outcome of checking an answers file: the assessment, warnings and completeness.
+
+    `migrated_from` is the questionnaire version the file was written for when it differs from
+    the one it now answers; `notes` then say what the migration changed, one per question.
+    """
 
     assessment: Assessment
     warnings: tuple[Problem, ...]
     required_answered: int
     required_total: int
     missing: tuple[str, ...]
+    migrated_from: str | None = None
+    notes: tuple[Problem, ...] = ()
 
 
 def load_answers(
@@ -130,19 +142,31 @@ def assessment_from_source(
     parsed, problems = parse_model(source, AnswersFile)
     if parsed is None:
         raise AnswersError(problems)
+    written = parsed.answers
+    notes: list[Problem] = []
+    written_at: dict[str, str] = {}
+    migrated_from = None
     if parsed.questionnaire != questionnaire.ref:
-        problems.append(
-            source.problem(
-                ("questionnaire",),
-                f"answers are for {parsed.questionnaire}, but the questionnaire is "
-                f"{questionnaire.ref}",
-            )
+        questionnaire_id, _, version = parsed.questionnaire.partition("@")
+        steps = (
+            questionnaire.migration_path(version) if questionnaire_id == questionnaire.id else None
         )
+        if steps is None:
+            problems.append(
+                source.problem(
+                    ("questionnaire",),
+                    f"answers are for {parsed.questionnaire}, but the questionnaire is "
+                    f"{questionnaire.ref}",
+                )
+            )
+        else:
+            migrated_from = parsed.questionnaire
+            written, notes, written_at = _migrated(source, questionnaire, steps, parsed)
     known = set(questionnaire.question_ids())
     clean: dict[str, Any] = {}
     rejected: set[str] = set()
-    for question_id, value in parsed.answers.items():
-        path = ("answers", question_id)
+    for question_id, value in written.items():
+        path = ("answers", written_at.get(question_id, question_id))
         if question_id not in known:
             close = difflib.get_close_matches(str(question_id), sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
@@ -167,7 +191,7 @@ def assessment_from_source(
         if not shown[question_id]:
             warnings.append(
                 source.problem(
-                    ("answers", question_id),
+                    ("answers", written_at.get(question_id, question_id)),
                     "question is hidden by its condition for these answers; value ignored",
                     severity="warning",
                 )
@@ -182,7 +206,7 @@ def assessment_from_source(
                 if value not in allowed:
                     problems.append(
                         source.problem(
-                            ("answers", question_id),
+                            ("answers", written_at.get(question_id, question_id)),
                             f"option {value!r} is not offered for these answers "
                             "(its condition does not hold)",
                         )
@@ -195,6 +219,8 @@ def assessment_from_source(
             total += 1
             if not question.is_answered(clean.get(question.id)) and question.id not in rejected:
                 missing.append(question.id)
+    if migrated_from is not None:
+        notes.extend(_new_questions(source, questionnaire, migrated_from, shown, clean))
     if require_complete:
         for question_id in missing:
             problems.append(
@@ -205,9 +231,9 @@ def assessment_from_source(
                 )
             )
     if problems:
-        raise AnswersError(problems + warnings)
+        raise AnswersError(problems + warnings + notes)
     assessment = Assessment(
-        questionnaire=parsed.questionnaire,
+        questionnaire=questionnaire.ref if migrated_from else parsed.questionnaire,
         meta=parsed.assessment,
         answers=clean,
         plan=dict(parsed.plan),
@@ -219,4 +245,63 @@ def assessment_from_source(
         required_answered=total - len(missing),
         required_total=total,
         missing=tuple(missing),
+        migrated_from=migrated_from,
+        notes=tuple(notes),
     )
+
+
+def _migrated(
+    source: Source, questionnaire: Questionnaire, steps: tuple, parsed: AnswersFile
+) -> tuple[dict[str, Any], list[Problem], dict[str, str]]:
+    """The answers carried to the current version, their notes located at the line of the
+    answer as written, and where each carried answer was written."""
+    answers, changes, written_at = migrate_answers(questionnaire, steps, parsed.answers)
+    notes = [
+        source.problem(
+            ("answers", note.question) if note.question else ("questionnaire",),
+            note.text,
+            severity="note",
+        )
+        for note in changes
+    ]
+    notes.insert(
+        0,
+        source.problem(
+            ("questionnaire",),
+            f"written for {parsed.questionnaire}; opened as {questionnaire.ref}, "
+            "with the changes below",
+            severity="note",
+        ),
+    )
+    return answers, notes, written_at
+
+
+def _new_questions(
+    source: Source,
+    questionnaire: Questionnaire,
+    migrated_from: str,
+    shown: dict[str, bool],
+    answers: dict[str, Any],
+) -> list[Problem]:
+    """A note for each question new since the version written for that is shown here and not
+    answered: the user must answer it, since no default is ever assumed."""
+    _, _, version = migrated_from.partition("@")
+    steps = questionnaire.migration_path(version) or ()
+    added = dict.fromkeys(a for step in steps for a in step.added)
+    notes = []
+    for question_id in added:
+        if question_id not in shown or not shown[question_id]:
+            continue
+        question = questionnaire.question(question_id)
+        if question.is_answered(answers.get(question_id)):
+            continue
+        need = "required" if question.required else "optional"
+        notes.append(
+            source.problem(
+                ("answers",),
+                f"new in {questionnaire.ref}, not answered yet ({need}): {question_id} "
+                f"({question.label})",
+                severity="note",
+            )
+        )
+    return notes

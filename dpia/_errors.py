@@ -42,7 +42,8 @@ __all__ = [
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One located finding in a file; `severity` is "error" or "warning"."""
+    """One located finding in a file; `severity` is "error", "warning" or "note" (a change made
+    while opening answers written for an earlier questionnaire version)."""
 
     file: str
     line: int

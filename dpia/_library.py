@@ -2,8 +2,10 @@
 
 A questionnaire `telemetry-for-ai` is the file `telemetry-for-ai.yaml` in the questionnaire
 directory (`questionnaires/` beside the package, or `DPIA_QUESTIONNAIRES`); its risk catalogue
-sits next to it as `telemetry-for-ai.risks.yaml`. Answers name `id@version`, and a file whose
-version differs is refused rather than scored against questions the team never saw.
+sits next to it as `telemetry-for-ai.risks.yaml`. Answers name `id@version`. Answers for an
+earlier version open under the current one when its `migrations` block leads from that version
+(the answers are migrated as they are read); any other version is refused rather than scored
+against questions the team never saw.
 """
 
 from __future__ import annotations
@@ -38,17 +40,26 @@ def _cached(path: Path, _mtime_ns: int) -> Questionnaire:
 
 
 def questionnaire_for(ref: str) -> Questionnaire:
-    """The questionnaire an answers file names (`id@version`)."""
+    """The questionnaire an answers file names (`id@version`): that version, or the current one
+    when its migrations lead from the version named."""
     questionnaire_id, _, version = ref.partition("@")
     path = questionnaire_path(questionnaire_id)
     if not path.is_file():
         raise SourceError(f"no questionnaire {questionnaire_id!r} in {questionnaire_dir()}")
     questionnaire = _cached(path, path.stat().st_mtime_ns)
-    if version and version != questionnaire.version:
+    if version and questionnaire.migration_path(version) is None:
         raise SourceError(
             f"the answers are for {ref}, but {path} is version {questionnaire.version}"
+            + _known_versions(questionnaire)
         )
     return questionnaire
+
+
+def _known_versions(questionnaire: Questionnaire) -> str:
+    earlier = [step.from_version for step in questionnaire.migrations]
+    if not earlier:
+        return ""
+    return f" and opens answers for {', '.join(earlier)} only"
 
 
 def questionnaire_ref_of(path: str | Path) -> str:

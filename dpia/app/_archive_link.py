@@ -27,7 +27,8 @@ from ..archive import (
 )
 from ..questionnaire import Questionnaire
 from ..risk import RiskReport
-from ._case import Case
+from ._case import Case, migration_notice
+from ._session import push_notice
 
 __all__ = [
     "archive",
@@ -72,6 +73,9 @@ def load_case(assessment_id: str) -> Case:
         answers, revision = draft.answers, draft.revision
     case = Case.from_file(answers, questionnaire_for(answers["questionnaire"]))
     case.revision = revision
+    notice = migration_notice(case.notes)
+    if notice:
+        push_notice("warning", notice)
     return case
 
 

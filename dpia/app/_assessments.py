@@ -19,9 +19,9 @@ from .._source import read_source
 from ..archive import AssessmentSummary, VersionStatus
 from ..questionnaire import Questionnaire, load_questionnaire
 from ._archive_link import archive, load_case
-from ._case import Case
+from ._case import Case, migration_notice
 from ._frame import PAGES
-from ._session import open_case
+from ._session import open_case, push_notice
 from ._users import AppUser, current_user
 
 __all__ = ["STATUS_LABELS", "show_assessments"]
@@ -166,8 +166,13 @@ def _import_answers(user: AppUser) -> None:
         st.success(
             f"{upload.name}: {len(check.assessment.answers)} answers for {questionnaire.title}."
         )
+        notice = migration_notice(tuple(note.message for note in check.notes))
+        if notice:
+            st.warning(notice, icon=":material/update:")
         if st.button("Open as a new assessment", key="import-open"):
             mapping = check.assessment.to_file()
             mapping["assessment"]["id"] = None
             open_case(Case.from_file(mapping, questionnaire))
+            if notice:
+                push_notice("warning", notice)
             st.switch_page(PAGES["wizard"])

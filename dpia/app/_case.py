@@ -16,7 +16,7 @@ from .._errors import AnswersError, Problem
 from .._source import Source
 from ..questionnaire import Questionnaire
 
-__all__ = ["Case", "field_problems"]
+__all__ = ["Case", "field_problems", "migration_notice"]
 
 _SOURCE_NAME = "the assessment"
 
@@ -31,6 +31,8 @@ class Case:
     plan: dict[str, dict[str, Any]] = field(default_factory=dict)
     signoff: dict[str, Any] | None = None
     revision: int | None = None
+    notes: tuple[str, ...] = ()
+    """What changed when answers for an earlier questionnaire version were opened; not saved."""
 
     @property
     def assessment_id(self) -> str | None:
@@ -56,7 +58,8 @@ class Case:
     @classmethod
     def from_file(cls, mapping: dict[str, Any], questionnaire: Questionnaire) -> Case:
         """A case from a stored answers-file mapping, with dates turned back into dates."""
-        assessment = _check(mapping, questionnaire).assessment
+        check = _check(mapping, questionnaire)
+        assessment = check.assessment
         meta = assessment.meta.model_dump()
         plan = {k: v.model_dump() for k, v in assessment.plan.items()}
         signoff = None if assessment.signoff is None else assessment.signoff.model_dump()
@@ -66,6 +69,7 @@ class Case:
             answers=dict(assessment.answers),
             plan=plan,
             signoff=signoff,
+            notes=tuple(note.message for note in check.notes),
         )
 
     def answers_file(self) -> dict[str, Any]:
@@ -91,6 +95,16 @@ def _check(
 ) -> AnswersCheck:
     source = Source(_SOURCE_NAME, mapping, None)
     return assessment_from_source(source, questionnaire, require_complete=require_complete)
+
+
+def migration_notice(notes: tuple[str, ...]) -> str | None:
+    """The notes of a migration as one message, or None when nothing was migrated."""
+    if not notes:
+        return None
+    first, *rest = notes
+    lines = [f"These answers were {first}. Check each point before you go on:"]
+    lines += [f"- {note}" for note in rest]
+    return "\n".join(lines)
 
 
 def field_problems(error: AnswersError) -> dict[str, str]:

@@ -189,7 +189,10 @@ def _print_json(value: Any) -> None:
 
 def _add(args: argparse.Namespace) -> int:
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
-    assessment = load_answers(args.answers, questionnaire).assessment
+    check = load_answers(args.answers, questionnaire)
+    for note in check.notes:
+        print(note, file=sys.stderr)
+    assessment = check.assessment
     document: bytes | None = None
     signatures: dict[str, bytes] = {}
     if args.document:
@@ -205,14 +208,17 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ..document import read_embedded
+    from ..document._embedded import embedded_answers_check
 
     document, signatures = _document_and_signatures(args.document)
     held = open_archive().versions_with_document(sha256_hex(document))
     if held:
         where = ", ".join(f"{aid} v{number}" for aid, number in held)
         raise ArchiveError(f"{args.document} is already archived as {where}")
-    assessment = read_embedded(document)
+    check = embedded_answers_check(document)
+    for note in check.notes:
+        print(note, file=sys.stderr)
+    assessment = check.assessment
     if args.as_new:
         meta = assessment.meta.model_copy(update={"id": None})
         assessment = assessment.model_copy(update={"meta": meta})

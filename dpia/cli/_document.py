@@ -84,7 +84,10 @@ def register(subcommands: Any) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
-    assessment = load_answers(args.answers, questionnaire).assessment
+    check = load_answers(args.answers, questionnaire)
+    for note in check.notes:
+        print(note, file=sys.stderr)
+    assessment = check.assessment
     report = assess(questionnaire, assessment, as_of=args.as_of or assessment.meta.date)
     document = render_docx(
         questionnaire,

@@ -64,13 +64,16 @@ def _validate(args: argparse.Namespace) -> int:
 def _check_answers(args: argparse.Namespace) -> int:
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
     check = load_answers(args.answers, questionnaire, require_complete=not args.draft)
-    for warning in check.warnings:
-        print(warning, file=sys.stderr)
+    for problem in (*check.notes, *check.warnings):
+        print(problem, file=sys.stderr)
     answers = _count(len(check.assessment.answers), "answer")
+    migrated = ""
+    if check.migrated_from:
+        migrated = f", migrated from {check.migrated_from} ({_count(len(check.notes), 'note')})"
     print(
         f"{args.answers}: OK: {questionnaire.ref}, {answers}, "
         f"required questions answered {check.required_answered}/{check.required_total}, "
-        f"{_count(len(check.warnings), 'warning')}"
+        f"{_count(len(check.warnings), 'warning')}{migrated}"
     )
     if check.missing:
         print(f"still to answer: {', '.join(check.missing)}")

@@ -33,7 +33,10 @@ def register(subcommands: Any) -> None:
 
 def _score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
     questionnaire = questionnaire_for(questionnaire_ref_of(path))
-    assessment = load_answers(path, questionnaire).assessment
+    check = load_answers(path, questionnaire)
+    for note in check.notes:
+        print(note, file=sys.stderr)
+    assessment = check.assessment
     report = assess(questionnaire, assessment, as_of=as_of or dt.date.today())
     return report, assessment.meta.title
 

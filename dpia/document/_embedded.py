@@ -21,7 +21,7 @@ from docx.opc.package import OpcPackage
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .._assessment import Assessment, assessment_from_source
+from .._assessment import AnswersCheck, Assessment, assessment_from_source
 from .._errors import SourceError
 from .._library import questionnaire_for
 from .._source import read_source
@@ -32,6 +32,7 @@ __all__ = [
     "NAMESPACE",
     "EmbeddedRecord",
     "embed_record",
+    "embedded_answers_check",
     "read_embedded",
     "read_record",
     "record_for",
@@ -148,8 +149,14 @@ def read_embedded(docx: bytes, questionnaire: Questionnaire | None = None) -> As
     Without `questionnaire`, the one the document names is looked up in the questionnaire
     folder (DPIA_QUESTIONNAIRES), exactly as for an answers file.
     """
+    return embedded_answers_check(docx, questionnaire).assessment
+
+
+def embedded_answers_check(docx: bytes, questionnaire: Questionnaire | None = None) -> AnswersCheck:
+    """The check of the embedded answers, with the notes of a migration when the document was
+    rendered from an earlier questionnaire version."""
     record = read_record(docx)
     questionnaire = questionnaire or questionnaire_for(record.questionnaire)
     answers_json = json.dumps(record.answers_file, ensure_ascii=False).encode()
     source = read_source(answers_json, name="embedded answers")
-    return assessment_from_source(source, questionnaire).assessment
+    return assessment_from_source(source, questionnaire)

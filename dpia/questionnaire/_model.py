@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .._conditions import evaluate
 from .._text import DocumentText
+from ._migration import VERSION_PATTERN, Migration
 from ._types import ID_PATTERN, Question
 
 __all__ = ["EDPB_SECTIONS", "Jurisdiction", "Questionnaire", "Section"]
@@ -51,15 +52,28 @@ class Questionnaire(_Frozen):
     """The whole questionnaire; `ref` (`id@version`) is what answers files point at."""
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
-    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    version: Annotated[str, Field(pattern=VERSION_PATTERN)]
     title: Annotated[DocumentText, Field(min_length=1)]
     description: DocumentText = ""
     jurisdictions: Annotated[tuple[Jurisdiction, ...], Field(min_length=1)]
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+    migrations: tuple[Migration, ...] = Field(
+        (),
+        description="How answers written for earlier versions open under this one, oldest first.",
+    )
 
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
+
+    def migration_path(self, version: str) -> tuple[Migration, ...] | None:
+        """The steps from `version` to this one, or None when no chain of steps leads here."""
+        if version == self.version:
+            return ()
+        for start, step in enumerate(self.migrations):
+            if step.from_version == version:
+                return self.migrations[start:]
+        return None
 
     def questions(self) -> Iterator[tuple[Section, Question]]:
         for section in self.sections:
