@@ -45,8 +45,17 @@ def report_text(report: RiskReport, title: str) -> str:
         f"DPIA:                {_REQUIRED[report.dpia_required]}",
         f"Overall risk:        {_LEVEL[report.overall_inherent]} before measures -> "
         f"{_LEVEL[report.overall_residual]} after measures",
+        f"Residual views:      now {_LEVEL[report.overall_residual_now]}; after the plan "
+        f"{_LEVEL[report.overall_residual]}; if all recommendations are adopted "
+        f"{_LEVEL[report.overall_residual_if_all]}",
         f"Prior consultation:  {consultation}",
+        _wrap(report.prior_consultation_note),
     ]
+    for duty in report.ai_act:
+        lines.append(f"AI Act:              {duty.title}")
+        for obligation in duty.duties:
+            status = {"met": "met", "gap": "GAP", "duty": "to do"}[obligation.status]
+            lines.append(_wrap(f"- {obligation.title} ({status})", "                       "))
     for finding in report.stop_findings:
         lines.append(f"STOP: {_VERDICT[finding.verdict]}")
         lines.append(_wrap(f"{finding.reason} [{'; '.join(finding.legal)}]"))
@@ -63,7 +72,8 @@ def report_text(report: RiskReport, title: str) -> str:
     implemented = [m for m in report.mitigations if m.status == "implemented"]
     lines += ["", f"Measures: {len(implemented)} in place, {len(planned)} planned"]
     for measure in planned:
-        lines.append(f"  planned: {measure.title} (owner {measure.owner}, due {measure.due})")
+        late = ", after processing starts" if measure.due_after_start else ""
+        lines.append(f"  planned: {measure.title} (owner {measure.owner}, due {measure.due}{late})")
     if recommended:
         lines += ["", "Recommended next (most residual risk removed first)"]
         for measure in recommended[:10]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ._scales import Level
 
 __all__ = [
+    "AiActClass",
     "Catalogue",
     "CompletenessCheck",
     "Criterion",
@@ -93,13 +94,29 @@ class Rule(_Dated):
 
 
 class Floor(_Dated):
-    """A lower bound on the residual rating that no measure can go below."""
+    """A lower bound on the residual rating that no measure can go below, unless one of the
+    measures in `lifted_by` is counted: a floor that holds only while a safeguard is missing
+    lifts when that safeguard is in place, planned or, in the "if all" view, recommended.
+
+    `level` keeps the residual level at least that high: likelihood stays at the lowest value
+    that reaches the level at the risk's inherent severity (severity comes from the rules,
+    so the bound is known before any measure is counted)."""
 
     when: str
     likelihood: Scale | None = None
     severity: Scale | None = None
+    level: Level | None = None
+    lifted_by: tuple[Annotated[str, Field(pattern=_ID)], ...] = Field(
+        (), description="Measure ids; any one of them counted lifts the floor."
+    )
     rationale: Annotated[str, Field(min_length=1)]
     legal: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _bounds_something(self) -> Floor:
+        if not any((self.likelihood, self.severity, self.level)):
+            raise ValueError("a floor must set likelihood, severity or level")
+        return self
 
 
 class Risk(_Frozen):
@@ -124,6 +141,13 @@ class Measure(_Frozen):
     id: Annotated[str, Field(pattern=_ID)]
     title: Annotated[str, Field(min_length=1)]
     description: Annotated[str, Field(min_length=1)]
+    kind: Annotated[str, Field(pattern=_ID)] | None = Field(
+        None,
+        description=(
+            "Measures of the same kind lowering the same axis of a risk count once, with the "
+            "steps of the strongest; without a kind a measure is a kind of its own."
+        ),
+    )
     reduces: tuple[MeasureEffect, ...] = ()
     applicable_when: str | None = Field(None, description="Recommend only when this holds.")
     implemented_when: str | None = Field(None, description="Answers that show it in place.")
@@ -168,6 +192,21 @@ class Obligation(_Dated):
     legal: tuple[str, ...] = ()
 
 
+class AiActClass(_Dated):
+    """How the AI Act classes the system, and the duties that follow: reported as AI Act duties,
+    never as a GDPR risk level, because a high-risk AI system is not a high residual risk."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    classification: Literal["prohibited", "high_risk", "transparency", "general_purpose"]
+    title: Annotated[str, Field(min_length=1)]
+    when: str
+    rationale: Annotated[str, Field(min_length=1)]
+    duties: tuple[Annotated[str, Field(pattern=_ID)], ...] = Field(
+        (), description="Ids of the obligations this classification brings."
+    )
+    legal: tuple[str, ...] = ()
+
+
 class CompletenessCheck(_Frozen):
     id: Annotated[str, Field(pattern=_ID)]
     article: Annotated[str, Field(min_length=1)]
@@ -189,6 +228,12 @@ class Inputs(_Frozen):
     review_interval_months: str | None = Field(
         None, description="integer question: months between reviews, used when no date is given."
     )
+    planned_start: str | None = Field(
+        None, description="date question: when processing starts, to date the planned measures."
+    )
+    processing_started: str | None = Field(
+        None, description="boolean question: processing already runs."
+    )
 
 
 class Headline(_Frozen):
@@ -206,6 +251,7 @@ class Catalogue(_Frozen):
     stop_findings: tuple[StopFinding, ...] = ()
     penalties: tuple[Penalty, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    ai_act: tuple[AiActClass, ...] = ()
     completeness: tuple[CompletenessCheck, ...] = ()
 
     def risk(self, risk_id: str) -> Risk:

@@ -1,8 +1,9 @@
 """`assess`: from validated answers to the risk report. Pure: no I/O, no clock, no randomness.
 
 Order of work: screening; inherent rating of every risk; the status of every measure; residual
-ratings; stop findings; headline; legal exposure; completeness. docs/methodology.md describes
-each step for a DPO who wants to predict a rating by hand.
+ratings in four views (now, when processing starts, after the plan, if all recommendations are
+adopted); stop findings; AI Act classifications; headline; legal exposure; completeness.
+docs/methodology.md describes each step for a DPO who wants to predict a rating by hand.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from ._catalogue import Catalogue, Measure
 from ._context import Context
 from ._exposure import exposure
 from ._loader import catalogue_for
-from ._rating import rate_inherent, rate_residual, residual_axes
+from ._rating import AXES, Counted, axis_value, rate_inherent, rate_residual
 from ._report import (
+    AiActResult,
     CompletenessItem,
     HeadlineRating,
+    JurisdictionExposure,
     MeasureResult,
+    Rating,
     Reason,
     RiskReport,
     RiskResult,
@@ -46,10 +50,15 @@ def assess(
 
     inherent = {risk.id: rate_inherent(risk, context) for risk in catalogue.risks}
     statuses = _statuses(catalogue, context)
-    active = [(m, statuses[m.id]) for m in catalogue.measures if statuses[m.id] in _ACTIVE]
+    views = _views(catalogue, context, statuses)
     risks: list[RiskResult] = []
+    at_start: dict[str, Rating] = {}
     for risk in catalogue.risks:
-        residual, used = rate_residual(risk, inherent[risk.id], active, context)
+        base = inherent[risk.id]
+        now, _, _ = rate_residual(risk, base, views["now"], context)
+        planned, used, _ = rate_residual(risk, base, views["plan"], context)
+        if_all, _, effects = rate_residual(risk, base, views["all"], context)
+        at_start[risk.id], _, _ = rate_residual(risk, base, views["start"], context)
         risks.append(
             RiskResult(
                 id=risk.id,
@@ -57,19 +66,23 @@ def assess(
                 family=risk.family,
                 kind=risk.kind,
                 description=risk.description,
-                inherent=inherent[risk.id],
-                residual=residual,
+                inherent=base,
+                residual=planned,
+                residual_now=now,
+                residual_if_all=if_all,
                 measures=tuple(used),
+                effects=tuple(effects),
             )
         )
-    mitigations = _measure_results(catalogue, context, statuses, risks, active)
+    mitigations = _measure_results(catalogue, context, statuses, risks, views)
 
     stops = _stop_findings(catalogue, context)
-    overall_inherent = _highest(r.inherent.level for r in risks)
-    overall_residual = _highest(r.residual.level for r in risks)
-    prior = overall_residual == "high"
-    note = _consultation_note(prior, stops, risks)
     exposures = exposure(catalogue, context, involved)
+    ai_act = _ai_act(catalogue, context, exposures)
+    start_level = _highest(r.level for r in at_start.values())
+    prior = start_level == "high"
+    running = _running(catalogue, context)
+    note = _consultation_note(prior, stops, risks, at_start, mitigations, ai_act, running)
     by_id = {r.id: r for r in risks}
     headline = {
         "chilling_effect": _risk_headline(by_id[catalogue.headline.chilling_effect]),
@@ -90,13 +103,17 @@ def assess(
         screening=screening,
         stop=bool(stops),
         stop_findings=stops,
-        overall_inherent=overall_inherent,
-        overall_residual=overall_residual,
+        overall_inherent=_highest(r.inherent.level for r in risks),
+        overall_residual=_highest(r.residual.level for r in risks),
+        overall_residual_now=_highest(r.residual_now.level for r in risks),
+        overall_residual_if_all=_highest(r.residual_if_all.level for r in risks),
+        overall_residual_at_start=start_level,
         prior_consultation_required=prior,
         prior_consultation_note=note,
         risks=tuple(risks),
         mitigations=mitigations,
         legal_exposure=exposures,
+        ai_act=ai_act,
         completeness=completeness,
         review_due=_review_due(catalogue, context),
     )
@@ -116,9 +133,6 @@ def _review_due(catalogue: Catalogue, context: Context) -> dt.date | None:
     return None
 
 
-_ACTIVE = ("implemented", "planned")
-
-
 def _statuses(catalogue: Catalogue, context: Context) -> dict[str, str]:
     statuses = {}
     for measure in catalogue.measures:
@@ -133,6 +147,49 @@ def _statuses(catalogue: Catalogue, context: Context) -> dict[str, str]:
     return statuses
 
 
+def _running(catalogue: Catalogue, context: Context) -> bool:
+    started = catalogue.inputs.processing_started
+    return bool(started and context.scope.get(started) is True)
+
+
+def _start_date(catalogue: Catalogue, context: Context) -> dt.date | None:
+    start = catalogue.inputs.planned_start
+    value = context.scope.get(start) if start else None
+    return value if isinstance(value, dt.date) else None
+
+
+def _views(
+    catalogue: Catalogue, context: Context, statuses: dict[str, str]
+) -> dict[str, list[Counted]]:
+    """The measures each view counts, in the order they are credited: in place (catalogue
+    order), then planned by due date, then recommended. Each view is a prefix of the next, so a
+    measure's credit is the same in every view that counts it."""
+    running = _running(catalogue, context)
+    start = _start_date(catalogue, context)
+    implemented = [
+        Counted(m, "implemented") for m in catalogue.measures if statuses[m.id] == "implemented"
+    ]
+    planned = []
+    for measure in catalogue.measures:
+        if statuses[measure.id] != "planned":
+            continue
+        due = context.assessment.plan[measure.id].due
+        late = running or (start is not None and due > start)
+        planned.append(Counted(measure, "planned", due=due, due_after_start=late))
+    planned.sort(key=lambda c: c.due or dt.date.max)
+    recommended = [
+        Counted(m, "recommended")
+        for m in catalogue.measures
+        if statuses[m.id] == "recommended" and m.reduces
+    ]
+    return {
+        "now": implemented,
+        "start": implemented + [c for c in planned if not c.due_after_start],
+        "plan": implemented + planned,
+        "all": implemented + planned + recommended,
+    }
+
+
 def _points(rating_level: Level, likelihood: int, severity: int) -> int:
     """Residual weight used to rank recommendations: the level counts most, then L x S."""
     return level_rank(rating_level) * 100 + likelihood * severity
@@ -143,15 +200,16 @@ def _measure_results(
     context: Context,
     statuses: dict[str, str],
     risks: list[RiskResult],
-    active: list[tuple[Measure, str]],
+    views: dict[str, list[Counted]],
 ) -> tuple[MeasureResult, ...]:
     results = []
     by_risk = {r.id: r for r in risks}
+    counted = {c.measure.id: c for c in views["plan"]}
     for measure in catalogue.measures:
         status = statuses[measure.id]
         gain = 0
         if status == "recommended":
-            gain = _gain(measure, catalogue, context, by_risk, active)
+            gain = _gain(measure, catalogue, context, by_risk, views["plan"])
         planned = context.assessment.plan.get(measure.id)
         because = ()
         if status == "implemented" and measure.implemented_when:
@@ -163,6 +221,7 @@ def _measure_results(
                     condition=measure.implemented_when,
                 ),
             )
+        item = counted.get(measure.id)
         results.append(
             MeasureResult(
                 id=measure.id,
@@ -176,6 +235,8 @@ def _measure_results(
                 gain=gain,
                 because=because,
                 legal=measure.legal,
+                kind=measure.kind or measure.id,
+                due_after_start=bool(item and item.due_after_start),
             )
         )
     order = {"implemented": 0, "planned": 1, "recommended": 2, "not_applicable": 3}
@@ -188,14 +249,16 @@ def _gain(
     catalogue: Catalogue,
     context: Context,
     by_risk: dict[str, RiskResult],
-    active: list[tuple[Measure, str]],
+    counted: list[Counted],
 ) -> int:
+    """Residual points the measure removes when counted on top of the plan."""
     gain = 0
+    extra = [*counted, Counted(measure, "recommended")]
     for risk_id in dict.fromkeys(e.risk for e in measure.reduces):
         current = by_risk[risk_id]
         risk = catalogue.risk(risk_id)
-        likelihood, severity = residual_axes(
-            risk, current.inherent, [*active, (measure, "recommended")], context
+        likelihood, severity = (
+            axis_value(risk, current.inherent, axis, extra, context) for axis in AXES
         )
         before = current.residual
         gain += _points(before.level, before.likelihood, before.severity) - _points(
@@ -223,24 +286,84 @@ def _stop_findings(catalogue: Catalogue, context: Context) -> tuple[StopResult, 
     return tuple(found)
 
 
+def _ai_act(
+    catalogue: Catalogue, context: Context, exposures: tuple[JurisdictionExposure, ...]
+) -> tuple[AiActResult, ...]:
+    obligations = {o.id: o for j in exposures for o in j.obligations}
+    found = []
+    for item in catalogue.ai_act:
+        if not item.in_force(context.as_of) or not context.holds(item.when):
+            continue
+        reason = context.reason(item.id, "finding", item.rationale, condition=item.when)
+        found.append(
+            AiActResult(
+                id=item.id,
+                classification=item.classification,
+                title=item.title,
+                reason=reason.text,
+                answers=reason.answers,
+                legal=item.legal,
+                duties=tuple(obligations[d] for d in item.duties if d in obligations),
+            )
+        )
+    return tuple(found)
+
+
 def _highest(levels: object) -> Level:
     ranked = sorted(levels, key=level_rank)  # type: ignore[arg-type]
     return ranked[-1] if ranked else "low"
 
 
-def _consultation_note(prior: bool, stops: tuple[StopResult, ...], risks: list[RiskResult]) -> str:
-    high = [r.title for r in risks if r.residual.level == "high"]
+def _consultation_note(
+    prior: bool,
+    stops: tuple[StopResult, ...],
+    risks: list[RiskResult],
+    at_start: dict[str, Rating],
+    mitigations: tuple[MeasureResult, ...],
+    ai_act: tuple[AiActResult, ...],
+    running: bool,
+) -> str:
     if any(s.verdict == "prohibited" for s in stops):
         return (
             "The programme includes a practice the AI Act prohibits. Prior consultation under "
             "GDPR Art. 36 cannot make it lawful: the practice must be removed."
         )
-    if prior:
-        return (
+    late = [m.title for m in mitigations if m.status == "planned" and m.due_after_start]
+    high = [r.title for r in risks if at_start[r.id].level == "high"]
+    if prior and running:
+        text = (
+            "Residual risk is high now for: " + "; ".join(high) + ". Processing already runs: "
+            "consult the supervisory authority (GDPR Art. 36(1), Art. 35(11)) and suspend the "
+            "processing until the measures that lower the risk are in place."
+        )
+    elif prior:
+        text = (
             "Residual risk stays high for: " + "; ".join(high) + ". Consult the supervisory "
             "authority before processing starts (GDPR Art. 36(1)) and do not start meanwhile."
         )
-    return "No residual risk is high, so prior consultation under GDPR Art. 36 is not required."
+    if prior:
+        if late:
+            text += (
+                " Planned measures due only after processing starts do not count here ("
+                + "; ".join(late)
+                + "): bring them forward, or consult."
+            )
+        return text
+    text = "No residual risk is high, so prior consultation under GDPR Art. 36 is not required."
+    if late:
+        text += (
+            " This holds without the planned measures due after processing starts ("
+            + "; ".join(late)
+            + ")."
+        )
+    high_risk_ai = [a.title for a in ai_act if a.classification == "high_risk"]
+    if high_risk_ai:
+        text += (
+            " The AI Act classes the system as high-risk ("
+            + "; ".join(high_risk_ai)
+            + "): that brings the AI Act duties listed, not a prior consultation."
+        )
+    return text
 
 
 def _risk_headline(risk: RiskResult) -> HeadlineRating:

@@ -73,6 +73,9 @@ def _expressions(catalogue: Catalogue) -> Iterator[tuple[PathParts, str, str]]:
     for s, finding in enumerate(catalogue.stop_findings):
         yield ("stop_findings", s, "when"), finding.when, "when"
         yield ("stop_findings", s, "reason"), finding.reason, "text"
+    for a, item in enumerate(catalogue.ai_act):
+        yield ("ai_act", a, "when"), item.when, "when"
+        yield ("ai_act", a, "rationale"), item.rationale, "text"
     for o, obligation in enumerate(catalogue.obligations):
         yield ("obligations", o, "applies_when"), obligation.applies_when, "when"
         if obligation.met_when:
@@ -112,11 +115,18 @@ def _cross_checks(
         return seen
 
     risk_ids = unique("risks", catalogue.risks)
-    unique("measures", catalogue.measures)
+    measure_ids = unique("measures", catalogue.measures)
     unique("stop_findings", catalogue.stop_findings)
     penalty_ids = unique("penalties", catalogue.penalties)
-    unique("obligations", catalogue.obligations)
+    obligation_ids = unique("obligations", catalogue.obligations)
+    unique("ai_act", catalogue.ai_act)
     unique("completeness", catalogue.completeness)
+    for a, item in enumerate(catalogue.ai_act):
+        for d, duty in enumerate(item.duties):
+            if duty not in obligation_ids:
+                problems.append(
+                    source.problem(("ai_act", a, "duties", d), f"unknown obligation {duty!r}")
+                )
     rule_ids: set[str] = set()
     for r, risk in enumerate(catalogue.risks):
         for i, rule in enumerate(risk.rules):
@@ -131,6 +141,7 @@ def _cross_checks(
                 source.problem(("headline", field), f"no risk with id {field!r} in risks")
             )
     for m, measure in enumerate(catalogue.measures):
+        seen_axes: set[tuple[str, str]] = set()
         for e, effect in enumerate(measure.reduces):
             if effect.risk not in risk_ids:
                 problems.append(
@@ -139,6 +150,15 @@ def _cross_checks(
                         f"unknown risk {effect.risk!r}; risks: {', '.join(sorted(risk_ids))}",
                     )
                 )
+            if (effect.risk, effect.axis) in seen_axes:
+                problems.append(
+                    source.problem(
+                        ("measures", m, "reduces", e),
+                        f"the measure already lowers the {effect.axis} of {effect.risk!r}",
+                    )
+                )
+            seen_axes.add((effect.risk, effect.axis))
+    problems.extend(_floor_checks(source, catalogue, measure_ids))
     codes = {j.code for j in questionnaire.jurisdictions} | {"EU", "UK", "US"}
     for o, obligation in enumerate(catalogue.obligations):
         if obligation.penalty is not None and obligation.penalty not in penalty_ids:
@@ -163,6 +183,32 @@ def _cross_checks(
     return problems
 
 
+def _floor_checks(source: Source, catalogue: Catalogue, measure_ids: set[str]) -> list[Problem]:
+    """A measure that lifts a floor must lower the risk on the floor's axes, so that lifting it
+    is part of that measure's credited effect."""
+    problems: list[Problem] = []
+    for r, risk in enumerate(catalogue.risks):
+        for f, floor in enumerate(risk.floors):
+            axes = [axis for axis in ("likelihood", "severity") if getattr(floor, axis)]
+            for i, measure_id in enumerate(floor.lifted_by):
+                path = ("risks", r, "floors", f, "lifted_by", i)
+                if measure_id not in measure_ids:
+                    problems.append(source.problem(path, f"unknown measure {measure_id!r}"))
+                    continue
+                measure = catalogue.measure(measure_id)
+                lowered = {e.axis for e in measure.reduces if e.risk == risk.id}
+                missing = [axis for axis in axes if axis not in lowered]
+                if missing:
+                    problems.append(
+                        source.problem(
+                            path,
+                            f"{measure_id!r} does not lower the {' and '.join(missing)} of "
+                            f"{risk.id!r}, so it cannot lift this floor",
+                        )
+                    )
+    return problems
+
+
 def _input_checks(
     source: Source, catalogue: Catalogue, questionnaire: Questionnaire
 ) -> list[Problem]:
@@ -173,6 +219,8 @@ def _input_checks(
         "turnover": ("number", "integer"),
         "next_review": ("date",),
         "review_interval_months": ("integer",),
+        "planned_start": ("date",),
+        "processing_started": ("boolean",),
     }
     for field, kinds in expected.items():
         question_id = getattr(catalogue.inputs, field)

@@ -1,21 +1,52 @@
 """Inherent and residual ratings of one risk.
 
 Inherent: each axis starts at 1 (negligible); every rule that fires sets the axis to at least its
-value; then every `raise_` step of a fired rule adds one, up to 4. Residual: each implemented or
-planned measure lowers its axis by its steps, never below 1, never below a floor that fires, and
-never above the inherent value. The same arithmetic applies to every risk.
+value; then every `raise_` step of a fired rule adds one, up to 4.
+
+Residual, for a list of counted measures in order: on each axis, measures of the same kind count
+once, with the steps of the strongest; the kinds' steps add up; the axis is the inherent value
+minus that sum, never below 1, never below a floor that holds (unless a measure that lifts it is
+counted) and never above the inherent value. A measure is credited exactly the change it makes
+when it is counted after the measures before it, so the credits of an axis add up to the drop
+from inherent to residual. The same arithmetic applies to every risk and every view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ._catalogue import Measure, Risk
+from ._catalogue import Floor, Measure, Risk
 from ._context import Context
-from ._report import Rating, Reason
-from ._scales import SCALE, level_of
+from ._report import MeasureEffectResult, Rating, Reason
+from ._scales import SCALE, level_of, level_rank
 
-__all__ = ["rate_inherent", "rate_residual", "residual_axes"]
+__all__ = ["Counted", "axis_value", "rate_inherent", "rate_residual"]
+
+AXES = ("likelihood", "severity")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A measure counted in a view: in place, planned (with its due date) or recommended."""
+
+    measure: Measure
+    status: str
+    due: dt.date | None = None
+    due_after_start: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.measure.kind or self.measure.id
+
+    def words(self) -> str:
+        if self.status == "implemented":
+            return "in place"
+        if self.status == "planned":
+            after = ", after processing starts" if self.due_after_start else ""
+            return f"planned, due {self.due.isoformat() if self.due else 'undated'}{after}"
+        return "recommended"
 
 
 def _level_reason(likelihood: int, severity: int) -> Reason:
@@ -79,75 +110,104 @@ def _baseline(risk: Risk, axis: str) -> Reason:
     )
 
 
+def _holding_floors(risk: Risk, context: Context) -> list[tuple[int, Floor]]:
+    return [
+        (index, floor)
+        for index, floor in enumerate(risk.floors)
+        if floor.in_force(context.as_of) and context.holds(floor.when)
+    ]
+
+
+def _floor(
+    floors: list[tuple[int, Floor]], axis: str, counted_ids: set[str], inherent: Rating
+) -> int:
+    value = 1
+    for _, floor in floors:
+        if counted_ids.intersection(floor.lifted_by):
+            continue
+        if getattr(floor, axis):
+            value = max(value, getattr(floor, axis))
+        if floor.level and axis == "likelihood":
+            value = max(value, _likelihood_for(floor.level, inherent.severity))
+    return value
+
+
+def _likelihood_for(level: str, severity: int) -> int:
+    """The lowest likelihood that reaches `level` at this severity (4 if none does)."""
+    for likelihood in (1, 2, 3, 4):
+        if level_rank(level_of(likelihood, severity)) >= level_rank(level):  # type: ignore[arg-type]
+            return likelihood
+    return 4
+
+
+def axis_value(
+    risk: Risk, rating: Rating, axis: str, counted: Sequence[Counted], context: Context
+) -> int:
+    """The residual value of one axis with exactly these measures counted (any order)."""
+    best: dict[str, int] = {}
+    for item in counted:
+        for effect in item.measure.reduces:
+            if effect.risk == risk.id and effect.axis == axis:
+                best[item.kind] = max(best.get(item.kind, 0), effect.steps)
+    ids = {item.measure.id for item in counted}
+    floor = _floor(_holding_floors(risk, context), axis, ids, rating)
+    start = getattr(rating, axis)
+    return min(start, max(floor, start - sum(best.values())))
+
+
 def rate_residual(
-    risk: Risk, inherent: Rating, active: Iterable[tuple[Measure, str]], context: Context
-) -> tuple[Rating, list[str]]:
-    """Residual rating and the ids of the measures that acted on it."""
-    cut = {"likelihood": 0, "severity": 0}
+    risk: Risk, inherent: Rating, counted: Sequence[Counted], context: Context
+) -> tuple[Rating, list[str], list[MeasureEffectResult]]:
+    """Residual rating, the ids of the measures that act on the risk, and what each changes."""
+    floors = _holding_floors(risk, context)
     because: list[Reason] = []
+    effects: list[MeasureEffectResult] = []
     used: list[str] = []
-    for measure, status in active:
-        for effect in measure.reduces:
-            if effect.risk != risk.id:
-                continue
-            cut[effect.axis] += effect.steps
-            because.append(
-                Reason(
-                    rule=measure.id,
-                    axis="measure",
-                    text=(
-                        f"{measure.title} ({status}) lowers {effect.axis} by {effect.steps} "
-                        f"step{'s' if effect.steps > 1 else ''}"
-                    ),
-                    legal=measure.legal,
+    values = {"likelihood": inherent.likelihood, "severity": inherent.severity}
+    best: dict[str, dict[str, tuple[int, str]]] = {axis: {} for axis in AXES}
+    ids: set[str] = set()
+    for item in counted:
+        acting = [e for e in item.measure.reduces if e.risk == risk.id]
+        ids.add(item.measure.id)
+        if not acting:
+            continue
+        if item.measure.id not in used:
+            used.append(item.measure.id)
+        for effect in acting:
+            axis = effect.axis
+            start = getattr(inherent, axis)
+            kinds = best[axis]
+            same = kinds.get(item.kind)
+            if same is None or effect.steps > same[0]:
+                kinds[item.kind] = (effect.steps, item.measure.title)
+            floor = _floor(floors, axis, ids, inherent)
+            before = values[axis]
+            after = min(start, max(floor, start - sum(steps for steps, _ in kinds.values())))
+            values[axis] = after
+            note = _shortfall(effect.steps, before, after, floor, same)
+            effects.append(
+                MeasureEffectResult(
+                    measure=item.measure.id,
+                    status=item.status,  # type: ignore[arg-type]
+                    axis=axis,
+                    steps=effect.steps,
+                    before=before,
+                    after=after,
+                    credited=before - after,
+                    note=note,
                 )
             )
-            if measure.id not in used:
-                used.append(measure.id)
-    floor = {"likelihood": 1, "severity": 1}
-    for index, rule in enumerate(risk.floors):
-        if not rule.in_force(context.as_of) or not context.holds(rule.when):
-            continue
-        for axis in ("likelihood", "severity"):
-            value = getattr(rule, axis)
-            if value:
-                floor[axis] = max(floor[axis], value)
-        because.append(
-            context.reason(
-                f"{risk.id}.floor{index + 1}",
-                "floor",
-                rule.rationale,
-                rule.legal,
-                condition=rule.when,
-            )
-        )
-    likelihood, severity = _bounded(inherent, cut, floor)
-    answers: dict[str, str] = {}
-    legal: dict[str, None] = {}
-    for reason in inherent.because:
-        answers.update(reason.answers)
-        legal.update(dict.fromkeys(reason.legal))
-    rules = sorted({r.rule for r in inherent.because if r.axis in ("likelihood", "severity")})
-    because.insert(
-        0,
-        Reason(
-            rule="inherent",
-            axis="level",
-            text=(
-                f"starts from the inherent rating, likelihood {inherent.likelihood} and severity "
-                f"{inherent.severity} ({', '.join(rules)})"
-            ),
-            answers=answers,
-            legal=tuple(legal),
-        ),
-    )
+            because.append(_effect_reason(item, axis, before, after, note))
+    because.extend(_floor_reasons(risk, floors, ids, context))
+    likelihood, severity = values["likelihood"], values["severity"]
+    because.insert(0, _start_reason(inherent))
     if not used:
         because.insert(
             1,
             Reason(
                 rule="no_measures",
                 axis="measure",
-                text="no measure in place or planned acts on this risk; residual equals inherent",
+                text="no measure counted in this view acts on this risk; residual equals inherent",
             ),
         )
     because.append(_level_reason(likelihood, severity))
@@ -157,32 +217,81 @@ def rate_residual(
         level=level_of(likelihood, severity),
         because=tuple(because),
     )
-    return rating, used
+    return rating, used, effects
 
 
-def _bounded(inherent: Rating, cut: dict[str, int], floor: dict[str, int]) -> tuple[int, int]:
-    """Inherent minus the cuts, never below the floor (or 1), never above the inherent value."""
-    likelihood = inherent.likelihood - cut["likelihood"]
-    severity = inherent.severity - cut["severity"]
-    return (
-        min(inherent.likelihood, max(floor["likelihood"], likelihood)),
-        min(inherent.severity, max(floor["severity"], severity)),
+def _shortfall(
+    steps: int, before: int, after: int, floor: int, same: tuple[int, str] | None
+) -> str:
+    """Why a measure changes less than its steps: its kind already counts, or the floor or the
+    bottom of the scale is reached."""
+    credited = before - after
+    if credited >= steps:
+        return ""
+    if same is not None and same[0] >= steps:
+        return f"“{same[1]}” is a measure of the same kind and already counts {same[0]} step(s)"
+    parts = []
+    available = steps
+    if same is not None:
+        available = steps - same[0]
+        parts.append(
+            f"“{same[1]}”, a measure of the same kind, already counts {same[0]} step(s), so "
+            f"this one adds at most {available}"
+        )
+    if credited < available:
+        parts.append("1 is the lowest value" if after <= 1 else f"the floor of {floor} holds")
+    return "; ".join(parts)
+
+
+def _effect_reason(item: Counted, axis: str, before: int, after: int, note: str) -> Reason:
+    title = f"{item.measure.title} ({item.words()})"
+    if after < before:
+        text = f"{title} lowers {axis} from {before} to {after}"
+        if note:
+            text += f" ({note})"
+    else:
+        text = f"{title}: no further effect on {axis} ({note or 'nothing left to lower'})"
+    return Reason(rule=item.measure.id, axis="measure", text=text, legal=item.measure.legal)
+
+
+def _floor_reasons(
+    risk: Risk, floors: list[tuple[int, Floor]], ids: set[str], context: Context
+) -> list[Reason]:
+    reasons = []
+    for index, floor in floors:
+        lifted = sorted(ids.intersection(floor.lifted_by))
+        template = floor.rationale
+        if lifted:
+            template = (
+                f"{floor.rationale} This floor no longer holds: a measure that lifts it is "
+                f"counted ({', '.join(lifted)})."
+            )
+        reasons.append(
+            context.reason(
+                f"{risk.id}.floor{index + 1}",
+                "floor",
+                template,
+                floor.legal,
+                condition=floor.when,
+            )
+        )
+    return reasons
+
+
+def _start_reason(inherent: Rating) -> Reason:
+    answers: dict[str, str] = {}
+    legal: dict[str, None] = {}
+    for reason in inherent.because:
+        answers.update(reason.answers)
+        legal.update(dict.fromkeys(reason.legal))
+    rules = sorted({r.rule for r in inherent.because if r.axis in ("likelihood", "severity")})
+    return Reason(
+        rule="inherent",
+        axis="level",
+        text=(
+            f"starts from the inherent rating, likelihood {inherent.likelihood} and severity "
+            f"{inherent.severity} ({', '.join(rules)})"
+        ),
+        answers=answers,
+        legal=tuple(legal),
     )
-
-
-def residual_axes(
-    risk: Risk, inherent: Rating, active: Iterable[tuple[Measure, str]], context: Context
-) -> tuple[int, int]:
-    """The residual likelihood and severity of `rate_residual`, without building its reasons:
-    ranking recommendations re-rates every risk once per candidate measure, and only needs these."""
-    cut = {"likelihood": 0, "severity": 0}
-    for measure, _ in active:
-        for effect in measure.reduces:
-            if effect.risk == risk.id:
-                cut[effect.axis] += effect.steps
-    floor = {"likelihood": 1, "severity": 1}
-    for rule in risk.floors:
-        if rule.in_force(context.as_of) and context.holds(rule.when):
-            for axis in ("likelihood", "severity"):
-                floor[axis] = max(floor[axis], getattr(rule, axis) or 1)
-    return _bounded(inherent, cut, floor)

@@ -14,9 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._scales import Level
 
 __all__ = [
+    "AiActResult",
     "CompletenessItem",
     "HeadlineRating",
     "JurisdictionExposure",
+    "MeasureEffectResult",
     "MeasureResult",
     "ObligationResult",
     "PenaltyMaximum",
@@ -54,6 +56,22 @@ class Rating(_Frozen):
     because: tuple[Reason, ...]
 
 
+class MeasureEffectResult(_Frozen):
+    """What one measure changes on one axis of one risk: exactly the step it makes when it is
+    counted after the measures before it (in place, then planned by due date, then
+    recommended), never more than its catalogue steps, never below the floor, and once per kind.
+    """
+
+    measure: str
+    status: Literal["implemented", "planned", "recommended"]
+    axis: Literal["likelihood", "severity"]
+    steps: int = Field(description="The steps the catalogue gives the measure on this axis.")
+    before: int = Field(description="The axis before this measure is counted.")
+    after: int = Field(description="The axis once this measure is counted.")
+    credited: int = Field(description="before - after: the change it makes, 0 to steps.")
+    note: str = Field("", description="Why the change is less than the steps, if it is.")
+
+
 class RiskResult(_Frozen):
     id: str
     title: str
@@ -61,8 +79,15 @@ class RiskResult(_Frozen):
     kind: Literal["design", "event"]
     description: str
     inherent: Rating
-    residual: Rating
+    residual: Rating = Field(description="After the plan: measures in place and planned.")
+    residual_now: Rating = Field(description="Now: measures in place only.")
+    residual_if_all: Rating = Field(
+        description="If every recommended measure were adopted as well."
+    )
     measures: tuple[str, ...] = Field((), description="Measures in place or planned against it.")
+    effects: tuple[MeasureEffectResult, ...] = Field(
+        (), description="The change each counted measure makes, in the order they are counted."
+    )
 
 
 class MeasureResult(_Frozen):
@@ -77,6 +102,12 @@ class MeasureResult(_Frozen):
     gain: int = Field(0, description="Residual risk points this measure would remove if adopted.")
     because: tuple[Reason, ...] = ()
     legal: tuple[str, ...] = ()
+    kind: str = Field("", description="Measures of one kind on the same axis count once.")
+    due_after_start: bool = Field(
+        False,
+        description="Planned, but due after processing starts (or processing already runs): "
+        "not counted when prior consultation is decided.",
+    )
 
 
 class ScreeningResult(_Frozen):
@@ -133,6 +164,19 @@ class JurisdictionExposure(_Frozen):
     )
 
 
+class AiActResult(_Frozen):
+    """An AI Act classification that applies, with the reason from the answers and the duties
+    it brings. It is not a risk level: prior consultation follows from the GDPR residual risk."""
+
+    id: str
+    classification: Literal["prohibited", "high_risk", "transparency", "general_purpose"]
+    title: str
+    reason: str
+    answers: dict[str, str] = Field(default_factory=dict)
+    legal: tuple[str, ...] = ()
+    duties: tuple[ObligationResult, ...] = ()
+
+
 class CompletenessItem(_Frozen):
     id: str
     article: str
@@ -149,12 +193,21 @@ class RiskReport(_Frozen):
     stop: bool
     stop_findings: tuple[StopResult, ...]
     overall_inherent: Level
-    overall_residual: Level
+    overall_residual: Level = Field(description="After the plan: measures in place and planned.")
+    overall_residual_now: Level = Field(description="Now: measures in place only.")
+    overall_residual_if_all: Level = Field(description="If every recommendation were adopted.")
+    overall_residual_at_start: Level = Field(
+        description="When processing starts: measures in place and those planned before the "
+        "start. Prior consultation is decided on this view."
+    )
     prior_consultation_required: bool
     prior_consultation_note: str
     risks: tuple[RiskResult, ...]
     mitigations: tuple[MeasureResult, ...]
     legal_exposure: tuple[JurisdictionExposure, ...]
+    ai_act: tuple[AiActResult, ...] = Field(
+        (), description="AI Act classifications that apply and the duties they bring."
+    )
     completeness: tuple[CompletenessItem, ...]
     review_due: dt.date | None = Field(
         None, description="When the assessment is next reviewed (GDPR Art. 35(11)), if answered."
