@@ -23,6 +23,14 @@ EXPECTED_EXAMPLES = {
     "scenario-c-consumer-sdk.yaml",
     "scenario-f-eu-screenshots.yaml",
     "scenario-f-us-employees.yaml",
+    "scenario-g-call-centre-qa-redesigned.yaml",
+    "scenario-h-warehouse-aggregated-training.yaml",
+    "scenario-i-reassessment-running.yaml",
+    "scenario-j-keystroke-authentication.yaml",
+    "scenario-k-tool-without-works-agreement.yaml",
+    "scenario-l-continuous-office-video.yaml",
+    "scenario-m-inactivity-pay-deduction.yaml",
+    "scenario-n-basis-missing-for-one-purpose.yaml",
 }
 WORKS_COUNCIL = {
     "de": ("germany_works_council_exists", "germany_works_agreement"),
@@ -60,7 +68,7 @@ def _options(questionnaire: Questionnaire, question_id: str) -> list[str]:
 def test_validate_command_accepts_the_questionnaire(capsys):
     assert main(["validate", str(QUESTIONNAIRE)]) == 0
     out = capsys.readouterr().out
-    assert "OK: telemetry-for-ai@1.0.0" in out
+    assert "OK: telemetry-for-ai@1.1.0" in out
 
 
 def test_questionnaire_is_large_enough_to_cover_the_programme(questionnaire):
@@ -78,7 +86,7 @@ def test_every_question_explains_itself_and_cites_the_law(questionnaire):
 def test_jurisdiction_options_match_the_declared_jurisdictions(questionnaire):
     """The risk engine maps `us_ca` back to `US-CA`; every code must have exactly one option."""
     codes = {j.code.lower().replace("-", "_") for j in questionnaire.jurisdictions}
-    assert len(questionnaire.jurisdictions) == 33
+    assert len(questionnaire.jurisdictions) == 34
     assert {j.code for j in questionnaire.jurisdictions if j.region == "EU"} >= {"DE", "FR", "IT"}
     assert len([j for j in questionnaire.jurisdictions if j.region == "EU"]) == 27
     assert set(_options(questionnaire, "monitored_jurisdictions")) == codes

@@ -12,7 +12,7 @@ from dpia._library import questionnaire_for
 from dpia.risk import catalogue_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
-CATALOGUE = catalogue_for(questionnaire_for("telemetry-for-ai@1.0.0"))
+CATALOGUE = catalogue_for(questionnaire_for("telemetry-for-ai@1.1.0"))
 
 
 def _documented_ids() -> set[str]:
@@ -28,6 +28,7 @@ def _catalogue_ids() -> list[tuple[str, str]]:
         "penalty": CATALOGUE.penalties,
         "obligation": CATALOGUE.obligations,
         "completeness check": CATALOGUE.completeness,
+        "AI Act classification": CATALOGUE.ai_act,
         "screening criterion": (*screening.art35_3, *screening.wp248, *screening.national_lists),
     }
     return [(kind, item.id) for kind, items in groups.items() for item in items]
@@ -38,10 +39,26 @@ def test_every_catalogue_id_is_documented(kind, item_id):
     assert item_id in _documented_ids(), f"{kind} {item_id!r} is missing from {DOCS.name}"
 
 
-def test_the_fourteen_risk_families_are_covered():
-    assert {risk.family for risk in CATALOGUE.risks} == {f"R{n}" for n in range(1, 15)}
+def test_the_fourteen_risk_families_and_inaccurate_outputs_are_covered():
+    assert {risk.family for risk in CATALOGUE.risks} == {f"R{n}" for n in range(1, 16)}
+    assert CATALOGUE.risk("inaccurate_outputs").family == "R15"
     for risk in CATALOGUE.risks:
         assert len(risk.rules) >= 2, risk.id
+
+
+def test_every_measure_kind_is_documented_and_shared_kinds_are_named():
+    documented = _documented_ids()
+    kinds = [m.kind for m in CATALOGUE.measures if m.reduces]
+    assert all(kinds), "every measure that lowers a rating has a kind"
+    for kind in kinds:
+        assert kind in DOCS.read_text(encoding="utf-8"), kind
+    shared = {k for k in kinds if kinds.count(k) > 1}
+    assert shared <= documented, sorted(shared - documented)
+
+
+def test_the_national_lists_of_the_netherlands_ireland_and_italy_are_present():
+    listed = {code for c in CATALOGUE.screening.national_lists for code in c.jurisdictions}
+    assert {"NL", "IE", "IT"} <= listed
 
 
 def test_the_brief_measures_m1_to_m26_are_present():

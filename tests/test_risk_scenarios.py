@@ -24,7 +24,7 @@ from dpia.risk import LEVELS, RiskReport, assess, catalogue_for
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AS_OF = dt.date(2026, 11, 29)
 BEFORE_BAN = dt.date(2025, 1, 31)
-REF = "telemetry-for-ai@1.0.0"
+REF = "telemetry-for-ai@1.1.0"
 
 SCENARIOS = {
     "A": "scenario-a-keystroke-content.yaml",
@@ -103,13 +103,14 @@ def test_a_consent_gap_rests_on_consent_at_work_and_the_labour_law_steps():
     assert "Consent" in quoted.text
 
 
-def test_a_screening_names_the_french_and_german_lists():
+def test_a_screening_names_the_french_german_and_italian_lists():
     screening = _report("A").screening
     assert _report("A").dpia_required == "required"
     assert {r.rule for r in screening.national_lists} == {
         "fr_cnil_constant_employee_monitoring",
         "fr_cnil_hr_profiling",
         "de_dsk_item_7",
+        "it_garante_remote_monitoring",
     }
     assert {"c3_systematic_monitoring", "c4_sensitive_or_highly_personal"} <= {
         r.rule for r in screening.wp248
