@@ -333,3 +333,28 @@ def test_the_last_step_names_only_what_exists_now():
         "new to keep it",
         "migrations[0].changes[3].values[1].new: a single choice can become one option at most",
     ]
+
+
+def test_every_field_of_a_migration_is_documented():
+    from pydantic import BaseModel
+
+    from dpia.questionnaire import _migration as migration
+
+    reference = (
+        Path(__file__).resolve().parent.parent / "docs" / "questionnaire-format.md"
+    ).read_text(encoding="utf-8")
+    section = reference[reference.index("## 15. How versions migrate") :]
+    models: list[type[BaseModel]] = [
+        migration.Migration,
+        migration.QuestionRenamed,
+        migration.QuestionReplaced,
+        migration.OptionsChanged,
+        migration.QuestionRemoved,
+        migration.ValueMap,
+        migration.OptionMap,
+    ]
+    for model in models:
+        for field in model.model_fields:
+            assert f"`{field}`" in section, f"{model.__name__}.{field}"
+    for kind in ("renamed", "replaced", "options", "removed"):
+        assert f"| `{kind}` |" in section, kind

@@ -12,7 +12,8 @@ import yaml
 from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_ref_of
-from ..document import read_embedded, read_record, render_docx
+from ..document import read_record, render_docx
+from ..document._embedded import embedded_answers_check
 from ..document._labels import DOCUMENT_STATUS
 from ..document._pdf import export_pdf
 from ..risk import assess
@@ -123,7 +124,7 @@ def _import(args: argparse.Namespace) -> int:
     output = Path(args.output)
     output.write_text(text, encoding="utf-8")
     try:
-        read_embedded(document, questionnaire_for(record.questionnaire))
+        check = embedded_answers_check(document, questionnaire_for(record.questionnaire))
     except DPIAError as exc:
         print(
             f"wrote {output}, but it does not check against {record.questionnaire}:",
@@ -131,8 +132,11 @@ def _import(args: argparse.Namespace) -> int:
         )
         print(exc, file=sys.stderr)
         return 1
+    for note in check.notes:
+        print(note, file=sys.stderr)
+    opens = f"; opens as {check.assessment.questionnaire}" if check.migrated_from else ""
     print(
         f"wrote {output}: answers to {record.questionnaire}, document version {record.version} "
-        f"({DOCUMENT_STATUS.get(record.status, record.status)})"
+        f"({DOCUMENT_STATUS.get(record.status, record.status)}){opens}"
     )
     return 0

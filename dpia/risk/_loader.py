@@ -190,6 +190,8 @@ def _floor_checks(source: Source, catalogue: Catalogue, measure_ids: set[str]) -
     for r, risk in enumerate(catalogue.risks):
         for f, floor in enumerate(risk.floors):
             axes = [axis for axis in ("likelihood", "severity") if getattr(floor, axis)]
+            if floor.level and "likelihood" not in axes:
+                axes.append("likelihood")
             for i, measure_id in enumerate(floor.lifted_by):
                 path = ("risks", r, "floors", f, "lifted_by", i)
                 if measure_id not in measure_ids:
