@@ -147,7 +147,7 @@ def test_measures_of_one_kind_count_once_with_the_strongest(questionnaire):
     assert (strongest.before, strongest.after, strongest.credited) == (4, 2, 2)
     assert (weaker.credited, weaker.note) == (
         0,
-        "“Thirty days” is a measure of the same kind and already counts 2 step(s)",
+        "“Thirty days” is a measure of the same kind and already counts 2 steps",
     )
 
 

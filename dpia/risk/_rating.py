@@ -229,18 +229,22 @@ def _shortfall(
     if credited >= steps:
         return ""
     if same is not None and same[0] >= steps:
-        return f"“{same[1]}” is a measure of the same kind and already counts {same[0]} step(s)"
+        return f"“{same[1]}” is a measure of the same kind and already counts {_steps(same[0])}"
     parts = []
     available = steps
     if same is not None:
         available = steps - same[0]
         parts.append(
-            f"“{same[1]}”, a measure of the same kind, already counts {same[0]} step(s), so "
-            f"this one adds at most {available}"
+            f"“{same[1]}”, a measure of the same kind, already counts {_steps(same[0])}, so "
+            f"this one adds at most {_steps(available)}"
         )
     if credited < available:
         parts.append("1 is the lowest value" if after <= 1 else f"the floor of {floor} holds")
     return "; ".join(parts)
+
+
+def _steps(count: int) -> str:
+    return f"{count} step" if count == 1 else f"{count} steps"
 
 
 def _effect_reason(item: Counted, axis: str, before: int, after: int, note: str) -> Reason:

@@ -133,8 +133,11 @@ class MethodologyAnnex:
                     Span("After measures. ", bold=True),
                     Span(
                         "Each measure in place or planned lowers the axis it acts on by its "
-                        "steps, never below 1, never below a floor the answers trigger (what "
-                        "no safeguard can remove), and never above the rating before measures."
+                        "steps, measures of the same kind counting once, with the strongest; "
+                        "never below 1, never below a floor the answers trigger (what no "
+                        "safeguard can remove, until a measure that lifts it is counted), and "
+                        "never above the rating before measures. Each measure is credited only "
+                        "the change it makes."
                     ),
                 ),
                 (
@@ -144,8 +147,10 @@ class MethodologyAnnex:
                 (
                     Span("Prior consultation. ", bold=True),
                     Span(
-                        "Required when any risk stays high after measures (GDPR Art. 36(1)), "
-                        "read as the ICO and the EDPB read it."
+                        "Required when any risk is still high when processing starts, counting "
+                        "the measures in place and those planned before the start (GDPR Art. "
+                        "36(1)), read as the ICO and the EDPB read it. An AI Act high-risk "
+                        "classification brings AI Act duties, not a consultation by itself."
                     ),
                 ),
                 (
