@@ -139,7 +139,7 @@ def test_score_of_the_old_file_shows_the_notes(capsys):
     assert main(["score", str(FIXTURE), "--as-of", AS_OF.isoformat()]) == 0
     out, err = capsys.readouterr()
     assert f"written for {OLD}; opened as {NEW}" in err
-    assert "STOP: DO NOT PROCEED" in out
+    assert "STOP: Do not proceed" in out
 
 
 def test_the_archive_files_the_old_answers_as_the_current_version(tmp_path, monkeypatch, capsys):
