@@ -16,7 +16,7 @@ from ._catalogue import Catalogue, Measure
 from ._context import Context
 from ._exposure import exposure
 from ._loader import catalogue_for
-from ._rating import AXES, Counted, axis_value, rate_inherent, rate_residual
+from ._rating import AXES, Counted, axis_value, rate_inherent, rate_views
 from ._report import (
     AiActResult,
     CompletenessItem,
@@ -53,12 +53,14 @@ def assess(
     views = _views(catalogue, context, statuses)
     risks: list[RiskResult] = []
     at_start: dict[str, Rating] = {}
+    counted = views["all"]
+    lengths = {name: len(view) for name, view in views.items()}
     for risk in catalogue.risks:
         base = inherent[risk.id]
-        now, _, _ = rate_residual(risk, base, views["now"], context)
-        planned, used, _ = rate_residual(risk, base, views["plan"], context)
-        if_all, _, effects = rate_residual(risk, base, views["all"], context)
-        at_start[risk.id], _, _ = rate_residual(risk, base, views["start"], context)
+        rated = rate_views(risk, base, counted, lengths, context)
+        now, planned, if_all = rated["now"][0], rated["plan"][0], rated["all"][0]
+        used, effects = rated["plan"][1], rated["all"][2]
+        at_start[risk.id] = rated["start"][0]
         risks.append(
             RiskResult(
                 id=risk.id,
@@ -182,11 +184,15 @@ def _views(
         for m in catalogue.measures
         if statuses[m.id] == "recommended" and m.reduces
     ]
+    # Planned measures are sorted by due date, so those due by the start come first and every
+    # view is a prefix of the next one.
+    everything = implemented + planned + recommended
+    before_start = sum(1 for c in planned if not c.due_after_start)
     return {
-        "now": implemented,
-        "start": implemented + [c for c in planned if not c.due_after_start],
-        "plan": implemented + planned,
-        "all": implemented + planned + recommended,
+        "now": everything[: len(implemented)],
+        "start": everything[: len(implemented) + before_start],
+        "plan": everything[: len(implemented) + len(planned)],
+        "all": everything,
     }
 
 

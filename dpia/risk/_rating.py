@@ -22,7 +22,7 @@ from ._context import Context
 from ._report import MeasureEffectResult, Rating, Reason
 from ._scales import SCALE, level_of, level_rank
 
-__all__ = ["Counted", "axis_value", "rate_inherent", "rate_residual"]
+__all__ = ["Counted", "axis_value", "rate_inherent", "rate_views"]
 
 AXES = ("likelihood", "severity")
 
@@ -155,34 +155,55 @@ def axis_value(
     return min(start, max(floor, start - sum(best.values())))
 
 
-def rate_residual(
-    risk: Risk, inherent: Rating, counted: Sequence[Counted], context: Context
-) -> tuple[Rating, list[str], list[MeasureEffectResult]]:
-    """Residual rating, the ids of the measures that act on the risk, and what each changes."""
+def rate_views(
+    risk: Risk,
+    inherent: Rating,
+    counted: Sequence[Counted],
+    views: dict[str, int],
+    context: Context,
+) -> dict[str, tuple[Rating, list[str], list[MeasureEffectResult]]]:
+    """The residual rating of each view in one pass: every view counts a prefix of `counted`
+    (`views` maps a view to the length of its prefix), so the credits of the shorter views are
+    the first credits of the longer ones."""
     floors = _holding_floors(risk, context)
-    because: list[Reason] = []
-    effects: list[MeasureEffectResult] = []
-    used: list[str] = []
+    start_reason = _start_reason(inherent)
+    floor_reasons: dict[frozenset[str], list[Reason]] = {}
     values = {"likelihood": inherent.likelihood, "severity": inherent.severity}
     best: dict[str, dict[str, tuple[int, str]]] = {axis: {} for axis in AXES}
     ids: set[str] = set()
-    for item in counted:
-        acting = [e for e in item.measure.reduces if e.risk == risk.id]
+    used: list[str] = []
+    effects: list[MeasureEffectResult] = []
+    reasons: list[Reason] = []
+    lifting = {m for _, floor in floors for m in floor.lifted_by}
+    snapshots: dict[int, tuple[int, int, int, int, frozenset[str]]] = {}
+
+    def snapshot(position: int) -> None:
+        lifted = frozenset(ids & lifting)
+        snapshots[position] = (
+            values["likelihood"],
+            values["severity"],
+            len(used),
+            len(effects),
+            lifted,
+        )
+
+    wanted = set(views.values())
+    snapshot(0)
+    for position, item in enumerate(counted, start=1):
         ids.add(item.measure.id)
-        if not acting:
-            continue
-        if item.measure.id not in used:
+        acting = [e for e in item.measure.reduces if e.risk == risk.id]
+        if acting and item.measure.id not in used:
             used.append(item.measure.id)
         for effect in acting:
             axis = effect.axis
-            start = getattr(inherent, axis)
+            top = getattr(inherent, axis)
             kinds = best[axis]
             same = kinds.get(item.kind)
             if same is None or effect.steps > same[0]:
                 kinds[item.kind] = (effect.steps, item.measure.title)
             floor = _floor(floors, axis, ids, inherent)
             before = values[axis]
-            after = min(start, max(floor, start - sum(steps for steps, _ in kinds.values())))
+            after = min(top, max(floor, top - sum(steps for steps, _ in kinds.values())))
             values[axis] = after
             note = _shortfall(effect.steps, before, after, floor, same)
             effects.append(
@@ -197,27 +218,38 @@ def rate_residual(
                     note=note,
                 )
             )
-            because.append(_effect_reason(item, axis, before, after, note))
-    because.extend(_floor_reasons(risk, floors, ids, context))
-    likelihood, severity = values["likelihood"], values["severity"]
-    because.insert(0, _start_reason(inherent))
-    if not used:
-        because.insert(
-            1,
-            Reason(
-                rule="no_measures",
-                axis="measure",
-                text="no measure counted in this view acts on this risk; residual equals inherent",
-            ),
+            reasons.append(_effect_reason(item, axis, before, after, note))
+        if position in wanted:
+            snapshot(position)
+
+    rated = {}
+    for view, length in views.items():
+        likelihood, severity, n_used, n_effects, lifted = snapshots[length]
+        if lifted not in floor_reasons:
+            floor_reasons[lifted] = _floor_reasons(risk, floors, set(lifted), context)
+        because = [start_reason]
+        if not n_used:
+            because.append(
+                Reason(
+                    rule="no_measures",
+                    axis="measure",
+                    text=(
+                        "no measure counted in this view acts on this risk; residual equals "
+                        "inherent"
+                    ),
+                )
+            )
+        because += reasons[:n_effects]
+        because += floor_reasons[lifted]
+        because.append(_level_reason(likelihood, severity))
+        rating = Rating(
+            likelihood=likelihood,
+            severity=severity,
+            level=level_of(likelihood, severity),
+            because=tuple(because),
         )
-    because.append(_level_reason(likelihood, severity))
-    rating = Rating(
-        likelihood=likelihood,
-        severity=severity,
-        level=level_of(likelihood, severity),
-        because=tuple(because),
-    )
-    return rating, used, effects
+        rated[view] = (rating, used[:n_used], effects[:n_effects])
+    return rated
 
 
 def _shortfall(
