@@ -2,7 +2,9 @@
 
 The order is fixed: record the DPO's advice and the decision in the sign-off record, render the
 final document (its signature page lists the signatories and their certificate fingerprints),
-then each signatory signs those exact bytes with a detached CMS signature. See docs/signing.md.
+then each signatory signs those exact bytes with a detached CMS signature. The PDF/A copy is
+signed inside the file instead (PAdES), so that any PDF reader shows who signed it, in which
+role and when. See docs/signing.md.
 """
 
 from .._signoff import (
@@ -33,7 +35,9 @@ from ._keys import (
     load_private_key,
     read_passphrase,
 )
-from ._protocols import Signer, Timestamper
+from ._pades import DEFAULT_REASONS, sign_pdf
+from ._pdf_verify import Coverage, PdfSignatureReport, PdfVerification, verify_pdf
+from ._protocols import RawSigner, Signer, Timestamper
 from ._sign import sign_document, signature_files
 from ._signatories import compare_with_signoff
 from ._timestamp import HttpTimestamper, TimestampCheck
@@ -41,17 +45,22 @@ from ._trust import TRUST_DIR_VARIABLE, TrustStore, TrustVerdict, default_trust_
 from ._verify import DocumentVerification, SignatureReport, verify_document
 
 __all__ = [
+    "DEFAULT_REASONS",
     "KEY_ALGORITHMS",
     "PASSPHRASE_VARIABLE",
     "SIGNATORY_ROLES",
     "TRUST_DIR_VARIABLE",
+    "Coverage",
     "Decision",
     "DocumentVerification",
     "DpoAdvice",
     "FileKeySigner",
     "HttpTimestamper",
     "NewIdentity",
+    "PdfSignatureReport",
+    "PdfVerification",
     "Person",
+    "RawSigner",
     "SignOff",
     "Signatory",
     "SignatoryRole",
@@ -75,6 +84,8 @@ __all__ = [
     "read_passphrase",
     "self_signed_certificate",
     "sign_document",
+    "sign_pdf",
     "signature_files",
     "verify_document",
+    "verify_pdf",
 ]

@@ -8,7 +8,8 @@ the comparison an auditor would otherwise do by hand with fingerprints.
 from __future__ import annotations
 
 from .._signoff import SIGNATORY_ROLE_NAMES, SignOff
-from ._verify import DocumentVerification
+from ._pdf_verify import PdfSignatureReport, PdfVerification
+from ._verify import DocumentVerification, SignatureReport
 
 __all__ = ["compare_with_signoff"]
 
@@ -17,11 +18,19 @@ def _role(role: str) -> str:
     return SIGNATORY_ROLE_NAMES.get(role, role).lower().replace("data protection officer", "DPO")
 
 
-def compare_with_signoff(signoff: SignOff, verification: DocumentVerification) -> list[str]:
+def _where(report: SignatureReport | PdfSignatureReport) -> str:
+    if isinstance(report, PdfSignatureReport):
+        return f"signature {report.number} in the PDF"
+    return report.path.name
+
+
+def compare_with_signoff(
+    signoff: SignOff, verification: DocumentVerification | PdfVerification
+) -> list[str]:
     """Every difference between the record's signatories and the valid signatures."""
     if not signoff.signatories:
         return ["the sign-off record lists no signatories"]
-    signed = {
+    signed: dict[str, SignatureReport | PdfSignatureReport] = {
         report.signer.fingerprint: report
         for report in verification.signatures
         if report.valid and report.signer is not None
@@ -43,7 +52,7 @@ def compare_with_signoff(signoff: SignOff, verification: DocumentVerification) -
     for fingerprint, report in signed.items():
         if fingerprint not in listed and report.signer is not None:
             differences.append(
-                f"{report.signer.describe()} signed ({report.path.name}) but is not a signatory "
+                f"{report.signer.describe()} signed ({_where(report)}) but is not a signatory "
                 "in the sign-off record"
             )
     return differences
