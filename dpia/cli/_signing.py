@@ -9,7 +9,7 @@ from typing import Any
 from .._assessment import load_answers
 from .._errors import SigningError
 from .._library import questionnaire_for, questionnaire_ref_of
-from .._signoff import SIGNATORY_ROLES
+from .._signoff import SIGNATORY_ROLES, SignOff
 from ..signing import (
     KEY_ALGORITHMS,
     PASSPHRASE_VARIABLE,
@@ -27,6 +27,13 @@ from ..signing import (
     read_passphrase,
     sign_document,
     verify_document,
+)
+from ._pdf_signing import (
+    PDF_ONLY_OPTIONS,
+    is_pdf,
+    print_pdf_differences,
+    sign_pdf_file,
+    verify_pdf_file,
 )
 
 __all__ = ["register"]
@@ -78,17 +85,44 @@ def register(subcommands: Any) -> None:
     listing.set_defaults(handler=_trust_list)
 
     sign = subcommands.add_parser(
-        "sign", help="sign a final document: writes DOC.<signer>.p7s (detached CMS)"
+        "sign",
+        help="sign a final document: writes DOC.<signer>.p7s (detached CMS), or signs a PDF "
+        "inside the file (PAdES)",
     )
-    sign.add_argument("document", metavar="DOC", help="the final document, as rendered")
+    sign.add_argument(
+        "document", metavar="DOC", help="the final document (.docx), or its PDF/A copy (.pdf)"
+    )
     sign.add_argument("--key", required=True, metavar="KEY", help="encrypted key.pem")
     sign.add_argument("--cert", required=True, metavar="CERT", help="the key's certificate")
     sign.add_argument(
         "--tsa-url", metavar="URL", help="also get a time-stamp from this RFC 3161 authority"
     )
+    pdf = sign.add_argument_group("PDF only")
+    pdf.add_argument(
+        "--visible", action="store_true", help="show the signature in a box on the signature page"
+    )
+    pdf.add_argument(
+        "--reason", metavar="TEXT", help="reason for signing (default: what the role did)"
+    )
+    pdf.add_argument(
+        "--role",
+        choices=SIGNATORY_ROLES,
+        help="the role, when the certificate names none (it must agree when it does)",
+    )
+    pdf.add_argument(
+        "--trust",
+        metavar="DIR",
+        help="trust store whose certificates let the signature carry its validation data "
+        f"(PAdES-B-LT; default: ${TRUST_DIR_VARIABLE}, else var/trust)",
+    )
+    pdf.add_argument(
+        "--output", "-o", metavar="OUT", help="write the signed PDF here (default: sign in place)"
+    )
     sign.set_defaults(handler=_sign)
 
-    verify = subcommands.add_parser("verify", help="check every DOC.*.p7s signature of DOC")
+    verify = subcommands.add_parser(
+        "verify", help="check every DOC.*.p7s signature of DOC, or every signature in a PDF"
+    )
     verify.add_argument("document", metavar="DOC", help="the signed document")
     verify.add_argument(
         "--trust",
@@ -163,6 +197,15 @@ def _trust_list(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
+    if is_pdf(args.document):
+        return sign_pdf_file(args)
+    given = [flag for name, flag in PDF_ONLY_OPTIONS.items() if getattr(args, name)]
+    if args.trust:
+        given.append("--trust")
+    if given:
+        raise SigningError(
+            f"{', '.join(given)}: only for PDF documents; a .docx is signed with a detached .p7s"
+        )
     passphrase = read_passphrase(f"Passphrase for {args.key}: ")
     signer = FileKeySigner.from_files(args.key, args.cert, passphrase)
     timestamper = HttpTimestamper(args.tsa_url) if args.tsa_url else None
@@ -171,6 +214,8 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    if is_pdf(args.document):
+        return _verify_pdf(args)
     result = verify_document(args.document, trust=_store(args.trust))
     _print_verification(result)
     passed = result.passed(require_trust=args.trust is not None)
@@ -189,6 +234,22 @@ def _verify(args: argparse.Namespace) -> int:
         count = len(signoff.signatories)
         print(f"{args.signoff}: all {count} signatories in the sign-off record signed")
     return 0 if passed and not differences else 1
+
+
+def _verify_pdf(args: argparse.Namespace) -> int:
+    result, passed = verify_pdf_file(args)
+    if args.signoff is None:
+        return 0 if passed else 1
+    agrees = print_pdf_differences(args.signoff, _signoff_of(args.signoff), result)
+    return 0 if passed and agrees else 1
+
+
+def _signoff_of(answers: str) -> SignOff:
+    questionnaire = questionnaire_for(questionnaire_ref_of(answers))
+    signoff = load_answers(answers, questionnaire).assessment.signoff
+    if signoff is None:
+        raise SigningError(f"{answers} has no sign-off record (signoff:)")
+    return signoff
 
 
 def _print_verification(result: DocumentVerification) -> None:
