@@ -8,10 +8,10 @@ version differs is refused rather than scored against questions the team never s
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
+from ._config import settings
 from ._errors import SourceError
 from ._source import read_source
 from .questionnaire import Questionnaire, load_questionnaire
@@ -20,10 +20,7 @@ __all__ = ["questionnaire_dir", "questionnaire_for", "questionnaire_path", "ques
 
 
 def questionnaire_dir() -> Path:
-    configured = os.environ.get("DPIA_QUESTIONNAIRES")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent / "questionnaires"
+    return settings().questionnaires
 
 
 def questionnaire_path(questionnaire_id: str) -> Path:

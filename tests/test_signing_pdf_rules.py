@@ -164,6 +164,18 @@ def test_no_changed_byte_in_the_signed_range_leaves_the_signature_valid(
     assert not any(report.valid for report in result.signatures)
 
 
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(offset=st.integers(min_value=0), byte=st.integers(0, 255))
+def test_a_damaged_pdf_is_signed_or_refused_with_a_message_never_a_crash(people, offset, byte):
+    damaged = bytearray(small_pdf(1))
+    damaged[offset % len(damaged)] = byte
+    try:
+        signed = sign_pdf(bytes(damaged), _signer(people["decision_maker"]))
+    except SigningError:
+        return
+    assert signed.startswith(bytes(damaged))
+
+
 def _byte_range(pdf: bytes) -> tuple[int, int, int, int]:
     reader = PdfFileReader(io.BytesIO(pdf))
     (signature,) = reader.embedded_signatures

@@ -17,6 +17,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .._config import SIGNING_DIR, settings
 from .._errors import SigningError
 from ..signing import (
     DocumentVerification,
@@ -38,11 +39,11 @@ __all__ = [
     "verify_archived",
 ]
 
-SIGNING_DIR_VARIABLE = "DPIA_SIGNING_DIR"
+SIGNING_DIR_VARIABLE = SIGNING_DIR.variable
 
 
 def _signing_dir() -> Path:
-    return Path(os.environ.get(SIGNING_DIR_VARIABLE) or "var/signing")
+    return settings().signing_dir
 
 
 def room_document(assessment_id: str, file_name: str, content: bytes) -> Path:

@@ -8,7 +8,6 @@ write transaction never fails half way with "database is locked" after it has st
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from .._config import DATABASE_URL, settings
 from .._errors import ArchiveError
 
 __all__ = [
@@ -36,14 +36,14 @@ __all__ = [
     "writing",
 ]
 
-DEFAULT_DATABASE_URL = "sqlite:///var/dpia.sqlite3"
+DEFAULT_DATABASE_URL = DATABASE_URL.default
 _WRITE = "dpia_write"
 _SQLITE_BUSY_SECONDS = 120
 _SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE"
 
 
 def database_url() -> str:
-    return os.environ.get("DPIA_DATABASE_URL") or DEFAULT_DATABASE_URL
+    return settings().database_url
 
 
 def archive_engine(url: str | None = None) -> Engine:

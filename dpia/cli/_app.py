@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from .._assessment import load_answers
+from .._config import settings
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
 from ..archive import (
@@ -137,7 +138,7 @@ def _register_users(subcommands: Any) -> None:
         )
         action.add_argument(
             "--actor",
-            default=os.environ.get("DPIA_ACTOR") or getpass.getuser(),
+            default=settings().actor or getpass.getuser(),
             metavar="NAME",
             help="who makes the change, for the record (default: $DPIA_ACTOR or the login name)",
         )

@@ -6,12 +6,12 @@ import argparse
 import datetime as dt
 import getpass
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from .._assessment import Assessment, load_answers
+from .._config import settings
 from .._errors import ArchiveError, NotFoundError
 from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
 from ..archive import (
@@ -170,7 +170,7 @@ def _version_options(parser: argparse.ArgumentParser) -> None:
 def _actor_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--actor",
-        default=os.environ.get("DPIA_ACTOR") or getpass.getuser(),
+        default=settings().actor or getpass.getuser(),
         metavar="NAME",
         help="who does this, for the audit log (default: $DPIA_ACTOR or the login name)",
     )

@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from .._errors import SigningError
-from .._signoff import SIGNATORY_ROLE_NAMES, SignOff
+from .._signoff import SignOff
+from .._vocabulary import SIGNATORY_ROLE
 from ..signing import (
     FileKeySigner,
     HttpTimestamper,
@@ -70,7 +71,7 @@ def sign_pdf_file(args: argparse.Namespace) -> int:
     _write_beside(target, signed)
     report = verify_pdf(signed, trust=store).signatures[-1]
     identity = identity_of(signer.certificate)
-    role = SIGNATORY_ROLE_NAMES.get(report.role or "", "no role")
+    role = SIGNATORY_ROLE.get(report.role or "", "no role")
     print(f"signed {target}: signature {report.number}, {identity.name} as {role}")
     print(f"  {report.level}: {_level_words(report)}")
     if not report.trust.trusted:
@@ -138,7 +139,7 @@ def print_pdf_differences(source: str, signoff: SignOff, result: PdfVerification
 def _print_report(report: PdfSignatureReport) -> None:
     title = report.field
     if report.signer is not None:
-        title = f"{SIGNATORY_ROLE_NAMES.get(report.role or '', 'no role')}: {report.signer.name}"
+        title = f"{SIGNATORY_ROLE.get(report.role or '', 'no role')}: {report.signer.name}"
     print(f"  {report.verdict:10} {report.number}. {title}")
     lines: list[tuple[str, str]] = []
     if report.signer is not None:

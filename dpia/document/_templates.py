@@ -13,7 +13,6 @@ and markup characters in it are escaped so they cannot turn into bullets or bold
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -23,12 +22,13 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .._config import TEMPLATES, settings
 from .._errors import RenderError
 from ._markup import Block, escape_markup, parse_markup
 
 __all__ = ["DEFAULT_TEMPLATES", "ProseTemplates", "templates_dir"]
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATES = Path(TEMPLATES.default)
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_.-]*)*\.md\.j2")
 _MAX_TEMPLATE_BYTES = 256 * 1024
 _MAX_REPEAT = 100_000
@@ -79,8 +79,7 @@ _TESTS = (
 
 
 def templates_dir() -> Path:
-    configured = os.environ.get("DPIA_TEMPLATES")
-    return Path(configured) if configured else DEFAULT_TEMPLATES
+    return settings().templates
 
 
 def and_list(items: Any) -> str:

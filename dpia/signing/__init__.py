@@ -35,7 +35,7 @@ from ._keys import (
     load_private_key,
     read_passphrase,
 )
-from ._pades import DEFAULT_REASONS, sign_pdf
+from ._pades import sign_pdf
 from ._pdf_verify import Coverage, PdfSignatureReport, PdfVerification, verify_pdf
 from ._protocols import RawSigner, Signer, Timestamper
 from ._sign import sign_document, signature_files
@@ -45,7 +45,6 @@ from ._trust import TRUST_DIR_VARIABLE, TrustStore, TrustVerdict, default_trust_
 from ._verify import DocumentVerification, SignatureReport, verify_document
 
 __all__ = [
-    "DEFAULT_REASONS",
     "KEY_ALGORITHMS",
     "PASSPHRASE_VARIABLE",
     "SIGNATORY_ROLES",

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from .._config import KEY_PASSPHRASE, settings
 from .._errors import SigningError
 from ._certificates import (
     SigningKey,
@@ -40,7 +41,7 @@ __all__ = [
     "read_passphrase",
 ]
 
-PASSPHRASE_VARIABLE = "DPIA_KEY_PASSPHRASE"
+PASSPHRASE_VARIABLE = KEY_PASSPHRASE.variable
 MIN_PASSPHRASE_LENGTH = 8
 PBKDF2_ROUNDS = 600_000
 KEY_ALGORITHMS: dict[str, Callable[[], SigningKey]] = {
@@ -52,7 +53,7 @@ _MAX_KEY_BYTES = 64 * 1024
 
 def read_passphrase(prompt: str, *, confirm: bool = False) -> bytes:
     """The passphrase from the environment, or typed at a prompt that does not echo it."""
-    from_environment = os.environ.get(PASSPHRASE_VARIABLE)
+    from_environment = settings().key_passphrase
     if from_environment:
         return from_environment.encode()
     try:

@@ -38,21 +38,27 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .._errors import SigningError
-from .._signoff import SIGNATORY_ROLE_NAMES, SIGNATORY_ROLES
+from .._signoff import SIGNATORY_ROLES
+from .._vocabulary import SIGNATORY_ROLE, SIGNING_REASON
 from ._certificates import SignerIdentity, identity_of
 from ._pdf_stamp import place_stamp, stamp_style, stamp_text
 from ._protocols import RawSigner, Timestamper
 from ._timestamp import check_timestamp_token, request_timestamp
 from ._trust import TrustStore
 
-__all__ = ["DEFAULT_REASONS", "asn1_certificate", "read_pdf", "sign_pdf"]
+__all__ = ["DAMAGE", "asn1_certificate", "read_pdf", "sign_pdf"]
 
-DEFAULT_REASONS: dict[str, str] = {
-    "assessor": "Prepared this assessment",
-    "dpo": "Gave the DPO's advice recorded in this assessment",
-    "decision_maker": "Took the decision recorded in this assessment",
-    "workers_representative": "Gave the workers' representatives' opinion recorded here",
-}
+DAMAGE = (
+    PdfError,
+    PyhankoSigningError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+)
+"""What pyHanko and pdfminer raise on a damaged file; each is turned into a SigningError."""
+
 _MAX_REASON = 200
 
 
@@ -63,7 +69,7 @@ def read_pdf(pdf: bytes) -> PdfFileReader:
     try:
         reader = PdfFileReader(io.BytesIO(pdf))
         reader.root  # noqa: B018 - parse the catalogue now, so damage shows here
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except DAMAGE as exc:
         raise SigningError(f"not a readable PDF ({exc})") from None
     if reader.encrypted:
         raise SigningError("the PDF is encrypted; sign the PDF exactly as dpia render wrote it")
@@ -84,17 +90,23 @@ def sign_pdf(
 
     `role` defaults to the role in the signer's certificate and must agree with it; a
     certificate without a role needs `role`, which is then recorded as claimed by the signer.
-    `reason` defaults to what the role did (DEFAULT_REASONS). With `timestamper` the signature
-    is time-stamped (PAdES-B-T); when `trust` vouches for the signer, the validation data for
-    the signer and the authority go into the same update (PAdES-B-LT). A person signs once:
+    `reason` defaults to what the role did (the vocabulary's SIGNING_REASON). With
+    `timestamper` the signature is time-stamped (PAdES-B-T); when `trust` vouches for the
+    signer, the validation data for the signer and the authority go into the same update
+    (PAdES-B-LT). A person signs once:
     a second signature with the same certificate is refused.
     """
     reader = read_pdf(pdf)
     identity = identity_of(signer.certificate)
     role = _role(identity, role)
     reason = _reason(reason, role)
-    _refuse_second_signature(reader, identity)
-    field_name = _field_name(reader, role, identity)
+    try:
+        _refuse_second_signature(reader, identity)
+        field_name = _field_name(reader, role, identity)
+    except DAMAGE as exc:
+        raise SigningError(
+            f"not a readable PDF: its form or signatures are damaged ({exc})"
+        ) from None
     when = dt.datetime.now(dt.UTC)
     validation = _validation_context(signer.certificate, timestamper, trust, when)
     metadata = signers.PdfSignatureMetadata(
@@ -111,10 +123,13 @@ def sign_pdf(
         ),
         cades_signed_attr_spec=_claimed_role(identity, role),
     )
-    readable = f"{SIGNATORY_ROLE_NAMES[role]}: {identity.name}"
-    text = stamp_text(identity.name, SIGNATORY_ROLE_NAMES[role], reason, when)
+    readable = f"{SIGNATORY_ROLE[role]}: {identity.name}"
+    text = stamp_text(identity.name, SIGNATORY_ROLE[role], reason, when)
     if visible:
-        place = place_stamp(reader, pdf)
+        try:
+            place = place_stamp(reader, pdf)
+        except DAMAGE as exc:
+            raise SigningError(f"cannot lay out the signature page ({exc})") from None
         spec = fields.SigFieldSpec(
             sig_field_name=field_name,
             on_page=place.page,
@@ -135,7 +150,7 @@ def sign_pdf(
         return pdf_signer.sign_pdf(writer).getvalue()
     except SigningError:
         raise
-    except (PyhankoSigningError, PdfError, timestamps.TimestampRequestError) as exc:
+    except (*DAMAGE, timestamps.TimestampRequestError) as exc:
         raise SigningError(f"cannot sign the PDF: {exc}") from None
 
 
@@ -162,7 +177,7 @@ def _role(identity: SignerIdentity, role: str | None) -> str:
 
 def _reason(reason: str | None, role: str) -> str:
     if reason is None:
-        return DEFAULT_REASONS[role]
+        return SIGNING_REASON[role]
     reason = " ".join(reason.split())
     if not reason:
         raise SigningError("the reason is empty; leave --reason out to use the role's reason")

@@ -26,6 +26,7 @@ from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTComponent, LTContainer, LTPage
+from pdfminer.psexceptions import PSException
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
@@ -122,7 +123,10 @@ def _visible_signatures_on(reader: PdfFileReader, page: int) -> int:
 
 def _layout(pdf: bytes, page: int) -> LTPage:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    return next(extract_pages(io.BytesIO(pdf), page_numbers=[page], laparams=LAParams()))
+    try:
+        return next(extract_pages(io.BytesIO(pdf), page_numbers=[page], laparams=LAParams()))
+    except (PSException, StopIteration) as exc:
+        raise SigningError(f"cannot read page {page + 1} to place the signature ({exc})") from None
 
 
 def _components(container: LTContainer) -> list[LTComponent]:

@@ -23,24 +23,25 @@ from pathlib import Path
 
 from asn1crypto import cms
 from cryptography import x509
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
-from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
+from .._errors import SigningError
 from .._signoff import SIGNATORY_ROLES
 from ._certificates import SignerIdentity, identity_of
-from ._pades import asn1_certificate, read_pdf
+from ._pades import DAMAGE, asn1_certificate, read_pdf
 from ._timestamp import TimestampCheck, check_timestamp_token
 from ._trust import TrustStore, TrustVerdict, default_trust_dir
 from ._verify import _validity_notes, _validity_problems
 
 __all__ = ["Coverage", "PdfSignatureReport", "PdfVerification", "verify_pdf"]
+
+_DAMAGE = (*DAMAGE, SignatureValidationError)
 
 
 class Coverage(enum.Enum):
@@ -109,12 +110,21 @@ def verify_pdf(
     moment = now or dt.datetime.now(dt.UTC)
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-    embedded = list(reader.embedded_signatures)
-    dss = _dss_certificates(reader)
-    reports = [
-        _check(number, signature, embedded, dss, store, moment)
-        for number, signature in enumerate(embedded, start=1)
-    ]
+    try:
+        embedded = list(reader.embedded_signatures)
+        dss = _dss_certificates(reader)
+    except _DAMAGE as exc:
+        raise SigningError(
+            f"the PDF's signatures cannot be read; the file is damaged ({exc})"
+        ) from None
+    reports = []
+    for number, signature in enumerate(embedded, start=1):
+        try:
+            reports.append(_check(number, signature, embedded, dss, store, moment))
+        except _DAMAGE as exc:
+            reports.append(
+                _broken(number, f"signature {number}", f"the signature is damaged ({exc})")
+            )
     return PdfVerification(store.directory, tuple(reports))
 
 
@@ -139,10 +149,7 @@ def _check(
     now: dt.datetime,
 ) -> PdfSignatureReport:
     field = str(signature.field_name)
-    try:
-        status = validate_pdf_signature(signature, _context(store))
-    except (SignatureValidationError, PyhankoSigningError, PdfError, ValueError, KeyError) as exc:
-        return _broken(number, field, f"the signature cannot be read ({exc})")
+    status = validate_pdf_signature(signature, _context(store))
     certificate = _cryptography(signature.signer_cert)
     identity = identity_of(certificate)
     problems: list[str] = []

@@ -10,7 +10,6 @@ vouches for every certificate it issued (directly or through intermediates in th
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,18 +17,19 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
+from .._config import TRUST_DIR, settings
 from .._errors import SigningError
 from ._certificates import certificate_fingerprint, identity_of, load_certificate
 
 __all__ = ["TRUST_DIR_VARIABLE", "TrustStore", "TrustVerdict", "default_trust_dir"]
 
-TRUST_DIR_VARIABLE = "DPIA_TRUST_DIR"
+TRUST_DIR_VARIABLE = TRUST_DIR.variable
 _MAX_CHAIN = 5
 
 
 def default_trust_dir() -> Path:
     """`$DPIA_TRUST_DIR`, else `var/trust` under the working directory."""
-    return Path(os.environ.get(TRUST_DIR_VARIABLE) or "var/trust")
+    return settings().trust_dir
 
 
 @dataclass(frozen=True)

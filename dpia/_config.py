@@ -1,0 +1,122 @@
+"""Every `DPIA_*` environment variable dpia reads, with its default and meaning, in one place.
+
+Settings are read when asked for, not at import, so a test or a long-running app sees the
+environment as it is now. Nothing else in dpia reads `os.environ` for a `DPIA_*` name: a new
+setting is one more `Setting` below and one more field of `Settings`, and
+`docs/settings.md` lists them all (a test keeps the two in step).
+
+Secrets (passphrases) are settings too, but `Settings` never shows them in its repr, so a
+settings object printed in a log or a traceback does not leak them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "ACTOR",
+    "DATABASE_URL",
+    "KEY_PASSPHRASE",
+    "QUESTIONNAIRES",
+    "SETTINGS",
+    "SIGNING_DIR",
+    "TEMPLATES",
+    "TRUST_DIR",
+    "Setting",
+    "Settings",
+    "settings",
+]
+
+_PROJECT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, the value used when it is unset, what it sets."""
+
+    variable: str
+    default: str
+    meaning: str
+    secret: bool = False
+
+    def read(self, environ: Mapping[str, str]) -> str:
+        """The variable's value; unset and empty both mean the default."""
+        return environ.get(self.variable) or self.default
+
+
+DATABASE_URL = Setting(
+    "DPIA_DATABASE_URL",
+    "sqlite:///var/dpia.sqlite3",
+    "the archive database: sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE",
+)
+QUESTIONNAIRES = Setting(
+    "DPIA_QUESTIONNAIRES",
+    str(_PROJECT / "questionnaires"),
+    "the folder of questionnaires (`<id>.yaml`) and their risk catalogues (`<id>.risks.yaml`)",
+)
+TEMPLATES = Setting(
+    "DPIA_TEMPLATES",
+    str(_PROJECT / "templates"),
+    "the folder of the Word house style and the document's text templates",
+)
+TRUST_DIR = Setting(
+    "DPIA_TRUST_DIR",
+    "var/trust",
+    "the trust store: certificates whose signatures count as trusted",
+)
+SIGNING_DIR = Setting(
+    "DPIA_SIGNING_DIR",
+    "var/signing",
+    "where the app keeps a final document and its signatures between one signer and the next",
+)
+ACTOR = Setting(
+    "DPIA_ACTOR",
+    "",
+    "who the command line records as the actor of archive writes (default: the OS user)",
+)
+KEY_PASSPHRASE = Setting(
+    "DPIA_KEY_PASSPHRASE",
+    "",
+    "the passphrase of a signing key, for unattended use (otherwise asked at a prompt)",
+    secret=True,
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    DATABASE_URL,
+    QUESTIONNAIRES,
+    TEMPLATES,
+    TRUST_DIR,
+    SIGNING_DIR,
+    ACTOR,
+    KEY_PASSPHRASE,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force, typed; built by `settings()`."""
+
+    database_url: str
+    questionnaires: Path
+    templates: Path
+    trust_dir: Path
+    signing_dir: Path
+    actor: str
+    key_passphrase: str = field(repr=False)
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings from `environ` (default: the process environment), read now."""
+    source = os.environ if environ is None else environ
+    return Settings(
+        database_url=DATABASE_URL.read(source),
+        questionnaires=Path(QUESTIONNAIRES.read(source)),
+        templates=Path(TEMPLATES.read(source)),
+        trust_dir=Path(TRUST_DIR.read(source)),
+        signing_dir=Path(SIGNING_DIR.read(source)),
+        actor=ACTOR.read(source),
+        key_passphrase=KEY_PASSPHRASE.read(source),
+    )
