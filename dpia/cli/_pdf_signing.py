@@ -69,7 +69,7 @@ def sign_pdf_file(args: argparse.Namespace) -> int:
         trust=store,
     )
     _write_beside(target, signed)
-    report = verify_pdf(signed, trust=store).signatures[-1]
+    report = verify_pdf(signed, trust=store, last_only=True).signatures[-1]
     identity = identity_of(signer.certificate)
     role = SIGNATORY_ROLE.get(report.role or "", "no role")
     print(f"signed {target}: signature {report.number}, {identity.name} as {role}")

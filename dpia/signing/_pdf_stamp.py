@@ -142,8 +142,11 @@ def _text_column(page: LTPage) -> tuple[float, float]:
 
 
 def _largest_free_band(page: LTPage) -> tuple[float, float]:
-    """Top and bottom of the tallest horizontal band with nothing drawn in it."""
-    spans = sorted((item.y0, item.y1) for item in _components(page))
+    """Top and bottom of the tallest horizontal band with nothing drawn in it (a frame or
+    background as tall as the page does not count as drawn)."""
+    spans = sorted(
+        (item.y0, item.y1) for item in _components(page) if item.height < 0.9 * page.height
+    )
     best = (page.height, page.height)
     floor = 0.0
     for low, high in spans:
