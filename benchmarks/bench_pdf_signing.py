@@ -16,6 +16,7 @@ difference analysis of the later updates, which grows with every signature, is p
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import io
 import tempfile
@@ -33,6 +34,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from benchmarks._harness import Baseline, Case, Target
 from dpia import load_answers
 from dpia._library import questionnaire_for, questionnaire_ref_of
 from dpia.document import render_docx
@@ -128,7 +130,19 @@ def _pyhanko_validate(pdf: bytes, store: TrustStore) -> Callable[[], list[bool]]
     return validate
 
 
-def cases() -> list[tuple[str, Callable[[], object], int]]:
+SIGN_TARGET = Target(
+    ratio=5,
+    source="sign: within five times pyHanko's own visible signature, set with this figure "
+    "(issue 15 asks for the figure, not a ratio); dpia adds the page layout and the stamp font",
+)
+VERIFY_TARGET = Target(
+    ratio=1.5,
+    source="verify: within 1.5 times pyHanko's validator, set with this figure (issue 15 asks "
+    "for the figure); the analysis of later updates is pyHanko's on both sides",
+)
+
+
+def cases() -> list[Case]:
     if not soffice_path():
         return []
     pdf = _forty_page_pdf()
@@ -142,10 +156,11 @@ def cases() -> list[tuple[str, Callable[[], object], int]]:
         for key, (name, email, role) in zip(keys, SIGNERS, strict=True)
     ]
     folder = tempfile.TemporaryDirectory(prefix="dpia-bench-trust-")
+    atexit.register(folder.cleanup)
     store = TrustStore(Path(folder.name))
     for person in people:
         store.add(person.certificate)
-    found: list[tuple[str, Callable[[], object], int]] = []
+    found: list[Case] = []
     signed = pdf
     for number, (person, key) in enumerate(zip(people, keys, strict=True), start=1):
         before = signed
@@ -157,23 +172,30 @@ def cases() -> list[tuple[str, Callable[[], object], int]]:
         signed = sign()
         after = signed
 
-        def verify(after: bytes = after, folder: object = folder) -> bool:
-            """`folder` keeps the trust store on disk for as long as the case lives."""
+        def verify(after: bytes = after) -> bool:
             return verify_pdf(after, trust=store, now=dt.datetime.now(dt.UTC)).passed
 
         plain = _pyhanko_signer(person, key)
         found += [
-            (f"sign {pages}-page PDF/A as signer {number} ({role}, visible)", sign, 5),
-            (
-                f"pyHanko alone: sign as signer {number}, its default stamp (dpia: at most 5x)",
-                _pyhanko_sign(before, plain, number),
+            Case(
+                f"sign the {pages}-page PDF/A as signer {number} ({role}, visible)",
+                sign,
                 5,
+                Baseline(
+                    "pyHanko alone: a visible signature with its default stamp",
+                    _pyhanko_sign(before, plain, number),
+                ),
+                SIGN_TARGET,
             ),
-            (f"verify {pages}-page PDF/A after signer {number} ({number} signatures)", verify, 5),
-            (
-                f"pyHanko alone: validate {number} signatures (dpia: at most 1.5x)",
-                _pyhanko_validate(after, store),
+            Case(
+                f"verify the {pages}-page PDF/A after signer {number} ({number} signatures)",
+                verify,
                 5,
+                Baseline(
+                    f"pyHanko's validator on the same {number} signatures",
+                    _pyhanko_validate(after, store),
+                ),
+                VERIFY_TARGET,
             ),
         ]
     return found

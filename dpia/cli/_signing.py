@@ -6,9 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from .._assessment import load_answers
 from .._errors import SigningError
-from .._library import questionnaire_for, questionnaire_ref_of
 from .._signoff import SIGNATORY_ROLES, SignOff
 from ..signing import (
     KEY_ALGORITHMS,
@@ -44,7 +42,6 @@ _STORE_HELP = f"trust store directory (default: ${TRUST_DIR_VARIABLE}, else var/
 def register(subcommands: Any) -> None:
     keygen = subcommands.add_parser(
         "keygen",
-        help="make an encrypted signing key and a self-signed certificate (or a CSR)",
         description=f"The key passphrase is read from ${PASSPHRASE_VARIABLE} or asked for "
         "without echo. Existing files are never overwritten.",
     )
@@ -74,7 +71,7 @@ def register(subcommands: Any) -> None:
     )
     keygen.set_defaults(handler=_keygen)
 
-    trust = subcommands.add_parser("trust", help="manage the trusted signer certificates")
+    trust = subcommands.add_parser("trust")
     actions = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="trust a certificate (a signer's or a CA's)")
     add.add_argument("certificate", metavar="CERT", help="a PEM certificate")
@@ -84,11 +81,7 @@ def register(subcommands: Any) -> None:
     listing.add_argument("--store", metavar="DIR", help=_STORE_HELP)
     listing.set_defaults(handler=_trust_list)
 
-    sign = subcommands.add_parser(
-        "sign",
-        help="sign a final document: writes DOC.<signer>.p7s (detached CMS), or signs a PDF "
-        "inside the file (PAdES)",
-    )
+    sign = subcommands.add_parser("sign")
     sign.add_argument(
         "document", metavar="DOC", help="the final document (.docx), or its PDF/A copy (.pdf)"
     )
@@ -120,9 +113,7 @@ def register(subcommands: Any) -> None:
     )
     sign.set_defaults(handler=_sign)
 
-    verify = subcommands.add_parser(
-        "verify", help="check every DOC.*.p7s signature of DOC, or every signature in a PDF"
-    )
+    verify = subcommands.add_parser("verify")
     verify.add_argument("document", metavar="DOC", help="the signed document")
     verify.add_argument(
         "--trust",
@@ -221,6 +212,10 @@ def _verify(args: argparse.Namespace) -> int:
     passed = result.passed(require_trust=args.trust is not None)
     if args.signoff is None:
         return 0 if passed else 1
+    # The questionnaire engine is loaded only to read a sign-off record, not for every check.
+    from .._assessment import load_answers
+    from .._library import questionnaire_for, questionnaire_ref_of
+
     questionnaire = questionnaire_for(questionnaire_ref_of(args.signoff))
     signoff = load_answers(args.signoff, questionnaire).assessment.signoff
     if signoff is None:
@@ -245,6 +240,10 @@ def _verify_pdf(args: argparse.Namespace) -> int:
 
 
 def _signoff_of(answers: str) -> SignOff:
+    # The questionnaire engine is loaded only to read a sign-off record, not for every check.
+    from .._assessment import load_answers
+    from .._library import questionnaire_for, questionnaire_ref_of
+
     questionnaire = questionnaire_for(questionnaire_ref_of(answers))
     signoff = load_answers(answers, questionnaire).assessment.signoff
     if signoff is None:
