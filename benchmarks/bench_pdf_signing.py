@@ -188,11 +188,13 @@ def cases() -> list[Case]:
                 SIGN_TARGET,
             ),
             Case(
-                f"verify the {pages}-page PDF/A after signer {number} ({number} signatures)",
+                f"verify the {pages}-page PDF/A after signer {number} "
+                f"({number} signature{'s' if number > 1 else ''})",
                 verify,
                 5,
                 Baseline(
-                    f"pyHanko's validator on the same {number} signatures",
+                    f"pyHanko's validator on the same {number} signature"
+                    f"{'s' if number > 1 else ''}",
                     _pyhanko_validate(after, store),
                 ),
                 VERIFY_TARGET,
