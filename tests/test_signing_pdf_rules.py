@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
@@ -395,3 +395,105 @@ def test_an_organisation_ca_in_the_store_vouches_for_the_certificates_it_issued(
     assert report.verdict == "VALID"
     assert report.trust.reason.startswith("issued by Example Org CA")
     assert all(v.trusted for v in pyhanko_verdicts(pdf, trust))
+
+
+class _Crl(http.server.BaseHTTPRequestHandler):
+    body = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pkix-crl")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def _ca_with_crl(url: str, *, revoke: bool):
+    """An organisation CA, a DPO certificate naming `url` as its CRL, and that CRL."""
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Example Org CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Dora Dpo"),
+            x509.NameAttribute(NameOID.TITLE, "dpo"),
+        ]
+    )
+    point = x509.DistributionPoint([x509.UniformResourceIdentifier(url)], None, None, None)
+    issued = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .add_extension(x509.CRLDistributionPoints([point]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_name)
+        .last_update(now)
+        .next_update(now + dt.timedelta(days=7))
+    )
+    if revoke:
+        crl = crl.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(issued.serial_number)
+            .revocation_date(now)
+            .build()
+        )
+    der = crl.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    return ca, FileKeySigner(key, issued), der
+
+
+@pytest.mark.parametrize("revoke", [False, True], ids=["published", "revoked"])
+def test_the_crl_a_ca_publishes_goes_into_the_pdf_and_a_revoked_certificate_cannot_sign(
+    tmp_path, revoke
+):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Crl)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ca, signer, crl = _ca_with_crl(
+            f"http://127.0.0.1:{server.server_port}/ca.crl", revoke=revoke
+        )
+        _Crl.body = crl
+        trust = TrustStore(tmp_path / "trust")
+        trust.add(ca)
+        if revoke:
+            with pytest.raises(SigningError, match=r"does not hold up .* revoked"):
+                sign_pdf(small_pdf(), signer, trust=trust)
+            return
+        pdf = sign_pdf(small_pdf(), signer, trust=trust)
+    finally:
+        server.shutdown()
+        server.server_close()
+    dss = PdfFileReader(io.BytesIO(pdf)).root["/DSS"]
+    assert len(dss["/CRLs"]) == 1 and dss["/CRLs"][0].get_object().data == crl
+    (report,) = verify_pdf(pdf, trust=trust).signatures
+    assert report.verdict == "VALID" and report.trust.reason.startswith("issued by Example Org CA")

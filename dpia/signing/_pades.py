@@ -35,6 +35,7 @@ from pyhanko.sign.ades.api import CAdESSignedAttrSpec, SignerAttrSpec
 from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .._errors import SigningError
@@ -150,7 +151,13 @@ def sign_pdf(
         return pdf_signer.sign_pdf(writer).getvalue()
     except SigningError:
         raise
-    except (*DAMAGE, timestamps.TimestampRequestError) as exc:
+    except (*DAMAGE, ValidationError, PathError, timestamps.TimestampRequestError) as exc:
+        cause = exc if isinstance(exc, ValidationError | PathError) else exc.__cause__
+        if isinstance(cause, ValidationError | PathError):
+            raise SigningError(
+                f"the certificate of {identity.name} does not hold up against the trust store "
+                f"{trust.directory if trust else ''}: {str(cause).rstrip('.')}; nothing was signed"
+            ) from None
         raise SigningError(f"cannot sign the PDF: {exc}") from None
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
@@ -30,6 +31,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 from .._errors import SigningError
 from .._signoff import SIGNATORY_ROLES
@@ -143,7 +145,7 @@ def _dss_certificates(reader: PdfFileReader) -> list[x509.Certificate]:
     return [_cryptography(certificate) for certificate in store.load_certs()]
 
 
-def _cryptography(certificate) -> x509.Certificate:  # type: ignore[no-untyped-def]
+def _cryptography(certificate: asn1_x509.Certificate) -> x509.Certificate:
     return x509.load_der_x509_certificate(certificate.dump())
 
 
@@ -156,7 +158,7 @@ def _check(
     now: dt.datetime,
 ) -> PdfSignatureReport:
     field = str(signature.field_name)
-    status = validate_pdf_signature(signature, _context(store))
+    status = validate_pdf_signature(signature, _context(store, signature.reader))
     certificate = _cryptography(signature.signer_cert)
     identity = identity_of(certificate)
     problems: list[str] = []
@@ -209,14 +211,18 @@ def _check(
     )
 
 
-def _context(store: TrustStore):  # type: ignore[no-untyped-def]
-    from pyhanko_certvalidator import ValidationContext
-
-    return ValidationContext(
-        trust_roots=[asn1_certificate(c) for c in store.certificates()],
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
+def _context(store: TrustStore, reader: PdfFileReader) -> ValidationContext:
+    """pyHanko's view of the trust store, with the PDF's own certificates, CRLs and OCSP
+    responses, so that a revocation the embedded data records is seen; nothing is fetched."""
+    settings = {
+        "trust_roots": [asn1_certificate(c) for c in store.certificates()],
+        "allow_fetching": False,
+        "revocation_mode": "soft-fail",
+    }
+    try:
+        return DocumentSecurityStore.read_dss(reader).as_validation_context(settings)
+    except NoDSSFoundError:
+        return ValidationContext(**settings)
 
 
 def _broken(number: int, field: str, problem: str) -> PdfSignatureReport:
