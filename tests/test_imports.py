@@ -237,7 +237,7 @@ def test_commands_of_one_module_are_listed_together() -> None:
     assert len(runs) == len(set(runs)), modules
 
 
-ON_DEMAND = ["dpia", "dpia.archive", "dpia.document"]
+ON_DEMAND = ["dpia", "dpia.archive", "dpia.document", "dpia.signing"]
 
 
 def _declared(package: str) -> tuple[dict[str, str], dict[str, str]]:

@@ -30,24 +30,7 @@ from ..signing import (
 )
 from ..signing._sign import read_document
 
-__all__ = [
-    "PDF_ONLY_OPTIONS",
-    "is_pdf",
-    "print_pdf_differences",
-    "sign_pdf_file",
-    "verify_pdf_file",
-]
-
-PDF_ONLY_OPTIONS = {
-    "visible": "--visible",
-    "reason": "--reason",
-    "role": "--role",
-    "output": "--output",
-}
-
-
-def is_pdf(path: str | Path) -> bool:
-    return Path(path).suffix.lower() == ".pdf"
+__all__ = ["print_pdf_differences", "sign_pdf_file", "verify_pdf_file"]
 
 
 def sign_pdf_file(args: argparse.Namespace) -> int:

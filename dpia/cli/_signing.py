@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from .._errors import SigningError
@@ -26,16 +27,15 @@ from ..signing import (
     sign_document,
     verify_document,
 )
-from ._pdf_signing import (
-    PDF_ONLY_OPTIONS,
-    is_pdf,
-    print_pdf_differences,
-    sign_pdf_file,
-    verify_pdf_file,
-)
 
 __all__ = ["register"]
 
+_PDF_ONLY_OPTIONS = {
+    "visible": "--visible",
+    "reason": "--reason",
+    "role": "--role",
+    "output": "--output",
+}
 _STORE_HELP = f"trust store directory (default: ${TRUST_DIR_VARIABLE}, else var/trust)"
 
 
@@ -187,10 +187,16 @@ def _trust_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_pdf(document: str) -> bool:
+    return Path(document).suffix.lower() == ".pdf"
+
+
 def _sign(args: argparse.Namespace) -> int:
-    if is_pdf(args.document):
+    if _is_pdf(args.document):
+        from ._pdf_signing import sign_pdf_file
+
         return sign_pdf_file(args)
-    given = [flag for name, flag in PDF_ONLY_OPTIONS.items() if getattr(args, name)]
+    given = [flag for name, flag in _PDF_ONLY_OPTIONS.items() if getattr(args, name)]
     if args.trust:
         given.append("--trust")
     if given:
@@ -205,7 +211,7 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    if is_pdf(args.document):
+    if _is_pdf(args.document):
         return _verify_pdf(args)
     result = verify_document(args.document, trust=_store(args.trust))
     _print_verification(result)
@@ -232,6 +238,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _verify_pdf(args: argparse.Namespace) -> int:
+    from ._pdf_signing import print_pdf_differences, verify_pdf_file
+
     result, passed = verify_pdf_file(args)
     if args.signoff is None:
         return 0 if passed else 1

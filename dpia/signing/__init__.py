@@ -5,8 +5,14 @@ final document (its signature page lists the signatories and their certificate f
 then each signatory signs those exact bytes with a detached CMS signature. The PDF/A copy is
 signed inside the file instead (PAdES), so that any PDF reader shows who signed it, in which
 role and when. See docs/signing.md.
+
+The PDF names are imported from their modules when first used (`dpia._on_demand`): the .docx
+commands never load pyHanko, pdfminer or the fonts the PDF stamp needs.
 """
 
+import typing
+
+from .. import _on_demand
 from .._signoff import (
     SIGNATORY_ROLES,
     Decision,
@@ -35,14 +41,16 @@ from ._keys import (
     load_private_key,
     read_passphrase,
 )
-from ._pades import sign_pdf
-from ._pdf_verify import Coverage, PdfSignatureReport, PdfVerification, verify_pdf
 from ._protocols import RawSigner, Signer, Timestamper
 from ._sign import sign_document, signature_files
 from ._signatories import compare_with_signoff
 from ._timestamp import HttpTimestamper, TimestampCheck
 from ._trust import TRUST_DIR_VARIABLE, TrustStore, TrustVerdict, default_trust_dir
 from ._verify import DocumentVerification, SignatureReport, verify_document
+
+if typing.TYPE_CHECKING:
+    from ._pades import sign_pdf
+    from ._pdf_verify import Coverage, PdfSignatureReport, PdfVerification, verify_pdf
 
 __all__ = [
     "KEY_ALGORITHMS",
@@ -88,3 +96,11 @@ __all__ = [
     "verify_document",
     "verify_pdf",
 ]
+
+__getattr__, __dir__ = _on_demand.exports(
+    __name__,
+    {
+        "._pades": ("sign_pdf",),
+        "._pdf_verify": ("Coverage", "PdfSignatureReport", "PdfVerification", "verify_pdf"),
+    },
+)

@@ -14,13 +14,13 @@ embeds it.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import io
 import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import matplotlib
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
@@ -205,9 +205,17 @@ class _Sans(FontEngineFactory):
         )
 
 
+def _dejavu_sans() -> Path:
+    """matplotlib's copy of DejaVu Sans, found without importing matplotlib itself."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise SigningError("matplotlib, which carries the stamp's font, is not installed")
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
 @cache
 def _font_program(characters: frozenset[str]) -> bytes:
-    font = TTFont(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+    font = TTFont(_dejavu_sans())
     options = subset.Options()
     options.hinting = False
     options.layout_features = ["*"]

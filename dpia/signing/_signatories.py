@@ -7,10 +7,14 @@ the comparison an auditor would otherwise do by hand with fingerprints.
 
 from __future__ import annotations
 
+import typing
+
 from .._signoff import SignOff
 from .._vocabulary import role_in_sentence
-from ._pdf_verify import PdfSignatureReport, PdfVerification
 from ._verify import DocumentVerification, SignatureReport
+
+if typing.TYPE_CHECKING:
+    from ._pdf_verify import PdfSignatureReport, PdfVerification
 
 __all__ = ["compare_with_signoff"]
 
@@ -19,9 +23,10 @@ _role = role_in_sentence
 
 
 def _where(report: SignatureReport | PdfSignatureReport) -> str:
-    if isinstance(report, PdfSignatureReport):
-        return f"signature {report.number} in the PDF"
-    return report.path.name
+    """A .docx signature is a file beside the document; a PDF one is numbered inside it."""
+    if isinstance(report, SignatureReport):
+        return report.path.name
+    return f"signature {report.number} in the PDF"
 
 
 def compare_with_signoff(
