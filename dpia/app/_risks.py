@@ -27,13 +27,22 @@ HEADLINES = {
     "chilling_effect": ("Chilling effect", "People hold back because they feel watched."),
     "consent_gap": ("Consent gap", "The legal basis may not hold for the people monitored."),
     "legal_exposure": ("Legal exposure", "Duties not met in the jurisdictions involved."),
+    "illegitimate_access": ("Illegitimate access", "Someone who should not sees the data."),
+    "unwanted_modification": ("Unwanted modification", "The data are changed without authority."),
+    "disappearance": ("Disappearance", "The data are lost or unavailable."),
 }
 _DPIA_REQUIRED = {
     "required": "A DPIA is required",
     "likely": "A DPIA is likely required",
     "not_required": "A DPIA is not required",
+    "not_screened": "Not screened: the CNIL PIA method has no screening step",
 }
-_DPIA_SHORT = {"required": "Required", "likely": "Likely", "not_required": "Not required"}
+_DPIA_SHORT = {
+    "required": "Required",
+    "likely": "Likely",
+    "not_required": "Not required",
+    "not_screened": "Not screened",
+}
 _HEADLINE_AXES = ("likelihood", "severity", "finding", "floor")
 _LOWER = "lower than before measures"
 _HIGHER = "higher than before measures"
@@ -116,8 +125,10 @@ def _banners(report: RiskReport) -> None:
 
 
 def _headline(report: RiskReport) -> None:
-    cards = st.columns(3)
-    for card, (key, (name, meaning)) in zip(cards, HEADLINES.items(), strict=True):
+    shown = [key for key in HEADLINES if key in report.headline]
+    cards = st.columns(max(len(shown), 1))
+    for card, key in zip(cards, shown, strict=False):
+        name, meaning = HEADLINES[key]
         rating = report.headline[key]
         with card.container(border=True, key=f"headline-{key}"):
             st.markdown(f"**{name}**")

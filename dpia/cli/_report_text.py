@@ -13,6 +13,7 @@ _REQUIRED = {
     "required": "required",
     "likely": "likely required",
     "not_required": "not required",
+    "not_screened": "not screened (the CNIL PIA method has no screening step)",
 }
 _VERDICT = {"prohibited": "PROHIBITED, cannot be mitigated", "do_not_proceed": "DO NOT PROCEED"}
 
@@ -27,10 +28,14 @@ def report_text(report: RiskReport, title: str) -> str:
         "chilling_effect": "Chilling effect",
         "consent_gap": "Consent gap",
         "legal_exposure": "Legal exposure",
+        "illegitimate_access": "Illegitimate access",
+        "unwanted_modification": "Unwanted modification",
+        "disappearance": "Disappearance",
     }
-    for key, name in names.items():
-        rating = report.headline[key]
-        lines.append(f"{name:<16} {_LEVEL[rating.level]}")
+    width = max([16, *(len(names.get(key, key)) + 1 for key in report.headline)])
+    for key, rating in report.headline.items():
+        name = names.get(key, key)
+        lines.append(f"{name:<{width}} {_LEVEL[rating.level]}")
         said: set[str] = set()
         for reason in rating.because:
             if reason.axis in ("likelihood", "severity", "finding", "floor") and reason.text:
@@ -51,7 +56,7 @@ def report_text(report: RiskReport, title: str) -> str:
         lines.append(f"STOP: {_VERDICT[finding.verdict]}")
         lines.append(_wrap(f"{finding.reason} [{'; '.join(finding.legal)}]"))
     lines += ["", "Risks (likelihood x severity = level, before -> after measures)", ""]
-    width = max(len(r.title) for r in report.risks)
+    width = max((len(r.title) for r in report.risks), default=0)
     for risk in report.risks:
         i, r = risk.inherent, risk.residual
         lines.append(

@@ -12,6 +12,7 @@ from .._signoff import SIGNATORY_ROLE_NAMES
 
 __all__ = [
     "ADVICE",
+    "CNIL_HEADLINE",
     "DECISION",
     "DOCUMENT_STATUS",
     "DPIA_REQUIRED",
@@ -33,10 +34,16 @@ HEADLINE = {
     "consent_gap": "Consent gap",
     "legal_exposure": "Legal exposure",
 }
+CNIL_HEADLINE = {
+    "illegitimate_access": "Illegitimate access",
+    "unwanted_modification": "Unwanted modification",
+    "disappearance": "Disappearance",
+}
 DPIA_REQUIRED = {
     "required": "Required",
     "likely": "Likely required",
     "not_required": "Not required",
+    "not_screened": "Not screened",
 }
 KIND = {"design": "Built into the design", "event": "Could occur (incident)"}
 MEASURE_STATUS = {
