@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "dpia.cli._questionnaire",
     "dpia.cli._scoring",
     "dpia.cli._document",
+    "dpia.cli._interop",
     "dpia.cli._signing",
     "dpia.cli._archive",
     "dpia.cli._app",

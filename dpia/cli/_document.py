@@ -15,8 +15,10 @@ from .._library import questionnaire_for, questionnaire_ref_of
 from ..document import read_embedded, read_record, render_docx
 from ..document._labels import DOCUMENT_STATUS
 from ..document._pdf import export_pdf
+from ..interop import is_pia_file
 from ..risk import assess
 from ._arguments import iso_date
+from ._interop import import_pia_file
 
 __all__ = ["register"]
 
@@ -69,15 +71,25 @@ def register(subcommands: Any) -> None:
     render.set_defaults(handler=_render)
 
     restore = subcommands.add_parser(
-        "import", help="restore the answers file embedded in a Word DPIA"
+        "import",
+        help="restore the answers file embedded in a Word DPIA, or read a CNIL PIA export",
     )
-    restore.add_argument("document", metavar="DOC.docx", help="a DPIA made by `dpia render`")
+    restore.add_argument(
+        "document",
+        metavar="DOC.docx|PIA.json|PIA.zip",
+        help="a DPIA made by `dpia render`, or a JSON or ZIP export of the CNIL's PIA tool",
+    )
     restore.add_argument(
         "-o",
         "--output",
         required=True,
         metavar="ANSWERS.yaml",
         help="where to write the answers file",
+    )
+    restore.add_argument(
+        "--organisation",
+        metavar="NAME",
+        help="for a CNIL PIA export: the organisation, which the PIA tool does not record",
     )
     restore.set_defaults(handler=_import)
 
@@ -112,6 +124,8 @@ def _import(args: argparse.Namespace) -> int:
         document = Path(args.document).read_bytes()
     except OSError as exc:
         raise DPIAError(f"{args.document}: cannot read: {exc.strerror or exc}") from None
+    if is_pia_file(document):
+        return import_pia_file(args, document)
     try:
         record = read_record(document)
     except DPIAError as exc:

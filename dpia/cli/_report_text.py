@@ -68,7 +68,15 @@ def report_text(report: RiskReport, title: str) -> str:
     implemented = [m for m in report.mitigations if m.status == "implemented"]
     lines += ["", f"Measures: {len(implemented)} in place, {len(planned)} planned"]
     for measure in planned:
-        lines.append(f"  planned: {measure.title} (owner {measure.owner}, due {measure.due})")
+        who = ", ".join(
+            part
+            for part in (
+                f"owner {measure.owner}" if measure.owner else "",
+                f"due {measure.due}" if measure.due else "",
+            )
+            if part
+        )
+        lines.append(f"  planned: {measure.title}" + (f" ({who})" if who else ""))
     if recommended:
         lines += ["", "Recommended next (most residual risk removed first)"]
         for measure in recommended[:10]:
