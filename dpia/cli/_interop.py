@@ -38,19 +38,30 @@ def register(subcommands: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..interop import export_cnil_pia, export_dpv
-
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
     assessment = load_answers(args.answers, questionnaire).assessment
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "cnil-pia":
-        result = export_cnil_pia(questionnaire, assessment)
-        output.write_bytes(result.content)
-        print(f"wrote {output}: a PIA tool file with {result.summary}")
+        from ..interop import export_cnil_pia
+
+        result = export_cnil_pia(
+            questionnaire, assessment, attachment_root=Path(args.answers).resolve().parent
+        )
+        as_zip = output.suffix.lower() == ".zip"
+        if result.attachments and not as_zip:
+            result.not_mapped.append(
+                f"{len(result.attachments)} attachments: a .json file cannot carry them; "
+                "write a .zip to include them"
+            )
+        output.write_bytes(result.zip_content if as_zip else result.content)
+        kind = "ZIP" if as_zip else "JSON file"
+        print(f"wrote {output}: a PIA tool {kind} with {result.summary}")
         for item in result.not_mapped:
             print(f"not mapped: {item}", file=sys.stderr)
     else:
+        from ..interop import export_dpv
+
         content = export_dpv(questionnaire, assessment)
         output.write_bytes(content)
         print(f"wrote {output}: the assessment in the W3C Data Privacy Vocabulary (JSON-LD)")

@@ -9,14 +9,18 @@
 docs/interop.md gives each format, its mapping tables and what is lossy.
 """
 
+from ._cnil_export import CnilExport
+from ._cnil_export import export_assessment as export_cnil_pia
 from ._cnil_file import Attachment, PiaFile, is_pia_file, read_pia_file
 from ._cnil_import import CnilImport
 from ._cnil_import import import_pia as import_cnil_pia
 
 __all__ = [
     "Attachment",
+    "CnilExport",
     "CnilImport",
     "PiaFile",
+    "export_cnil_pia",
     "import_cnil_pia",
     "is_pia_file",
     "read_pia_file",
