@@ -124,7 +124,9 @@ def _import(args: argparse.Namespace) -> int:
         document = Path(args.document).read_bytes()
     except OSError as exc:
         raise DPIAError(f"{args.document}: cannot read: {exc.strerror or exc}") from None
-    if is_pia_file(document):
+    if is_pia_file(document) or (
+        not document.startswith(b"PK") and Path(args.document).suffix.lower() == ".json"
+    ):
         return import_pia_file(args, document)
     try:
         record = read_record(document)

@@ -66,15 +66,15 @@ class PiaFile:
 
 
 def is_pia_file(content: bytes) -> bool:
-    """Whether `content` is a PIA export (JSON object, or a ZIP that is not a Word document)."""
+    """Whether `content` is meant as a PIA export: JSON, or a ZIP that is not a Word document."""
     if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = archive.namelist()
         except (zipfile.BadZipFile, ValueError):
             return False
-        return "word/document.xml" not in names and any(n.lower().endswith(".json") for n in names)
-    return _decode(content, "", check=False).lstrip()[:1] == "{"
+        return "word/document.xml" not in names and "[Content_Types].xml" not in names
+    return _decode(content, "", check=False).lstrip()[:1] in ("{", "[")
 
 
 def read_pia_file(content: bytes, name: str) -> PiaFile:

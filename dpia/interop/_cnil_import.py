@@ -176,6 +176,17 @@ class _Answers:
             raise place.fail(f"{exc} (for question {question_id})") from None
         self.origin[question_id] = place
 
+    def cell(self, question_id: str, column_id: str, value: Any, place: _Place) -> Any:
+        """A table cell checked where it sits in the export, before the table is assembled."""
+        if value is None:
+            return None
+        question = self.questionnaire.question(question_id)
+        column = next(c for c in question.columns if c.id == column_id)  # type: ignore[attr-defined]
+        try:
+            return column.accept(value)
+        except AnswerRejected as exc:
+            raise place.fail(f"{exc} (for {question_id}, column {column_id})") from None
+
 
 def import_pia(
     pia_file: PiaFile,
@@ -199,6 +210,11 @@ def import_pia(
     pia = _mapping(document["pia"], root.at("pia"))
     answers = _Answers(questionnaire)
     notes = list(pia_file.notes)
+    for key in ("answers", "measures", "evaluations", "comments"):
+        if key not in document:
+            raise root.at(key).fail(
+                f"missing: a PIA export lists its {key} (an empty list when there are none)"
+            )
     measure_numbers = _measures(document, root, answers)
     _answers(document, root, answers)
     _evaluations(document, root, answers, measure_numbers, notes)
@@ -236,8 +252,6 @@ def _in_questionnaire_order(questionnaire: Questionnaire, values: dict[str, Any]
 
 def _answers(document: dict[str, Any], root: _Place, answers: _Answers) -> None:
     place = root.at("answers")
-    if "answers" not in document:
-        raise place.fail("missing: a PIA export lists its answers (an empty list when none)")
     for index, entry in enumerate(_array(document["answers"], place, missing_ok=False)):
         here = place.at(index)
         entry = _mapping(entry, here)
@@ -255,6 +269,8 @@ def _answers(document: dict[str, Any], root: _Place, answers: _Answers) -> None:
             for position, item in enumerate(_array(data.get("list"), list_place)):
                 value = _plain(item, list_place.at(position))
                 if value:
+                    question_id = cnil.LIST_ANSWERS[number]
+                    answers.cell(question_id, "entry", value, list_place.at(position))
                     entries.append({"entry": value})
             if _rich(data.get("text"), text_place):
                 raise text_place.fail(
@@ -282,7 +298,7 @@ def _measures(document: dict[str, Any], root: _Place, answers: _Answers) -> dict
     place = root.at("measures")
     rows: list[dict[str, Any]] = []
     numbers: dict[int, int] = {}
-    for index, entry in enumerate(_array(document.get("measures"), place)):
+    for index, entry in enumerate(_array(document["measures"], place, missing_ok=False)):
         here = place.at(index)
         entry = _mapping(entry, here)
         number = _integer(entry.get("id"), here.at("id"), range(1, 2**53))
@@ -301,9 +317,24 @@ def _measures(document: dict[str, Any], root: _Place, answers: _Answers) -> dict
         placeholder = _plain(entry.get("placeholder"), here.at("placeholder"))
         if placeholder:
             row["knowledge_base_entry"] = placeholder
+        for column, key in (
+            ("title", "title"),
+            ("description", "content"),
+            ("knowledge_base_entry", "placeholder"),
+        ):
+            answers.cell("measures", column, row.get(column), here.at(key))
         rows.append(row)
     answers.set("measures", rows, place)
     return numbers
+
+
+_EVALUATION_KEYS = {
+    "evaluation": "status",
+    "evaluation_comment": "evaluation_comment",
+    "action_plan": "action_plan_comment",
+    "action_due": "estimated_implementation_date",
+    "action_owner": "person_in_charge",
+}
 
 
 def _evaluation_fields(entry: dict[str, Any], here: _Place) -> dict[str, Any]:
@@ -347,7 +378,7 @@ def _evaluations(
     place = root.at("evaluations")
     measure_rows = [dict(row) for row in answers.values.get("measures", [])]
     seen: dict[str, str] = {}
-    for index, entry in enumerate(_array(document.get("evaluations"), place)):
+    for index, entry in enumerate(_array(document["evaluations"], place, missing_ok=False)):
         here = place.at(index)
         entry = _mapping(entry, here)
         reference = entry.get("reference_to")
@@ -367,7 +398,7 @@ def _evaluations(
         if reference in cnil.ITEM_EVALUATIONS:
             prefix = cnil.ITEM_EVALUATIONS[reference]
             for name, value in fields.items():
-                answers.set(f"{prefix}_{name}", value, here.at(name))
+                answers.set(f"{prefix}_{name}", value, here.at(_EVALUATION_KEYS[name]))
             if reference in cnil.RISK_EVALUATIONS:
                 if severity:
                     answers.set(
@@ -390,7 +421,7 @@ def _evaluations(
                 )
             prefix = cnil.TEXT_ANSWERS[number]
             for name, value in fields.items():
-                answers.set(f"{prefix}_{name}", value, here.at(name))
+                answers.set(f"{prefix}_{name}", value, here.at(_EVALUATION_KEYS[name]))
         elif len(parts) == 3 and item == cnil.MEASURE_ITEM:
             number = _integer(parts[2], here.at("reference_to"))
             if number not in measure_numbers:
@@ -400,6 +431,8 @@ def _evaluations(
                 )
                 continue
             row = measure_rows[measure_numbers[number]]
+            for name, value in fields.items():
+                answers.cell("measures", name, value, here.at(_EVALUATION_KEYS[name]))
             row.update({name: value for name, value in fields.items() if value is not None})
         else:
             raise here.at("reference_to").fail(
@@ -429,7 +462,7 @@ def _comments(
 ) -> None:
     place = root.at("comments")
     rows = []
-    for index, entry in enumerate(_array(document.get("comments"), place)):
+    for index, entry in enumerate(_array(document["comments"], place, missing_ok=False)):
         here = place.at(index)
         entry = _mapping(entry, here)
         text = _plain(entry.get("description"), here.at("description"))
@@ -437,6 +470,7 @@ def _comments(
             continue
         number = _integer(entry.get("reference_to"), here.at("reference_to"))
         for_measure = _boolean(entry.get("for_measure"), here.at("for_measure"))
+        answers.cell("comments", "text", text, here.at("description"))
         row: dict[str, Any] = {"text": text}
         if for_measure:
             if number is None:
