@@ -108,11 +108,12 @@ def export_cnil_questionnaire(
     answers = assessment.answers
     meta = assessment.meta
     created = _timestamp(answers.get("pia_created_at"), meta.date)
-    updated = answers.get("pia_updated_at") or created
+    updated = answers.get("pia_updated_at")
     pia_id = answers.get("pia_number", 1)
 
     def stamp(entry: dict[str, Any]) -> dict[str, Any]:
-        return {"pia_id": pia_id, **entry, "created_at": created, "updated_at": updated}
+        times = {"created_at": created, **({"updated_at": updated} if updated else {})}
+        return {"pia_id": pia_id, **entry, **times}
 
     records: list[dict[str, Any]] = []
     for number, question_id in cnil.TEXT_ANSWERS.items():
@@ -271,7 +272,7 @@ def _comments(answers: dict[str, Any], pia_id: int, created: str) -> list[dict[s
     return out
 
 
-def _pia(assessment: Assessment, pia_id: int, created: str, updated: str) -> dict[str, Any]:
+def _pia(assessment: Assessment, pia_id: int, created: str, updated: str | None) -> dict[str, Any]:
     answers = assessment.answers
     status = {v: k for k, v in cnil.PIA_STATUS.items()}.get(answers.get("pia_status"), 0)
     opinion = {v: k for k, v in cnil.OPINION_STATUS.items()}
@@ -300,8 +301,9 @@ def _pia(assessment: Assessment, pia_id: int, created: str, updated: str) -> dic
         "applied_adjustements": answers.get("applied_adjustments") or "",
         "is_example": 0,
         "created_at": created,
-        "updated_at": updated,
     }
+    if updated:
+        pia["updated_at"] = updated
     if answers.get("structure_name"):
         pia["structure_name"] = answers["structure_name"]
     if answers.get("structure_sector"):
