@@ -27,7 +27,15 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["MAX_DEPTH", "MAX_HTML_CHARACTERS", "UnsafeMarkup", "to_html", "to_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_HTML_CHARACTERS",
+    "TextLine",
+    "UnsafeMarkup",
+    "text_lines",
+    "to_html",
+    "to_text",
+]
 
 MAX_HTML_CHARACTERS = 2_000_000
 MAX_DEPTH = 100
@@ -506,3 +514,41 @@ def _list_html(lines: list[str]) -> str:
     while stack:
         html_parts.append(f"</li></{stack.pop()[1]}>")
     return "".join(html_parts)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of dpia's plain text as a document shows it."""
+
+    kind: str  # "paragraph", "bullet" or "number"
+    depth: int
+    number: int
+    runs: tuple[Run, ...]
+    starts_paragraph: bool
+
+
+def text_lines(text: str) -> list[TextLine]:
+    """The lines of a text with their list markers read and their emphasis split into runs."""
+    lines: list[TextLine] = []
+    for chunk in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        first = True
+        for line in chunk.split("\n"):
+            if not line.strip():
+                continue
+            match = _MARKER.match(line)
+            if match:
+                kind = "number" if match.group(3) else "bullet"
+                number = int(match.group(3) or 0)
+                depth = len(match.group(1)) // 2
+                body = match.group(4)
+            else:
+                indent = len(line) - len(line.lstrip(" "))
+                kind = "paragraph" if not lines or first or indent == 0 else lines[-1].kind
+                depth = max(indent // 2 - 1, 0) if indent else 0
+                number = 0
+                body = line.strip(" ")
+                if kind != "paragraph":
+                    kind = "continuation"
+            lines.append(TextLine(kind, depth, number, tuple(_runs(body)), first))
+            first = False
+    return lines
