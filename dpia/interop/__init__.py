@@ -9,6 +9,7 @@
 docs/interop.md gives each format, its mapping tables and what is lossy.
 """
 
+from ._answers_schema import answers_schema
 from ._cnil_export import CnilExport
 from ._cnil_export import export_assessment as export_cnil_pia
 from ._cnil_file import Attachment, PiaFile, is_pia_file, read_pia_file
@@ -20,6 +21,7 @@ __all__ = [
     "CnilExport",
     "CnilImport",
     "PiaFile",
+    "answers_schema",
     "export_cnil_pia",
     "import_cnil_pia",
     "is_pia_file",
