@@ -15,6 +15,7 @@ from ._cnil_export import export_assessment as export_cnil_pia
 from ._cnil_file import Attachment, PiaFile, is_pia_file, read_pia_file
 from ._cnil_import import CnilImport
 from ._cnil_import import import_pia as import_cnil_pia
+from ._dpv import export_dpv
 
 __all__ = [
     "Attachment",
@@ -23,6 +24,7 @@ __all__ = [
     "PiaFile",
     "answers_schema",
     "export_cnil_pia",
+    "export_dpv",
     "import_cnil_pia",
     "is_pia_file",
     "read_pia_file",
