@@ -12,8 +12,8 @@ import yaml
 from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_ref_of
+from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
 from ..document import read_embedded, read_record, render_docx
-from ..document._labels import DOCUMENT_STATUS
 from ..document._pdf import export_pdf
 from ..interop import is_pia_file
 from ..risk import assess
