@@ -59,7 +59,7 @@ DPIA_REQUIRED = {
     "required": "Required",
     "likely": "Likely required",
     "not_required": "Not required",
-    "not_screened": "Not screened (the CNIL PIA method has no screening step)",
+    "not_screened": "Not screened",
 }
 KIND = {"design": "Built into the design", "event": "Could occur (incident)"}
 MEASURE_STATUS = {
