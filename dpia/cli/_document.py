@@ -13,20 +13,15 @@ from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_ref_of
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
-from ..document import read_embedded, read_record, render_docx
+from ..document import read_embedded, read_record
 from ..document._pdf import export_pdf
-from ..interop import is_pia_file
-from ..risk import assess
 from ._arguments import iso_date
-from ._interop import import_pia_file
 
 __all__ = ["register"]
 
 
 def register(subcommands: Any) -> None:
-    render = subcommands.add_parser(
-        "render", help="write the Word DPIA for an answers file (and a PDF/A copy)"
-    )
+    render = subcommands.add_parser("render")
     render.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     render.add_argument(
         "-o",
@@ -70,10 +65,7 @@ def register(subcommands: Any) -> None:
     )
     render.set_defaults(handler=_render)
 
-    restore = subcommands.add_parser(
-        "import",
-        help="restore the answers file embedded in a Word DPIA, or read a CNIL PIA export",
-    )
+    restore = subcommands.add_parser("import")
     restore.add_argument(
         "document",
         metavar="DOC.docx|PIA.json|PIA.zip",
@@ -95,6 +87,10 @@ def register(subcommands: Any) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    # The risk engine and the renderer are loaded to render, not to `dpia import`.
+    from ..document import render_docx
+    from ..risk import assess
+
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
     assessment = load_answers(args.answers, questionnaire).assessment
     report = assess(questionnaire, assessment, as_of=args.as_of or assessment.meta.date)
@@ -124,9 +120,13 @@ def _import(args: argparse.Namespace) -> int:
         document = Path(args.document).read_bytes()
     except OSError as exc:
         raise DPIAError(f"{args.document}: cannot read: {exc.strerror or exc}") from None
+    from ..interop import is_pia_file
+
     if is_pia_file(document) or (
         not document.startswith(b"PK") and Path(args.document).suffix.lower() == ".json"
     ):
+        from ._interop import import_pia_file
+
         return import_pia_file(args, document)
     try:
         record = read_record(document)

@@ -20,9 +20,7 @@ FORMATS = ("cnil-pia", "dpv")
 
 
 def register(subcommands: Any) -> None:
-    export = subcommands.add_parser(
-        "export", help="write an assessment as a CNIL PIA file or as W3C DPV JSON-LD"
-    )
+    export = subcommands.add_parser("export")
     export.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     export.add_argument(
         "--format",

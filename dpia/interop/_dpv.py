@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._assessment import Assessment
 from ..questionnaire import Questionnaire
-from ..risk import RiskReport
+
+if TYPE_CHECKING:
+    from ..risk import RiskReport
 
 __all__ = ["CONTEXT", "export_dpv"]
 
