@@ -13,7 +13,6 @@ from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_ref_of
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
-from ..document import read_embedded, read_record
 from ..document._pdf import export_pdf
 from ._arguments import iso_date
 
@@ -128,6 +127,8 @@ def _import(args: argparse.Namespace) -> int:
         from ._interop import import_pia_file
 
         return import_pia_file(args, document)
+    from ..document import read_embedded, read_record
+
     try:
         record = read_record(document)
     except DPIAError as exc:
