@@ -24,6 +24,7 @@ from .._errors import DPIAError
 from ..questionnaire import Questionnaire
 from . import _cnil_structure as cnil
 from ._cnil_file import to_json_bytes
+from ._cnil_import import ORGANISATION_UNKNOWN
 from ._html_text import to_html
 
 __all__ = ["DB_VERSION", "CnilExport", "export_assessment", "export_cnil_questionnaire"]
@@ -152,7 +153,7 @@ def export_cnil_questionnaire(
         "evaluations": evaluations,
         "comments": _comments(answers, pia_id, created),
     }
-    if meta.organisation and meta.organisation != "Organisation not named in the PIA file":
+    if meta.organisation and meta.organisation != ORGANISATION_UNKNOWN:
         not_mapped.append(
             f"assessment.organisation ({meta.organisation}): the PIA tool has no field for it"
         )

@@ -15,6 +15,7 @@ question types, so imported text meets exactly the rules typed text meets.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -356,8 +357,6 @@ def _gauges(entry: dict[str, Any], here: _Place) -> tuple[int, int]:
         return 0, 0
     if isinstance(value, str):
         # The server build has been seen writing the object as a JSON string.
-        import json
-
         try:
             value = json.loads(value)
         except ValueError:
