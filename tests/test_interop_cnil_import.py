@@ -372,3 +372,24 @@ def test_the_answers_file_loads_like_any_other(tmp_path: Path) -> None:
     check = assessment_from_source(read_source(tmp_path / "answers.yaml"), CNIL)
     assert check.warnings == ()
     assert json.dumps(check.assessment.to_file(), default=str)
+
+
+def test_attachments_with_the_same_name_are_all_kept(tmp_path: Path) -> None:
+    content = _zip(
+        {
+            "pia.json": (FIXTURES / "pia-2025.json").read_bytes(),
+            "Attachments/contract.pdf": b"first",
+            "Pièces jointes/contract.pdf": b"second",
+            "Attachments/CONTRACT.PDF": b"third",
+        }
+    )
+    code, answers, _, err = import_bytes(tmp_path, content, "export.zip")
+    assert code == 0, err
+    rows = answers["answers"]["attachments"]
+    paths = [row["path"] for row in rows]
+    assert len(set(p.casefold() for p in paths)) == 3
+    assert [(tmp_path / row["path"]).read_bytes() for row in rows] == [
+        b"first",
+        b"second",
+        b"third",
+    ]
