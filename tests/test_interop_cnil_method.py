@@ -69,3 +69,20 @@ def test_a_broken_method_file_is_refused_with_its_place(tmp_path: Path, monkeypa
     message = str(caught.value)
     assert "cnil-pia.risks.yaml:" in message and "feared_events[1].prefix" in message
     assert "no question 'modfication_impacts'" in message
+
+
+def test_an_unrated_pia_is_said_to_be_unrated_not_low(tmp_path: Path) -> None:
+    from cnil_support import run
+
+    answers = tmp_path / "empty.yaml"
+    answers.write_text(
+        "questionnaire: cnil-pia@1.0.0\n"
+        "assessment: {title: Empty, organisation: O, assessor: A, date: 2026-05-04}\n"
+        "answers: {}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("score", str(answers))
+    assert code == 0
+    assert "Overall risk:        not rated" in out and "LOW" not in out
+    code, out, _ = run("render", str(answers), "-o", str(tmp_path / "empty.docx"))
+    assert code == 0 and "no risk rated yet" in out

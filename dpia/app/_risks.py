@@ -122,6 +122,10 @@ def _headline(report: RiskReport) -> None:
                         st.markdown(f"- {text}")
     summary = st.columns(3)
     summary[0].metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
+    if not report.risks:
+        summary[1].metric("Before measures", "Not rated")
+        summary[2].metric("After measures", "Not rated")
+        return
     summary[1].metric("Before measures", level_word(report.overall_inherent))
     movement = _movement(report.overall_inherent, report.overall_residual)
     summary[2].metric(

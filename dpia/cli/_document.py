@@ -106,6 +106,8 @@ def _render(args: argparse.Namespace) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(document)
     verdict = "STOP: do not proceed" if report.stop else f"residual risk {report.overall_residual}"
+    if not report.risks:
+        verdict = "no risk rated yet"
     print(f"wrote {output} ({len(document):,} bytes; {verdict})")
     if args.pdf:
         pdf = output.with_suffix(".pdf")

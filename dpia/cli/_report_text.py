@@ -34,8 +34,12 @@ def report_text(report: RiskReport, title: str) -> str:
         "",
         f"DPIA:                {DPIA_REQUIRED[report.dpia_required].lower()}",
         f"Overall risk:        {_LEVEL[report.overall_inherent]} before measures -> "
-        f"{_LEVEL[report.overall_residual]} after measures",
-        f"Prior consultation:  {consultation}",
+        f"{_LEVEL[report.overall_residual]} after measures"
+        if report.risks
+        else "Overall risk:        not rated (no risk is rated yet)",
+        f"Prior consultation:  {consultation}"
+        if report.risks
+        else f"Prior consultation:  {report.prior_consultation_note}",
     ]
     for finding in report.stop_findings:
         lines.append(f"STOP: {VERDICT[finding.verdict]}")
