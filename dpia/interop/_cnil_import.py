@@ -20,11 +20,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import DPIAError, SourceError
 from ..questionnaire import AnswerRejected, Questionnaire
 from . import _cnil_structure as cnil
+from ._cnil_fields import (
+    Place,
+    array,
+    boolean,
+    calendar_day,
+    integer,
+    mapping,
+    plain,
+    rich,
+    string,
+    timestamp,
+)
 from ._cnil_file import PiaFile
-from ._html_text import UnsafeMarkup, to_text
 
 __all__ = ["ORGANISATION_UNKNOWN", "CnilImport", "import_pia"]
 
@@ -40,127 +50,15 @@ class CnilImport:
     notes: list[str] = field(default_factory=list)
 
 
-class _Place:
-    """A position in the export, for messages: `answers[4].data.gauge`."""
-
-    def __init__(self, file: str, path: str = ""):
-        self.file = file
-        self.path = path
-
-    def at(self, part: str | int) -> _Place:
-        if isinstance(part, int):
-            return _Place(self.file, f"{self.path}[{part}]")
-        return _Place(self.file, f"{self.path}.{part}" if self.path else part)
-
-    def fail(self, message: str) -> DPIAError:
-        where = f" {self.path}:" if self.path else ""
-        return SourceError(f"{self.file}:{where} {message}")
-
-
-def _kind(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", str: "text"}
-    names.update({list: "a list", dict: "an object", type(None): "null"})
-    return names.get(type(value), type(value).__name__)
-
-
-def _mapping(value: Any, place: _Place) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise place.fail(f"expected an object, got {_kind(value)}")
-    return value
-
-
-def _array(value: Any, place: _Place, *, missing_ok: bool = True) -> list[Any]:
-    if value is None and missing_ok:
-        return []
-    if not isinstance(value, list):
-        raise place.fail(f"expected a list, got {_kind(value)}")
-    return value
-
-
-def _integer(value: Any, place: _Place, allowed: range | None = None) -> int | None:
-    """Whole numbers, as the tool writes them; the server build also writes them as "3"."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise place.fail(f"expected a whole number, got {_kind(value)} {value!r}")
-    if allowed is not None and value not in allowed:
-        raise place.fail(
-            f"{value} is not allowed here; allowed: {allowed.start} to {allowed.stop - 1}"
-        )
-    return value
-
-
-def _string(value: Any, place: _Place) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise place.fail(f"expected text, got {_kind(value)}")
-    return value
-
-
-def _rich(value: Any, place: _Place) -> str | None:
-    text = _string(value, place)
-    if text is None:
-        return None
-    try:
-        converted = to_text(text)
-    except UnsafeMarkup as exc:
-        raise place.fail(f"refused: the HTML {exc}") from None
-    return converted or None
-
-
-def _plain(value: Any, place: _Place) -> str | None:
-    text = _string(value, place)
-    if text is None:
-        return None
-    text = text.replace("\r\n", "\n").strip()
-    return text or None
-
-
-def _boolean(value: Any, place: _Place) -> bool | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
-        return bool(value)
-    if not isinstance(value, bool):
-        raise place.fail(f"expected true or false, got {_kind(value)} {value!r}")
-    return value
-
-
-def _timestamp(value: Any, place: _Place) -> dt.datetime | None:
-    text = _string(value, place)
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.strip().replace(" UTC", "+00:00"))
-    except ValueError:
-        raise place.fail(f"{text!r} is not a date and time (ISO 8601)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def _calendar_day(value: Any, place: _Place) -> dt.date | None:
-    """The day a date picker meant: the tool stores midnight in the user's time zone as UTC.
-
-    A date chosen in Paris is saved as 23:00 the evening before; rounding to the nearest UTC
-    midnight gives back the day that was picked anywhere from UTC-11 to UTC+12.
-    """
-    moment = _timestamp(value, place)
-    if moment is None:
-        return None
-    return (moment.astimezone(dt.UTC) + dt.timedelta(hours=12)).date()
-
-
 class _Answers:
     """The answers being built, each checked by its question type as it is set."""
 
     def __init__(self, questionnaire: Questionnaire):
         self.questionnaire = questionnaire
         self.values: dict[str, Any] = {}
-        self.origin: dict[str, _Place] = {}
+        self.origin: dict[str, Place] = {}
 
-    def set(self, question_id: str, value: Any, place: _Place) -> None:
+    def set(self, question_id: str, value: Any, place: Place) -> None:
         if value is None or value == [] or value == "":
             return
         if question_id in self.values:
@@ -177,7 +75,7 @@ class _Answers:
             raise place.fail(f"{exc} (for question {question_id})") from None
         self.origin[question_id] = place
 
-    def cell(self, question_id: str, column_id: str, value: Any, place: _Place) -> Any:
+    def cell(self, question_id: str, column_id: str, value: Any, place: Place) -> Any:
         """A table cell checked where it sits in the export, before the table is assembled."""
         if value is None:
             return None
@@ -201,14 +99,14 @@ def import_pia(
     `attachment_paths(index, name)` says where the attachment will be saved, relative to the
     answers file; the caller writes the files there.
     """
-    root = _Place(pia_file.name)
+    root = Place(pia_file.name)
     document = pia_file.document
     if "pia" not in document:
         raise root.fail(
             "not a PIA export: the object has no 'pia' field (expected pia, answers, measures, "
             "evaluations and comments)"
         )
-    pia = _mapping(document["pia"], root.at("pia"))
+    pia = mapping(document["pia"], root.at("pia"))
     answers = _Answers(questionnaire)
     notes = list(pia_file.notes)
     for key in ("answers", "measures", "evaluations", "comments"):
@@ -251,29 +149,29 @@ def _in_questionnaire_order(questionnaire: Questionnaire, values: dict[str, Any]
     return ordered
 
 
-def _answers(document: dict[str, Any], root: _Place, answers: _Answers) -> None:
+def _answers(document: dict[str, Any], root: Place, answers: _Answers) -> None:
     place = root.at("answers")
-    for index, entry in enumerate(_array(document["answers"], place, missing_ok=False)):
+    for index, entry in enumerate(array(document["answers"], place, missing_ok=False)):
         here = place.at(index)
-        entry = _mapping(entry, here)
-        number = _integer(entry.get("reference_to"), here.at("reference_to"))
+        entry = mapping(entry, here)
+        number = integer(entry.get("reference_to"), here.at("reference_to"))
         if number is None:
             raise here.at("reference_to").fail("missing: each answer names its question")
-        data = _mapping(entry.get("data") if "data" in entry else {}, here.at("data"))
+        data = mapping(entry.get("data") if "data" in entry else {}, here.at("data"))
         text_place, gauge_place, list_place = (
             here.at("data").at(k) for k in ("text", "gauge", "list")
         )
         if number in cnil.TEXT_ANSWERS:
-            answers.set(cnil.TEXT_ANSWERS[number], _rich(data.get("text"), text_place), text_place)
+            answers.set(cnil.TEXT_ANSWERS[number], rich(data.get("text"), text_place), text_place)
         elif number in cnil.LIST_ANSWERS:
             entries = []
-            for position, item in enumerate(_array(data.get("list"), list_place)):
-                value = _plain(item, list_place.at(position))
+            for position, item in enumerate(array(data.get("list"), list_place)):
+                value = plain(item, list_place.at(position))
                 if value:
                     question_id = cnil.LIST_ANSWERS[number]
                     answers.cell(question_id, "entry", value, list_place.at(position))
                     entries.append({"entry": value})
-            if _rich(data.get("text"), text_place):
+            if rich(data.get("text"), text_place):
                 raise text_place.fail(
                     f"question {number} takes a list of entries, but this answer also has a text "
                     "the PIA tool never shows; remove it or move it into the list"
@@ -281,10 +179,10 @@ def _answers(document: dict[str, Any], root: _Place, answers: _Answers) -> None:
             answers.set(cnil.LIST_ANSWERS[number], entries, list_place)
         elif number in cnil.GAUGE_ANSWERS:
             gauge_id, reason_id = cnil.GAUGE_ANSWERS[number]
-            gauge = _integer(data.get("gauge"), gauge_place, range(0, 5))
+            gauge = integer(data.get("gauge"), gauge_place, range(0, 5))
             if gauge:
                 answers.set(gauge_id, cnil.GAUGE_LEVELS[gauge], gauge_place)
-            answers.set(reason_id, _rich(data.get("text"), text_place), text_place)
+            answers.set(reason_id, rich(data.get("text"), text_place), text_place)
         else:
             known = sorted(cnil.COMMENTABLE)
             raise here.at("reference_to").fail(
@@ -294,28 +192,28 @@ def _answers(document: dict[str, Any], root: _Place, answers: _Answers) -> None:
             )
 
 
-def _measures(document: dict[str, Any], root: _Place, answers: _Answers) -> dict[int, int]:
+def _measures(document: dict[str, Any], root: Place, answers: _Answers) -> dict[int, int]:
     """Row index of each measure number, for the evaluations and comments that refer to it."""
     place = root.at("measures")
     rows: list[dict[str, Any]] = []
     numbers: dict[int, int] = {}
-    for index, entry in enumerate(_array(document["measures"], place, missing_ok=False)):
+    for index, entry in enumerate(array(document["measures"], place, missing_ok=False)):
         here = place.at(index)
-        entry = _mapping(entry, here)
-        number = _integer(entry.get("id"), here.at("id"), range(1, 2**53))
+        entry = mapping(entry, here)
+        number = integer(entry.get("id"), here.at("id"), range(1, 2**53))
         row: dict[str, Any] = {}
         if number is not None:
             if number in numbers:
                 raise here.at("id").fail(f"measure {number} is listed twice")
             numbers[number] = index
             row["number"] = number
-        title = _plain(entry.get("title"), here.at("title"))
+        title = plain(entry.get("title"), here.at("title"))
         if title:
             row["title"] = " ".join(title.split())
-        content = _rich(entry.get("content"), here.at("content"))
+        content = rich(entry.get("content"), here.at("content"))
         if content:
             row["description"] = content
-        placeholder = _plain(entry.get("placeholder"), here.at("placeholder"))
+        placeholder = plain(entry.get("placeholder"), here.at("placeholder"))
         if placeholder:
             row["knowledge_base_entry"] = placeholder
         for column, key in (
@@ -338,20 +236,20 @@ _EVALUATION_KEYS = {
 }
 
 
-def _evaluation_fields(entry: dict[str, Any], here: _Place) -> dict[str, Any]:
-    status = _integer(entry.get("status"), here.at("status"), range(0, 4))
+def _evaluation_fields(entry: dict[str, Any], here: Place) -> dict[str, Any]:
+    status = integer(entry.get("status"), here.at("status"), range(0, 4))
     return {
         "evaluation": None if status is None else cnil.EVALUATION_STATUS[status],
-        "evaluation_comment": _rich(entry.get("evaluation_comment"), here.at("evaluation_comment")),
-        "action_plan": _rich(entry.get("action_plan_comment"), here.at("action_plan_comment")),
-        "action_due": _calendar_day(
+        "evaluation_comment": rich(entry.get("evaluation_comment"), here.at("evaluation_comment")),
+        "action_plan": rich(entry.get("action_plan_comment"), here.at("action_plan_comment")),
+        "action_due": calendar_day(
             entry.get("estimated_implementation_date"), here.at("estimated_implementation_date")
         ),
-        "action_owner": _plain(entry.get("person_in_charge"), here.at("person_in_charge")),
+        "action_owner": plain(entry.get("person_in_charge"), here.at("person_in_charge")),
     }
 
 
-def _gauges(entry: dict[str, Any], here: _Place) -> tuple[int, int]:
+def _gauges(entry: dict[str, Any], here: Place) -> tuple[int, int]:
     value = entry.get("gauges")
     if value is None:
         return 0, 0
@@ -361,15 +259,15 @@ def _gauges(entry: dict[str, Any], here: _Place) -> tuple[int, int]:
             value = json.loads(value)
         except ValueError:
             raise here.at("gauges").fail(f"expected {{x, y}}, got {value!r}") from None
-    gauges = _mapping(value, here.at("gauges"))
-    severity = _integer(gauges.get("x"), here.at("gauges").at("x"), range(0, 5)) or 0
-    likelihood = _integer(gauges.get("y"), here.at("gauges").at("y"), range(0, 5)) or 0
+    gauges = mapping(value, here.at("gauges"))
+    severity = integer(gauges.get("x"), here.at("gauges").at("x"), range(0, 5)) or 0
+    likelihood = integer(gauges.get("y"), here.at("gauges").at("y"), range(0, 5)) or 0
     return severity, likelihood
 
 
 def _evaluations(
     document: dict[str, Any],
-    root: _Place,
+    root: Place,
     answers: _Answers,
     measure_numbers: dict[int, int],
     notes: list[str],
@@ -377,13 +275,13 @@ def _evaluations(
     place = root.at("evaluations")
     measure_rows = [dict(row) for row in answers.values.get("measures", [])]
     seen: dict[str, str] = {}
-    for index, entry in enumerate(_array(document["evaluations"], place, missing_ok=False)):
+    for index, entry in enumerate(array(document["evaluations"], place, missing_ok=False)):
         here = place.at(index)
-        entry = _mapping(entry, here)
+        entry = mapping(entry, here)
         reference = entry.get("reference_to")
         if isinstance(reference, int) and not isinstance(reference, bool):
             reference = str(reference)
-        reference = _string(reference, here.at("reference_to"))
+        reference = string(reference, here.at("reference_to"))
         if not reference:
             raise here.at("reference_to").fail("missing: each evaluation names what it evaluates")
         reference = reference.strip()
@@ -413,7 +311,7 @@ def _evaluations(
                     )
                 continue
         elif len(parts) == 3 and item in cnil.QUESTION_EVALUATED_ITEMS:
-            number = _integer(parts[2], here.at("reference_to"))
+            number = integer(parts[2], here.at("reference_to"))
             if cnil.ITEM_OF_QUESTION.get(number or 0) != item or number not in cnil.TEXT_ANSWERS:
                 raise here.at("reference_to").fail(
                     f"{reference!r} names no question of item {item}"
@@ -422,7 +320,7 @@ def _evaluations(
             for name, value in fields.items():
                 answers.set(f"{prefix}_{name}", value, here.at(_EVALUATION_KEYS[name]))
         elif len(parts) == 3 and item == cnil.MEASURE_ITEM:
-            number = _integer(parts[2], here.at("reference_to"))
+            number = integer(parts[2], here.at("reference_to"))
             if number not in measure_numbers:
                 notes.append(
                     f"{here.path} evaluates measure {parts[2]}, which is no longer in the PIA; "
@@ -454,21 +352,21 @@ def _plain_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _comments(
     document: dict[str, Any],
-    root: _Place,
+    root: Place,
     answers: _Answers,
     measure_numbers: dict[int, int],
     notes: list[str],
 ) -> None:
     place = root.at("comments")
     rows = []
-    for index, entry in enumerate(_array(document["comments"], place, missing_ok=False)):
+    for index, entry in enumerate(array(document["comments"], place, missing_ok=False)):
         here = place.at(index)
-        entry = _mapping(entry, here)
-        text = _plain(entry.get("description"), here.at("description"))
+        entry = mapping(entry, here)
+        text = plain(entry.get("description"), here.at("description"))
         if not text:
             continue
-        number = _integer(entry.get("reference_to"), here.at("reference_to"))
-        for_measure = _boolean(entry.get("for_measure"), here.at("for_measure"))
+        number = integer(entry.get("reference_to"), here.at("reference_to"))
+        for_measure = boolean(entry.get("for_measure"), here.at("for_measure"))
         answers.cell("comments", "text", text, here.at("description"))
         row: dict[str, Any] = {"text": text}
         if for_measure:
@@ -483,9 +381,9 @@ def _comments(
             raise here.at("reference_to").fail(
                 f"{number!r} is not a question of the CNIL method, and for_measure is not true"
             )
-        written = _string(entry.get("created_at"), here.at("created_at"))
+        written = string(entry.get("created_at"), here.at("created_at"))
         if written:
-            _timestamp(written, here.at("created_at"))
+            timestamp(written, here.at("created_at"))
             row["written_at"] = written.strip()
         rows.append(row)
     answers.set("comments", rows, place)
@@ -493,42 +391,42 @@ def _comments(
 
 def _pia(
     pia: dict[str, Any],
-    place: _Place,
+    place: Place,
     answers: _Answers,
     organisation: str | None,
     notes: list[str],
 ) -> dict[str, Any]:
-    name = _plain(pia.get("name"), place.at("name"))
+    name = plain(pia.get("name"), place.at("name"))
     if not name:
         raise place.at("name").fail("missing: the PIA has no name")
     users = _users(pia.get("user_pias"), place.at("user_pias"))
-    author = _plain(pia.get("author_name"), place.at("author_name")) or users.get("author")
-    evaluator = _plain(pia.get("evaluator_name"), place.at("evaluator_name"))
-    validator = _plain(pia.get("validator_name"), place.at("validator_name"))
+    author = plain(pia.get("author_name"), place.at("author_name")) or users.get("author")
+    evaluator = plain(pia.get("evaluator_name"), place.at("evaluator_name"))
+    validator = plain(pia.get("validator_name"), place.at("validator_name"))
     answers.set("author", author, place.at("author_name"))
     answers.set("evaluator", evaluator or users.get("evaluator"), place.at("evaluator_name"))
     answers.set("validator", validator or users.get("validator"), place.at("validator_name"))
-    status = _integer(pia.get("status"), place.at("status"), range(0, 5))
+    status = integer(pia.get("status"), place.at("status"), range(0, 5))
     answers.set(
         "pia_status", None if status is None else cnil.PIA_STATUS[status], place.at("status")
     )
-    dpo = _integer(pia.get("dpo_status"), place.at("dpo_status"), range(0, 2))
-    answers.set("dpo_names", _plain(pia.get("dpos_names"), place.at("dpos_names")), place)
+    dpo = integer(pia.get("dpo_status"), place.at("dpo_status"), range(0, 2))
+    answers.set("dpo_names", plain(pia.get("dpos_names"), place.at("dpos_names")), place)
     answers.set(
         "dpo_opinion_status",
         None if dpo is None else cnil.OPINION_STATUS[dpo],
         place.at("dpo_status"),
     )
-    answers.set("dpo_opinion", _plain(pia.get("dpo_opinion"), place.at("dpo_opinion")), place)
-    sought = _boolean(
+    answers.set("dpo_opinion", plain(pia.get("dpo_opinion"), place.at("dpo_opinion")), place)
+    sought = boolean(
         pia.get("concerned_people_searched_opinion"),
         place.at("concerned_people_searched_opinion"),
     )
     answers.set("subjects_opinion_sought", sought, place.at("concerned_people_searched_opinion"))
     key = "concerned_people_searched_content"
-    answers.set("subjects_opinion_not_sought_reason", _plain(pia.get(key), place.at(key)), place)
-    answers.set("subjects_names", _plain(pia.get("people_names"), place.at("people_names")), place)
-    people = _integer(
+    answers.set("subjects_opinion_not_sought_reason", plain(pia.get(key), place.at(key)), place)
+    answers.set("subjects_names", plain(pia.get("people_names"), place.at("people_names")), place)
+    people = integer(
         pia.get("concerned_people_status"), place.at("concerned_people_status"), range(0, 2)
     )
     answers.set(
@@ -537,25 +435,25 @@ def _pia(
         place.at("concerned_people_status"),
     )
     key = "concerned_people_opinion"
-    answers.set("subjects_opinion", _plain(pia.get(key), place.at(key)), place)
+    answers.set("subjects_opinion", plain(pia.get(key), place.at(key)), place)
     for ours, spellings in (
         ("rejection_reason", ("rejection_reason", "rejected_reason")),
         ("applied_adjustments", ("applied_adjustments", "applied_adjustements")),
     ):
         for spelling in spellings:
-            answers.set(ours, _plain(pia.get(spelling), place.at(spelling)), place.at(spelling))
-    number = _integer(pia.get("id"), place.at("id"), range(0, 2**53))
+            answers.set(ours, plain(pia.get(spelling), place.at(spelling)), place.at(spelling))
+    number = integer(pia.get("id"), place.at("id"), range(0, 2**53))
     answers.set("pia_number", number, place.at("id"))
-    answers.set("pia_category", _plain(pia.get("category"), place.at("category")), place)
-    created = _timestamp(pia.get("created_at"), place.at("created_at"))
-    updated = _timestamp(pia.get("updated_at"), place.at("updated_at"))
+    answers.set("pia_category", plain(pia.get("category"), place.at("category")), place)
+    created = timestamp(pia.get("created_at"), place.at("created_at"))
+    updated = timestamp(pia.get("updated_at"), place.at("updated_at"))
     for question_id, key in (("pia_created_at", "created_at"), ("pia_updated_at", "updated_at")):
-        raw = _string(pia.get(key), place.at(key))
+        raw = string(pia.get(key), place.at(key))
         answers.set(question_id, raw.strip() if raw else None, place.at(key))
     key = "structure_name"
-    answers.set("structure_name", _plain(pia.get(key), place.at(key)), place.at(key))
+    answers.set("structure_name", plain(pia.get(key), place.at(key)), place.at(key))
     key = "structure_sector_name"
-    answers.set("structure_sector", _plain(pia.get(key), place.at(key)), place.at(key))
+    answers.set("structure_sector", plain(pia.get(key), place.at(key)), place.at(key))
     moment = updated or created
     if moment is None:
         raise place.at("created_at").fail("missing: the PIA has no creation date")
@@ -573,19 +471,19 @@ def _pia(
     }
 
 
-def _users(value: Any, place: _Place) -> dict[str, str]:
+def _users(value: Any, place: Place) -> dict[str, str]:
     """Names by role from the server build's `user_pias`, for files without the name fields."""
     names: dict[str, list[str]] = {}
-    for index, entry in enumerate(_array(value, place)):
+    for index, entry in enumerate(array(value, place)):
         here = place.at(index)
-        entry = _mapping(entry, here)
-        role = _string(entry.get("role"), here.at("role"))
-        user = _mapping(entry.get("user") or {}, here.at("user"))
+        entry = mapping(entry, here)
+        role = string(entry.get("role"), here.at("role"))
+        user = mapping(entry.get("user") or {}, here.at("user"))
         full = " ".join(
             part
             for part in (
-                _plain(user.get("firstname"), here.at("user").at("firstname")),
-                _plain(user.get("lastname"), here.at("user").at("lastname")),
+                plain(user.get("firstname"), here.at("user").at("firstname")),
+                plain(user.get("lastname"), here.at("user").at("lastname")),
             )
             if part
         )
@@ -598,7 +496,7 @@ def _attachments(
     pia_file: PiaFile,
     answers: _Answers,
     paths: Callable[[int, str], str] | None,
-    root: _Place,
+    root: Place,
 ) -> None:
     rows = []
     for index, attachment in enumerate(pia_file.attachments):
