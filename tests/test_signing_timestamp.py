@@ -10,13 +10,8 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import cms
-from signing_support import (
-    PASSPHRASE,
-    local_timestamp_authority,
-    make_docx,
-    make_person,
-    openssl_verify,
-)
+from signing_support import PASSPHRASE, make_docx, make_person, openssl_verify
+from timestamp_authority import local_timestamp_authority
 
 from dpia import SigningError
 from dpia.cli import main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .._vocabulary import DPIA_REQUIRED, HEADLINE, LEVEL, OBLIGATION_STATUS, VERDICT
+from .._vocabulary import DPIA_REQUIRED, HEADLINE, LEVEL, OBLIGATION_STATUS, VERDICT, words
 from ..risk import RiskReport
 
 __all__ = ["report_text"]
@@ -16,11 +16,22 @@ def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
 
 
+def _views(report: RiskReport) -> list[str]:
+    """The residual views, when the scoring method rates them (the CNIL gauges give one)."""
+    if report.overall_residual_now is None or report.overall_residual_if_all is None:
+        return []
+    return [
+        f"Residual views:      now {_LEVEL[report.overall_residual_now]}; after the plan "
+        f"{_LEVEL[report.overall_residual]}; if all recommendations are adopted "
+        f"{_LEVEL[report.overall_residual_if_all]}"
+    ]
+
+
 def report_text(report: RiskReport, title: str) -> str:
     lines = [title, "=" * min(len(title), 96), ""]
-    for key, name in HEADLINE.items():
-        rating = report.headline[key]
-        lines.append(f"{name:<16} {_LEVEL[rating.level]}")
+    width = max([16, *(len(words(HEADLINE, key)) + 1 for key in report.headline)])
+    for key, rating in report.headline.items():
+        lines.append(f"{words(HEADLINE, key):<{width}} {_LEVEL[rating.level]}")
         said: set[str] = set()
         for reason in rating.because:
             if reason.axis in ("likelihood", "severity", "finding", "floor") and reason.text:
@@ -34,12 +45,14 @@ def report_text(report: RiskReport, title: str) -> str:
         "",
         f"DPIA:                {DPIA_REQUIRED[report.dpia_required].lower()}",
         f"Overall risk:        {_LEVEL[report.overall_inherent]} before measures -> "
-        f"{_LEVEL[report.overall_residual]} after measures",
-        f"Residual views:      now {_LEVEL[report.overall_residual_now]}; after the plan "
-        f"{_LEVEL[report.overall_residual]}; if all recommendations are adopted "
-        f"{_LEVEL[report.overall_residual_if_all]}",
-        f"Prior consultation:  {consultation}",
-        _wrap(report.prior_consultation_note),
+        f"{_LEVEL[report.overall_residual]} after measures"
+        if report.risks
+        else "Overall risk:        not rated (no risk is rated yet)",
+        *_views(report),
+        f"Prior consultation:  {consultation}"
+        if report.risks
+        else f"Prior consultation:  {report.prior_consultation_note}",
+        *([_wrap(report.prior_consultation_note)] if report.risks else []),
     ]
     for duty in report.ai_act:
         lines.append(f"AI Act:              {duty.title}")
@@ -50,7 +63,7 @@ def report_text(report: RiskReport, title: str) -> str:
         lines.append(f"STOP: {VERDICT[finding.verdict]}")
         lines.append(_wrap(f"{finding.reason} [{'; '.join(finding.legal)}]"))
     lines += ["", "Risks (likelihood x severity = level, before -> after measures)", ""]
-    width = max(len(r.title) for r in report.risks)
+    width = max((len(r.title) for r in report.risks), default=0)
     for risk in report.risks:
         i, r = risk.inherent, risk.residual
         lines.append(
@@ -62,8 +75,16 @@ def report_text(report: RiskReport, title: str) -> str:
     implemented = [m for m in report.mitigations if m.status == "implemented"]
     lines += ["", f"Measures: {len(implemented)} in place, {len(planned)} planned"]
     for measure in planned:
-        late = ", after processing starts" if measure.due_after_start else ""
-        lines.append(f"  planned: {measure.title} (owner {measure.owner}, due {measure.due}{late})")
+        who = ", ".join(
+            part
+            for part in (
+                f"owner {measure.owner}" if measure.owner else "",
+                f"due {measure.due}" if measure.due else "",
+                "after processing starts" if measure.due_after_start else "",
+            )
+            if part
+        )
+        lines.append(f"  planned: {measure.title}" + (f" ({who})" if who else ""))
     if recommended:
         lines += ["", "Recommended next (most residual risk removed first)"]
         for measure in recommended[:10]:

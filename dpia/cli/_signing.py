@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from .._errors import SigningError
-from .._signoff import SIGNATORY_ROLES
+from .._signoff import SIGNATORY_ROLES, SignOff
 from ..signing import (
     KEY_ALGORITHMS,
     PASSPHRASE_VARIABLE,
@@ -29,6 +30,12 @@ from ..signing import (
 
 __all__ = ["register"]
 
+_PDF_ONLY_OPTIONS = {
+    "visible": "--visible",
+    "reason": "--reason",
+    "role": "--role",
+    "output": "--output",
+}
 _STORE_HELP = f"trust store directory (default: ${TRUST_DIR_VARIABLE}, else var/trust)"
 
 
@@ -75,11 +82,34 @@ def register(subcommands: Any) -> None:
     listing.set_defaults(handler=_trust_list)
 
     sign = subcommands.add_parser("sign")
-    sign.add_argument("document", metavar="DOC", help="the final document, as rendered")
+    sign.add_argument(
+        "document", metavar="DOC", help="the final document (.docx), or its PDF/A copy (.pdf)"
+    )
     sign.add_argument("--key", required=True, metavar="KEY", help="encrypted key.pem")
     sign.add_argument("--cert", required=True, metavar="CERT", help="the key's certificate")
     sign.add_argument(
         "--tsa-url", metavar="URL", help="also get a time-stamp from this RFC 3161 authority"
+    )
+    pdf = sign.add_argument_group("PDF only")
+    pdf.add_argument(
+        "--visible", action="store_true", help="show the signature in a box on the signature page"
+    )
+    pdf.add_argument(
+        "--reason", metavar="TEXT", help="reason for signing (default: what the role did)"
+    )
+    pdf.add_argument(
+        "--role",
+        choices=SIGNATORY_ROLES,
+        help="the role, when the certificate names none (it must agree when it does)",
+    )
+    pdf.add_argument(
+        "--trust",
+        metavar="DIR",
+        help="trust store whose certificates let the signature carry its validation data "
+        f"(PAdES-B-LT; default: ${TRUST_DIR_VARIABLE}, else var/trust)",
+    )
+    pdf.add_argument(
+        "--output", "-o", metavar="OUT", help="write the signed PDF here (default: sign in place)"
     )
     sign.set_defaults(handler=_sign)
 
@@ -157,7 +187,22 @@ def _trust_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_pdf(document: str) -> bool:
+    return Path(document).suffix.lower() == ".pdf"
+
+
 def _sign(args: argparse.Namespace) -> int:
+    if _is_pdf(args.document):
+        from ._pdf_signing import sign_pdf_file
+
+        return sign_pdf_file(args)
+    given = [flag for name, flag in _PDF_ONLY_OPTIONS.items() if getattr(args, name)]
+    if args.trust:
+        given.append("--trust")
+    if given:
+        raise SigningError(
+            f"{', '.join(given)}: only for PDF documents; a .docx is signed with a detached .p7s"
+        )
     passphrase = read_passphrase(f"Passphrase for {args.key}: ")
     signer = FileKeySigner.from_files(args.key, args.cert, passphrase)
     timestamper = HttpTimestamper(args.tsa_url) if args.tsa_url else None
@@ -166,6 +211,8 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    if _is_pdf(args.document):
+        return _verify_pdf(args)
     result = verify_document(args.document, trust=_store(args.trust))
     _print_verification(result)
     passed = result.passed(require_trust=args.trust is not None)
@@ -188,6 +235,28 @@ def _verify(args: argparse.Namespace) -> int:
         count = len(signoff.signatories)
         print(f"{args.signoff}: all {count} signatories in the sign-off record signed")
     return 0 if passed and not differences else 1
+
+
+def _verify_pdf(args: argparse.Namespace) -> int:
+    from ._pdf_signing import print_pdf_differences, verify_pdf_file
+
+    result, passed = verify_pdf_file(args)
+    if args.signoff is None:
+        return 0 if passed else 1
+    agrees = print_pdf_differences(args.signoff, _signoff_of(args.signoff), result)
+    return 0 if passed and agrees else 1
+
+
+def _signoff_of(answers: str) -> SignOff:
+    # The questionnaire engine is loaded only to read a sign-off record, not for every check.
+    from .._assessment import load_answers
+    from .._library import questionnaire_for, questionnaire_ref_of
+
+    questionnaire = questionnaire_for(questionnaire_ref_of(answers))
+    signoff = load_answers(answers, questionnaire).assessment.signoff
+    if signoff is None:
+        raise SigningError(f"{answers} has no sign-off record (signoff:)")
+    return signoff
 
 
 def _print_verification(result: DocumentVerification) -> None:

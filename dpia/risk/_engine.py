@@ -13,9 +13,11 @@ import datetime as dt
 from .._assessment import Assessment
 from ..questionnaire import Questionnaire
 from ._catalogue import Catalogue, Measure
+from ._cnil import assess_cnil
 from ._context import Context
 from ._exposure import exposure
 from ._loader import catalogue_for
+from ._methods import scoring_method
 from ._rating import AXES, Counted, axis_value, rate_inherent, rate_views
 from ._report import (
     AiActResult,
@@ -43,6 +45,10 @@ def assess(
     catalogue: Catalogue | None = None,
 ) -> RiskReport:
     """Rate the risks of one assessment as of a date (date-dependent law is applied then)."""
+    if catalogue is None:
+        method = scoring_method(questionnaire)
+        if method is not None:
+            return assess_cnil(questionnaire, assessment, method, as_of=as_of)
     catalogue = catalogue or catalogue_for(questionnaire)
     context = Context(questionnaire, assessment, as_of)
     involved = set(context.jurisdictions(catalogue.inputs.jurisdictions))
@@ -53,6 +59,8 @@ def assess(
     views = _views(catalogue, context, statuses)
     risks: list[RiskResult] = []
     at_start: dict[str, Rating] = {}
+    now_levels: list[Level] = []
+    if_all_levels: list[Level] = []
     counted = views["all"]
     lengths = {name: len(view) for name, view in views.items()}
     for risk in catalogue.risks:
@@ -61,6 +69,8 @@ def assess(
         now, planned, if_all = rated["now"][0], rated["plan"][0], rated["all"][0]
         used, effects = rated["plan"][1], rated["all"][2]
         at_start[risk.id] = rated["start"][0]
+        now_levels.append(now.level)
+        if_all_levels.append(if_all.level)
         risks.append(
             RiskResult(
                 id=risk.id,
@@ -107,8 +117,8 @@ def assess(
         stop_findings=stops,
         overall_inherent=_highest(r.inherent.level for r in risks),
         overall_residual=_highest(r.residual.level for r in risks),
-        overall_residual_now=_highest(r.residual_now.level for r in risks),
-        overall_residual_if_all=_highest(r.residual_if_all.level for r in risks),
+        overall_residual_now=_highest(now_levels),
+        overall_residual_if_all=_highest(if_all_levels),
         overall_residual_at_start=start_level,
         prior_consultation_required=prior,
         prior_consultation_note=note,

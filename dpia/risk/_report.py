@@ -30,7 +30,7 @@ __all__ = [
     "StopResult",
 ]
 
-DpiaRequired = Literal["required", "likely", "not_required"]
+DpiaRequired = Literal["required", "likely", "not_required", "not_screened"]
 
 
 class _Frozen(BaseModel):
@@ -80,9 +80,15 @@ class RiskResult(_Frozen):
     description: str
     inherent: Rating
     residual: Rating = Field(description="After the plan: measures in place and planned.")
-    residual_now: Rating = Field(description="Now: measures in place only.")
-    residual_if_all: Rating = Field(
-        description="If every recommended measure were adopted as well."
+    residual_now: Rating | None = Field(
+        None,
+        description="Now: measures in place only. None when the scoring method does not rate "
+        "this view (the CNIL PIA method).",
+    )
+    residual_if_all: Rating | None = Field(
+        None,
+        description="If every recommended measure were adopted as well. None when the scoring "
+        "method does not rate this view (the CNIL PIA method).",
     )
     measures: tuple[str, ...] = Field((), description="Measures in place or planned against it.")
     effects: tuple[MeasureEffectResult, ...] = Field(
@@ -194,11 +200,21 @@ class RiskReport(_Frozen):
     stop_findings: tuple[StopResult, ...]
     overall_inherent: Level
     overall_residual: Level = Field(description="After the plan: measures in place and planned.")
-    overall_residual_now: Level = Field(description="Now: measures in place only.")
-    overall_residual_if_all: Level = Field(description="If every recommendation were adopted.")
-    overall_residual_at_start: Level = Field(
+    overall_residual_now: Level | None = Field(
+        None,
+        description="Now: measures in place only. None when the scoring method does not rate "
+        "this view (the CNIL PIA method).",
+    )
+    overall_residual_if_all: Level | None = Field(
+        None,
+        description="If every recommendation were adopted. None when the scoring method does "
+        "not rate this view (the CNIL PIA method).",
+    )
+    overall_residual_at_start: Level | None = Field(
+        None,
         description="When processing starts: measures in place and those planned before the "
-        "start. Prior consultation is decided on this view."
+        "start. Prior consultation is decided on this view. None when the scoring method does "
+        "not rate it; the CNIL PIA method sets it to overall_residual.",
     )
     prior_consultation_required: bool
     prior_consultation_note: str
