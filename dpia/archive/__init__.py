@@ -13,6 +13,7 @@ from ._canonical import GENESIS, canonical_json, chain_hash, sha256_hex, version
 from ._database import DEFAULT_DATABASE_URL, archive_engine, database_url, upgrade_database
 from ._diff import AnswerChange, FieldChange, MeasureChange, RiskChange, VersionDiff, diff_versions
 from ._records import (
+    DECIDED_STATUSES,
     TRANSITIONS,
     AssessmentSummary,
     AuditAction,
@@ -29,6 +30,7 @@ from ._roles import APP_ROLES, RoleGrant, grant_role, role_history, roles_by_per
 
 __all__ = [
     "APP_ROLES",
+    "DECIDED_STATUSES",
     "DEFAULT_DATABASE_URL",
     "GENESIS",
     "TRANSITIONS",

@@ -22,6 +22,7 @@ from ._certificates import (
     certificate_request,
     identity_of,
     load_certificate,
+    read_certificate,
     self_signed_certificate,
 )
 from ._cms import FileKeySigner
@@ -32,13 +33,28 @@ from ._keys import (
     create_identity,
     load_private_key,
     read_passphrase,
+    read_private_key,
 )
 from ._protocols import Signer, Timestamper
-from ._sign import sign_document, signature_files
+from ._sign import (
+    read_signatures,
+    sign_bytes,
+    sign_document,
+    signature_files,
+    signature_label,
+)
 from ._signatories import compare_with_signoff
 from ._timestamp import HttpTimestamper, TimestampCheck
-from ._trust import TRUST_DIR_VARIABLE, TrustStore, TrustVerdict, default_trust_dir
-from ._verify import DocumentVerification, SignatureReport, verify_document
+from ._trust import (
+    TRUST_DIR_VARIABLE,
+    TrustStore,
+    TrustVerdict,
+    archive_trust_store,
+    default_trust_dir,
+    trust_verdict,
+)
+from ._verdict import DocumentVerification, SignatureReport, SignatureVerdict
+from ._verify import verify_document, verify_signatures
 
 __all__ = [
     "KEY_ALGORITHMS",
@@ -56,6 +72,7 @@ __all__ = [
     "Signatory",
     "SignatoryRole",
     "SignatureReport",
+    "SignatureVerdict",
     "Signer",
     "SignerIdentity",
     "TimestampCheck",
@@ -63,6 +80,7 @@ __all__ = [
     "TrustStore",
     "TrustVerdict",
     "WorkersRepresentativesOpinion",
+    "archive_trust_store",
     "certificate_fingerprint",
     "certificate_request",
     "compare_with_signoff",
@@ -72,9 +90,16 @@ __all__ = [
     "load_certificate",
     "load_private_key",
     "normalise_fingerprint",
+    "read_certificate",
     "read_passphrase",
+    "read_private_key",
+    "read_signatures",
     "self_signed_certificate",
+    "sign_bytes",
     "sign_document",
     "signature_files",
+    "signature_label",
+    "trust_verdict",
     "verify_document",
+    "verify_signatures",
 ]
