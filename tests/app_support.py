@@ -84,20 +84,13 @@ def import_answers(app: AppTest, content: bytes = MINI_ANSWERS, name: str = "ans
     return app.button(key="import-open").click().run()
 
 
-def sign_field(app: AppTest, name: str) -> str:
-    """The key of a sign-form input now: the form renames its inputs after every attempt."""
-    state = app.session_state
-    generation = state.get("dpia.signing-generation", 0)
-    return name if not generation else f"{name}-{generation}"
-
-
 def sign_as(app: AppTest, person, passphrase: str) -> AppTest:
     """Sign on the Review page with a person's key and certificate, as they would upload them."""
-    app.file_uploader(key=sign_field(app, "sign-key")).set_value(
+    app.file_uploader(key="sign-key").set_value(
         ("key.pem", person.key_path.read_bytes(), "text/plain")
     )
-    app.file_uploader(key=sign_field(app, "sign-cert")).set_value(
+    app.file_uploader(key="sign-cert").set_value(
         ("cert.pem", person.certificate_path.read_bytes(), "text/plain")
     )
-    app.text_input(key=sign_field(app, "sign-passphrase")).input(passphrase)
+    app.text_input(key="sign-passphrase").input(passphrase)
     return app.button(key="sign-go").click().run()

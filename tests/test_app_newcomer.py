@@ -22,7 +22,6 @@ from app_support import (
     import_answers,
     no_failures,
     sign_as,
-    sign_field,
     start_assessment,
 )
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
@@ -69,7 +68,7 @@ def test_key_certificate_and_passphrase_travel_together_when_sign_is_pressed(arc
         "Still needed to sign: its certificate (cert.pem), the key's passphrase."
     ]
     # Every attempt empties the form: the key uploaded for it is gone too.
-    assert app.file_uploader(key=sign_field(app, "sign-key")).value is None
+    assert app.file_uploader(key="sign-key").value is None
     app.selectbox(key="sign-as").select(dpo.fingerprint).run()
     sign_as(app, dpo, PASSPHRASE.decode())
     no_failures(app)

@@ -24,7 +24,6 @@ from app_support import (
     import_answers,
     no_failures,
     sign_as,
-    sign_field,
 )
 from signing_support import openssl_verify
 from streamlit.testing.v1 import AppTest
@@ -164,14 +163,14 @@ def test_every_required_signer_signs_then_the_decision_maker_freezes(archive, pe
     assert len(still) == 1 and "Max Decider (decision-maker)" in still[0]
 
     app.radio(key="sign-source").set_value("server").run()
-    app.text_input(key=sign_field(app, "sign-key-path")).input(str(decider.key_path))
-    app.text_input(key=sign_field(app, "sign-cert-path")).input(str(dpo.certificate_path))
-    app.text_input(key=sign_field(app, "sign-passphrase")).input(PASSPHRASE.decode())
+    app.text_input(key="sign-key-path").input(str(decider.key_path))
+    app.text_input(key="sign-cert-path").input(str(dpo.certificate_path))
+    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
     app.button(key="sign-go").click().run()
     assert "The key does not belong to the certificate" in app.error[0].value
-    app.text_input(key=sign_field(app, "sign-key-path")).input(str(decider.key_path))
-    app.text_input(key=sign_field(app, "sign-cert-path")).input(str(decider.certificate_path))
-    app.text_input(key=sign_field(app, "sign-passphrase")).input(PASSPHRASE.decode())
+    app.text_input(key="sign-key-path").input(str(decider.key_path))
+    app.text_input(key="sign-cert-path").input(str(decider.certificate_path))
+    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
     app.button(key="sign-go").click().run()
     no_failures(app)
     assert archive.assessments()[0].latest_version == 0, "the last signature froze the version"
@@ -424,11 +423,10 @@ def test_the_signatory_of_recorded_advice_stays_until_the_advice_is_withdrawn(
     assessment_id = archive.save_draft(answers, actor="ada@example.org").assessment_id
 
     author = open_as("ada@example.org", assessment_id)
-    author.button(key="so-sig-remove-1").click().run()
-    assert author.error[0].value.startswith(
-        "Not removed: Dana Officer signs for the DPO's advice recorded on 6 May 2026; the DPO "
-        "withdraws that advice first"
-    )
+    keep = author.button(key="so-sig-remove-1")
+    assert keep.disabled and "withdraw it first" in keep.help
+    assert any("*Signs for the DPO's advice on record*" in m.value for m in author.markdown)
+    assert not author.button(key="so-sig-remove-0").disabled
     assert len(archive.draft(assessment_id).answers["signoff"]["signatories"]) == 3
 
     dpo = open_as("dana@example.org", assessment_id)

@@ -47,7 +47,7 @@ from ._archive_link import archive, archived_versions, save_draft
 from ._case import Case
 from ._frame import PAGES, open_assessment_or_stop
 from ._reporting import case_report
-from ._session import forget_signing_inputs, pop_notice, push_notice, signing_key
+from ._session import forget_signing_inputs, pop_notice, push_notice
 from ._signing_room import file_signature, room_signatures
 from ._signoff_forms import advice_form, decision_form, people_form, signatories_form
 from ._users import AppUser, current_user
@@ -55,6 +55,11 @@ from ._users import AppUser, current_user
 __all__ = ["show_review", "verification_table"]
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_NOTICE_ICONS = {
+    "signed": ":material/draw:",
+    "frozen": ":material/lock:",
+    "withdrawn": ":material/undo:",
+}
 _STATE_ICONS = {
     "signed": ":material/check_circle:",
     "missing": ":material/pending:",
@@ -76,7 +81,7 @@ def show_review() -> None:
         if kind == "error":
             st.error(text, icon=":material/error:")
         else:
-            st.success(text, icon=":material/draw:")
+            st.success(text, icon=_NOTICE_ICONS.get(kind, ":material/check:"))
     try:
         questionnaire = case_report(case)[0]
     except AnswersError:
@@ -173,8 +178,9 @@ def _final_document(case: Case, questionnaire: Questionnaire, user: AppUser) -> 
     )
     approval = check_approval(assessment.signoff, verification)
     st.markdown(
-        f"Version {final.version} is ready for signing. Every signatory signs these exact bytes "
-        f"(SHA-256 `{final.sha256}`); changing any answer makes a new document."
+        f"Version {final.version} is ready for signing. Every signatory signs these exact "
+        "bytes; changing any answer makes a new document.  \n"
+        f"SHA-256 `{final.sha256}`"
     )
     st.download_button(
         "Download the final document (.docx)",
@@ -304,23 +310,20 @@ def _sign_form(
     """Key, certificate and passphrase, sent together when the signer presses Sign.
 
     A form, because a browser does not hand a password field's text to the app when the
-    signer leaves it with Tab: outside a form the passphrase would arrive empty. The signing
-    runs in the button's callback, which then empties the form (`forget_signing_inputs`), so
-    the key and the passphrase never outlive the attempt, whether it succeeded or not.
+    signer leaves it with Tab: outside a form the passphrase would arrive empty. The form
+    clears itself in the browser on every submit, and the signing runs in the button's
+    callback, which then drops the inputs from the session (`forget_signing_inputs`): the key
+    and the passphrase never outlive the attempt, whether it succeeded or not.
     """
-    with st.form("sign-form", border=False, enter_to_submit=False):
+    with st.form("sign-form", border=False, enter_to_submit=False, clear_on_submit=True):
         left, right = st.columns(2)
         if source == "upload":
-            left.file_uploader(
-                "Encrypted key (key.pem)", key=signing_key("sign-key"), max_upload_size=1
-            )
-            right.file_uploader(
-                "Certificate (cert.pem)", key=signing_key("sign-cert"), max_upload_size=1
-            )
+            left.file_uploader("Encrypted key (key.pem)", key="sign-key", max_upload_size=1)
+            right.file_uploader("Certificate (cert.pem)", key="sign-cert", max_upload_size=1)
         else:
-            left.text_input("Path of key.pem", key=signing_key("sign-key-path"))
-            right.text_input("Path of cert.pem", key=signing_key("sign-cert-path"))
-        st.text_input("Passphrase of the key", type="password", key=signing_key("sign-passphrase"))
+            left.text_input("Path of key.pem", key="sign-key-path")
+            right.text_input("Path of cert.pem", key="sign-cert-path")
+        st.text_input("Passphrase of the key", type="password", key="sign-passphrase")
         st.form_submit_button(
             "Sign the document",
             type="primary",
@@ -335,15 +338,15 @@ def _inputs(source: str) -> tuple[bytes | None, bytes | None, str]:
     state = st.session_state
     if source == "upload":
         key_file, cert_file = (
-            state.get(signing_key("sign-key")),
-            state.get(signing_key("sign-cert")),
+            state.get("sign-key"),
+            state.get("sign-cert"),
         )
         key = key_file.getvalue() if key_file is not None else None
         certificate = cert_file.getvalue() if cert_file is not None else None
     else:
-        key = _server_file(state.get(signing_key("sign-key-path")) or "", "key")
-        certificate = _server_file(state.get(signing_key("sign-cert-path")) or "", "certificate")
-    return key, certificate, state.get(signing_key("sign-passphrase")) or ""
+        key = _server_file(state.get("sign-key-path") or "", "key")
+        certificate = _server_file(state.get("sign-cert-path") or "", "certificate")
+    return key, certificate, state.get("sign-passphrase") or ""
 
 
 def _server_file(path: str, what: str) -> bytes | None:

@@ -25,7 +25,6 @@ __all__ = [
     "pop_notice",
     "push_notice",
     "set_step",
-    "signing_key",
     "step",
     "sync_url",
 ]
@@ -36,8 +35,8 @@ _STEP = "dpia.step"
 _ERRORS = "dpia.errors"
 _NOTICE = "dpia.notice"
 _GENERATION = "dpia.generation"
-_SIGNING_GENERATION = "dpia.signing-generation"
-_SIGNING_INPUTS = ("sign-key", "sign-cert", "sign-key-path", "sign-cert-path", "sign-passphrase")
+_SIGNING_FILES = ("sign-key", "sign-cert")
+_SIGNING_TEXT = ("sign-key-path", "sign-cert-path", "sign-passphrase")
 
 
 def current_case() -> Case | None:
@@ -107,16 +106,11 @@ def pop_notice() -> tuple[str, str] | None:
     return st.session_state.pop(_NOTICE, None)
 
 
-def signing_key(name: str) -> str:
-    """The widget key of an input of the sign form, renamed after every signing attempt."""
-    generation = st.session_state.get(_SIGNING_GENERATION, 0)
-    return name if not generation else f"{name}-{generation}"
-
-
 def forget_signing_inputs() -> None:
     """Drop the key, its certificate and its passphrase from the session after an attempt to
-    sign, and give the inputs new keys, so that the next person at the screen finds an empty
-    form and the browser cannot send the old values back."""
-    for name in _SIGNING_INPUTS:
-        st.session_state.pop(signing_key(name), None)
-    st.session_state[_SIGNING_GENERATION] = st.session_state.get(_SIGNING_GENERATION, 0) + 1
+    sign (the sign form also clears itself in the browser on every submit), so that the next
+    person at the screen finds an empty form and nothing of the key stays in memory."""
+    for name in _SIGNING_FILES:
+        st.session_state.pop(name, None)
+    for name in _SIGNING_TEXT:
+        st.session_state[name] = ""

@@ -285,7 +285,14 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
             f"Certificate SHA-256 `{signatory['certificate_sha256']}`"
             + (f"  \n*Signs for the {_BOUND[bound]} on record*" if bound else "")
         )
-        if editable and remove.button("Remove", key=f"so-sig-remove-{index}"):
+        if editable and remove.button(
+            "Remove",
+            key=f"so-sig-remove-{index}",
+            disabled=bool(bound),
+            help=f"Stays while the {_BOUND[bound]} is on record: withdraw it first."
+            if bound
+            else None,
+        ):
             _remove(case, checked, signatory["certificate_sha256"], save)
     if not listed:
         st.caption("No signatory yet. Add each person from their certificate (cert.pem).")

@@ -167,4 +167,4 @@ def _check(person: RequiredSigner, verification: DocumentVerification) -> Signer
             f"{who}, has signed, and the signature is intact, but it does not count yet: "
             f"{best.trust.reason}. Certificate SHA-256 {signer.fingerprint}; {_TRUST_HOW}",
         )
-    return SignerCheck(person, "signed", best, f"{who}, has signed ({best.name})")
+    return SignerCheck(person, "signed", best, f"{who}, has signed")
