@@ -459,3 +459,16 @@ def test_a_signed_in_person_cannot_sign_with_someone_elses_certificate(archive, 
     ]
     assert _signing_room_files() == []
     assert sign_form_values(app) == {}
+
+
+def test_an_author_who_lists_only_themselves_gets_no_document_to_approve(archive, people, staff):
+    answers = _signed_off(people)
+    answers["signoff"]["signatories"] = answers["signoff"]["signatories"][:1]
+    assessment_id = archive.save_draft(answers, actor="ada@example.org").assessment_id
+    app = open_as("ada@example.org", assessment_id)
+    no_failures(app)
+    (gaps,) = [i.value for i in app.info if i.value.startswith("Before the final document")]
+    assert "Dana Officer (DPO), who gave the advice 'Proceed with conditions'" in gaps
+    assert "Max Decider (decision-maker), who decided 'Approve with conditions'" in gaps
+    assert gaps.count("is not listed as a signatory with a certificate") == 2
+    assert not [b for b in app.button if b.key == "freeze"]
