@@ -13,18 +13,15 @@ from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_ref_of
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
-from ..document import read_embedded, read_record, render_docx
+from ..document import read_embedded, read_record
 from ..document._pdf import export_pdf
-from ..risk import assess
 from ._arguments import iso_date
 
 __all__ = ["register"]
 
 
 def register(subcommands: Any) -> None:
-    render = subcommands.add_parser(
-        "render", help="write the Word DPIA for an answers file (and a PDF/A copy)"
-    )
+    render = subcommands.add_parser("render")
     render.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     render.add_argument(
         "-o",
@@ -69,9 +66,7 @@ def register(subcommands: Any) -> None:
     )
     render.set_defaults(handler=_render)
 
-    restore = subcommands.add_parser(
-        "import", help="restore the answers file embedded in a Word DPIA"
-    )
+    restore = subcommands.add_parser("import")
     restore.add_argument("document", metavar="DOC.docx", help="a DPIA made by `dpia render`")
     restore.add_argument(
         "-o",
@@ -84,6 +79,9 @@ def register(subcommands: Any) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    # The risk engine and the renderer are loaded to render, not to `dpia import`.
+    from ..document import render_docx
+    from ..risk import assess
     from ..workflow import document_status, law_date
 
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))

@@ -7,9 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .._assessment import load_answers
 from .._errors import SigningError
-from .._library import questionnaire_for, questionnaire_ref_of
 from .._signoff import SIGNATORY_ROLES
 from .._vocabulary import SIGNATURE_VERDICT
 from ..signing import (
@@ -38,7 +36,6 @@ _STORE_HELP = f"trust store directory (default: ${TRUST_DIR_VARIABLE}, else var/
 def register(subcommands: Any) -> None:
     keygen = subcommands.add_parser(
         "keygen",
-        help="make an encrypted signing key and a self-signed certificate (or a CSR)",
         description=f"The key passphrase is read from ${PASSPHRASE_VARIABLE} or asked for "
         "without echo. Existing files are never overwritten.",
     )
@@ -68,7 +65,7 @@ def register(subcommands: Any) -> None:
     )
     keygen.set_defaults(handler=_keygen)
 
-    trust = subcommands.add_parser("trust", help="manage the trusted signer certificates")
+    trust = subcommands.add_parser("trust")
     actions = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="trust a certificate (a signer's or a CA's)")
     add.add_argument("certificate", metavar="CERT", help="a PEM certificate")
@@ -78,9 +75,7 @@ def register(subcommands: Any) -> None:
     listing.add_argument("--store", metavar="DIR", help=_STORE_HELP)
     listing.set_defaults(handler=_trust_list)
 
-    sign = subcommands.add_parser(
-        "sign", help="sign a final document: writes DOC.<signer>.p7s (detached CMS)"
-    )
+    sign = subcommands.add_parser("sign")
     sign.add_argument("document", metavar="DOC", help="the final document, as rendered")
     sign.add_argument("--key", required=True, metavar="KEY", help="encrypted key.pem")
     sign.add_argument("--cert", required=True, metavar="CERT", help="the key's certificate")
@@ -91,7 +86,6 @@ def register(subcommands: Any) -> None:
 
     verify = subcommands.add_parser(
         "verify",
-        help="check every DOC.*.p7s signature of DOC: VALID, INTACT, INVALID or UNREADABLE",
         description="Exit status: 0 when every signature is VALID (intact and by a trusted "
         "signer); 3 when every signature is intact but a signer is not proven; 1 when a "
         "signature is invalid or unreadable, none is found, or the sign-off record differs.",
@@ -213,6 +207,10 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _matches_signoff(answers: str, result: DocumentVerification) -> bool:
+    # The questionnaire engine is loaded only to read a sign-off record, not for every check.
+    from .._assessment import load_answers
+    from .._library import questionnaire_for, questionnaire_ref_of
+
     questionnaire = questionnaire_for(questionnaire_ref_of(answers))
     signoff = load_answers(answers, questionnaire).assessment.signoff
     if signoff is None:

@@ -18,6 +18,9 @@ what the record then says, is decided here:
   the person in the role the record gives them;
 - the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`.
 
+Each name is imported from its module when first used (`dpia._on_demand`): `dpia score`
+needs the law date, not the archive or the signatures.
+
 Errors (in `dpia._errors`):
 
     WorkflowError                 a step was refused; the message says what to do instead
@@ -25,47 +28,52 @@ Errors (in `dpia._errors`):
     └── ApprovalRefusedError      a freeze lacks a valid, trusted signature it needs
 """
 
-from .._errors import ApprovalRefusedError, NotPermittedError, WorkflowError
-from ._approval import Approval, SignerCheck, SignerState, check_approval
-from ._final import (
-    FinalDocument,
-    VersionParts,
-    check_document,
-    final_document,
-    signing_gaps,
-    version_parts,
-)
-from ._law import law_date
-from ._roles import (
-    ALL_ROLES,
-    PERMISSIONS,
-    SIGNS_AS,
-    Step,
-    may,
-    require,
-    require_signing_role,
-    roles_of,
-)
-from ._signers import (
-    RequiredSigner,
-    bound_part,
-    decided_status,
-    document_status,
-    remove_signatory,
-    required_signers,
-    same_person,
-    withdrawn,
-)
-from ._steps import (
-    Frozen,
-    Signature,
-    add_version,
-    archived_versions,
-    freeze,
-    sign,
-    submit_for_review,
-    withdraw,
-)
+import typing
+
+from .. import _on_demand
+
+if typing.TYPE_CHECKING:
+    from .._errors import ApprovalRefusedError, NotPermittedError, WorkflowError
+    from ._approval import Approval, SignerCheck, SignerState, check_approval
+    from ._final import (
+        FinalDocument,
+        VersionParts,
+        check_document,
+        final_document,
+        signing_gaps,
+        version_parts,
+    )
+    from ._law import law_date
+    from ._roles import (
+        ALL_ROLES,
+        PERMISSIONS,
+        SIGNS_AS,
+        Step,
+        may,
+        require,
+        require_signing_role,
+        roles_of,
+    )
+    from ._signers import (
+        RequiredSigner,
+        bound_part,
+        decided_status,
+        document_status,
+        remove_signatory,
+        required_signers,
+        same_person,
+        withdrawn,
+    )
+    from ._steps import (
+        Frozen,
+        Signature,
+        add_version,
+        archived_versions,
+        freeze,
+        sign,
+        submit_for_review,
+        withdraw,
+    )
 
 __all__ = [
     "ALL_ROLES",
@@ -107,3 +115,50 @@ __all__ = [
     "withdraw",
     "withdrawn",
 ]
+
+__getattr__, __dir__ = _on_demand.exports(
+    __name__,
+    {
+        ".._errors": ("ApprovalRefusedError", "NotPermittedError", "WorkflowError"),
+        "._approval": ("Approval", "SignerCheck", "SignerState", "check_approval"),
+        "._final": (
+            "FinalDocument",
+            "VersionParts",
+            "check_document",
+            "final_document",
+            "signing_gaps",
+            "version_parts",
+        ),
+        "._law": ("law_date",),
+        "._roles": (
+            "ALL_ROLES",
+            "PERMISSIONS",
+            "SIGNS_AS",
+            "Step",
+            "may",
+            "require",
+            "require_signing_role",
+            "roles_of",
+        ),
+        "._signers": (
+            "RequiredSigner",
+            "bound_part",
+            "decided_status",
+            "document_status",
+            "remove_signatory",
+            "required_signers",
+            "same_person",
+            "withdrawn",
+        ),
+        "._steps": (
+            "Frozen",
+            "Signature",
+            "add_version",
+            "archived_versions",
+            "freeze",
+            "sign",
+            "submit_for_review",
+            "withdraw",
+        ),
+    },
+)

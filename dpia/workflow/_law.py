@@ -13,10 +13,13 @@ another question ("what would the law of next year say?"), and it cannot contrad
 from __future__ import annotations
 
 import datetime as dt
+import typing
 
-from .._assessment import Assessment
 from .._errors import WorkflowError
-from ..document import EmbeddedRecord
+
+if typing.TYPE_CHECKING:
+    from .._assessment import Assessment
+    from ..document import EmbeddedRecord
 
 __all__ = ["law_date"]
 
