@@ -43,16 +43,25 @@ HEADLINE = {
     "chilling_effect": "Chilling effect",
     "consent_gap": "Consent gap",
     "legal_exposure": "Legal exposure",
+    "illegitimate_access": "Illegitimate access",
+    "unwanted_modification": "Unwanted modification",
+    "disappearance": "Disappearance",
 }
+"""Headline ratings by the key the risk report gives them; a report carries the ones its method
+rates (the CNIL PIA method's three feared events are its headline)."""
 HEADLINE_MEANING = {
     "chilling_effect": "People hold back because they feel watched.",
     "consent_gap": "The legal basis may not hold for the people monitored.",
     "legal_exposure": "Duties not met in the jurisdictions involved.",
+    "illegitimate_access": "Someone who should not sees or copies the data.",
+    "unwanted_modification": "The data are changed without authority.",
+    "disappearance": "The data are lost or made unavailable.",
 }
 DPIA_REQUIRED = {
     "required": "Required",
     "likely": "Likely required",
     "not_required": "Not required",
+    "not_screened": "Not screened",
 }
 KIND = {"design": "Built into the design", "event": "Could occur (incident)"}
 MEASURE_STATUS = {

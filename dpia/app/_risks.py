@@ -103,8 +103,10 @@ def _banners(report: RiskReport) -> None:
 
 
 def _headline(report: RiskReport) -> None:
-    cards = st.columns(3)
-    for card, (key, (name, meaning)) in zip(cards, HEADLINES.items(), strict=True):
+    shown = [key for key in report.headline if key in HEADLINES]
+    cards = st.columns(max(len(shown), 1))
+    for card, key in zip(cards, shown, strict=False):
+        name, meaning = HEADLINES[key]
         rating = report.headline[key]
         with card.container(border=True, key=f"headline-{key}"):
             st.markdown(f"**{name}**")
@@ -117,6 +119,10 @@ def _headline(report: RiskReport) -> None:
                         st.markdown(f"- {text}")
     summary = st.columns(3)
     summary[0].metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
+    if not report.risks:
+        summary[1].metric("Before measures", "Not rated")
+        summary[2].metric("After measures", "Not rated")
+        return
     summary[1].metric("Before measures", level_word(report.overall_inherent))
     movement = _movement(report.overall_inherent, report.overall_residual)
     summary[2].metric(
@@ -216,7 +222,10 @@ def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
 
 
 def _screening(report: RiskReport) -> None:
-    st.markdown(f"**A DPIA is {DPIA_REQUIRED[report.dpia_required].lower()}.**")
+    if report.dpia_required == "not_screened":
+        st.markdown(f"**{DPIA_REQUIRED[report.dpia_required]}.**")
+    else:
+        st.markdown(f"**A DPIA is {DPIA_REQUIRED[report.dpia_required].lower()}.**")
     for title, reasons in (
         ("GDPR Art. 35(3) cases", report.screening.art35_3),
         ("EDPB criteria (WP248)", report.screening.wp248),

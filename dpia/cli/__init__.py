@@ -57,7 +57,16 @@ COMMANDS = (
         "dpia.cli._document",
         "write the Word DPIA for an answers file (and a PDF/A copy)",
     ),
-    Command("import", "dpia.cli._document", "restore the answers file embedded in a Word DPIA"),
+    Command(
+        "import",
+        "dpia.cli._document",
+        "restore the answers file embedded in a Word DPIA, or read a CNIL PIA export",
+    ),
+    Command(
+        "export",
+        "dpia.cli._interop",
+        "write an assessment as a CNIL PIA file or as W3C DPV JSON-LD",
+    ),
     Command(
         "keygen",
         "dpia.cli._signing",
