@@ -26,6 +26,8 @@ __all__ = [
     "MEASURE_STATUS",
     "OBLIGATION_STATUS",
     "SIGNATORY_ROLE",
+    "SIGNATURE_VERDICT",
+    "SIGNATURE_VERDICT_MEANING",
     "SIGNING_REASON",
     "UNVERSIONED",
     "VERDICT",
@@ -116,6 +118,18 @@ VERSION_STATUS = {
     "approved": "Approved",
     "rejected": "Rejected",
     "superseded": "Superseded",
+}
+SIGNATURE_VERDICT = {
+    "valid": "Valid",
+    "intact": "Intact",
+    "invalid": "Invalid",
+    "unreadable": "Unreadable",
+}
+SIGNATURE_VERDICT_MEANING = {
+    "valid": "intact, and the signer's certificate is trusted",
+    "intact": "the bytes are exactly those signed, but nothing proves who signed",
+    "invalid": "does not hold for these bytes",
+    "unreadable": "cannot be read as a signature dpia can check",
 }
 UNVERSIONED = "Draft, not yet versioned"
 """An assessment being edited that has no archived version yet."""

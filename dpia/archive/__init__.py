@@ -28,6 +28,7 @@ if typing.TYPE_CHECKING:
         diff_versions,
     )
     from ._records import (
+        DECIDED_STATUSES,
         TRANSITIONS,
         AssessmentSummary,
         AuditAction,
@@ -44,6 +45,7 @@ if typing.TYPE_CHECKING:
 
 __all__ = [
     "APP_ROLES",
+    "DECIDED_STATUSES",
     "DEFAULT_DATABASE_URL",
     "GENESIS",
     "TRANSITIONS",
@@ -101,6 +103,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "diff_versions",
         ),
         "._records": (
+            "DECIDED_STATUSES",
             "TRANSITIONS",
             "AssessmentSummary",
             "AuditAction",

@@ -58,9 +58,10 @@ def register(subcommands: Any) -> None:
     )
     render.add_argument(
         "--status",
-        default="draft",
+        default=None,
         choices=list(DOCUMENT_STATUS),
-        help="document status on the cover (default: draft)",
+        help="document status on the cover (default: the status the recorded decision gives "
+        "it, else draft)",
     )
     render.set_defaults(handler=_render)
 
@@ -89,19 +90,20 @@ def _render(args: argparse.Namespace) -> int:
     # The risk engine and the renderer are loaded to render, not to `dpia import`.
     from ..document import render_docx
     from ..risk import assess
+    from ..workflow import document_status, law_date
 
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
     check = load_answers(args.answers, questionnaire)
     for note in check.notes:
         print(note, file=sys.stderr)
     assessment = check.assessment
-    report = assess(questionnaire, assessment, as_of=args.as_of or assessment.meta.date)
+    report = assess(questionnaire, assessment, as_of=law_date(assessment, as_of=args.as_of))
     document = render_docx(
         questionnaire,
         assessment,
         report,
         version=args.version,
-        status=args.status,
+        status=args.status or document_status(assessment.signoff),
         house_style=args.house_style,
         templates=args.templates,
     )

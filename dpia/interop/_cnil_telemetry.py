@@ -159,7 +159,9 @@ def _escape(text: str) -> str:
 
 
 def export_telemetry(questionnaire: Questionnaire, assessment: Assessment) -> CnilExport:
-    report = assess(questionnaire, assessment, as_of=assessment.meta.date)
+    from ..workflow import law_date
+
+    report = assess(questionnaire, assessment, as_of=law_date(assessment))
     answers = assessment.answers
     meta = assessment.meta
     created = f"{meta.date.isoformat()}T00:00:00.000Z"

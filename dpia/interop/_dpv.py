@@ -197,8 +197,9 @@ def export_dpv(
     """The JSON-LD document; `report` defaults to rating the assessment as of its date."""
     if report is None:
         from ..risk import assess
+        from ..workflow import law_date
 
-        report = assess(questionnaire, assessment, as_of=assessment.meta.date)
+        report = assess(questionnaire, assessment, as_of=law_date(assessment))
     meta = assessment.meta
     identity = (
         meta.id

@@ -30,6 +30,7 @@ from ._certificates import (
     certificate_request,
     identity_of,
     load_certificate,
+    read_certificate,
     self_signed_certificate,
 )
 from ._cms import FileKeySigner
@@ -40,13 +41,28 @@ from ._keys import (
     create_identity,
     load_private_key,
     read_passphrase,
+    read_private_key,
 )
 from ._protocols import RawSigner, Signer, Timestamper
-from ._sign import sign_document, signature_files
+from ._sign import (
+    read_signatures,
+    sign_bytes,
+    sign_document,
+    signature_files,
+    signature_label,
+)
 from ._signatories import compare_with_signoff
 from ._timestamp import HttpTimestamper, TimestampCheck
-from ._trust import TRUST_DIR_VARIABLE, TrustStore, TrustVerdict, default_trust_dir
-from ._verify import DocumentVerification, SignatureReport, verify_document
+from ._trust import (
+    TRUST_DIR_VARIABLE,
+    TrustStore,
+    TrustVerdict,
+    archive_trust_store,
+    default_trust_dir,
+    trust_verdict,
+)
+from ._verdict import DocumentVerification, SignatureReport, SignatureVerdict
+from ._verify import verify_document, verify_signatures
 
 if typing.TYPE_CHECKING:
     from ._pades import sign_pdf
@@ -72,6 +88,7 @@ __all__ = [
     "Signatory",
     "SignatoryRole",
     "SignatureReport",
+    "SignatureVerdict",
     "Signer",
     "SignerIdentity",
     "TimestampCheck",
@@ -79,6 +96,7 @@ __all__ = [
     "TrustStore",
     "TrustVerdict",
     "WorkersRepresentativesOpinion",
+    "archive_trust_store",
     "certificate_fingerprint",
     "certificate_request",
     "compare_with_signoff",
@@ -88,13 +106,20 @@ __all__ = [
     "load_certificate",
     "load_private_key",
     "normalise_fingerprint",
+    "read_certificate",
     "read_passphrase",
+    "read_private_key",
+    "read_signatures",
     "self_signed_certificate",
+    "sign_bytes",
     "sign_document",
     "sign_pdf",
     "signature_files",
+    "signature_label",
+    "trust_verdict",
     "verify_document",
     "verify_pdf",
+    "verify_signatures",
 ]
 
 __getattr__, __dir__ = _on_demand.exports(

@@ -17,15 +17,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from .._errors import SigningError
-from ._certificates import SigningKey, identity_of, load_certificate
+from ._certificates import SigningKey, identity_of, load_certificate, read_certificate
 from ._cms_check import DIGESTS
-from ._keys import load_private_key
+from ._keys import load_private_key, read_private_key
 
 __all__ = ["FileKeySigner", "parse_signed_data", "with_timestamp_token"]
 
 
 class FileKeySigner:
-    """A `Signer` over a private key held in memory, normally opened from an encrypted file."""
+    """A `Signer` over a private key held in memory, opened from an encrypted PEM file or upload."""
 
     def __init__(self, key: SigningKey, certificate: x509.Certificate):
         own = key.public_key().public_bytes(
@@ -53,6 +53,14 @@ class FileKeySigner:
             if "does not belong" in str(exc):
                 raise SigningError(f"{key_path} and {certificate_path}: {exc}") from None
             raise
+
+    @classmethod
+    def from_pem(cls, key: bytes, certificate: bytes, passphrase: bytes) -> FileKeySigner:
+        """From an uploaded key and certificate, held in memory only: nothing touches the disk."""
+        return cls(
+            read_private_key(key, passphrase, "the uploaded key"),
+            read_certificate(certificate, "the uploaded certificate"),
+        )
 
     def __repr__(self) -> str:
         return f"FileKeySigner({identity_of(self._certificate).describe()})"
