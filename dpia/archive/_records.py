@@ -20,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "ChainBreak",
     "ChainReport",
+    "CheckpointSummary",
     "Draft",
     "StatusChange",
     "StoredVersion",
@@ -53,6 +54,7 @@ class AuditAction(StrEnum):
     VERSION_ADDED = "version.added"
     STATUS_CHANGED = "status.changed"
     VERSION_EXPORTED = "version.exported"
+    ARCHIVE_UPGRADED = "archive.upgraded"
 
 
 class _Frozen(BaseModel):
@@ -141,23 +143,42 @@ class AuditEvent(_Frozen):
 
 
 class ChainBreak(_Frozen):
-    """One place where the stored record no longer matches its hashes."""
+    """One place where the stored record no longer matches its hashes or its checkpoint; an
+    archive-wide problem (the audit log, a checkpoint) names no assessment."""
 
-    assessment_id: str
+    assessment_id: str | None
     number: int | None
     problem: str
 
     def __str__(self) -> str:
+        if self.assessment_id is None:
+            return self.problem
         where = (
             self.assessment_id if self.number is None else f"{self.assessment_id} v{self.number}"
         )
         return f"{where}: {self.problem}"
 
 
+class CheckpointSummary(_Frozen):
+    """The checkpoint a verification was anchored on."""
+
+    sequence: int
+    at: dt.datetime
+    key_sha256: str
+    copied_to: str
+    timestamp: str | None = None
+
+
 class ChainReport(_Frozen):
+    """What `verify` found: `breaks` lists each problem (at most a thousand; `omitted` counts
+    the rest), `notes` what a reader should know that is not a break."""
+
     assessments: int
     versions: int
     breaks: tuple[ChainBreak, ...]
+    omitted: int = 0
+    checkpoint: CheckpointSummary | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:

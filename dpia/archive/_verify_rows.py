@@ -1,0 +1,550 @@
+"""The walks of `verify`: each table of the legal record read once, in chain order, streamed.
+
+Memory stays flat whatever the archive's size: every walk is one ordered query read in batches
+(server-side cursors on PostgreSQL), holding only the row in hand and the head of the chain it
+is on. The joins that compare the audit log with the rows it describes, and the rows with the
+blobs they name, are done by the database on its indexes; Python only hashes stored bytes and
+reads each stored record into a typed structure (msgspec, in C) to compare it with the columns
+that copy it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, and_, select
+
+from ._canonical import AUDIT_FORMAT, GENESIS, GRANT_FORMAT, RECORD_FORMAT, STATUS_FORMAT
+from ._records import AuditAction, VersionStatus
+from ._schema import (
+    assessments,
+    audit_events,
+    blobs,
+    role_grants,
+    signatures,
+    version_statuses,
+    versions,
+)
+
+__all__ = ["Findings", "TableSeen", "walk_audit", "walk_grants", "walk_statuses", "walk_versions"]
+
+_BATCH = 5000
+_CHANGED = (
+    "the stored answers, report, signatures or metadata no longer match the version's content hash"
+)
+_ACTIONS = frozenset(AuditAction)
+_STATUSES = frozenset(VersionStatus)
+
+
+class _VersionRecord(msgspec.Struct, forbid_unknown_fields=True):
+    answers_sha256: str
+    assessment_id: str
+    author: str
+    created_at: str
+    document_sha256: str | None
+    format: str
+    number: int
+    questionnaire: str
+    questionnaire_sha256: str
+    report_sha256: str
+    review_due: str | None
+    signatures: dict[str, str]
+
+
+class _StatusRecord(msgspec.Struct, forbid_unknown_fields=True):
+    actor: str
+    assessment_id: str
+    at: str
+    format: str
+    note: str
+    number: int
+    status: str
+
+
+class _AuditRecord(msgspec.Struct, forbid_unknown_fields=True):
+    action: str
+    actor: str
+    assessment_id: str | None
+    at: str
+    details: dict[str, Any]
+    format: str
+    subject_sha256: str | None
+    version_number: int | None
+
+
+class _GrantRecord(msgspec.Struct, forbid_unknown_fields=True):
+    actor: str
+    at: str
+    format: str
+    granted: bool
+    person: str
+    role: str
+
+
+_decode_version = msgspec.json.Decoder(_VersionRecord).decode
+_decode_status = msgspec.json.Decoder(_StatusRecord).decode
+_decode_audit = msgspec.json.Decoder(_AuditRecord).decode
+_decode_grant = msgspec.json.Decoder(_GrantRecord).decode
+
+
+class Findings:
+    """The problems found so far, capped so that a ruined archive cannot exhaust memory."""
+
+    def __init__(self, cap: int = 1000):
+        self.cap = cap
+        self.problems: list[tuple[str | None, int | None, str]] = []
+        self.omitted = 0
+        self.notes: list[str] = []
+
+    def add(self, assessment_id: str | None, number: int | None, problem: str) -> None:
+        if len(self.problems) < self.cap:
+            self.problems.append((assessment_id, number, problem))
+        else:
+            self.omitted += 1
+
+
+@dataclass
+class TableSeen:
+    """What a walk saw of one table: rows, the last id, and the chain hash at chosen ids."""
+
+    count: int = 0
+    last_id: int | None = None
+    head: str | None = None
+    hash_at: dict[int, str] = field(default_factory=dict)
+    orphans: list[tuple[int, str, str | None, int | None, str]] = field(default_factory=list)
+
+
+def _stream(connection: Connection, query: Any) -> Iterator[Any]:
+    result = connection.execute(query.execution_options(yield_per=_BATCH))
+    for partition in result.partitions():
+        yield from partition
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _link(prev: str, record_sha: str) -> str:
+    return hashlib.sha256((prev + record_sha).encode("ascii")).hexdigest()
+
+
+def walk_versions(
+    connection: Connection, findings: Findings, damaged: set[str], after_id: int | None
+) -> tuple[TableSeen, TableSeen, int]:
+    """Versions in chain order, each against its record, its chain, its blobs, its audit event
+    and its signatures. Returns what was seen of versions and signatures, and how many
+    assessments have versions."""
+    question_blob = blobs.alias("question_blob")
+    document_blob = blobs.alias("document_blob")
+    event = audit_events.alias("event")
+    query = (
+        select(
+            versions.c.id,
+            versions.c.assessment_id,
+            versions.c.number,
+            versions.c.questionnaire,
+            versions.c.questionnaire_sha256,
+            versions.c.answers_json,
+            versions.c.report_json,
+            versions.c.document_sha256,
+            versions.c.author,
+            versions.c.created_at,
+            versions.c.review_due,
+            versions.c.record_json,
+            versions.c.content_sha256,
+            versions.c.prev_chain_hash,
+            versions.c.chain_hash,
+            assessments.c.id.label("assessment_row"),
+            question_blob.c.sha256.label("question_blob"),
+            document_blob.c.sha256.label("document_blob"),
+            event.c.id.label("event_id"),
+        )
+        .select_from(
+            versions.outerjoin(assessments, assessments.c.id == versions.c.assessment_id)
+            .outerjoin(question_blob, question_blob.c.sha256 == versions.c.questionnaire_sha256)
+            .outerjoin(document_blob, document_blob.c.sha256 == versions.c.document_sha256)
+            .outerjoin(
+                event,
+                and_(
+                    event.c.subject_sha256 == versions.c.chain_hash,
+                    event.c.action == AuditAction.VERSION_ADDED.value,
+                ),
+            )
+        )
+        .order_by(versions.c.assessment_id, versions.c.number)
+    )
+    signed = _signatures(connection, findings)
+    pending = next(signed, None)
+    seen, signature_seen = TableSeen(), TableSeen()
+    assessment_count = 0
+    current: str | None = None
+    last_key: tuple[str, int] | None = None
+    expected_number, expected_prev = 1, GENESIS
+    add = findings.add
+    for row in _stream(connection, query):
+        (vid, aid, number, questionnaire, question_sha, answers, report, document_sha, author,
+         created_at, review_due, record_json, content, prev, chain, assessment_row,
+         question_blob_found, document_blob_found, event_id) = row  # fmt: skip
+        if (aid, number) == last_key:
+            add(aid, number, "a second version.added event in the audit log names this version")
+            continue
+        last_key = (aid, number)
+        seen.count += 1
+        if seen.last_id is None or vid > seen.last_id:
+            seen.last_id = vid
+        if aid != current:
+            current, expected_number, expected_prev = aid, 1, GENESIS
+            assessment_count += 1
+            if assessment_row is None:
+                add(aid, None, "the assessment's own row is missing from the archive")
+        named: dict[str, str] = {}
+        # Both streams are in the same database order and every signature row belongs to a
+        # stored version, so equal keys meet; no string comparison that a collation could skew.
+        while pending is not None and pending[0] == aid and pending[1] == number:
+            named[pending[2]] = pending[3]
+            signature_seen.count += 1
+            if signature_seen.last_id is None or pending[4] > signature_seen.last_id:
+                signature_seen.last_id = pending[4]
+            pending = next(signed, None)
+        if number > expected_number:
+            span = (
+                f"version {expected_number} is"
+                if expected_number == number - 1
+                else f"versions {expected_number} to {number - 1} are"
+            )
+            add(aid, number, f"{span} missing before this one")
+        if after_id is not None and vid > after_id:
+            add(aid, number, "this version was added after the latest checkpoint: not by dpia")
+        if _sha(record_json) != content or not _record_matches(
+            record_json, aid, number, questionnaire, question_sha, answers, report,
+            document_sha, author, created_at, review_due, named,
+        ):  # fmt: skip
+            add(aid, number, _CHANGED)
+        if prev != expected_prev:
+            add(
+                aid,
+                number,
+                f"the link to the previous version is broken (prev_chain_hash {prev} is not "
+                f"the previous chain hash {expected_prev})",
+            )
+        if chain != _link(prev, content):
+            add(aid, number, "the chain hash is not sha256(prev_chain_hash + content_sha256)")
+        if event_id is None:
+            add(aid, number, "no version.added event in the audit log names this version")
+        parts = [("questionnaire snapshot", question_sha, question_blob_found)]
+        if document_sha is not None:
+            parts.append(("document", document_sha, document_blob_found))
+        for part, sha, found in parts:
+            if found is None:
+                add(aid, number, f"the {part} (sha256 {sha}) is missing from the archive")
+            elif sha in damaged:
+                add(aid, number, f"the {part} was changed: its bytes no longer hash to {sha}")
+        for signer, sha in named.items():
+            if sha in damaged:
+                add(
+                    aid,
+                    number,
+                    f"the signature {signer!r} was changed: its bytes no longer hash to {sha}",
+                )
+        expected_number, expected_prev = number + 1, chain
+    return seen, signature_seen, assessment_count
+
+
+def _record_matches(
+    record_json: str,
+    aid: str,
+    number: int,
+    questionnaire: str,
+    question_sha: str,
+    answers: str,
+    report: str,
+    document_sha: str | None,
+    author: str,
+    created_at: str,
+    review_due: str | None,
+    named: dict[str, str],
+) -> bool:
+    try:
+        record = _decode_version(record_json)
+    except msgspec.DecodeError:
+        return False
+    return (
+        record.format == RECORD_FORMAT
+        and record.assessment_id == aid
+        and record.number == number
+        and record.answers_sha256 == _sha(answers)
+        and record.report_sha256 == _sha(report)
+        and record.questionnaire == questionnaire
+        and record.questionnaire_sha256 == question_sha
+        and record.document_sha256 == document_sha
+        and record.author == author
+        and record.created_at == created_at
+        and record.review_due == review_due
+        and record.signatures == named
+    )
+
+
+def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[Any, ...]]:
+    """Signature rows in the versions' order, for the version walk to merge; a signature whose
+    version or blob is gone is reported here."""
+    blob = blobs.alias("signature_blob")
+    query = (
+        select(
+            versions.c.assessment_id,
+            versions.c.number,
+            signatures.c.signer,
+            signatures.c.blob_sha256,
+            signatures.c.id,
+            blob.c.sha256.label("found"),
+        )
+        .select_from(
+            signatures.join(versions, versions.c.id == signatures.c.version_id).outerjoin(
+                blob, blob.c.sha256 == signatures.c.blob_sha256
+            )
+        )
+        .order_by(versions.c.assessment_id, versions.c.number, signatures.c.signer)
+    )
+    orphans = connection.execute(
+        select(signatures.c.id, signatures.c.signer).where(
+            ~select(versions.c.id).where(versions.c.id == signatures.c.version_id).exists()
+        )
+    )
+    for orphan in orphans:
+        findings.add(
+            None,
+            None,
+            f"signature row #{orphan.id} ({orphan.signer!r}) names a version that is not in "
+            "the archive",
+        )
+    for aid, number, signer, sha, sid, found in _stream(connection, query):
+        if found is None:
+            findings.add(
+                aid, number, f"the signature {signer!r} (sha256 {sha}) is missing from the archive"
+            )
+        yield aid, number, signer, sha, sid
+
+
+def walk_statuses(connection: Connection, findings: Findings, after_id: int | None) -> TableSeen:
+    """Status changes in chain order (per assessment), each against its record, its version and
+    its audit event."""
+    event = audit_events.alias("event")
+    query = (
+        select(
+            version_statuses.c.id,
+            version_statuses.c.assessment_id,
+            version_statuses.c.number,
+            version_statuses.c.status,
+            version_statuses.c.actor,
+            version_statuses.c.at,
+            version_statuses.c.note,
+            version_statuses.c.record_json,
+            version_statuses.c.prev_chain_hash,
+            version_statuses.c.chain_hash,
+            versions.c.assessment_id.label("version_assessment"),
+            versions.c.number.label("version_number"),
+            versions.c.created_at.label("version_added"),
+            event.c.id.label("event_id"),
+        )
+        .select_from(
+            version_statuses.outerjoin(
+                versions, versions.c.id == version_statuses.c.version_id
+            ).outerjoin(
+                event,
+                and_(
+                    event.c.subject_sha256 == version_statuses.c.chain_hash,
+                    event.c.action == AuditAction.STATUS_CHANGED.value,
+                ),
+            )
+        )
+        .order_by(version_statuses.c.assessment_id, version_statuses.c.id)
+    )
+    seen = TableSeen()
+    current: str | None = None
+    expected_prev = GENESIS
+    last_id: int | None = None
+    add = findings.add
+    for row in _stream(connection, query):
+        (sid, aid, number, status, actor, at, note, record_json, prev, chain,
+         version_assessment, version_number, version_added, event_id) = row  # fmt: skip
+        if sid == last_id:
+            add(aid, number, f"a second status.changed event names status change #{sid}")
+            continue
+        last_id = sid
+        seen.count += 1
+        if seen.last_id is None or sid > seen.last_id:
+            seen.last_id = sid
+        if aid != current:
+            current, expected_prev = aid, GENESIS
+        where = f"the status change to {status!r} at {at}"
+        if after_id is not None and sid > after_id:
+            add(aid, number, f"{where} was added after the latest checkpoint: not by dpia")
+        try:
+            record = _decode_status(record_json)
+            intact = (
+                record.format == STATUS_FORMAT
+                and (record.assessment_id, record.number, record.status) == (aid, number, status)
+                and (record.actor, record.at, record.note) == (actor, at, note)
+                and status in _STATUSES
+            )
+        except msgspec.DecodeError:
+            intact = False
+        if not intact:
+            add(aid, number, f"{where} no longer matches its record")
+        if (version_assessment, version_number) != (aid, number):
+            add(aid, number, f"{where} is not attached to version {number} of {aid}")
+        if prev != expected_prev:
+            add(aid, number, f"{where}: the link to the previous status change is broken")
+        if chain != _link(prev, _sha(record_json)):
+            add(aid, number, f"{where}: the chain hash does not match its record")
+        # Before revision 0003 a version's first status, `draft` when it was added, was a row of
+        # its own; the version's version.added event stands for it.
+        initial = status == VersionStatus.DRAFT and at == version_added
+        if event_id is None and not initial:
+            add(aid, number, f"{where}: no status.changed event in the audit log names it")
+        expected_prev = chain
+    return seen
+
+
+def walk_audit(
+    connection: Connection, findings: Findings, after_id: int | None, watch: set[int]
+) -> TableSeen:
+    """The audit log in chain order, each event against its record; the chain hash at the ids
+    in `watch` is kept so checkpoints can be compared with it."""
+    version = versions.alias("created_version")
+    status = version_statuses.alias("created_status")
+    assessment = assessments.alias("created_assessment")
+    query = (
+        select(
+            audit_events.c.id,
+            audit_events.c.at,
+            audit_events.c.actor,
+            audit_events.c.action,
+            audit_events.c.assessment_id,
+            audit_events.c.version_number,
+            audit_events.c.subject_sha256,
+            audit_events.c.record_json,
+            audit_events.c.prev_chain_hash,
+            audit_events.c.chain_hash,
+            version.c.id.label("version_found"),
+            status.c.id.label("status_found"),
+            assessment.c.id.label("assessment_found"),
+        )
+        .select_from(
+            audit_events.outerjoin(
+                version,
+                and_(
+                    audit_events.c.action == AuditAction.VERSION_ADDED.value,
+                    version.c.chain_hash == audit_events.c.subject_sha256,
+                ),
+            )
+            .outerjoin(
+                status,
+                and_(
+                    audit_events.c.action == AuditAction.STATUS_CHANGED.value,
+                    status.c.chain_hash == audit_events.c.subject_sha256,
+                ),
+            )
+            .outerjoin(
+                assessment,
+                and_(
+                    audit_events.c.action == AuditAction.ASSESSMENT_CREATED.value,
+                    assessment.c.id == audit_events.c.assessment_id,
+                ),
+            )
+        )
+        .order_by(audit_events.c.id)
+    )
+    seen = TableSeen()
+    expected_prev = GENESIS
+    add = findings.add
+    for row in _stream(connection, query):
+        (eid, at, actor, action, aid, number, subject, record_json, prev, chain,
+         version_found, status_found, assessment_found) = row  # fmt: skip
+        if (
+            (action == AuditAction.VERSION_ADDED and version_found is None)
+            or (action == AuditAction.STATUS_CHANGED and status_found is None)
+            or (action == AuditAction.ASSESSMENT_CREATED and assessment_found is None)
+        ) and len(seen.orphans) < findings.cap:
+            seen.orphans.append((eid, action, aid, number, record_json))
+        seen.count += 1
+        seen.last_id = eid
+        where = f"audit event #{eid} ({action})"
+        if after_id is not None and eid > after_id:
+            add(aid, number, f"{where} was added after the latest checkpoint: not by dpia")
+        try:
+            record = _decode_audit(record_json)
+            intact = (
+                record.format == AUDIT_FORMAT
+                and (record.at, record.actor, record.action) == (at, actor, action)
+                and (record.assessment_id, record.version_number) == (aid, number)
+                and record.subject_sha256 == subject
+                and action in _ACTIONS
+            )
+        except msgspec.DecodeError:
+            intact = False
+        if not intact:
+            add(aid, number, f"{where} no longer matches its record")
+        if prev != expected_prev:
+            add(aid, number, f"{where}: the link to the previous event is broken")
+        if chain != _link(prev, _sha(record_json)):
+            add(aid, number, f"{where}: the chain hash does not match its record")
+        if eid in watch:
+            seen.hash_at[eid] = chain
+        expected_prev = chain
+    seen.head = expected_prev
+    return seen
+
+
+def walk_grants(
+    connection: Connection, findings: Findings, after_id: int | None, watch: set[int]
+) -> TableSeen:
+    """Role grants in chain order, each against its record."""
+    query = select(
+        role_grants.c.id,
+        role_grants.c.person,
+        role_grants.c.role,
+        role_grants.c.granted,
+        role_grants.c.actor,
+        role_grants.c.at,
+        role_grants.c.record_json,
+        role_grants.c.prev_chain_hash,
+        role_grants.c.chain_hash,
+    ).order_by(role_grants.c.id)
+    seen = TableSeen()
+    expected_prev = GENESIS
+    add = findings.add
+    for gid, person, role, granted, actor, at, record_json, prev, chain in _stream(
+        connection, query
+    ):
+        seen.count += 1
+        seen.last_id = gid
+        verb = "grant" if granted else "withdrawal"
+        where = f"role grant #{gid} ({verb} of {role!r} for {person})"
+        if after_id is not None and gid > after_id:
+            add(None, None, f"{where} was added after the latest checkpoint: not by dpia")
+        try:
+            record = _decode_grant(record_json)
+            intact = record.format == GRANT_FORMAT and (
+                record.person,
+                record.role,
+                record.granted,
+                record.actor,
+                record.at,
+            ) == (person, role, bool(granted), actor, at)
+        except msgspec.DecodeError:
+            intact = False
+        if not intact:
+            add(None, None, f"{where} no longer matches its record")
+        if prev != expected_prev:
+            add(None, None, f"{where}: the link to the previous grant is broken")
+        if chain != _link(prev, _sha(record_json)):
+            add(None, None, f"{where}: the chain hash does not match its record")
+        if gid in watch:
+            seen.hash_at[gid] = chain
+        expected_prev = chain
+    seen.head = expected_prev
+    return seen
