@@ -1,8 +1,8 @@
-"""Run every `benchmarks/bench_*.py` case and print a table (or JSON) of its timings.
+"""Run every `benchmarks/bench_*.py` module: figures beside their baselines, then scaling tables.
 
-Each case runs once untimed (imports, caches and lazy set-up land there, not in the numbers),
-then `repetitions` times. The median is the figure to compare; p90 shows how bad a slow run
-gets; min is the closest to the cost without noise from the rest of the machine.
+Each module defines `cases()`, a list of `Case`, and may define `tables()`, a list of `Table`.
+Set-up belongs in `cases()` and `tables()`, never in the timed callables. `--only` keeps the
+figures and tables whose name contains a text (`--only archive/` opens no other module).
 """
 
 from __future__ import annotations
@@ -10,135 +10,159 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import math
+import os
 import pkgutil
-import statistics
+import platform
 import sys
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from types import ModuleType
 
 import benchmarks
+from benchmarks._harness import Case, Result, Table, measure, readable
 
-__all__ = ["Timing", "collect", "main", "measure"]
-
-Case = tuple[str, Callable[[], object], int]
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Seconds per run of one case."""
-
-    name: str
-    median: float
-    p90: float
-    min: float
-    runs: int
+__all__ = ["main"]
 
 
-def collect(only: str = "") -> list[Case]:
-    """Every case of every bench module, named `<area>/<case>`, keeping those containing `only`.
-
-    Set-up lives in `cases()` and can be heavy (the archive builds databases of 100,000
-    versions), so an `only` with a slash (`questionnaire/`) skips the other areas unopened.
-    """
-    found: list[Case] = []
-    for module_info in sorted(pkgutil.iter_modules(benchmarks.__path__), key=lambda m: m.name):
-        if not module_info.name.startswith("bench_"):
+def _modules(only: str) -> Iterator[tuple[str, ModuleType]]:
+    for info in sorted(pkgutil.iter_modules(benchmarks.__path__), key=lambda m: m.name):
+        if not info.name.startswith("bench_"):
             continue
-        area = module_info.name.removeprefix("bench_")
-        if only and not _may_match(area, only):
+        area = info.name.removeprefix("bench_")
+        prefix, slash, _ = only.partition("/")
+        if slash and prefix not in area:
             continue
-        module = importlib.import_module(f"benchmarks.{module_info.name}")
-        for entry in module.cases():
-            name, run, repetitions = _checked_case(module_info.name, entry)
-            full_name = f"{area}/{name}"
-            if only in full_name:
-                found.append((full_name, run, repetitions))
-    return found
+        yield area, importlib.import_module(f"benchmarks.{info.name}")
 
 
-def _may_match(area: str, only: str) -> bool:
-    prefix, slash, _ = only.partition("/")
-    return not slash or prefix in area
+def _checked(area: str, entry: object) -> Case:
+    if not isinstance(entry, Case):
+        raise SystemExit(f"benchmarks/bench_{area}.py: cases() must return Case objects")
+    if entry.runs < 1:
+        raise SystemExit(f"benchmarks/bench_{area}.py: {entry.name!r}: runs must be >= 1")
+    return entry
 
 
-def _checked_case(module: str, entry: object) -> Case:
-    if not (isinstance(entry, tuple) and len(entry) == 3):
-        raise SystemExit(f"benchmarks/{module}.py: cases() must return (name, callable, runs)")
-    name, run, repetitions = entry
-    if not isinstance(name, str) or not callable(run):
-        raise SystemExit(f"benchmarks/{module}.py: case {name!r} needs a name and a callable")
-    if not isinstance(repetitions, int) or repetitions < 1:
-        raise SystemExit(f"benchmarks/{module}.py: case {name!r}: runs must be a whole number >= 1")
-    return name, run, repetitions
+def _verdict(result: Result) -> str:
+    return {True: "met", False: "NOT MET", None: "no target"}[result.met]
 
 
-def measure(name: str, run: Callable[[], object], repetitions: int) -> Timing:
-    run()
-    durations: list[float] = []
-    for _ in range(repetitions):
-        start = time.perf_counter_ns()
-        run()
-        durations.append((time.perf_counter_ns() - start) / 1e9)
-    durations.sort()
-    nearest_rank = max(math.ceil(0.9 * len(durations)) - 1, 0)
-    return Timing(
-        name=name,
-        median=statistics.median(durations),
-        p90=durations[nearest_rank],
-        min=durations[0],
-        runs=repetitions,
-    )
-
-
-def _readable(seconds: float) -> str:
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
-
-
-def _table(timings: Sequence[Timing]) -> str:
-    header = ("case", "median", "p90", "min", "runs")
+def _figures(results: Sequence[tuple[str, Result]]) -> str:
+    header = ("figure", "median", "baseline (same run)", "median", "ratio", "target", "verdict")
     rows = [
-        (t.name, _readable(t.median), _readable(t.p90), _readable(t.min), str(t.runs))
-        for t in timings
+        (
+            f"{area}/{r.name}",
+            readable(r.timing.median),
+            r.baseline or "—",
+            readable(r.baseline_timing.median) if r.baseline_timing else "—",
+            f"{r.ratio:.2f}×" if r.ratio is not None else "—",
+            r.target.describe() if r.target else "—",
+            _verdict(r),
+        )
+        for area, r in results
     ]
+    return _grid(header, rows, right={1, 3, 4})
+
+
+def _grid(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        figures = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
-        lines.append("  ".join([row[0].ljust(widths[0]), *figures]))
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+
+    def line(row: Sequence[str]) -> str:
+        cells = (
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def _sources(results: Sequence[tuple[str, Result]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for _, result in results:
+        if result.target and result.target.source:
+            seen.setdefault(result.target.source)
+    return list(seen)
+
+
+def _machine() -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{platform.python_implementation()} {platform.python_version()} on {platform.system()}, "
+        f"{os.cpu_count()} cores, load average {load}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description="Time dpia's slow paths."
+        prog="python -m benchmarks",
+        description="Time dpia beside the libraries it builds on; see docs/benchmarks.md.",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON (seconds) instead")
+    parser.add_argument(
+        "--only", default="", metavar="TEXT", help="only figures and tables whose name has TEXT"
     )
     parser.add_argument(
-        "--json", action="store_true", help="print JSON (times in seconds) instead of a table"
-    )
-    parser.add_argument(
-        "--only", default="", metavar="SUBSTRING", help="run only cases whose name contains this"
+        "--no-tables", action="store_true", help="figures only, without the scaling tables"
     )
     args = parser.parse_args(argv)
-    cases = collect(args.only)
-    if not cases:
-        print(f"no benchmark case matches {args.only!r}", file=sys.stderr)
+    results: list[tuple[str, Result]] = []
+    tables: list[tuple[str, Table]] = []
+    for area, module in _modules(args.only):
+        for entry in module.cases():
+            case = _checked(area, entry)
+            if args.only in f"{area}/{case.name}":
+                print(f"timing {area}/{case.name} ({case.runs} runs)", file=sys.stderr)
+                results.append((area, measure(case)))
+        if not args.no_tables and hasattr(module, "tables"):
+            tables += [(area, t) for t in module.tables() if args.only in f"{area}/{t.title}"]
+    if not results and not tables:
+        print(f"no benchmark matches {args.only!r}", file=sys.stderr)
         return 1
-    timings = []
-    for name, run, repetitions in cases:
-        if not args.json:
-            print(f"running {name} ({repetitions} runs)", file=sys.stderr)
-        timings.append(measure(name, run, repetitions))
     if args.json:
-        print(json.dumps([asdict(t) for t in timings], indent=2))
-    else:
-        print(_table(timings))
+        print(json.dumps(_as_json(results, tables), indent=2))
+        return 0
+    print(f"dpia benchmarks: medians of repeated runs; {_machine()}\n")
+    if results:
+        print(_figures(results))
+        print()
+        for source in _sources(results):
+            print(f"  {source}")
+        if _sources(results):
+            print()
+    for area, table in tables:
+        print(f"{area}: {table.title}", file=sys.stderr)
+        rows = list(table.rows())
+        print(f"{area}: {table.title}")
+        print(_grid(table.columns, rows, right=set(range(1, len(table.columns)))))
+        for note in table.notes:
+            print(f"  {note}")
+        print()
+    judged = [(area, r) for area, r in results if r.met is not None]
+    met = sum(bool(r.met) for _, r in judged)
+    print(f"{met} of {len(judged)} figures with a target meet it")
     return 0
+
+
+def _as_json(results: Sequence[tuple[str, Result]], tables: Sequence[tuple[str, Table]]) -> dict:
+    return {
+        "figures": [
+            {
+                "name": f"{area}/{r.name}",
+                "timing": asdict(r.timing),
+                "baseline": r.baseline,
+                "baseline_timing": asdict(r.baseline_timing) if r.baseline_timing else None,
+                "ratio": r.ratio,
+                "target": asdict(r.target) if r.target else None,
+                "met": r.met,
+            }
+            for area, r in results
+        ],
+        "tables": [
+            {"name": f"{area}/{t.title}", "columns": t.columns, "rows": list(t.rows())}
+            for area, t in tables
+        ],
+    }
 
 
 if __name__ == "__main__":

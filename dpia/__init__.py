@@ -3,9 +3,15 @@
 The flow runs one way: answers → validated `Assessment` → `RiskReport` → Word document →
 signatures → archive. This module is the public surface; everything else is private and may
 change between releases.
+
+The errors are imported with the package; every other name is imported from its module when it
+is first used (`dpia._on_demand`), so `import dpia` does not load SQLAlchemy, cryptography and
+python-docx for a program that needs none of them.
 """
 
-from ._assessment import AnswersCheck, Assessment, AssessmentMeta, PlannedMeasure, load_answers
+import typing
+
+from . import _on_demand
 from ._errors import (
     AnswersError,
     ArchiveError,
@@ -22,12 +28,15 @@ from ._errors import (
     StaleDraftError,
     ValidationFailed,
 )
-from ._signoff import SignOff
-from .archive import Archive, open_archive
-from .document import read_embedded, render_docx
-from .questionnaire import Questionnaire, load_questionnaire
-from .risk import RiskReport, assess
-from .signing import sign_document, verify_document
+
+if typing.TYPE_CHECKING:
+    from ._assessment import AnswersCheck, Assessment, AssessmentMeta, PlannedMeasure, load_answers
+    from ._signoff import SignOff
+    from .archive import Archive, open_archive
+    from .document import read_embedded, render_docx
+    from .questionnaire import Questionnaire, load_questionnaire
+    from .risk import RiskReport, assess
+    from .signing import sign_document, verify_document
 
 __all__ = [
     "AnswersCheck",
@@ -61,3 +70,22 @@ __all__ = [
     "sign_document",
     "verify_document",
 ]
+
+__getattr__, __dir__ = _on_demand.exports(
+    __name__,
+    {
+        "._assessment": (
+            "AnswersCheck",
+            "Assessment",
+            "AssessmentMeta",
+            "PlannedMeasure",
+            "load_answers",
+        ),
+        "._signoff": ("SignOff",),
+        ".archive": ("Archive", "open_archive"),
+        ".document": ("read_embedded", "render_docx"),
+        ".questionnaire": ("Questionnaire", "load_questionnaire"),
+        ".risk": ("RiskReport", "assess"),
+        ".signing": ("sign_document", "verify_document"),
+    },
+)

@@ -19,6 +19,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ._vocabulary import SIGNATORY_ROLE
+
 __all__ = [
     "SIGNATORY_ROLES",
     "SIGNATORY_ROLE_NAMES",
@@ -34,12 +36,7 @@ __all__ = [
 
 SignatoryRole = Literal["assessor", "dpo", "decision_maker", "workers_representative"]
 SIGNATORY_ROLES: tuple[str, ...] = ("assessor", "dpo", "decision_maker", "workers_representative")
-SIGNATORY_ROLE_NAMES: dict[str, str] = {
-    "assessor": "Assessor",
-    "dpo": "Data protection officer",
-    "decision_maker": "Decision-maker",
-    "workers_representative": "Workers' representative",
-}
+SIGNATORY_ROLE_NAMES = SIGNATORY_ROLE
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HEX_FINGERPRINT = re.compile(r"^[0-9A-F]{64}$")

@@ -37,7 +37,7 @@ def test_the_list_shows_every_assessment_newest_first_with_plain_status_words(ar
     app = fresh_app()
     no_failures(app)
     assert titles(app) == ["New pilot", "Old pilot"]
-    assert list(app.dataframe[0].value["Status"]) == ["Draft version", "Approved"]
+    assert list(app.dataframe[0].value["Status"]) == ["Draft", "Approved"]
 
 
 def test_filters_by_status_and_by_review_due(archive):

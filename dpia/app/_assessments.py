@@ -16,6 +16,7 @@ from .._assessment import assessment_from_source
 from .._errors import DPIAError, SourceError
 from .._library import questionnaire_dir, questionnaire_for
 from .._source import read_source
+from .._vocabulary import UNVERSIONED, VERSION_STATUS
 from ..archive import AssessmentSummary, VersionStatus
 from ..questionnaire import Questionnaire, load_questionnaire
 from ._archive_link import archive, load_case
@@ -26,14 +27,7 @@ from ._users import AppUser, current_user
 
 __all__ = ["STATUS_LABELS", "show_assessments"]
 
-STATUS_LABELS: dict[str | None, str] = {
-    None: "Draft, not yet versioned",
-    VersionStatus.DRAFT: "Draft version",
-    VersionStatus.IN_REVIEW: "In review",
-    VersionStatus.APPROVED: "Approved",
-    VersionStatus.REJECTED: "Rejected",
-    VersionStatus.SUPERSEDED: "Superseded",
-}
+STATUS_LABELS: dict[str | None, str] = {None: UNVERSIONED, **VERSION_STATUS}
 _DUE_WITHIN_DAYS = {"Any time": None, "Overdue": -1, "Within 30 days": 30, "Within 90 days": 90}
 
 

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .._vocabulary import OBLIGATION_STATUS, money
 from ..risk import RiskReport
 
 __all__ = ["show_exposure"]
-
-_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
-
-
-def _money(amount: float, currency: str) -> str:
-    return f"{currency} {amount:,.0f}"
 
 
 def show_exposure(report: RiskReport) -> None:
@@ -29,7 +24,7 @@ def show_exposure(report: RiskReport) -> None:
     )
     for place in report.legal_exposure:
         gaps = sum(1 for o in place.obligations if o.status == "gap")
-        ceiling = ", ".join(_money(v, c) for c, v in sorted(place.statutory_maximum.items()))
+        ceiling = ", ".join(money(v, c) for c, v in sorted(place.statutory_maximum.items()))
         title = f"**{place.label}**: {place.headcount:,} people, {gaps} gap{'s' * (gaps != 1)}"
         with st.expander(title, expanded=gaps > 0):
             if ceiling:
@@ -39,7 +34,7 @@ def show_exposure(report: RiskReport) -> None:
                     {
                         "Law": o.law,
                         "Duty": o.title,
-                        "Status": _STATUS[o.status],
+                        "Status": OBLIGATION_STATUS[o.status],
                         "What is missing": o.gap if o.status != "met" else "",
                         "Deadline": o.deadline,
                         "Legal basis": "; ".join(o.legal),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .._vocabulary import LEVEL, words
+
 __all__ = ["LEVEL_COLOURS", "LEVEL_TINTS", "level_badge", "level_word"]
 
 LEVEL_COLOURS = {"low": "green", "medium": "orange", "high": "red"}
@@ -11,7 +13,7 @@ LEVEL_TINTS = {"low": "#d8eed9", "medium": "#ffe3a8", "high": "#f6c1bb"}
 
 
 def level_word(level: str) -> str:
-    return level.capitalize()
+    return words(LEVEL, level)
 
 
 def level_badge(level: str, *, prefix: str = "") -> None:

@@ -19,6 +19,7 @@ import streamlit as st
 from .._assessment import Assessment
 from .._errors import AnswersError, SigningError, StaleDraftError
 from .._signoff import SignOff
+from .._vocabulary import DECISION, SIGNATORY_ROLE, VERSION_STATUS
 from ..archive import VersionStatus, canonical_json
 from ..document import Revision, render_docx
 from ..signing import DocumentVerification, compare_with_signoff, verify_document
@@ -27,14 +28,7 @@ from ._case import Case
 from ._frame import PAGES, open_assessment_or_stop
 from ._reporting import case_report
 from ._signing_room import certificate_identity, room_document, room_signatures, sign_in_room
-from ._signoff_forms import (
-    DECISION_NAMES,
-    ROLE_NAMES,
-    advice_form,
-    decision_form,
-    people_form,
-    signatories_form,
-)
+from ._signoff_forms import advice_form, decision_form, people_form, signatories_form
 from ._users import AppUser, current_user
 
 __all__ = ["SIGNS_AS", "show_review", "verification_table"]
@@ -140,7 +134,7 @@ def _final_document(case: Case, user: AppUser) -> None:
         latest = versions[-1]
         st.success(
             f"Signed and frozen as version {latest.number} "
-            f"({latest.status.value.replace('_', ' ')}). The Archive page shows its signatures "
+            f"({VERSION_STATUS[latest.status].lower()}). The Archive page shows its signatures "
             "and its place in the chain; any change from here on makes a new version.",
             icon=":material/verified:",
         )
@@ -195,7 +189,7 @@ def verification_table(verification: DocumentVerification) -> None:
         [
             {
                 "Signer": s.signer.name if s.signer else "unknown",
-                "Role": ROLE_NAMES.get(s.signer.role or "", "not stated") if s.signer else "",
+                "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
                 "Signature": "valid" if s.valid else "INVALID: " + "; ".join(s.problems),
                 "Trust": ("trusted" if s.trust.trusted else "not trusted") + f": {s.trust.reason}",
                 "Signed at (UTC)": s.signing_time,
@@ -240,7 +234,7 @@ def _sign(
         chosen = st.selectbox(
             "Signing as",
             list(names),
-            format_func=lambda f: f"{names[f].name} ({ROLE_NAMES[names[f].role]})",
+            format_func=lambda f: f"{names[f].name} ({SIGNATORY_ROLE[names[f].role]})",
             key="sign-as",
         )
         source = st.radio(
@@ -348,7 +342,7 @@ def _freeze(case: Case, user: AppUser, document: Path, signoff: SignOff) -> None
                 version.number,
                 final,
                 actor=user.actor,
-                note=f"decision: {DECISION_NAMES[signoff.decision.decision]}",
+                note=f"decision: {DECISION[signoff.decision.decision]}",
             )
         status.update(label=f"Version {version.number} frozen", state="complete")
     st.rerun()

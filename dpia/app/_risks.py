@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .._errors import AnswersError, StaleDraftError
+from .._vocabulary import DPIA_REQUIRED, HEADLINE, HEADLINE_MEANING, VERDICT
 from ..questionnaire import Questionnaire
 from ..risk import SCALE, Rating, Reason, RiskReport
 from ._archive_link import save_draft
@@ -23,22 +24,11 @@ from ._users import current_user
 
 __all__ = ["show_risks"]
 
-HEADLINES = {
-    "chilling_effect": ("Chilling effect", "People hold back because they feel watched."),
-    "consent_gap": ("Consent gap", "The legal basis may not hold for the people monitored."),
-    "legal_exposure": ("Legal exposure", "Duties not met in the jurisdictions involved."),
-}
-_DPIA_REQUIRED = {
-    "required": "A DPIA is required",
-    "likely": "A DPIA is likely required",
-    "not_required": "A DPIA is not required",
-}
-_DPIA_SHORT = {"required": "Required", "likely": "Likely", "not_required": "Not required"}
+HEADLINES = {key: (name, HEADLINE_MEANING[key]) for key, name in HEADLINE.items()}
 _HEADLINE_AXES = ("likelihood", "severity", "finding", "floor")
 _LOWER = "lower than before measures"
 _HIGHER = "higher than before measures"
 _AXIS_WORDS = {"likelihood": "likelihood", "severity": "severity"}
-_VERDICT = {"prohibited": "Prohibited: cannot be mitigated", "do_not_proceed": "Do not proceed"}
 
 
 def show_risks() -> None:
@@ -104,7 +94,7 @@ def _banners(report: RiskReport) -> None:
             else ""
         )
         st.error(
-            f"**Stop: {_VERDICT[finding.verdict]}.** {finding.reason} ({legal}).{cure}",
+            f"**Stop: {VERDICT[finding.verdict]}.** {finding.reason} ({legal}).{cure}",
             icon=":material/block:",
         )
     if report.prior_consultation_required:
@@ -129,7 +119,7 @@ def _headline(report: RiskReport) -> None:
                     for text in reasons:
                         st.markdown(f"- {text}")
     summary = st.columns(3)
-    summary[0].metric("DPIA", _DPIA_SHORT[report.dpia_required], help="Screening result")
+    summary[0].metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
     summary[1].metric("Before measures", level_word(report.overall_inherent))
     movement = _movement(report.overall_inherent, report.overall_residual)
     summary[2].metric(
@@ -227,7 +217,7 @@ def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
 
 
 def _screening(report: RiskReport) -> None:
-    st.markdown(f"**{_DPIA_REQUIRED[report.dpia_required]}.**")
+    st.markdown(f"**A DPIA is {DPIA_REQUIRED[report.dpia_required].lower()}.**")
     for title, reasons in (
         ("GDPR Art. 35(3) cases", report.screening.art35_3),
         ("EDPB criteria (WP248)", report.screening.wp248),

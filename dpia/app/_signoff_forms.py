@@ -16,7 +16,6 @@ import streamlit as st
 from pydantic import BaseModel, ValidationError
 
 from .._signoff import (
-    SIGNATORY_ROLE_NAMES,
     SIGNATORY_ROLES,
     Decision,
     DpoAdvice,
@@ -25,6 +24,7 @@ from .._signoff import (
     SignOff,
     WorkersRepresentativesOpinion,
 )
+from .._vocabulary import ADVICE, DECISION, SIGNATORY_ROLE
 from ._case import Case
 from ._session import field_key
 from ._signing_room import certificate_identity
@@ -32,26 +32,11 @@ from ._signoff_messages import signoff_messages
 from ._users import AppUser
 
 __all__ = [
-    "DECISION_NAMES",
-    "ROLE_NAMES",
     "advice_form",
     "decision_form",
     "people_form",
     "signatories_form",
 ]
-
-ROLE_NAMES = SIGNATORY_ROLE_NAMES
-_ADVICE = {
-    "approve": "Approve",
-    "approve_with_conditions": "Approve with conditions",
-    "do_not_proceed": "Do not proceed",
-}
-DECISION_NAMES = {
-    "approve": "Approve",
-    "conditionally_approve": "Approve with conditions",
-    "reject": "Reject",
-    "refer_to_supervisory_authority": "Refer to the supervisory authority (GDPR Art. 36)",
-}
 
 
 def _record(case: Case) -> dict[str, Any]:
@@ -153,12 +138,12 @@ def advice_form(case: Case, user: AppUser, save: Callable) -> None:
         key=field_key("so-dpo-name"),
         disabled=not may,
     )
-    options = list(_ADVICE)
+    options = list(ADVICE)
     chosen = st.radio(
         "Advice",
         options,
         index=options.index(advice["advice"]) if advice.get("advice") in options else None,
-        format_func=_ADVICE.__getitem__,
+        format_func=ADVICE.__getitem__,
         horizontal=True,
         key=field_key("so-dpo-advice"),
         disabled=not may,
@@ -211,12 +196,12 @@ def decision_form(case: Case, user: AppUser, save: Callable) -> None:
         key=field_key("so-dm-position"),
         disabled=not may,
     )
-    options = list(DECISION_NAMES)
+    options = list(DECISION)
     chosen = st.radio(
         "Decision",
         options,
         index=options.index(decision["decision"]) if decision.get("decision") in options else None,
-        format_func=DECISION_NAMES.__getitem__,
+        format_func=DECISION.__getitem__,
         key=field_key("so-dm-decision"),
         disabled=not may,
     )
@@ -269,8 +254,9 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
     listed: list[dict[str, Any]] = list(record.get("signatories") or [])
     for index, signatory in enumerate(listed):
         text, remove = st.columns([5, 1], vertical_alignment="center")
+        role = SIGNATORY_ROLE[signatory["role"]]
         text.markdown(
-            f"**{signatory['name']}** ({ROLE_NAMES[signatory['role']]}), {signatory['email']}  \n"
+            f"**{signatory['name']}** ({role}), {signatory['email']}  \n"
             f"Certificate SHA-256 `{signatory['certificate_sha256']}`"
         )
         if user.can_edit and remove.button("Remove", key=f"so-sig-remove-{index}"):
@@ -303,7 +289,7 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
         "Signs as",
         roles,
         index=roles.index(identity.role) if identity.role in roles else 0,
-        format_func=ROLE_NAMES.__getitem__,
+        format_func=SIGNATORY_ROLE.__getitem__,
         key=f"so-sig-role-{own}",
     )
     if st.button("Add as signatory", key="so-sig-add"):

@@ -15,17 +15,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from .._vocabulary import APP_ROLE
 from ..archive import roles_by_person
 from ._archive_link import archive
 
 __all__ = ["ROLE_LABELS", "AppUser", "current_user", "sign_in_configured", "sign_out_button"]
 
-ROLE_LABELS: dict[str, str] = {
-    "author": "Author",
-    "dpo": "Data protection officer",
-    "decision_maker": "Decision-maker",
-    "legal_viewer": "Legal (read only)",
-}
+ROLE_LABELS = APP_ROLE
 _EDITORS = frozenset({"author", "dpo"})
 
 

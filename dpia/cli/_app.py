@@ -44,7 +44,6 @@ _EXAMPLES_ACTOR = "dpia app (reference examples)"
 def register(subcommands: Any) -> None:
     app = subcommands.add_parser(
         "app",
-        help="start the web app (upgrades the archive and loads the examples into an empty one)",
     )
     app.add_argument("--port", type=int, default=8501, help="port to serve on (default: 8501)")
     app.add_argument(
@@ -121,7 +120,6 @@ def load_examples(directory: Path) -> list[str]:
 def _register_users(subcommands: Any) -> None:
     users = subcommands.add_parser(
         "users",
-        help="give and withdraw the roles of people who sign in to the app",
         description="Roles: "
         + "; ".join(f"{role} ({what})" for role, what in APP_ROLES.items())
         + ". Every change is kept in the archive database with who made it.",

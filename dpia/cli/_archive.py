@@ -21,7 +21,6 @@ from ..archive import (
     archive_engine,
     database_url,
     diff_versions,
-    export_bag,
     open_archive,
     sha256_hex,
     upgrade_database,
@@ -38,7 +37,6 @@ _JSON_HELP = "print JSON instead of text"
 def register(subcommands: Any) -> None:
     archive = subcommands.add_parser(
         "archive",
-        help="keep every version of an assessment in a hash-chained record for legal",
         description="The archive lives in DPIA_DATABASE_URL (default sqlite:///var/dpia.sqlite3).",
     )
     commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND", required=True)
@@ -161,7 +159,7 @@ def register(subcommands: Any) -> None:
     )
     checkpoint.set_defaults(handler=_checkpoint)
 
-    db = subcommands.add_parser("db", help="create or migrate the archive database")
+    db = subcommands.add_parser("db")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
     upgrade = db_commands.add_parser(
         "upgrade",
@@ -398,6 +396,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    # bagit and the PDF rendition are loaded for an export only, not for every archive command.
+    from ..archive import export_bag
+
     done = export_bag(
         open_archive(),
         args.assessment_id,

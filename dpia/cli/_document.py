@@ -12,19 +12,16 @@ import yaml
 from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_ref_of
-from ..document import read_embedded, read_record, render_docx
-from ..document._labels import DOCUMENT_STATUS
+from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
+from ..document import read_embedded, read_record
 from ..document._pdf import export_pdf
-from ..risk import assess
 from ._arguments import iso_date
 
 __all__ = ["register"]
 
 
 def register(subcommands: Any) -> None:
-    render = subcommands.add_parser(
-        "render", help="write the Word DPIA for an answers file (and a PDF/A copy)"
-    )
+    render = subcommands.add_parser("render")
     render.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     render.add_argument(
         "-o",
@@ -68,9 +65,7 @@ def register(subcommands: Any) -> None:
     )
     render.set_defaults(handler=_render)
 
-    restore = subcommands.add_parser(
-        "import", help="restore the answers file embedded in a Word DPIA"
-    )
+    restore = subcommands.add_parser("import")
     restore.add_argument("document", metavar="DOC.docx", help="a DPIA made by `dpia render`")
     restore.add_argument(
         "-o",
@@ -83,6 +78,10 @@ def register(subcommands: Any) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    # The risk engine and the renderer are loaded to render, not to `dpia import`.
+    from ..document import render_docx
+    from ..risk import assess
+
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
     assessment = load_answers(args.answers, questionnaire).assessment
     report = assess(questionnaire, assessment, as_of=args.as_of or assessment.meta.date)

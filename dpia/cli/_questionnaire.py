@@ -16,15 +16,11 @@ __all__ = ["register"]
 
 
 def register(subcommands: Any) -> None:
-    validate = subcommands.add_parser(
-        "validate", help="check questionnaire files against the questionnaire format"
-    )
+    validate = subcommands.add_parser("validate")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="questionnaire YAML files")
     validate.set_defaults(handler=_validate)
 
-    check = subcommands.add_parser(
-        "check-answers", help="check an answers file against its questionnaire"
-    )
+    check = subcommands.add_parser("check-answers")
     check.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     check.add_argument(
         "--draft",
@@ -33,9 +29,7 @@ def register(subcommands: Any) -> None:
     )
     check.set_defaults(handler=_check_answers)
 
-    schema = subcommands.add_parser(
-        "schema", help="print the JSON Schema of a file format, for YAML editors"
-    )
+    schema = subcommands.add_parser("schema")
     schema.add_argument(
         "kind", choices=["questionnaire", "answers"], help="the file format to describe"
     )

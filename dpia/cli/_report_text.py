@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
+from .._vocabulary import DPIA_REQUIRED, HEADLINE, LEVEL, VERDICT
 from ..risk import RiskReport
 
 __all__ = ["report_text"]
 
-_LEVEL = {"low": "LOW", "medium": "MEDIUM", "high": "HIGH"}
-_REQUIRED = {
-    "required": "required",
-    "likely": "likely required",
-    "not_required": "not required",
-}
-_VERDICT = {"prohibited": "PROHIBITED, cannot be mitigated", "do_not_proceed": "DO NOT PROCEED"}
+_LEVEL = {code: word.upper() for code, word in LEVEL.items()}
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -23,12 +18,7 @@ def _wrap(text: str, indent: str = "    ") -> str:
 
 def report_text(report: RiskReport, title: str) -> str:
     lines = [title, "=" * min(len(title), 96), ""]
-    names = {
-        "chilling_effect": "Chilling effect",
-        "consent_gap": "Consent gap",
-        "legal_exposure": "Legal exposure",
-    }
-    for key, name in names.items():
+    for key, name in HEADLINE.items():
         rating = report.headline[key]
         lines.append(f"{name:<16} {_LEVEL[rating.level]}")
         said: set[str] = set()
@@ -42,13 +32,13 @@ def report_text(report: RiskReport, title: str) -> str:
     )
     lines += [
         "",
-        f"DPIA:                {_REQUIRED[report.dpia_required]}",
+        f"DPIA:                {DPIA_REQUIRED[report.dpia_required].lower()}",
         f"Overall risk:        {_LEVEL[report.overall_inherent]} before measures -> "
         f"{_LEVEL[report.overall_residual]} after measures",
         f"Prior consultation:  {consultation}",
     ]
     for finding in report.stop_findings:
-        lines.append(f"STOP: {_VERDICT[finding.verdict]}")
+        lines.append(f"STOP: {VERDICT[finding.verdict]}")
         lines.append(_wrap(f"{finding.reason} [{'; '.join(finding.legal)}]"))
     lines += ["", "Risks (likelihood x severity = level, before -> after measures)", ""]
     width = max(len(r.title) for r in report.risks)

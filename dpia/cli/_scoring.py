@@ -18,7 +18,7 @@ __all__ = ["register"]
 
 
 def register(subcommands: Any) -> None:
-    score = subcommands.add_parser("score", help="rate the risks of an answers file")
+    score = subcommands.add_parser("score")
     score.add_argument("answers", metavar="ANSWERS", help="the answers YAML file")
     score.add_argument(
         "--as-of",

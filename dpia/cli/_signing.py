@@ -6,9 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from .._assessment import load_answers
 from .._errors import SigningError
-from .._library import questionnaire_for, questionnaire_ref_of
 from .._signoff import SIGNATORY_ROLES
 from ..signing import (
     KEY_ALGORITHMS,
@@ -37,7 +35,6 @@ _STORE_HELP = f"trust store directory (default: ${TRUST_DIR_VARIABLE}, else var/
 def register(subcommands: Any) -> None:
     keygen = subcommands.add_parser(
         "keygen",
-        help="make an encrypted signing key and a self-signed certificate (or a CSR)",
         description=f"The key passphrase is read from ${PASSPHRASE_VARIABLE} or asked for "
         "without echo. Existing files are never overwritten.",
     )
@@ -67,7 +64,7 @@ def register(subcommands: Any) -> None:
     )
     keygen.set_defaults(handler=_keygen)
 
-    trust = subcommands.add_parser("trust", help="manage the trusted signer certificates")
+    trust = subcommands.add_parser("trust")
     actions = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="trust a certificate (a signer's or a CA's)")
     add.add_argument("certificate", metavar="CERT", help="a PEM certificate")
@@ -77,9 +74,7 @@ def register(subcommands: Any) -> None:
     listing.add_argument("--store", metavar="DIR", help=_STORE_HELP)
     listing.set_defaults(handler=_trust_list)
 
-    sign = subcommands.add_parser(
-        "sign", help="sign a final document: writes DOC.<signer>.p7s (detached CMS)"
-    )
+    sign = subcommands.add_parser("sign")
     sign.add_argument("document", metavar="DOC", help="the final document, as rendered")
     sign.add_argument("--key", required=True, metavar="KEY", help="encrypted key.pem")
     sign.add_argument("--cert", required=True, metavar="CERT", help="the key's certificate")
@@ -88,7 +83,7 @@ def register(subcommands: Any) -> None:
     )
     sign.set_defaults(handler=_sign)
 
-    verify = subcommands.add_parser("verify", help="check every DOC.*.p7s signature of DOC")
+    verify = subcommands.add_parser("verify")
     verify.add_argument("document", metavar="DOC", help="the signed document")
     verify.add_argument(
         "--trust",
@@ -176,6 +171,10 @@ def _verify(args: argparse.Namespace) -> int:
     passed = result.passed(require_trust=args.trust is not None)
     if args.signoff is None:
         return 0 if passed else 1
+    # The questionnaire engine is loaded only to read a sign-off record, not for every check.
+    from .._assessment import load_answers
+    from .._library import questionnaire_for, questionnaire_ref_of
+
     questionnaire = questionnaire_for(questionnaire_ref_of(args.signoff))
     signoff = load_answers(args.signoff, questionnaire).assessment.signoff
     if signoff is None:

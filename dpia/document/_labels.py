@@ -1,14 +1,26 @@
-"""The words a reader sees for every coded value in the report: levels, statuses, decisions.
+"""The document's words for coded values, from the one vocabulary the app and the CLI share.
 
-The risk engine and the sign-off record store short codes (`do_not_proceed`, `not_applicable`);
-the document must never print one. Every code the document can meet has its wording here.
+Kept as the document's own name for `dpia._vocabulary`, so that sections read `label.LEVEL`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from .._signoff import SIGNATORY_ROLE_NAMES
+from .._vocabulary import (
+    ADVICE,
+    DECISION,
+    DPIA_REQUIRED,
+    HEADLINE,
+    KIND,
+    LEVEL,
+    MEASURE_STATUS,
+    OBLIGATION_STATUS,
+    VERDICT,
+    long_date,
+    money,
+    short_date,
+)
+from .._vocabulary import SIGNATORY_ROLE as ROLE
+from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
 
 __all__ = [
     "ADVICE",
@@ -26,78 +38,3 @@ __all__ = [
     "money",
     "short_date",
 ]
-
-LEVEL = {"low": "Low", "medium": "Medium", "high": "High"}
-HEADLINE = {
-    "chilling_effect": "Chilling effect",
-    "consent_gap": "Consent gap",
-    "legal_exposure": "Legal exposure",
-}
-DPIA_REQUIRED = {
-    "required": "Required",
-    "likely": "Likely required",
-    "not_required": "Not required",
-}
-KIND = {"design": "Built into the design", "event": "Could occur (incident)"}
-MEASURE_STATUS = {
-    "implemented": "In place",
-    "planned": "Planned",
-    "recommended": "Recommended",
-    "not_applicable": "Not applicable",
-}
-OBLIGATION_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
-VERDICT = {
-    "prohibited": "Prohibited practice: cannot be made lawful by any measure",
-    "do_not_proceed": "Do not proceed: the design must change",
-}
-ADVICE = {
-    "approve": "Proceed",
-    "approve_with_conditions": "Proceed with conditions",
-    "do_not_proceed": "Do not proceed",
-}
-DECISION = {
-    "approve": "Approve",
-    "conditionally_approve": "Approve with conditions",
-    "reject": "Reject",
-    "refer_to_supervisory_authority": "Refer to the supervisory authority",
-}
-ROLE = SIGNATORY_ROLE_NAMES
-DOCUMENT_STATUS = {
-    "draft": "Draft",
-    "in_review": "In review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "superseded": "Superseded",
-}
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def long_date(day: dt.date) -> str:
-    """`2026-05-04` → `4 May 2026`: unambiguous on both sides of the Atlantic, and the same
-    whatever the machine's locale, so a re-render gives the same bytes."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: dt.date) -> str:
-    """`2026-09-30` → `30 Sep 2026`, for narrow table columns."""
-    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
-
-
-def money(amount: float, currency: str) -> str:
-    whole = round(amount)
-    return f"{currency} {whole:,}" if abs(amount - whole) < 0.005 else f"{currency} {amount:,.2f}"

@@ -7,14 +7,14 @@ the comparison an auditor would otherwise do by hand with fingerprints.
 
 from __future__ import annotations
 
-from .._signoff import SIGNATORY_ROLE_NAMES, SignOff
+from .._signoff import SignOff
+from .._vocabulary import role_in_sentence
 from ._verify import DocumentVerification
 
 __all__ = ["compare_with_signoff"]
 
 
-def _role(role: str) -> str:
-    return SIGNATORY_ROLE_NAMES.get(role, role).lower().replace("data protection officer", "DPO")
+_role = role_in_sentence
 
 
 def compare_with_signoff(signoff: SignOff, verification: DocumentVerification) -> list[str]:

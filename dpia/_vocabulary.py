@@ -1,0 +1,148 @@
+"""The words a reader sees for every coded value: levels, statuses, advice, decisions, roles.
+
+The risk engine, the sign-off record and the archive store short codes (`do_not_proceed`,
+`in_review`, `decision_maker`); no reader should ever meet one. The document, the app and the
+command line all take their words from here, so the DPO's advice reads the same on the review
+page, in the Word document and in a terminal, and changing a word changes it everywhere.
+
+Dates and amounts are written here too, without the machine's locale, so that the same inputs
+give the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+__all__ = [
+    "ADVICE",
+    "APP_ROLE",
+    "DECISION",
+    "DPIA_REQUIRED",
+    "HEADLINE",
+    "HEADLINE_MEANING",
+    "KIND",
+    "LEVEL",
+    "MEASURE_STATUS",
+    "OBLIGATION_STATUS",
+    "SIGNATORY_ROLE",
+    "UNVERSIONED",
+    "VERDICT",
+    "VERSION_STATUS",
+    "long_date",
+    "money",
+    "role_in_sentence",
+    "short_date",
+    "words",
+]
+
+LEVEL = {"low": "Low", "medium": "Medium", "high": "High"}
+HEADLINE = {
+    "chilling_effect": "Chilling effect",
+    "consent_gap": "Consent gap",
+    "legal_exposure": "Legal exposure",
+}
+HEADLINE_MEANING = {
+    "chilling_effect": "People hold back because they feel watched.",
+    "consent_gap": "The legal basis may not hold for the people monitored.",
+    "legal_exposure": "Duties not met in the jurisdictions involved.",
+}
+DPIA_REQUIRED = {
+    "required": "Required",
+    "likely": "Likely required",
+    "not_required": "Not required",
+}
+KIND = {"design": "Built into the design", "event": "Could occur (incident)"}
+MEASURE_STATUS = {
+    "implemented": "In place",
+    "planned": "Planned",
+    "recommended": "Recommended",
+    "not_applicable": "Not applicable",
+}
+OBLIGATION_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
+VERDICT = {
+    "prohibited": "Prohibited practice: cannot be made lawful by any measure",
+    "do_not_proceed": "Do not proceed: the design must change",
+}
+ADVICE = {
+    "approve": "Proceed",
+    "approve_with_conditions": "Proceed with conditions",
+    "do_not_proceed": "Do not proceed",
+}
+DECISION = {
+    "approve": "Approve",
+    "conditionally_approve": "Approve with conditions",
+    "reject": "Reject",
+    "refer_to_supervisory_authority": "Refer to the supervisory authority (GDPR Art. 36)",
+}
+SIGNATORY_ROLE = {
+    "assessor": "Assessor",
+    "dpo": "Data protection officer",
+    "decision_maker": "Decision-maker",
+    "workers_representative": "Workers' representative",
+}
+_ROLE_IN_SENTENCE = {
+    "assessor": "assessor",
+    "dpo": "DPO",
+    "decision_maker": "decision-maker",
+    "workers_representative": "workers' representative",
+}
+APP_ROLE = {
+    "author": "Author",
+    "dpo": "Data protection officer",
+    "decision_maker": "Decision-maker",
+    "legal_viewer": "Legal (read only)",
+}
+VERSION_STATUS = {
+    "draft": "Draft",
+    "in_review": "In review",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "superseded": "Superseded",
+}
+UNVERSIONED = "Draft, not yet versioned"
+"""An assessment being edited that has no archived version yet."""
+
+
+def words(vocabulary: Mapping[str, str], code: object) -> str:
+    """The words for `code`; a code without words is shown as itself rather than crash a page
+    (a record archived by a later dpia may carry a code this one does not know)."""
+    text = str(getattr(code, "value", code))
+    return vocabulary.get(text, text)
+
+
+def role_in_sentence(role: str) -> str:
+    """`decision_maker` → `decision-maker`, `dpo` → `DPO`: a role inside a sentence."""
+    return _ROLE_IN_SENTENCE.get(role, role)
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: dt.date) -> str:
+    """`2026-05-04` → `4 May 2026`: unambiguous on both sides of the Atlantic, and the same
+    whatever the machine's locale, so a re-render gives the same bytes."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """`2026-09-30` → `30 Sep 2026`, for narrow table columns."""
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def money(amount: float, currency: str) -> str:
+    whole = round(amount)
+    return f"{currency} {whole:,}" if abs(amount - whole) < 0.005 else f"{currency} {amount:,.2f}"
