@@ -72,8 +72,9 @@ def list_assessments(
     status: VersionStatus | None = None,
     review_due_before: dt.date | None = None,
 ) -> list[AssessmentSummary]:
-    """The listing, built without validation: every value comes from a typed column that the
-    archive itself wrote, and pydantic would cost more than the query."""
+    """The listing, built without validation (`AssessmentSummary.listed`): every value comes
+    from a typed column that the archive itself wrote, and validating would cost more than the
+    query."""
     query = select(
         _LISTED.assessment_id,
         _LISTED.title,
@@ -89,23 +90,24 @@ def list_assessments(
         query = query.where(_LISTED.status == status)
     if review_due_before is not None:
         query = query.where(_LISTED.review_due < review_due_before.isoformat())
-    construct = AssessmentSummary.model_construct
     moment = dt.datetime.fromisoformat
     day = dt.date.fromisoformat
+    status_of = {None: None, **{status.value: status for status in VersionStatus}}
+    listed = AssessmentSummary.listed
     return [
-        construct(
+        listed(
             id=aid,
             title=title,
             organisation=organisation,
             latest_version=latest,
-            status=None if state is None else VersionStatus(state),
+            status=status_of[state],
             review_due=None if due is None else day(due),
             created_at=moment(created_at),
             created_by=created_by,
             updated_at=moment(updated_at),
         )
         for aid, title, organisation, latest, state, due, created_at, created_by, updated_at in (
-            connection.execute(query)
+            connection.execute(query).all()
         )
     ]
 

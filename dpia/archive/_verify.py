@@ -31,11 +31,12 @@ from ._checkpoint import CHAINED_TABLES, COUNTED_TABLES, Checkpoint, CheckpointC
 from ._kept_checkpoint import read_kept_checkpoint
 from ._ledger import archive_id_of
 from ._listing import listing_differences
-from ._records import ChainBreak, ChainReport, CheckpointSummary
+from ._records import AuditAction, ChainBreak, ChainReport, CheckpointSummary
 from ._schema import assessments, audit_events, blobs, checkpoints, version_statuses, versions
 from ._verify_rows import (
     Findings,
     TableSeen,
+    orphans,
     walk_audit,
     walk_grants,
     walk_statuses,
@@ -58,7 +59,7 @@ def verify_chains(
     }
     seen: dict[str, TableSeen] = {"blobs": TableSeen(), "assessments": TableSeen()}
     damaged = _damaged_blobs(connection, seen["blobs"])
-    seen["versions"], seen["signatures"], _ = walk_versions(
+    seen["versions"], seen["signatures"] = walk_versions(
         connection, findings, damaged, after.get("versions")
     )
     seen["version_statuses"] = walk_statuses(connection, findings, after.get("version_statuses"))
@@ -68,8 +69,8 @@ def verify_chains(
     seen["role_grants"] = walk_grants(
         connection, findings, after.get("role_grants"), watch["role_grants"]
     )
-    _describe_orphans(connection, findings, seen["audit_events"])
     _check_assessments(connection, findings, seen["assessments"])
+    _describe_orphans(connection, findings, seen)
     for assessment_id, problem in listing_differences(connection):
         findings.add(
             assessment_id, None, f"{problem}; the listing is rebuilt at the next write to it"
@@ -281,14 +282,14 @@ def _hold_against(
             findings.add(
                 None,
                 None,
-                f"{name}: {where} counts {recorded.count:,} rows, the archive holds "
+                f"{name}: {where} counts {_rows(recorded.count)}, the archive holds "
                 f"{actual.count:,}: {recorded.count - actual.count:,} deleted",
             )
         elif actual.count > recorded.count and (actual.last_id or 0) <= (recorded.last_id or 0):
             findings.add(
                 None,
                 None,
-                f"{name}: {where} counts {recorded.count:,} rows, the archive holds "
+                f"{name}: {where} counts {_rows(recorded.count)}, the archive holds "
                 f"{actual.count:,}: rows were added without a checkpoint",
             )
         if name in CHAINED_TABLES and recorded.last_id is not None:
@@ -308,9 +309,28 @@ def _hold_against(
                 )
 
 
-def _describe_orphans(connection: Connection, findings: Findings, audit: TableSeen) -> None:
-    """Name, for each event whose row is gone, what the event recorded and what is there now."""
-    for eid, action, aid, number, record_json in audit.orphans:
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def _describe_orphans(
+    connection: Connection, findings: Findings, seen: dict[str, TableSeen]
+) -> None:
+    """Name, for each event whose row is gone, what the event recorded and what is there now.
+
+    Each row was checked to have exactly one event naming it; so when there are as many events
+    of a kind as rows they name, no event lost its row, and only otherwise are they looked for.
+    """
+    counted = seen["audit_events"].by_action
+    found = []
+    for action, table in (
+        (AuditAction.ASSESSMENT_CREATED, "assessments"),
+        (AuditAction.VERSION_ADDED, "versions"),
+        (AuditAction.STATUS_CHANGED, "version_statuses"),
+    ):
+        if counted.get(action, 0) != seen[table].named:
+            found += orphans(connection, action, findings.cap)
+    for eid, action, aid, number, record_json in sorted(found):
         try:
             record = json.loads(record_json)
             details = record.get("details") or {}
@@ -384,6 +404,7 @@ def _check_assessments(connection: Connection, findings: Findings, seen: TableSe
         if event_id is None:
             findings.add(aid, None, "no assessment.created event in the audit log names it")
             continue
+        seen.named += 1
         record = json.loads(record_json)
         details = record.get("details") or {}
         if (details.get("title"), details.get("organisation"), record.get("actor")) != (

@@ -11,6 +11,7 @@ that copy it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,9 +31,18 @@ from ._schema import (
     versions,
 )
 
-__all__ = ["Findings", "TableSeen", "walk_audit", "walk_grants", "walk_statuses", "walk_versions"]
+__all__ = [
+    "Findings",
+    "TableSeen",
+    "orphans",
+    "walk_audit",
+    "walk_grants",
+    "walk_statuses",
+    "walk_versions",
+]
 
 _BATCH = 5000
+_CURSORS = itertools.count(1)
 _CHANGED = (
     "the stored answers, report, signatures or metadata no longer match the version's content hash"
 )
@@ -115,13 +125,39 @@ class TableSeen:
     last_id: int | None = None
     head: str | None = None
     hash_at: dict[int, str] = field(default_factory=dict)
-    orphans: list[tuple[int, str, str | None, int | None, str]] = field(default_factory=list)
+    named: int = 0
+    by_action: dict[str, int] = field(default_factory=dict)
 
 
-def _stream(connection: Connection, query: Any) -> Iterator[Any]:
-    result = connection.execute(query.execution_options(yield_per=_BATCH))
-    for partition in result.partitions():
-        yield from partition
+def _batches(connection: Connection, query: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `query` in batches, straight from the driver's cursor.
+
+    SQLAlchemy builds the SQL; the rows come from the driver as plain tuples, because wrapping
+    a million of them in result rows costs more than checking them. On PostgreSQL the cursor is
+    a named, server-side one, so only one batch at a time crosses to the client. It runs in the
+    connection's own transaction, so every walk sees the same snapshot.
+    """
+    compiled = query.compile(dialect=connection.dialect)
+    params: Any = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"dpia_verify_{next(_CURSORS)}")
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while batch := cursor.fetchmany(_BATCH):
+            yield batch
+    finally:
+        cursor.close()
+
+
+def _stream(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
+    for batch in _batches(connection, query):
+        yield from batch
 
 
 def _sha(text: str) -> str:
@@ -134,10 +170,9 @@ def _link(prev: str, record_sha: str) -> str:
 
 def walk_versions(
     connection: Connection, findings: Findings, damaged: set[str], after_id: int | None
-) -> tuple[TableSeen, TableSeen, int]:
+) -> tuple[TableSeen, TableSeen]:
     """Versions in chain order, each against its record, its chain, its blobs, its audit event
-    and its signatures. Returns what was seen of versions and signatures, and how many
-    assessments have versions."""
+    and its signatures. Returns what was seen of versions and of signatures."""
     question_blob = blobs.alias("question_blob")
     document_blob = blobs.alias("document_blob")
     event = audit_events.alias("event")
@@ -158,14 +193,14 @@ def walk_versions(
             versions.c.content_sha256,
             versions.c.prev_chain_hash,
             versions.c.chain_hash,
-            assessments.c.id.label("assessment_row"),
             question_blob.c.sha256.label("question_blob"),
             document_blob.c.sha256.label("document_blob"),
             event.c.id.label("event_id"),
         )
         .select_from(
-            versions.outerjoin(assessments, assessments.c.id == versions.c.assessment_id)
-            .outerjoin(question_blob, question_blob.c.sha256 == versions.c.questionnaire_sha256)
+            versions.outerjoin(
+                question_blob, question_blob.c.sha256 == versions.c.questionnaire_sha256
+            )
             .outerjoin(document_blob, document_blob.c.sha256 == versions.c.document_sha256)
             .outerjoin(
                 event,
@@ -180,78 +215,93 @@ def walk_versions(
     signed = _signatures(connection, findings)
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
-    assessment_count = 0
     current: str | None = None
     last_key: tuple[str, int] | None = None
     expected_number, expected_prev = 1, GENESIS
     add = findings.add
-    for row in _stream(connection, query):
-        (vid, aid, number, questionnaire, question_sha, answers, report, document_sha, author,
-         created_at, review_due, record_json, content, prev, chain, assessment_row,
-         question_blob_found, document_blob_found, event_id) = row  # fmt: skip
-        if (aid, number) == last_key:
-            add(aid, number, "a second version.added event in the audit log names this version")
-            continue
-        last_key = (aid, number)
-        seen.count += 1
-        if seen.last_id is None or vid > seen.last_id:
-            seen.last_id = vid
-        if aid != current:
-            current, expected_number, expected_prev = aid, 1, GENESIS
-            assessment_count += 1
-            if assessment_row is None:
-                add(aid, None, "the assessment's own row is missing from the archive")
-        named: dict[str, str] = {}
-        # Both streams are in the same database order and every signature row belongs to a
-        # stored version, so equal keys meet; no string comparison that a collation could skew.
-        while pending is not None and pending[0] == aid and pending[1] == number:
-            named[pending[2]] = pending[3]
-            signature_seen.count += 1
-            if signature_seen.last_id is None or pending[4] > signature_seen.last_id:
-                signature_seen.last_id = pending[4]
-            pending = next(signed, None)
-        if number > expected_number:
-            span = (
-                f"version {expected_number} is"
-                if expected_number == number - 1
-                else f"versions {expected_number} to {number - 1} are"
-            )
-            add(aid, number, f"{span} missing before this one")
-        if after_id is not None and vid > after_id:
-            add(aid, number, "this version was added after the latest checkpoint: not by dpia")
-        if _sha(record_json) != content or not _record_matches(
-            record_json, aid, number, questionnaire, question_sha, answers, report,
-            document_sha, author, created_at, review_due, named,
-        ):  # fmt: skip
-            add(aid, number, _CHANGED)
-        if prev != expected_prev:
-            add(
-                aid,
-                number,
-                f"the link to the previous version is broken (prev_chain_hash {prev} is not "
-                f"the previous chain hash {expected_prev})",
-            )
-        if chain != _link(prev, content):
-            add(aid, number, "the chain hash is not sha256(prev_chain_hash + content_sha256)")
-        if event_id is None:
-            add(aid, number, "no version.added event in the audit log names this version")
-        parts = [("questionnaire snapshot", question_sha, question_blob_found)]
-        if document_sha is not None:
-            parts.append(("document", document_sha, document_blob_found))
-        for part, sha, found in parts:
-            if found is None:
-                add(aid, number, f"the {part} (sha256 {sha}) is missing from the archive")
-            elif sha in damaged:
-                add(aid, number, f"the {part} was changed: its bytes no longer hash to {sha}")
-        for signer, sha in named.items():
-            if sha in damaged:
+    sha256 = hashlib.sha256
+    for partition in _batches(connection, query):
+        for (vid, aid, number, questionnaire, question_sha, answers, report, document_sha,
+             author, created_at, review_due, record_json, content, prev, chain,
+             question_blob_found, document_blob_found, event_id) in partition:  # fmt: skip
+            if number == expected_number - 1 and (aid, number) == last_key:
+                add(aid, number, "a second version.added event in the audit log names it")
+                continue
+            last_key = (aid, number)
+            seen.count += 1
+            if seen.last_id is None or vid > seen.last_id:
+                seen.last_id = vid
+            if aid != current:
+                current, expected_number, expected_prev = aid, 1, GENESIS
+            named: dict[str, str] = {}
+            # Both streams are in the same database order and every signature row belongs to
+            # a stored version, so equal keys meet: no string comparison a collation could skew.
+            while pending is not None and pending[0] == aid and pending[1] == number:
+                named[pending[2]] = pending[3]
+                signature_seen.count += 1
+                if signature_seen.last_id is None or pending[4] > signature_seen.last_id:
+                    signature_seen.last_id = pending[4]
+                pending = next(signed, None)
+            if number > expected_number:
+                span = (
+                    f"version {expected_number} is"
+                    if expected_number == number - 1
+                    else f"versions {expected_number} to {number - 1} are"
+                )
+                add(aid, number, f"{span} missing before this one")
+            if after_id is not None and vid > after_id:
+                add(aid, number, "this version was added after the latest checkpoint: not by dpia")
+            if sha256(record_json.encode()).hexdigest() != content or not _record_matches(
+                record_json, aid, number, questionnaire, question_sha,
+                sha256(answers.encode()).hexdigest(), sha256(report.encode()).hexdigest(),
+                document_sha, author, created_at, review_due, named,
+            ):  # fmt: skip
+                add(aid, number, _CHANGED)
+            if prev != expected_prev:
                 add(
                     aid,
                     number,
-                    f"the signature {signer!r} was changed: its bytes no longer hash to {sha}",
+                    f"the link to the previous version is broken (prev_chain_hash {prev} is "
+                    f"not the previous chain hash {expected_prev})",
                 )
-        expected_number, expected_prev = number + 1, chain
-    return seen, signature_seen, assessment_count
+            if chain != sha256((prev + content).encode()).hexdigest():
+                add(aid, number, "the chain hash is not sha256(prev_chain_hash + content_sha256)")
+            if event_id is None:
+                add(aid, number, "no version.added event in the audit log names this version")
+            else:
+                seen.named += 1
+            if question_blob_found is None:
+                add(aid, number, f"the questionnaire snapshot (sha256 {question_sha}) is "
+                    "missing from the archive")  # fmt: skip
+            if document_sha is not None and document_blob_found is None:
+                add(aid, number, f"the document (sha256 {document_sha}) is missing from the "
+                    "archive")  # fmt: skip
+            if damaged:
+                _damaged_parts(add, aid, number, damaged, question_sha, document_sha, named)
+            expected_number, expected_prev = number + 1, chain
+    return seen, signature_seen
+
+
+def _damaged_parts(
+    add: Any,
+    aid: str,
+    number: int,
+    damaged: set[str],
+    question_sha: str,
+    document_sha: str | None,
+    named: dict[str, str],
+) -> None:
+    parts = [("questionnaire snapshot", question_sha), ("document", document_sha)]
+    for part, sha in parts:
+        if sha in damaged:
+            add(aid, number, f"the {part} was changed: its bytes no longer hash to {sha}")
+    for signer, sha in named.items():
+        if sha in damaged:
+            add(
+                aid,
+                number,
+                f"the signature {signer!r} was changed: its bytes no longer hash to {sha}",
+            )
 
 
 def _record_matches(
@@ -260,8 +310,8 @@ def _record_matches(
     number: int,
     questionnaire: str,
     question_sha: str,
-    answers: str,
-    report: str,
+    answers_sha: str,
+    report_sha: str,
     document_sha: str | None,
     author: str,
     created_at: str,
@@ -276,8 +326,8 @@ def _record_matches(
         record.format == RECORD_FORMAT
         and record.assessment_id == aid
         and record.number == number
-        and record.answers_sha256 == _sha(answers)
-        and record.report_sha256 == _sha(report)
+        and record.answers_sha256 == answers_sha
+        and record.report_sha256 == report_sha
         and record.questionnaire == questionnaire
         and record.questionnaire_sha256 == question_sha
         and record.document_sha256 == document_sha
@@ -403,7 +453,9 @@ def walk_statuses(connection: Connection, findings: Findings, after_id: int | No
         # Before revision 0003 a version's first status, `draft` when it was added, was a row of
         # its own; the version's version.added event stands for it.
         initial = status == VersionStatus.DRAFT and at == version_added
-        if event_id is None and not initial:
+        if event_id is not None:
+            seen.named += 1
+        elif not initial:
             add(aid, number, f"{where}: no status.changed event in the audit log names it")
         expected_prev = chain
     return seen
@@ -413,90 +465,85 @@ def walk_audit(
     connection: Connection, findings: Findings, after_id: int | None, watch: set[int]
 ) -> TableSeen:
     """The audit log in chain order, each event against its record; the chain hash at the ids
-    in `watch` is kept so checkpoints can be compared with it."""
-    version = versions.alias("created_version")
-    status = version_statuses.alias("created_status")
-    assessment = assessments.alias("created_assessment")
-    query = (
-        select(
-            audit_events.c.id,
-            audit_events.c.at,
-            audit_events.c.actor,
-            audit_events.c.action,
-            audit_events.c.assessment_id,
-            audit_events.c.version_number,
-            audit_events.c.subject_sha256,
-            audit_events.c.record_json,
-            audit_events.c.prev_chain_hash,
-            audit_events.c.chain_hash,
-            version.c.id.label("version_found"),
-            status.c.id.label("status_found"),
-            assessment.c.id.label("assessment_found"),
-        )
-        .select_from(
-            audit_events.outerjoin(
-                version,
-                and_(
-                    audit_events.c.action == AuditAction.VERSION_ADDED.value,
-                    version.c.chain_hash == audit_events.c.subject_sha256,
-                ),
-            )
-            .outerjoin(
-                status,
-                and_(
-                    audit_events.c.action == AuditAction.STATUS_CHANGED.value,
-                    status.c.chain_hash == audit_events.c.subject_sha256,
-                ),
-            )
-            .outerjoin(
-                assessment,
-                and_(
-                    audit_events.c.action == AuditAction.ASSESSMENT_CREATED.value,
-                    assessment.c.id == audit_events.c.assessment_id,
-                ),
-            )
-        )
-        .order_by(audit_events.c.id)
-    )
+    in `watch` is kept so checkpoints can be compared with it. Whether each event still finds
+    the row it created is settled by counting (`orphans`), not by a join per event."""
+    query = select(
+        audit_events.c.id,
+        audit_events.c.at,
+        audit_events.c.actor,
+        audit_events.c.action,
+        audit_events.c.assessment_id,
+        audit_events.c.version_number,
+        audit_events.c.subject_sha256,
+        audit_events.c.record_json,
+        audit_events.c.prev_chain_hash,
+        audit_events.c.chain_hash,
+    ).order_by(audit_events.c.id)
     seen = TableSeen()
+    by_action = seen.by_action
     expected_prev = GENESIS
     add = findings.add
-    for row in _stream(connection, query):
-        (eid, at, actor, action, aid, number, subject, record_json, prev, chain,
-         version_found, status_found, assessment_found) = row  # fmt: skip
-        if (
-            (action == AuditAction.VERSION_ADDED and version_found is None)
-            or (action == AuditAction.STATUS_CHANGED and status_found is None)
-            or (action == AuditAction.ASSESSMENT_CREATED and assessment_found is None)
-        ) and len(seen.orphans) < findings.cap:
-            seen.orphans.append((eid, action, aid, number, record_json))
-        seen.count += 1
-        seen.last_id = eid
-        where = f"audit event #{eid} ({action})"
-        if after_id is not None and eid > after_id:
-            add(aid, number, f"{where} was added after the latest checkpoint: not by dpia")
-        try:
-            record = _decode_audit(record_json)
-            intact = (
-                record.format == AUDIT_FORMAT
-                and (record.at, record.actor, record.action) == (at, actor, action)
-                and (record.assessment_id, record.version_number) == (aid, number)
-                and record.subject_sha256 == subject
-                and action in _ACTIONS
-            )
-        except msgspec.DecodeError:
-            intact = False
-        if not intact:
-            add(aid, number, f"{where} no longer matches its record")
-        if prev != expected_prev:
-            add(aid, number, f"{where}: the link to the previous event is broken")
-        if chain != _link(prev, _sha(record_json)):
-            add(aid, number, f"{where}: the chain hash does not match its record")
-        if eid in watch:
-            seen.hash_at[eid] = chain
-        expected_prev = chain
+    sha256 = hashlib.sha256
+    decode = _decode_audit
+    actions = _ACTIONS
+    for partition in _batches(connection, query):
+        for eid, at, actor, action, aid, number, subject, record_json, prev, chain in partition:
+            by_action[action] = by_action.get(action, 0) + 1
+            if after_id is not None and eid > after_id:
+                add(aid, number, f"audit event #{eid} ({action}) was added after the latest "
+                    "checkpoint: not by dpia")  # fmt: skip
+            try:
+                record = decode(record_json)
+                intact = (
+                    record.at == at
+                    and record.actor == actor
+                    and record.action == action
+                    and record.assessment_id == aid
+                    and record.version_number == number
+                    and record.subject_sha256 == subject
+                    and record.format == AUDIT_FORMAT
+                    and action in actions
+                )
+            except msgspec.DecodeError:
+                intact = False
+            if not intact:
+                add(aid, number, f"audit event #{eid} ({action}) no longer matches its record")
+            if prev != expected_prev:
+                add(aid, number, f"audit event #{eid} ({action}): the link to the previous "
+                    "event is broken")  # fmt: skip
+            record_sha = sha256(record_json.encode()).hexdigest()
+            if chain != sha256((prev + record_sha).encode()).hexdigest():
+                add(aid, number, f"audit event #{eid} ({action}): the chain hash does not "
+                    "match its record")  # fmt: skip
+            if eid in watch:
+                seen.hash_at[eid] = chain
+            expected_prev = chain
+            seen.count += 1
+            seen.last_id = eid
     seen.head = expected_prev
     return seen
+
+
+def orphans(
+    connection: Connection, action: AuditAction, limit: int
+) -> list[tuple[int, str, str | None, int | None, str]]:
+    """Events of `action` whose row is gone: looked for only when the counts say some are."""
+    event = audit_events
+    if action is AuditAction.ASSESSMENT_CREATED:
+        row_is_there = select(assessments.c.id).where(assessments.c.id == event.c.assessment_id)
+    else:
+        table = versions if action is AuditAction.VERSION_ADDED else version_statuses
+        row_is_there = select(table.c.id).where(table.c.chain_hash == event.c.subject_sha256)
+    query = (
+        select(
+            event.c.id, event.c.action, event.c.assessment_id, event.c.version_number,
+            event.c.record_json,
+        )
+        .where(event.c.action == action.value, ~row_is_there.exists())
+        .order_by(event.c.id)
+        .limit(limit)
+    )  # fmt: skip
+    return [tuple(row) for row in connection.execute(query)]
 
 
 def walk_grants(
