@@ -96,15 +96,17 @@ def list_assessments(
     listed = AssessmentSummary.listed
     return [
         listed(
-            id=aid,
-            title=title,
-            organisation=organisation,
-            latest_version=latest,
-            status=status_of[state],
-            review_due=None if due is None else day(due),
-            created_at=moment(created_at),
-            created_by=created_by,
-            updated_at=moment(updated_at),
+            {
+                "id": aid,
+                "title": title,
+                "organisation": organisation,
+                "latest_version": latest,
+                "status": status_of[state],
+                "review_due": None if due is None else day(due),
+                "created_at": moment(created_at),
+                "created_by": created_by,
+                "updated_at": moment(updated_at),
+            }
         )
         for aid, title, organisation, latest, state, due, created_at, created_by, updated_at in (
             connection.execute(query).all()

@@ -123,24 +123,25 @@ class AssessmentSummary(_Frozen):
     updated_at: dt.datetime
 
     @classmethod
-    def listed(cls, **values: Any) -> AssessmentSummary:
+    def listed(cls, values: dict[str, Any]) -> AssessmentSummary:
         """A line from values already of the right types, as the listing query gives them.
 
         This is `model_construct` without its per-field bookkeeping, which at ten thousand
         lines costs more than reading them: the record is the same frozen model, with every
         field set.
         """
-        line = cls.__new__(cls)
-        setattr_ = object.__setattr__
-        setattr_(line, "__dict__", values)
+        line = _new(cls)
+        _set(line, "__dict__", values)
         # One set for every line: pydantic copies it before it ever changes it (model_copy).
-        setattr_(line, "__pydantic_fields_set__", _LISTED_FIELDS)
-        setattr_(line, "__pydantic_extra__", None)
-        setattr_(line, "__pydantic_private__", None)
+        _set(line, "__pydantic_fields_set__", _LISTED_FIELDS)
+        _set(line, "__pydantic_extra__", None)
+        _set(line, "__pydantic_private__", None)
         return line
 
 
 _LISTED_FIELDS = set(AssessmentSummary.model_fields)
+_new = object.__new__
+_set = object.__setattr__
 
 
 class Draft(_Frozen):

@@ -220,6 +220,7 @@ def walk_versions(
     expected_number, expected_prev = 1, GENESIS
     add = findings.add
     sha256 = hashlib.sha256
+    decode = _decode_version
     for partition in _batches(connection, query):
         for (vid, aid, number, questionnaire, question_sha, answers, report, document_sha,
              author, created_at, review_due, record_json, content, prev, chain,
@@ -251,11 +252,26 @@ def walk_versions(
                 add(aid, number, f"{span} missing before this one")
             if after_id is not None and vid > after_id:
                 add(aid, number, "this version was added after the latest checkpoint: not by dpia")
-            if sha256(record_json.encode()).hexdigest() != content or not _record_matches(
-                record_json, aid, number, questionnaire, question_sha,
-                sha256(answers.encode()).hexdigest(), sha256(report.encode()).hexdigest(),
-                document_sha, author, created_at, review_due, named,
-            ):  # fmt: skip
+            try:
+                record = decode(record_json)
+                intact = (
+                    sha256(record_json.encode()).hexdigest() == content
+                    and record.answers_sha256 == sha256(answers.encode()).hexdigest()
+                    and record.report_sha256 == sha256(report.encode()).hexdigest()
+                    and record.number == number
+                    and record.assessment_id == aid
+                    and record.created_at == created_at
+                    and record.author == author
+                    and record.questionnaire_sha256 == question_sha
+                    and record.document_sha256 == document_sha
+                    and record.questionnaire == questionnaire
+                    and record.review_due == review_due
+                    and record.signatures == named
+                    and record.format == RECORD_FORMAT
+                )
+            except msgspec.DecodeError:
+                intact = False
+            if not intact:
                 add(aid, number, _CHANGED)
             if prev != expected_prev:
                 add(
@@ -302,40 +318,6 @@ def _damaged_parts(
                 number,
                 f"the signature {signer!r} was changed: its bytes no longer hash to {sha}",
             )
-
-
-def _record_matches(
-    record_json: str,
-    aid: str,
-    number: int,
-    questionnaire: str,
-    question_sha: str,
-    answers_sha: str,
-    report_sha: str,
-    document_sha: str | None,
-    author: str,
-    created_at: str,
-    review_due: str | None,
-    named: dict[str, str],
-) -> bool:
-    try:
-        record = _decode_version(record_json)
-    except msgspec.DecodeError:
-        return False
-    return (
-        record.format == RECORD_FORMAT
-        and record.assessment_id == aid
-        and record.number == number
-        and record.answers_sha256 == answers_sha
-        and record.report_sha256 == report_sha
-        and record.questionnaire == questionnaire
-        and record.questionnaire_sha256 == question_sha
-        and record.document_sha256 == document_sha
-        and record.author == author
-        and record.created_at == created_at
-        and record.review_due == review_due
-        and record.signatures == named
-    )
 
 
 def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[Any, ...]]:
