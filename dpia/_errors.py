@@ -9,6 +9,9 @@
     ├── ConditionError              a `when:` expression is unsafe, unknown or not true/false
     ├── RenderError                 the Word document cannot be built (missing style, bad template)
     ├── SigningError                keys, certificates, passphrases, CMS signatures
+    ├── WorkflowError               the sign-off workflow refused a step (see dpia.workflow)
+    │   ├── NotPermittedError       the person lacks the role the step needs
+    │   └── ApprovalRefusedError    a freeze lacks a valid, trusted signature it needs
     └── ArchiveError
         ├── StaleDraftError         optimistic locking refused an out-of-date write
         ├── NotFoundError
@@ -24,12 +27,14 @@ from dataclasses import dataclass
 
 __all__ = [
     "AnswersError",
+    "ApprovalRefusedError",
     "ArchiveError",
     "ArchiveIntegrityError",
     "CatalogueError",
     "ConditionError",
     "DPIAError",
     "NotFoundError",
+    "NotPermittedError",
     "Problem",
     "QuestionnaireError",
     "RenderError",
@@ -37,6 +42,7 @@ __all__ = [
     "SourceError",
     "StaleDraftError",
     "ValidationFailed",
+    "WorkflowError",
 ]
 
 
@@ -97,6 +103,18 @@ class RenderError(DPIAError):
 
 class SigningError(DPIAError):
     """A key, certificate, passphrase or signature problem."""
+
+
+class WorkflowError(DPIAError):
+    """A step of the sign-off workflow was refused; the message says what to do instead."""
+
+
+class NotPermittedError(WorkflowError):
+    """The person does not hold the role this step needs."""
+
+
+class ApprovalRefusedError(WorkflowError):
+    """A version cannot be frozen: a signature it needs is missing, invalid or not trusted."""
 
 
 class ArchiveError(DPIAError):

@@ -26,6 +26,9 @@ __all__ = [
     "MEASURE_STATUS",
     "OBLIGATION_STATUS",
     "SIGNATORY_ROLE",
+    "SIGNATURE_VERDICT",
+    "SIGNATURE_VERDICT_MEANING",
+    "SIGNING_REASON",
     "UNVERSIONED",
     "VERDICT",
     "VERSION_STATUS",
@@ -41,16 +44,25 @@ HEADLINE = {
     "chilling_effect": "Chilling effect",
     "consent_gap": "Consent gap",
     "legal_exposure": "Legal exposure",
+    "illegitimate_access": "Illegitimate access",
+    "unwanted_modification": "Unwanted modification",
+    "disappearance": "Disappearance",
 }
+"""Headline ratings by the key the risk report gives them; a report carries the ones its method
+rates (the CNIL PIA method's three feared events are its headline)."""
 HEADLINE_MEANING = {
     "chilling_effect": "People hold back because they feel watched.",
     "consent_gap": "The legal basis may not hold for the people monitored.",
     "legal_exposure": "Duties not met in the jurisdictions involved.",
+    "illegitimate_access": "Someone who should not sees or copies the data.",
+    "unwanted_modification": "The data are changed without authority.",
+    "disappearance": "The data are lost or made unavailable.",
 }
 DPIA_REQUIRED = {
     "required": "Required",
     "likely": "Likely required",
     "not_required": "Not required",
+    "not_screened": "Not screened",
 }
 KIND = {"design": "Built into the design", "event": "Could occur (incident)"}
 MEASURE_STATUS = {
@@ -81,6 +93,13 @@ SIGNATORY_ROLE = {
     "decision_maker": "Decision-maker",
     "workers_representative": "Workers' representative",
 }
+SIGNING_REASON = {
+    "assessor": "Prepared this assessment",
+    "dpo": "Gave the DPO's advice recorded in this assessment",
+    "decision_maker": "Took the decision recorded in this assessment",
+    "workers_representative": "Gave the workers' representatives' opinion recorded here",
+}
+"""The reason a PDF signature gives by default, which PDF readers show beside it."""
 _ROLE_IN_SENTENCE = {
     "assessor": "assessor",
     "dpo": "DPO",
@@ -99,6 +118,18 @@ VERSION_STATUS = {
     "approved": "Approved",
     "rejected": "Rejected",
     "superseded": "Superseded",
+}
+SIGNATURE_VERDICT = {
+    "valid": "Valid",
+    "intact": "Intact",
+    "invalid": "Invalid",
+    "unreadable": "Unreadable",
+}
+SIGNATURE_VERDICT_MEANING = {
+    "valid": "intact, and the signer's certificate is trusted",
+    "intact": "the bytes are exactly those signed, but nothing proves who signed",
+    "invalid": "does not hold for these bytes",
+    "unreadable": "cannot be read as a signature dpia can check",
 }
 UNVERSIONED = "Draft, not yet versioned"
 """An assessment being edited that has no archived version yet."""

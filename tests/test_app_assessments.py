@@ -9,6 +9,8 @@ import shutil
 import yaml
 from app_support import FIXTURES, MINI_ANSWERS, archive, archive_url, fresh_app, no_failures
 
+from dpia.archive import VersionStatus
+
 __all__ = ["archive", "archive_url"]
 
 
@@ -21,9 +23,18 @@ def _answers(title: str, day: str) -> dict:
 
 def on_file(archive):
     """An approved one due for review long ago, and a fresh draft version."""
-    old = archive.add_version(_answers("Old pilot", "2020-01-10"), {}, "id: mini\n", actor="dana")
-    archive.set_status(old.assessment_id, 1, "in_review", actor="dpo")
-    archive.set_status(old.assessment_id, 1, "approved", actor="dpo")
+    archive.freeze(
+        _answers("Old pilot", "2020-01-10"),
+        {},
+        "id: mini\n",
+        actor="max",
+        document=b"PK\x03\x04 signed",
+        signatures={"max-decider-decision-maker": b"signature"},
+        status=VersionStatus.APPROVED,
+        note="decision: Approve",
+        evidence={},
+        number=1,
+    )
     today = dt.date.today().isoformat()
     archive.add_version(_answers("New pilot", today), {}, "id: mini\n", actor="dana")
 

@@ -8,6 +8,7 @@ test-artifacts/ so that a reviewer can see what a user sees, at 1280 px and on a
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -44,7 +45,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app's URL and the folder of its archive, signing folder and trust store."""
     work = tmp_path_factory.mktemp("browser")
     port = _free_port()
     environment = {
@@ -52,6 +54,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DPIA_DATABASE_URL": f"sqlite:///{work}/archive.sqlite3",
         "DPIA_QUESTIONNAIRES": str(ROOT / "tests" / "fixtures"),
         "DPIA_SIGNING_DIR": str(work / "signing"),
+        "DPIA_TRUST_DIR": str(work / "trust"),
     }
     log = (work / "streamlit.log").open("w")
     server = subprocess.Popen(
@@ -76,11 +79,16 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         break
             except OSError:
                 time.sleep(0.2)
-        yield url
+        yield url, work
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(served: tuple[str, Path]) -> str:
+    return served[0]
 
 
 def _settle(page) -> None:
@@ -186,3 +194,67 @@ def test_a_short_assessment_from_start_to_the_downloaded_document(app_url, tmp_p
     assert saved.name.startswith("dpia-A-") and saved.suffix == ".docx"
     assert "Keystroke timing pilot" in text
     assert "Example GmbH" in text
+
+
+def test_three_people_sign_in_the_browser_and_the_decision_maker_freezes(served, monkeypatch):
+    """Keys and certificates uploaded through Chromium's file inputs; after every signature the
+    form is empty again, and nothing is frozen until the decision-maker presses Freeze."""
+    from playwright.sync_api import sync_playwright
+    from test_app_review import PASSPHRASE, PEOPLE, _signed_off
+
+    from dpia.archive import open_archive
+    from dpia.signing import TrustStore, create_identity, load_certificate
+
+    url, work = served
+    people = {
+        role: create_identity(
+            work / "keys" / role, name=name, email=email, role=role, passphrase=PASSPHRASE
+        )
+        for role, name, email in PEOPLE
+    }
+    store = TrustStore(work / "trust")
+    for person in people.values():
+        store.add(load_certificate(person.certificate_path))
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(ROOT / "tests" / "fixtures"))
+    archive = open_archive(f"sqlite:///{work}/archive.sqlite3")
+    answers = _signed_off(people)
+    answers["assessment"]["title"] = "Keystroke pilot, signed in the browser"
+    assessment_id = archive.save_draft(answers, actor="ada@example.org").assessment_id
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 2200})
+        page.goto(f"{url}/review?assessment={assessment_id}")
+        _settle(page)
+        page.get_by_text("Signatures the decision needs").wait_for(timeout=120_000)
+        _shot(page, "11-review-to-sign")
+        form = page.locator("[data-testid='stForm']")
+        for role, name, _ in PEOPLE:
+            label = {"assessor": "Assessor", "dpo": "Data protection officer"}.get(
+                role, "Decision-maker"
+            )
+            _choose(page, "sign-as", f"{name} ({label})")
+            uploads = form.locator("input[type='file']")
+            uploads.nth(0).set_input_files(str(people[role].key_path))
+            uploads.nth(1).set_input_files(str(people[role].certificate_path))
+            _settle(page)
+            form.locator("input[type='password']").fill(PASSPHRASE.decode())
+            form.get_by_role("button", name="Sign the document").click()
+            _settle(page)
+            page.get_by_text(f"Signed as {name}.").wait_for(timeout=60_000)
+            page.get_by_text(re.compile(rf"{name} \(.*, has signed")).wait_for(timeout=60_000)
+            if page.locator("[data-testid='stForm']").count():
+                assert form.locator("input[type='password']").input_value() == ""
+                assert form.locator("[data-testid='stFileUploaderFile']").count() == 0
+        _field(page, "freeze").wait_for(timeout=60_000)
+        assert archive.assessments()[0].latest_version == 0
+        _shot(page, "12-review-all-signed")
+        _click(page, "freeze")
+        page.get_by_text("Version 1 is frozen: approved.").wait_for(timeout=120_000)
+        _shot(page, "13-review-frozen")
+        page.set_viewport_size({"width": 420, "height": 2200})
+        _settle(page)
+        _shot(page, "14-review-frozen-narrow")
+        browser.close()
+    stored = archive.version(assessment_id)
+    assert stored.status == "approved" and len(stored.signature_files) == 3

@@ -26,9 +26,16 @@ from app_support import (
 )
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
-from test_app_review import PASSPHRASE, people, record_everything, saved_case
+from test_app_review import (
+    PASSPHRASE,
+    decide,
+    people,
+    record_everything,
+    saved_case,
+    trusted,
+)
 
-__all__ = ["archive", "archive_url", "people"]
+__all__ = ["archive", "archive_url", "people", "trusted"]
 
 TIMING_ONLY = ROOT / "examples" / "scenario-b-timing-only-opt-in.yaml"
 
@@ -46,15 +53,13 @@ def timing_only_risks() -> AppTest:
 
 
 def test_key_certificate_and_passphrase_travel_together_when_sign_is_pressed(archive_url, people):
-    app = record_everything(saved_case(import_answers(fresh_app())), people)
-    app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
-    app.text_area(key="q-so-dm-conditions").input("Drop content capture")
-    app.button(key="so-dm-save").click().run()
+    app = decide(record_everything(saved_case(import_answers(fresh_app())), people))
     passphrase = app.text_input(key="sign-passphrase")
     # In a form, the browser hands over the typed passphrase with the click, even when the
     # signer left the field with Tab (outside one, Chromium sent it empty).
     assert passphrase.form_id and passphrase.form_id == app.button(key="sign-go").form_id
     dpo = people["dpo"]
+    app.selectbox(key="sign-as").select(dpo.fingerprint).run()
     app.file_uploader(key="sign-key").set_value(
         ("key.pem", dpo.key_path.read_bytes(), "text/plain")
     )
@@ -62,11 +67,10 @@ def test_key_certificate_and_passphrase_travel_together_when_sign_is_pressed(arc
     assert [e.value for e in app.error] == [
         "Still needed to sign: its certificate (cert.pem), the key's passphrase."
     ]
-    app.file_uploader(key="sign-cert").set_value(
-        ("cert.pem", dpo.certificate_path.read_bytes(), "text/plain")
-    )
-    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
-    app.button(key="sign-go").click().run()
+    # Every attempt empties the form: the key uploaded for it is gone too.
+    assert app.file_uploader(key="sign-key").value is None
+    app.selectbox(key="sign-as").select(dpo.fingerprint).run()
+    sign_as(app, dpo, PASSPHRASE.decode())
     no_failures(app)
 
 
@@ -174,14 +178,13 @@ def test_the_served_app_never_reloads_its_modules_under_a_running_archive():
     assert settings["server"]["fileWatcherType"] == "none"
 
 
-def test_the_archive_timeline_gives_the_decision_in_words(archive, people):
-    app = record_everything(saved_case(import_answers(fresh_app())), people)
-    app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
-    app.text_area(key="q-so-dm-conditions").input("Drop content capture")
-    app.button(key="so-dm-save").click().run()
+def test_the_archive_timeline_gives_the_decision_in_words(archive, people, trusted):
+    app = decide(record_everything(saved_case(import_answers(fresh_app())), people))
     for person in people.values():
+        app.selectbox(key="sign-as").select(person.fingerprint).run()
         sign_as(app, person, PASSPHRASE.decode())
         no_failures(app)
+    app.button(key="freeze").click().run()
     stored = archive.version(app.session_state["dpia.case"].assessment_id)
     assert stored.status_history[-1].note == "decision: Approve with conditions"
 
@@ -213,10 +216,8 @@ def test_the_list_shows_status_and_review_date_beside_the_title_and_no_none(arch
 
 
 def test_an_untrusted_signature_says_how_the_certificate_becomes_trusted(archive_url, people):
-    app = record_everything(saved_case(import_answers(fresh_app())), people)
-    app.radio(key="q-so-dm-decision").set_value("conditionally_approve")
-    app.text_area(key="q-so-dm-conditions").input("Drop content capture")
-    app.button(key="so-dm-save").click().run()
+    app = decide(record_everything(saved_case(import_answers(fresh_app())), people))
+    app.selectbox(key="sign-as").select(people["dpo"].fingerprint).run()
     sign_as(app, people["dpo"], PASSPHRASE.decode())
     no_failures(app)
     columns = list(app.dataframe[0].value.columns)

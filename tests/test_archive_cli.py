@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import bagit
-import docx
 import pytest
 from archive_support import BACKENDS, FIXTURES, temporary_database
 from sqlalchemy import text
@@ -60,13 +59,11 @@ def _answers(directory: Path, assessment_id: str = "null", works_council: bool =
     return path
 
 
-def _signed_document(directory: Path) -> tuple[Path, Path]:
-    """A real .docx and a detached CMS signature over it made by the openssl command line."""
-    document = docx.Document()
-    document.add_heading("DPIA: keystroke capture", 0)
-    document.add_paragraph("Residual risk: high.")
+def _signed_document(directory: Path, answers: Path) -> tuple[Path, Path]:
+    """The document rendered from `answers`, and a detached CMS signature over it made by the
+    openssl command line."""
     path = directory / "dpia.docx"
-    document.save(str(path))
+    assert main(["render", str(answers), "-o", str(path)]) == 0
     key, cert = directory / "key.pem", directory / "cert.pem"
     new_certificate = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
     subprocess.run(
@@ -84,10 +81,10 @@ def _signed_document(directory: Path) -> tuple[Path, Path]:
 
 
 def _archived_twice(capsys, tmp_path) -> str:
-    document, _ = _signed_document(tmp_path)
-    code, out, err = _run(
-        capsys, "archive", "add", str(_answers(tmp_path)), "--document", str(document)
-    )
+    first = _answers(tmp_path)
+    document, _ = _signed_document(tmp_path, first)
+    capsys.readouterr()
+    code, out, err = _run(capsys, "archive", "add", str(first), "--document", str(document))
     assert code == 0, err
     assessment_id, version = out.splitlines()[0].split()
     assert version == "v1"
@@ -152,8 +149,12 @@ def test_mistakes_get_one_clear_message(database, capsys, tmp_path):
     assert (code, err.strip()) == (1, "dpia: no assessment 'A-NOPE' in the archive")
     aid = _archived_twice(capsys, tmp_path)
     code, _, err = _run(capsys, "archive", "status", aid, "1", "approved")
-    assert code == 1
-    assert err.strip() == f"dpia: {aid} v1 is draft; it can move to: in_review (asked for approved)"
+    assert code == 2
+    assert err.strip() == (
+        "dpia: approved is not set by hand: it comes only from freezing a signed version, "
+        f"which checks the signatures the decision needs: dpia archive freeze {aid} "
+        "--document DOC.docx"
+    )
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
     code, _, err = _run(capsys, "archive", "export", aid, "-o", str(tmp_path / "full"))

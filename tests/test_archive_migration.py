@@ -223,7 +223,7 @@ def test_an_archive_of_revision_0002_is_upgraded_readable_anchored_and_verifiabl
         answers_for("A-2026-000000000001", headcount=42), REPORT, QUESTIONNAIRE_TEXT, actor="dana"
     )
     assert after.number == 3 and after.prev_chain_hash == history[1].chain_hash
-    archive.set_status("A-2026-000000000001", 1, "approved", actor="dpo@example.org")
+    archive.set_status("A-2026-000000000001", 3, "in_review", actor="dpo@example.org")
     assert archive.verify().intact
     archive.engine.dispose()
 

@@ -118,31 +118,59 @@ def test_a_stale_draft_save_is_refused_and_names_who_saved(archive):
     assert archive.draft(draft.assessment_id).answers["answers"]["headcount"] == 50
 
 
+def _freeze(archive, assessment_id, number, status=VersionStatus.APPROVED, **changes):
+    return archive.freeze(
+        answers_for(assessment_id, **changes),
+        REPORT,
+        QUESTIONNAIRE_TEXT,
+        actor="max",
+        document=b"PK\x03\x04 the signed document",
+        signatures={"max-decider-decision-maker": b"a signature"},
+        status=status,
+        note="decision: Approve",
+        evidence={"signed_by": {"decision_maker": {"name": "Max Decider"}}},
+        number=number,
+    )
+
+
 def test_workflow_moves_forward_only_and_approval_supersedes_the_older_decision(archive):
     first = _add(archive)
     aid = first.assessment_id
-    with pytest.raises(ArchiveError, match="v1 is draft; it can move to: in_review"):
+    with pytest.raises(ArchiveError, match="approved is not set by hand: it comes only from"):
         archive.set_status(aid, 1, "approved", actor="dpo")
     archive.set_status(aid, 1, "in_review", actor="dana")
-    archive.set_status(aid, 1, VersionStatus.APPROVED, actor="dpo", note="fine")
-    _add(archive, aid, headcount=80)
-    archive.set_status(aid, 2, "in_review", actor="dana")
-    archive.set_status(aid, 2, "approved", actor="dpo")
+    with pytest.raises(ArchiveError, match="rejected is not set by hand"):
+        archive.set_status(aid, 1, VersionStatus.REJECTED, actor="dpo")
+    _freeze(archive, aid, 2)
+    _freeze(archive, aid, 3, headcount=80)
 
     history = archive.history(aid)
-    assert [v.status for v in history] == [VersionStatus.SUPERSEDED, VersionStatus.APPROVED]
-    assert [c.status for c in history[0].status_history] == [
+    assert [v.status for v in history] == [
+        VersionStatus.IN_REVIEW,
+        VersionStatus.SUPERSEDED,
+        VersionStatus.APPROVED,
+    ]
+    assert [c.status for c in history[1].status_history] == [
         "draft",
         "in_review",
         "approved",
         "superseded",
     ]
-    assert history[0].status_history[-1].note == "superseded by v2"
+    assert history[1].status_history[-1].note == "superseded by v3"
+    assert [e.action for e in archive.audit_trail(aid)].count(AuditAction.VERSION_FROZEN) == 2
     with pytest.raises(ArchiveError, match="final"):
-        archive.set_status(aid, 1, "in_review", actor="dpo")
+        archive.set_status(aid, 2, "in_review", actor="dpo")
     with pytest.raises(ArchiveError, match="unknown status 'done'"):
-        archive.set_status(aid, 2, "done", actor="dpo")
+        archive.set_status(aid, 3, "done", actor="dpo")
     assert archive.verify().intact
+
+
+def test_a_freeze_for_a_version_number_already_taken_writes_nothing(archive):
+    aid = _add(archive).assessment_id
+    with pytest.raises(ArchiveError, match="gained version 1 while this one was being signed"):
+        _freeze(archive, aid, 1)
+    assert [v.number for v in archive.history(aid)] == [1]
+    assert AuditAction.VERSION_FROZEN not in [e.action for e in archive.audit_trail(aid)]
 
 
 def test_list_filters_on_the_latest_version_status_and_review_date(archive):

@@ -28,6 +28,7 @@ from dpia.cli import COMMANDS, Command, build_parser
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRE = ROOT / "questionnaires" / "telemetry-for-ai.yaml"
 EXAMPLE = ROOT / "examples" / "scenario-a-keystroke-content.yaml"
+CNIL_PIA = ROOT / "tests" / "fixtures" / "cnil" / "pia-2025.json"
 PASSPHRASE = "correct horse battery staple"
 
 WATCHED = frozenset(
@@ -131,6 +132,13 @@ CASES = [
     ("score", ["score", str(EXAMPLE)], QUESTIONNAIRES),
     ("render", ["render", str(EXAMPLE), "-o", "out.docx"], {"docx", "PIL", *QUESTIONNAIRES}),
     ("import", ["import", "dpia.docx", "-o", "answers.yaml"], {"docx", *QUESTIONNAIRES}),
+    ("import PIA.json", ["import", str(CNIL_PIA), "-o", "pia.yaml"], QUESTIONNAIRES),
+    ("export cnil-pia", ["export", str(EXAMPLE), "--format", "cnil-pia", "-o", "pia.json"],
+     QUESTIONNAIRES),
+    ("export dpv", ["export", str(EXAMPLE), "--format", "dpv", "-o", "dpia.jsonld"],
+     QUESTIONNAIRES),
+    ("schema answers --questionnaire", ["schema", "answers", "--questionnaire", "cnil-pia"],
+     QUESTIONNAIRES),
     ("keygen", _keygen("erik"), SIGNATURES),
     ("trust list", ["trust", "list"], SIGNATURES),
     ("sign", ["sign", "unsigned.docx", "--key", "dora/key.pem", "--cert", "dora/cert.pem"],
@@ -237,7 +245,7 @@ def test_commands_of_one_module_are_listed_together() -> None:
     assert len(runs) == len(set(runs)), modules
 
 
-ON_DEMAND = ["dpia", "dpia.archive", "dpia.document"]
+ON_DEMAND = ["dpia", "dpia.archive", "dpia.document", "dpia.signing", "dpia.workflow"]
 
 
 def _declared(package: str) -> tuple[dict[str, str], dict[str, str]]:

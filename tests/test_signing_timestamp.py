@@ -10,13 +10,8 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import cms
-from signing_support import (
-    PASSPHRASE,
-    local_timestamp_authority,
-    make_docx,
-    make_person,
-    openssl_verify,
-)
+from signing_support import PASSPHRASE, make_docx, make_person, openssl_verify
+from timestamp_authority import local_timestamp_authority
 
 from dpia import SigningError
 from dpia.cli import main
@@ -89,7 +84,7 @@ def test_untrusted_authority_is_a_note_not_a_proof(authority, person, document, 
     only_signer.add(_certificate(person.cert))
 
     (report,) = verify_document(document, trust=only_signer).signatures
-    assert report.valid and report.trust.trusted
+    assert report.intact and report.trust.trusted
     assert "the time-stamp authority is not trusted" in report.notes[0]
 
 
@@ -109,7 +104,7 @@ def test_timestamp_of_another_signature_is_caught(authority, person, document, t
 
     assert openssl_verify(plain, document, person.cert).returncode == 0
     (report,) = verify_document(document).signatures
-    assert not report.valid
+    assert not report.intact
     assert "the time-stamp is for another signature" in report.problems
 
 

@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +29,7 @@ from dpia import SigningError
 from dpia.cli import main
 from dpia.signing import (
     FileKeySigner,
+    SignatureVerdict,
     TrustStore,
     certificate_fingerprint,
     load_certificate,
@@ -73,7 +76,7 @@ def test_openssl_verifies_our_signature(people, document, role):
     assert result.returncode == 0, result.stderr
     assert "Verification successful" in result.stderr
     report = verify_document(document, trust=TrustStore(document.parent / "none"))
-    assert [s.valid for s in report.signatures] == [True]
+    assert [s.intact for s in report.signatures] == [True]
 
 
 def test_one_flipped_byte_fails_openssl_and_dpia(people, document, capsys):
@@ -96,7 +99,7 @@ def test_signature_over_another_document_is_invalid(people, document, tmp_path):
 
     assert openssl_verify(moved, document, people["assessor"].cert).returncode != 0
     (report,) = verify_document(document).signatures
-    assert not report.valid
+    assert not report.intact
     assert "belongs to another document" in report.problems[0]
 
 
@@ -110,22 +113,38 @@ def test_key_of_another_certificate_is_caught(people, document):
 
     assert openssl_verify(forged, document, people["assessor"].cert).returncode != 0
     (report,) = verify_document(document).signatures
-    assert not report.valid
+    assert not report.intact
     assert "does not verify with the certificate's public key" in report.problems[0]
     assert report.signer is not None and report.signer.name == "Ada Assessor"
 
 
-def test_untrusted_signer_fails_only_when_trust_is_required(people, document, tmp_path, capsys):
+def test_without_a_trust_anchor_a_signature_is_intact_never_valid(people, document, capsys):
+    sign_document(document, _signer(people["assessor"]))
+    capsys.readouterr()
+
+    assert main(["verify", str(document)]) == 3
+    out = capsys.readouterr().out
+    assert not re.search(r"^ +VALID ", out, re.MULTILINE)
+    assert "INTACT      dpia.docx.ada-assessor-assessor.p7s" in out
+    assert "no trust anchor" in out
+    assert "Ada Assessor <ada.assessor@example.org>, role assessor (as the certificate" in out
+    assert "INTACT means the bytes are exactly those signed, but nothing proves who signed" in out
+
+
+def test_untrusted_signer_is_intact_and_a_trusted_one_valid(people, document, tmp_path, capsys):
     sign_document(document, _signer(people["assessor"]))
     store = tmp_path / "trust"
     assert main(["trust", "add", str(people["dpo"].cert), "--store", str(store)]) == 0
     capsys.readouterr()
 
-    assert main(["verify", str(document)]) == 0
-    assert main(["verify", str(document), "--trust", str(store)]) == 1
+    assert main(["verify", str(document), "--trust", str(store)]) == 3
     out = capsys.readouterr().out
-    assert "VALID    dpia.docx.ada-assessor-assessor.p7s" in out
+    assert "INTACT      dpia.docx.ada-assessor-assessor.p7s" in out
     assert "trusted:     no: neither it nor an issuer of it is in the trust store" in out
+    assert main(["trust", "add", str(people["assessor"].cert), "--store", str(store)]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(document), "--trust", str(store)]) == 0
+    assert "VALID       dpia.docx.ada-assessor-assessor.p7s" in capsys.readouterr().out
     signature = document.with_name("dpia.docx.ada-assessor-assessor.p7s")
     assert openssl_verify(signature, document, people["dpo"].cert).returncode != 0
 
@@ -145,7 +164,7 @@ def test_certificate_expired_at_signing_time(document):
     assert result.returncode != 0
     assert "expired" in result.stderr
     (report,) = verify_document(document).signatures
-    assert not report.valid
+    assert not report.intact
     assert "expired on 2024-01-31 00:00 UTC, before the signing time" in report.problems[0]
     assert "signer's own clock" in report.problems[0]
 
@@ -155,7 +174,7 @@ def test_certificate_expired_since_signing_is_reported_not_failed(people, docume
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3 * 365)
 
     (report,) = verify_document(document, now=later).signatures
-    assert report.valid
+    assert report.intact
     assert "has expired since signing" in report.notes[0]
     assert "only a time-stamp would prove it" in report.notes[0]
 
@@ -174,7 +193,7 @@ def test_two_and_three_signers_all_verify(people, document, tmp_path, capsys):
     assert main(["verify", str(document), "--trust", str(store)]) == 0
     out = capsys.readouterr().out
     assert "3 signatures" in out
-    assert out.count("VALID    ") == 3 and "INVALID" not in out
+    assert out.count("  VALID       ") == 3 and "INVALID" not in out
     for line in ("role assessor", "role dpo", "role decision_maker", "trusted:     yes"):
         assert line in out
     everyone = [people[role].cert for role in people]
@@ -259,7 +278,7 @@ def test_any_changed_byte_anywhere_invalidates(people, document, data):
         (report,) = verify_document(document).signatures
     finally:
         document.write_bytes(original)
-    assert not report.valid
+    assert not report.intact
 
 
 @_ONCE
@@ -271,9 +290,9 @@ def test_damaged_signature_files_are_reported_never_crash(people, document, garb
     good = signature.read_bytes()
     broken = document.with_name("dpia.docx.broken.p7s")
     broken.write_bytes(good[:cut] + garbage)
-    reports = {r.path.name: r for r in verify_document(document).signatures}
-    assert reports["dpia.docx.ada-assessor-assessor.p7s"].valid
-    assert not reports["dpia.docx.broken.p7s"].valid or garbage == good[cut:]
+    reports = {r.name: r for r in verify_document(document).signatures}
+    assert reports["dpia.docx.ada-assessor-assessor.p7s"].intact
+    assert not reports["dpia.docx.broken.p7s"].intact or garbage == good[cut:]
 
 
 def _answers_with_signatories(path: Path, people: dict[str, Person], roles: list[str]) -> Path:
@@ -294,24 +313,30 @@ def _answers_with_signatories(path: Path, people: dict[str, Person], roles: list
     return path
 
 
-def test_signatures_are_held_up_to_the_signoff_record(people, document, monkeypatch, capsys):
+def test_signatures_are_held_up_to_the_signoff_record(
+    people, document, monkeypatch, tmp_path, capsys
+):
     monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(Path(__file__).parent / "fixtures"))
     answers = _answers_with_signatories(
         document.with_name("answers.yaml"), people, ["assessor", "dpo"]
     )
+    store = TrustStore(tmp_path / "trust")
+    for role in people:
+        store.add(load_certificate(people[role].cert))
+    trusted = ["--trust", str(store.directory), "--signoff", str(answers)]
     sign_document(document, _signer(people["assessor"]))
     capsys.readouterr()
 
-    assert main(["verify", str(document), "--signoff", str(answers)]) == 1
+    assert main(["verify", str(document), *trusted]) == 1
     out = capsys.readouterr().out
-    assert "no valid signature from dpo person (DPO)" in out
+    assert "no intact signature from dpo person (DPO)" in out
 
     sign_document(document, _signer(people["dpo"]))
-    assert main(["verify", str(document), "--signoff", str(answers)]) == 0
+    assert main(["verify", str(document), *trusted]) == 0
     assert "all 2 signatories in the sign-off record signed" in capsys.readouterr().out
 
     sign_document(document, _signer(people["decision_maker"]))
-    assert main(["verify", str(document), "--signoff", str(answers)]) == 1
+    assert main(["verify", str(document), *trusted]) == 1
     out = capsys.readouterr().out
     assert "Eve Executive <eve.executive@example.org>, role decision_maker signed" in out
     assert "is not a signatory in the sign-off record" in out
@@ -328,3 +353,67 @@ def test_signatory_listed_under_another_role_is_caught(people, document, monkeyp
         "signed with a certificate for the role DPO, but the record lists them as decision-maker"
         in capsys.readouterr().out
     )
+
+
+def _relabelled(signature: Path, name: str, email: str, role: str) -> None:
+    """Rewrite the certificate inside a signature to name someone else, in another role, as an
+    attacker with a text editor for ASN.1 would: the signature over the document still holds."""
+    info = cms.ContentInfo.load(signature.read_bytes())
+    signed_data = info["content"]
+    certificate = signed_data["certificates"][0].chosen
+    other = asn1_x509.Name.build({"common_name": name, "email_address": email, "title": role})
+    certificate["tbs_certificate"]["subject"] = other
+    certificate["tbs_certificate"]["issuer"] = other
+    signed_data["signer_infos"][0]["sid"].chosen["issuer"] = other
+    signature.write_bytes(info.dump(force=True))
+
+
+def test_a_relabelled_certificate_is_shown_as_what_it_is(people, document, tmp_path, capsys):
+    signature = sign_document(document, _signer(people["dpo"]))
+    _relabelled(signature, "Eve Executive", "eve.executive@example.org", "decision_maker")
+    store = tmp_path / "trust"
+    for role in people:
+        assert main(["trust", "add", str(people[role].cert), "--store", str(store)]) == 0
+    capsys.readouterr()
+
+    for trust in ([], ["--trust", str(store)]):
+        assert main(["verify", str(document), *trust]) == 3
+        out = capsys.readouterr().out
+        assert not re.search(r"^ +VALID ", out, re.MULTILINE)
+        assert "role decision_maker (as the certificate claims; not proven)" in out
+        assert "the certificate was altered after it was made" in out
+    (report,) = verify_document(document, trust=TrustStore(store)).signatures
+    assert report.verdict is SignatureVerdict.INTACT and not report.trust.trusted
+
+
+def test_an_unreadable_signature_gets_its_verdict_and_the_others_are_still_checked(
+    people, document, tmp_path, capsys
+):
+    """A certificate on a curve `cryptography` cannot load (here secp112r1, made by OpenSSL)."""
+    sign_document(document, _signer(people["assessor"]))
+    key, certificate = tmp_path / "odd.key", tmp_path / "odd.pem"
+    signature = f"{document}.odd-curve-dpo.p7s"
+    for command in (
+        ["ecparam", "-name", "secp112r1", "-genkey", "-noout", "-out", key],
+        ["req", "-new", "-x509", "-key", key, "-subj", "/CN=Odd Curve/title=dpo", "-days", "30",
+         "-out", certificate],
+        ["cms", "-sign", "-binary", "-in", document, "-signer", certificate, "-inkey", key,
+         "-outform", "DER", "-out", signature],
+    ):  # fmt: skip
+        subprocess.run(["openssl", *command], check=True, capture_output=True)
+    store = tmp_path / "trust"
+    assert main(["trust", "add", str(people["assessor"].cert), "--store", str(store)]) == 0
+    capsys.readouterr()
+
+    assert main(["verify", str(document), "--trust", str(store)]) == 1
+    out = capsys.readouterr().out
+    assert "VALID       dpia.docx.ada-assessor-assessor.p7s" in out
+    assert "UNREADABLE  dpia.docx.odd-curve-dpo.p7s" in out
+    assert "a key type or curve dpia cannot check" in out
+    verdicts = {
+        r.name: r.verdict for r in verify_document(document, trust=TrustStore(store)).signatures
+    }
+    assert verdicts == {
+        "dpia.docx.ada-assessor-assessor.p7s": SignatureVerdict.VALID,
+        "dpia.docx.odd-curve-dpo.p7s": SignatureVerdict.UNREADABLE,
+    }

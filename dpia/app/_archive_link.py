@@ -16,7 +16,7 @@ import streamlit as st
 
 from .._assessment import Assessment
 from .._errors import NotFoundError
-from .._library import questionnaire_for, questionnaire_path
+from .._library import questionnaire_for
 from ..archive import (
     Archive,
     BagExport,
@@ -26,7 +26,7 @@ from ..archive import (
     open_archive,
 )
 from ..questionnaire import Questionnaire
-from ..risk import RiskReport
+from ..workflow import add_version
 from ._case import Case
 
 __all__ = [
@@ -89,20 +89,14 @@ def archive_version(
     case: Case,
     questionnaire: Questionnaire,
     assessment: Assessment,
-    report: RiskReport,
     *,
     actor: str,
+    roles: frozenset[str],
     document: bytes | None,
-    signatures: dict[str, bytes] | None = None,
 ) -> VersionSummary:
-    """Freeze the case as the next version, with the exact questionnaire text it answers."""
-    version = archive().add_version(
-        assessment.to_file(),
-        report.model_dump(mode="json"),
-        questionnaire_path(questionnaire.id).read_text(encoding="utf-8"),
-        actor=actor,
-        document=document,
-        signatures=signatures,
+    """Archive the case as the next (draft) version, through the workflow's rules."""
+    version = add_version(
+        archive(), questionnaire, assessment, actor=actor, roles=roles, document=document
     )
     case.meta["id"] = version.assessment_id
     return version

@@ -12,13 +12,13 @@ import streamlit as st
 
 from .._errors import ArchiveIntegrityError, NotFoundError
 from ..archive import VersionDiff, VersionSummary, diff_versions
+from ..signing import archive_trust_store, verify_signatures
 from ._archive_link import archive, bag_archive, load_case
 from ._assessments import STATUS_LABELS
 from ._frame import PAGES
-from ._levels import LEVEL_COLOURS
+from ._levels import LEVEL_COLOURS, level_word
 from ._review import verification_table
 from ._session import current_case, open_case
-from ._signing_room import verify_archived
 from ._users import current_user
 
 __all__ = ["show_archive"]
@@ -185,7 +185,7 @@ def _show_diff(diff: VersionDiff) -> None:
 
 
 def _level(level: str | None) -> str:
-    return "—" if level is None else f":{LEVEL_COLOURS[level]}[{level.capitalize()}]"
+    return "—" if level is None else f":{LEVEL_COLOURS[level]}[{level_word(level)}]"
 
 
 def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
@@ -212,7 +212,10 @@ def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
             key="proof-docx",
         )
         st.markdown("**Signatures over the archived document**")
-        verification_table(verify_archived(stored.document, stored.signature_files))
+        signatures = {f"{label}.p7s": content for label, content in stored.signature_files.items()}
+        verification_table(
+            verify_signatures(stored.document, signatures, trust=archive_trust_store())
+        )
     bag_key = f"dpia.archive-bag.{assessment_id}.{number}"
     if bag_key not in st.session_state and st.button(
         f"Prepare the BagIt package of version {number}",

@@ -14,12 +14,13 @@ import streamlit as st
 
 from .._errors import AnswersError
 from ..document import Revision
+from ..workflow import may
 from ._archive_link import archive_version, archived_versions, bag_archive
 from ._frame import PAGES, open_assessment_or_stop
 from ._rendering import PREVIEW_PAGES, Rendition, render_case, rendition_fingerprint
 from ._reporting import case_report
 from ._session import pop_notice, push_notice
-from ._users import current_user
+from ._users import AppUser, current_user
 
 __all__ = ["show_document"]
 
@@ -71,8 +72,8 @@ def show_document() -> None:
         )
     if rendition is not None:
         _downloads(rendition)
-        if user.can_edit and current:
-            _archive_button(case, questionnaire, assessment, report, rendition, user.actor)
+        if may(user.roles, "add_version") and current:
+            _archive_button(case, questionnaire, assessment, rendition, user)
     _bag(case.assessment_id, versions, user.actor)
     if rendition is not None:
         _preview(rendition)
@@ -130,7 +131,7 @@ def _downloads(rendition: Rendition) -> None:
         pdf.caption(f"No PDF: {rendition.pdf_note}.")
 
 
-def _archive_button(case, questionnaire, assessment, report, rendition: Rendition, actor) -> None:
+def _archive_button(case, questionnaire, assessment, rendition: Rendition, user: AppUser) -> None:
     if not st.button(
         f"Archive this draft as version {rendition.version}",
         icon=":material/inventory_2:",
@@ -139,7 +140,12 @@ def _archive_button(case, questionnaire, assessment, report, rendition: Renditio
     ):
         return
     version = archive_version(
-        case, questionnaire, assessment, report, actor=actor, document=rendition.docx
+        case,
+        questionnaire,
+        assessment,
+        actor=user.actor,
+        roles=user.roles,
+        document=rendition.docx,
     )
     st.session_state.pop(_RENDITION, None)
     push_notice("saved", f"Archived as {version.assessment_id} version {version.number}")

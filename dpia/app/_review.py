@@ -2,52 +2,72 @@
 
 The order is the law's and the signing package's: the DPO's advice before the decision, both
 before the final document is built (its signature page names the signatories and their
-certificates), then each signatory signs those exact bytes. Only a person holding the role a
-signatory signs in may sign for them. When the last signature is in, the version is frozen in
-the archive with the document and every signature, and moved through review to the status the
-decision gives it.
+certificates), then each signatory signs those exact bytes. Every rule is the workflow's
+(`dpia.workflow`): who may sign for whom, which signatures the decision needs, whether they
+count. This page only asks and shows. Looking at it never writes anything; the decision-maker
+freezes the version with a button once every signature the decision needs is valid and trusted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import streamlit as st
 
 from .._assessment import Assessment
-from .._errors import AnswersError, SigningError, StaleDraftError
-from .._signoff import SignOff
-from .._vocabulary import DECISION, SIGNATORY_ROLE, VERSION_STATUS
-from ..archive import VersionStatus, canonical_json
-from ..document import Revision, render_docx
-from ..signing import DocumentVerification, compare_with_signoff, verify_document
-from ._archive_link import archive, archive_version, archived_versions, save_draft
+from .._errors import AnswersError, DPIAError, StaleDraftError
+from .._vocabulary import (
+    SIGNATORY_ROLE,
+    SIGNATURE_VERDICT,
+    SIGNATURE_VERDICT_MEANING,
+    VERSION_STATUS,
+)
+from ..archive import AuditAction, VersionSummary, canonical_json
+from ..questionnaire import Questionnaire
+from ..signing import (
+    DocumentVerification,
+    FileKeySigner,
+    archive_trust_store,
+    verify_signatures,
+)
+from ..workflow import (
+    SIGNS_AS,
+    Approval,
+    FinalDocument,
+    check_approval,
+    final_document,
+    freeze,
+    may,
+    sign,
+    signing_gaps,
+    withdraw,
+)
+from ._archive_link import archive, archived_versions, save_draft
 from ._case import Case
 from ._frame import PAGES, open_assessment_or_stop
 from ._reporting import case_report
-from ._signing_room import certificate_identity, room_document, room_signatures, sign_in_room
+from ._session import forget_signing_inputs, pop_notice, push_notice
+from ._signing_room import file_signature, room_signatures
 from ._signoff_forms import advice_form, decision_form, people_form, signatories_form
 from ._users import AppUser, current_user
 
-__all__ = ["SIGNS_AS", "show_review", "verification_table"]
+__all__ = ["show_review", "verification_table"]
 
-SIGNS_AS = {
-    "assessor": "author",
-    "dpo": "dpo",
-    "decision_maker": "decision_maker",
-    "workers_representative": "author",
-}
-"""The app role a person must hold to sign in each sign-off role."""
-
-_DOCUMENT_STATUS = {
-    "approve": "approved",
-    "conditionally_approve": "approved",
-    "reject": "rejected",
-    "refer_to_supervisory_authority": "in_review",
-}
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_NOTICE_ICONS = {
+    "signed": ":material/draw:",
+    "frozen": ":material/lock:",
+    "withdrawn": ":material/undo:",
+}
+_STATE_ICONS = {
+    "signed": ":material/check_circle:",
+    "missing": ":material/pending:",
+    "unlisted": ":material/person_add:",
+    "untrusted": ":material/gpp_maybe:",
+    "invalid": ":material/gpp_bad:",
+    "mismatch": ":material/gpp_bad:",
+}
 
 
 def show_review() -> None:
@@ -55,6 +75,13 @@ def show_review() -> None:
     user = current_user()
     st.title("Review & sign-off")
     st.caption(case.title)
+    notice = pop_notice()
+    if notice is not None:
+        kind, text = notice
+        if kind == "error":
+            st.error(text, icon=":material/error:")
+        else:
+            st.success(text, icon=_NOTICE_ICONS.get(kind, ":material/check:"))
     try:
         questionnaire = case_report(case)[0]
     except AnswersError:
@@ -70,6 +97,9 @@ def show_review() -> None:
         else:
             st.toast("Sign-off record saved", icon=":material/cloud_done:")
 
+    def take_back(part: str) -> None:
+        _withdraw(case, questionnaire, user, part)
+
     record, advice, decision = st.tabs(["Record and signatories", "DPO advice", "Decision"])
     with record:
         st.subheader("Assessor and consultation")
@@ -81,107 +111,112 @@ def show_review() -> None:
         st.caption(
             "GDPR Art. 35(2): the controller seeks the DPO's advice when carrying out a DPIA."
         )
-        advice_form(case, user, save)
+        advice_form(case, user, save, take_back)
     with decision:
         st.subheader("Decision")
         st.caption(
             "Section 6 of the EDPB template: the conclusion, and the reasons when it departs "
             "from the DPO's advice."
         )
-        decision_form(case, user, save)
+        decision_form(case, user, save, take_back)
     st.divider()
-    _final_document(case, user)
+    _final_document(case, questionnaire, user)
 
 
-def _missing(case: Case) -> list[str]:
-    """What still stands between this record and a final document, in plain words."""
-    gaps = []
-    questionnaire, _, _ = case_report(case)
+def _withdraw(case: Case, questionnaire: Questionnaire, user: AppUser, part: str) -> None:
+    try:
+        assessment = case.check(questionnaire).assessment
+        after, revision = withdraw(
+            archive(),
+            assessment,
+            part,
+            actor=user.actor,
+            roles=user.roles,
+            revision=case.revision,
+        )
+    except DPIAError as exc:
+        st.error(f"Not withdrawn: {exc}.", icon=":material/error:")
+        return
+    signoff = after.signoff
+    case.signoff = None if signoff is None else signoff.model_dump()
+    case.revision = revision
+    what = "advice" if part == "dpo_advice" else "decision"
+    push_notice("withdrawn", f"The {what} is withdrawn; the audit log keeps who did it and when.")
+    st.rerun()
+
+
+def _unanswered(case: Case, questionnaire: Questionnaire) -> int:
     try:
         case.check(questionnaire, require_complete=True)
     except AnswersError as exc:
-        count = sum(1 for p in exc.problems if p.severity == "error")
-        gaps.append(f"{count} required answer{'s' * (count != 1)} still missing (see the wizard)")
-    signoff = case.signoff or {}
-    if not case.assessment_id:
-        gaps.append("the assessment is not saved in the archive yet")
-    if not signoff.get("dpo_advice"):
-        gaps.append("the DPO's advice is not recorded")
-    if not signoff.get("decision"):
-        gaps.append("the decision is not recorded")
-    if not signoff.get("signatories"):
-        gaps.append("no signatory is listed")
-    return gaps
+        return sum(1 for p in exc.problems if p.severity == "error")
+    return 0
 
 
-def _final_document(case: Case, user: AppUser) -> None:
+def _final_document(case: Case, questionnaire: Questionnaire, user: AppUser) -> None:
     st.subheader("Final document and signatures")
-    gaps = _missing(case)
+    assessment = case.check(questionnaire).assessment
+    gaps = signing_gaps(case.assessment_id, assessment, unanswered=_unanswered(case, questionnaire))
     if gaps:
         st.info("Before the final document can be signed: " + "; ".join(gaps) + ".")
         return
-    questionnaire, assessment, report = case_report(case)
-    signoff = SignOff.model_validate(case.signoff)
-    assert signoff.decision is not None and case.assessment_id is not None
+    assert case.assessment_id is not None
     versions = archived_versions(case.assessment_id)
-    number = versions[-1].number + 1 if versions else 1
-    status = _DOCUMENT_STATUS[signoff.decision.decision]
-    history = [
-        Revision(version=v.number, date=v.created_at.date(), author=v.author, status=v.status.value)
-        for v in versions
-    ]
-    if versions and _frozen_unchanged(case.assessment_id, assessment):
-        latest = versions[-1]
+    frozen = _frozen_unchanged(case.assessment_id, assessment, versions)
+    if frozen is not None:
         st.success(
-            f"Signed and frozen as version {latest.number} "
-            f"({VERSION_STATUS[latest.status].lower()}). The Archive page shows its signatures "
-            "and its place in the chain; any change from here on makes a new version.",
+            f"Signed and frozen as version {frozen.number} "
+            f"({VERSION_STATUS[frozen.status].lower()}). The Archive page shows its "
+            "signatures and its place in the chain; any change from here on makes a new version.",
             icon=":material/verified:",
         )
         return
-    docx = render_docx(
-        questionnaire, assessment, report, version=number, status=status, history=history
+    final = final_document(questionnaire, assessment, versions)
+    signatures = room_signatures(case.assessment_id, final)
+    verification = verify_signatures(
+        final.content, signatures, trust=archive_trust_store(), document=final.file_name
     )
-    document = room_document(case.assessment_id, f"dpia-{case.assessment_id}-v{number}.docx", docx)
+    approval = check_approval(assessment.signoff, verification)
     st.markdown(
-        f"Version {number} is ready for signing. Every signatory signs these exact bytes "
-        f"(SHA-256 `{_sha256(docx)}`); changing any answer makes a new document."
+        f"Version {final.version} is ready for signing. Every signatory signs these exact "
+        "bytes; changing any answer makes a new document.  \n"
+        f"SHA-256 `{final.sha256}`"
     )
     st.download_button(
         "Download the final document (.docx)",
-        docx,
-        file_name=document.name,
+        final.content,
+        file_name=final.file_name,
         mime=_DOCX,
         icon=":material/download:",
         on_click="ignore",
         key="final-download",
     )
-    verification = verify_document(document)
     verification_table(verification)
-    outstanding = compare_with_signoff(signoff, verification)
-    if outstanding:
-        st.markdown("**Still to sign**")
-        for line in outstanding:
-            st.markdown(f"- {line}")
-        _sign(case, user, signoff, document, verification)
-    else:
-        _freeze(case, user, document, signoff)
+    _approval_list(approval)
+    _sign(case, assessment, user, final, verification)
+    if approval.ready:
+        _freeze(case, questionnaire, assessment, user, final, signatures, approval)
 
 
-def _frozen_unchanged(assessment_id: str, assessment: Assessment) -> bool:
-    """The latest version is signed and holds exactly these answers and sign-off record."""
-    latest = archive().version(assessment_id)
-    mine = assessment.to_file()
-    mine["assessment"]["id"] = assessment_id
-    return bool(latest.signatures) and latest.answers == json.loads(canonical_json(mine))
-
-
-def _sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+def _frozen_unchanged(
+    assessment_id: str, assessment: Assessment, versions: list[VersionSummary]
+) -> VersionSummary | None:
+    """The latest version, when it was frozen with exactly these answers and sign-off record."""
+    if not versions:
+        return None
+    latest = versions[-1]
+    frozen = any(
+        event.action is AuditAction.VERSION_FROZEN and event.version_number == latest.number
+        for event in archive().audit_trail(assessment_id)
+    )
+    if not frozen:
+        return None
+    mine = json.loads(canonical_json(assessment.to_file()))
+    return latest if archive().version(assessment_id, latest.number).answers == mine else None
 
 
 def verification_table(verification: DocumentVerification) -> None:
-    """One line per signature: who, in which role, when, whether it holds and is trusted."""
+    """One line per signature: who, in which role, when, and what the signature proves."""
     if not verification.signatures:
         st.caption("No signature yet.")
         return
@@ -190,7 +225,7 @@ def verification_table(verification: DocumentVerification) -> None:
             {
                 "Signer": s.signer.name if s.signer else "unknown",
                 "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
-                "Signature": "valid" if s.valid else "INVALID: " + "; ".join(s.problems),
+                "Signature": f"{SIGNATURE_VERDICT[s.verdict]}: {_verdict_detail(s)}",
                 "Trust": ("trusted" if s.trust.trusted else "not trusted") + f": {s.trust.reason}",
                 "Signed at (UTC)": s.signing_time,
                 "Email": (s.signer.email or "") if s.signer else "",
@@ -206,32 +241,54 @@ def verification_table(verification: DocumentVerification) -> None:
     )
     if any(not s.trust.trusted for s in verification.signatures):
         st.caption(
-            "A valid signature proves the holder of the key signed these bytes; it is trusted once "
-            "the organisation accepts that certificate. The DPO does so on the server with "
-            "`dpia trust add cert.pem` (a signer's or the issuing CA's certificate)."
+            "An intact signature proves only that the holder of the key signed these bytes; it "
+            "counts once the organisation trusts that certificate. Whoever keeps the trust "
+            "store on the server runs `dpia trust add cert.pem` with the signer's certificate "
+            "(or the CA that issued it)."
         )
+
+
+def _verdict_detail(report) -> str:
+    if report.unreadable is not None:
+        return report.unreadable
+    if report.problems:
+        return "; ".join(report.problems)
+    return SIGNATURE_VERDICT_MEANING[report.verdict]
+
+
+def _approval_list(approval: Approval) -> None:
+    st.markdown(f"**Signatures the decision needs** ({approval.note})")
+    for check in approval.signers:
+        icon = _STATE_ICONS[check.state]
+        st.markdown(f"{icon} {check.message[:1].upper()}{check.message[1:]}")
+    for problem in approval.problems:
+        st.markdown(f":material/gpp_bad: {problem[:1].upper()}{problem[1:]}")
 
 
 def _sign(
     case: Case,
+    assessment: Assessment,
     user: AppUser,
-    signoff: SignOff,
-    document: Path,
+    final: FinalDocument,
     verification: DocumentVerification,
 ) -> None:
-    signed = {s.signer.fingerprint for s in verification.signatures if s.valid and s.signer}
+    signoff = assessment.signoff
+    if signoff is None:
+        return
+    signed = {s.signer.fingerprint for s in verification.signatures if s.intact and s.signer}
     mine = [
         s
         for s in signoff.signatories
-        if s.certificate_sha256 not in signed and user.has(SIGNS_AS[s.role])
+        if s.certificate_sha256 not in signed and SIGNS_AS[s.role] in user.roles
     ]
     if not mine:
-        st.caption("None of the signatures still missing is yours to give.")
+        if any(s.certificate_sha256 not in signed for s in signoff.signatories):
+            st.caption("None of the signatures still missing is yours to give.")
         return
     with st.container(border=True):
         st.markdown("**Sign**")
         names = {s.certificate_sha256: s for s in mine}
-        chosen = st.selectbox(
+        st.selectbox(
             "Signing as",
             list(names),
             format_func=lambda f: f"{names[f].name} ({SIGNATORY_ROLE[names[f].role]})",
@@ -244,9 +301,69 @@ def _sign(
             horizontal=True,
             key="sign-source",
         )
-        key, certificate, passphrase, go = _signing_inputs(source)
-        if not go:
-            return
+        _sign_form(case, assessment, user, final, source)
+
+
+def _sign_form(
+    case: Case, assessment: Assessment, user: AppUser, final: FinalDocument, source: str
+) -> None:
+    """Key, certificate and passphrase, sent together when the signer presses Sign.
+
+    A form, because a browser does not hand a password field's text to the app when the
+    signer leaves it with Tab: outside a form the passphrase would arrive empty. The form
+    clears itself in the browser on every submit, and the signing runs in the button's
+    callback, which then drops the inputs from the session (`forget_signing_inputs`): the key
+    and the passphrase never outlive the attempt, whether it succeeded or not.
+    """
+    with st.form("sign-form", border=False, enter_to_submit=False, clear_on_submit=True):
+        left, right = st.columns(2)
+        if source == "upload":
+            left.file_uploader("Encrypted key (key.pem)", key="sign-key", max_upload_size=1)
+            right.file_uploader("Certificate (cert.pem)", key="sign-cert", max_upload_size=1)
+        else:
+            left.text_input("Path of key.pem", key="sign-key-path")
+            right.text_input("Path of cert.pem", key="sign-cert-path")
+        st.text_input("Passphrase of the key", type="password", key="sign-passphrase")
+        st.form_submit_button(
+            "Sign the document",
+            type="primary",
+            icon=":material/draw:",
+            key="sign-go",
+            on_click=_attempt_signing,
+            args=(case, assessment, user, final, source),
+        )
+
+
+def _inputs(source: str) -> tuple[bytes | None, bytes | None, str]:
+    state = st.session_state
+    if source == "upload":
+        key_file, cert_file = (
+            state.get("sign-key"),
+            state.get("sign-cert"),
+        )
+        key = key_file.getvalue() if key_file is not None else None
+        certificate = cert_file.getvalue() if cert_file is not None else None
+    else:
+        key = _server_file(state.get("sign-key-path") or "", "key")
+        certificate = _server_file(state.get("sign-cert-path") or "", "certificate")
+    return key, certificate, state.get("sign-passphrase") or ""
+
+
+def _server_file(path: str, what: str) -> bytes | None:
+    if not path:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise DPIAError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+
+
+def _attempt_signing(
+    case: Case, assessment: Assessment, user: AppUser, final: FinalDocument, source: str
+) -> None:
+    """Sign with what the form holds, say how it went, and forget the inputs either way."""
+    try:
+        key, certificate, passphrase = _inputs(source)
         missing = [
             name
             for name, given in (
@@ -257,92 +374,72 @@ def _sign(
             if not given
         ]
         if missing:
-            st.error(f"Still needed to sign: {', '.join(missing)}.", icon=":material/error:")
+            push_notice("error", f"Still needed to sign: {', '.join(missing)}.")
             return
-        try:
-            holder = certificate_identity(certificate)
-            if holder.fingerprint != chosen:
-                st.error(
-                    f"That certificate belongs to {holder.describe()}, not to "
-                    f"{names[chosen].name}, who is listed with the certificate {chosen}.",
-                    icon=":material/error:",
-                )
-                return
-            if not user.local and (holder.email or "").lower() != user.email:
-                st.error(
-                    f"You are signed in as {user.email}; a certificate issued to "
-                    f"{holder.email or 'no email address'} cannot be used in your name.",
-                    icon=":material/error:",
-                )
-                return
-            sign_in_room(document, key=key, certificate=certificate, passphrase=passphrase.encode())
-        except SigningError as exc:
-            st.error(str(exc), icon=":material/error:")
-            return
-        st.rerun()
-
-
-def _signing_inputs(source: str) -> tuple[bytes | Path | None, bytes | Path | None, str, bool]:
-    """Key, certificate and passphrase, sent together when the signer presses Sign.
-
-    A form, because a browser does not hand a password field's text to the app when the
-    signer leaves it with Tab: outside a form the passphrase would arrive empty and the page
-    would ask for a passphrase that was typed.
-    """
-    key: bytes | Path | None
-    certificate: bytes | Path | None
-    with st.form("sign-form", border=False, enter_to_submit=False):
-        left, right = st.columns(2)
-        if source == "upload":
-            key_file = left.file_uploader(
-                "Encrypted key (key.pem)", key="sign-key", max_upload_size=1
-            )
-            cert_file = right.file_uploader(
-                "Certificate (cert.pem)", key="sign-cert", max_upload_size=1
-            )
-            key = key_file.getvalue() if key_file else None
-            certificate = cert_file.getvalue() if cert_file else None
-        else:
-            key_path = left.text_input("Path of key.pem", key="sign-key-path")
-            cert_path = right.text_input("Path of cert.pem", key="sign-cert-path")
-            key = Path(key_path) if key_path else None
-            certificate = Path(cert_path) if cert_path else None
-        passphrase = st.text_input("Passphrase of the key", type="password", key="sign-passphrase")
-        go = st.form_submit_button(
-            "Sign the document", type="primary", icon=":material/draw:", key="sign-go"
+        assert key is not None and certificate is not None and case.assessment_id is not None
+        signer = FileKeySigner.from_pem(key, certificate, passphrase.encode())
+        made = sign(
+            assessment,
+            final.content,
+            signer,
+            roles=user.roles,
+            signing_as=st.session_state.get("sign-as"),
+            signed_in_as=None if user.local else user.email,
         )
-    return key, certificate, passphrase, go
+        file_signature(case.assessment_id, final, made)
+    except DPIAError as exc:
+        text = str(exc)
+        push_notice("error", text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+    else:
+        push_notice("signed", f"Signed as {made.signatory.name}.")
+    finally:
+        forget_signing_inputs()
 
 
-def _freeze(case: Case, user: AppUser, document: Path, signoff: SignOff) -> None:
-    """Every signatory has signed: archive the version and move it to its decided status."""
-    assert signoff.decision is not None and case.assessment_id is not None
-    questionnaire, assessment, report = case_report(case)
-    with st.status("Every signatory has signed: freezing the version", expanded=True) as status:
-        version = archive_version(
-            case,
+def _freeze(
+    case: Case,
+    questionnaire: Questionnaire,
+    assessment: Assessment,
+    user: AppUser,
+    final: FinalDocument,
+    signatures: dict[str, bytes],
+    approval: Approval,
+) -> None:
+    """Every signature the decision needs is in: the decision-maker freezes the version."""
+    status = VERSION_STATUS[approval.status].lower() if approval.status else ""
+    if not may(user.roles, "freeze"):
+        st.info(
+            f"Every signature the decision needs is valid and trusted. The decision-maker "
+            f"freezes version {final.version} from this page; it will be {status}.",
+            icon=":material/lock_clock:",
+        )
+        return
+    st.success(
+        f"Every signature the decision needs is valid and trusted. Freezing archives version "
+        f"{final.version} with this document and its signatures, {status} ({approval.note}).",
+        icon=":material/task_alt:",
+    )
+    if not st.button(
+        f"Freeze version {final.version}", type="primary", icon=":material/lock:", key="freeze"
+    ):
+        return
+    try:
+        frozen = freeze(
+            archive(),
             questionnaire,
             assessment,
-            report,
+            final.content,
+            signatures,
             actor=user.actor,
-            document=document.read_bytes(),
-            signatures=room_signatures(document),
+            roles=user.roles,
         )
-        st.write(
-            f"Archived as version {version.number}, with {len(version.signatures)} signatures."
-        )
-        store = archive()
-        store.set_status(
-            version.assessment_id, version.number, VersionStatus.IN_REVIEW, actor=user.actor
-        )
-        final = _DOCUMENT_STATUS[signoff.decision.decision]
-        if final != "in_review":
-            store.set_status(
-                version.assessment_id,
-                version.number,
-                final,
-                actor=user.actor,
-                note=f"decision: {DECISION[signoff.decision.decision]}",
-            )
-        status.update(label=f"Version {version.number} frozen", state="complete")
+    except DPIAError as exc:
+        st.error(f"Not frozen: {exc}", icon=":material/error:")
+        return
+    case.meta["id"] = frozen.version.assessment_id
+    push_notice(
+        "frozen",
+        f"Version {frozen.version.number} is frozen: "
+        f"{VERSION_STATUS[frozen.version.status].lower()}.",
+    )
     st.rerun()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .._errors import AnswersError, StaleDraftError
-from .._vocabulary import DPIA_REQUIRED, HEADLINE, HEADLINE_MEANING, VERDICT
+from .._vocabulary import DPIA_REQUIRED, HEADLINE, HEADLINE_MEANING, VERDICT, long_date
 from ..questionnaire import Questionnaire
 from ..risk import SCALE, Rating, Reason, RiskReport
 from ._archive_link import save_draft
@@ -18,7 +18,7 @@ from ._exposure_view import show_exposure
 from ._frame import PAGES, open_assessment_or_stop
 from ._levels import LEVEL_COLOURS, level_badge, level_word
 from ._planner import plan_measures, plan_table
-from ._reporting import as_of, case_report, choose_as_of
+from ._reporting import case_report
 from ._risk_map import risk_map
 from ._users import current_user
 
@@ -34,11 +34,8 @@ _AXIS_WORDS = {"likelihood": "likelihood", "severity": "severity"}
 def show_risks() -> None:
     case = open_assessment_or_stop()
     user = current_user()
-    heading, date_column = st.columns([3, 1], vertical_alignment="bottom")
-    heading.title("Risks")
-    heading.caption(case.title)
-    with date_column:
-        choose_as_of()
+    st.title("Risks")
+    st.caption(case.title)
     try:
         questionnaire, _, report = case_report(case)
     except AnswersError:
@@ -106,8 +103,10 @@ def _banners(report: RiskReport) -> None:
 
 
 def _headline(report: RiskReport) -> None:
-    cards = st.columns(3)
-    for card, (key, (name, meaning)) in zip(cards, HEADLINES.items(), strict=True):
+    shown = [key for key in report.headline if key in HEADLINES]
+    cards = st.columns(max(len(shown), 1))
+    for card, key in zip(cards, shown, strict=False):
+        name, meaning = HEADLINES[key]
         rating = report.headline[key]
         with card.container(border=True, key=f"headline-{key}"):
             st.markdown(f"**{name}**")
@@ -120,6 +119,10 @@ def _headline(report: RiskReport) -> None:
                         st.markdown(f"- {text}")
     summary = st.columns(3)
     summary[0].metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
+    if not report.risks:
+        summary[1].metric("Before measures", "Not rated")
+        summary[2].metric("After measures", "Not rated")
+        return
     summary[1].metric("Before measures", level_word(report.overall_inherent))
     movement = _movement(report.overall_inherent, report.overall_residual)
     summary[2].metric(
@@ -156,7 +159,9 @@ def _maps(report: RiskReport) -> None:
         st.markdown("**After measures** (residual risk)")
         st.altair_chart(risk_map(report, "residual"), width="stretch")
     st.caption(
-        f"Rated on {as_of().isoformat()}. Likelihood and severity use the four CNIL levels; "
+        f"Rated under the law in force on {long_date(report.as_of)}, the assessment's date "
+        "(change it in the wizard to rate under another date). Likelihood and severity use "
+        "the four CNIL levels; "
         "cells are green for a low, amber for a medium and red for a high level. A marker's "
         "number is how many risks share that cell (hover for their names)."
     )
@@ -217,7 +222,10 @@ def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
 
 
 def _screening(report: RiskReport) -> None:
-    st.markdown(f"**A DPIA is {DPIA_REQUIRED[report.dpia_required].lower()}.**")
+    if report.dpia_required == "not_screened":
+        st.markdown(f"**{DPIA_REQUIRED[report.dpia_required]}.**")
+    else:
+        st.markdown(f"**A DPIA is {DPIA_REQUIRED[report.dpia_required].lower()}.**")
     for title, reasons in (
         ("GDPR Art. 35(3) cases", report.screening.art35_3),
         ("EDPB criteria (WP248)", report.screening.wp248),

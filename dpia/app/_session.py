@@ -20,6 +20,7 @@ __all__ = [
     "current_case",
     "field_errors",
     "field_key",
+    "forget_signing_inputs",
     "open_case",
     "pop_notice",
     "push_notice",
@@ -34,6 +35,8 @@ _STEP = "dpia.step"
 _ERRORS = "dpia.errors"
 _NOTICE = "dpia.notice"
 _GENERATION = "dpia.generation"
+_SIGNING_FILES = ("sign-key", "sign-cert")
+_SIGNING_TEXT = ("sign-key-path", "sign-cert-path", "sign-passphrase")
 
 
 def current_case() -> Case | None:
@@ -101,3 +104,13 @@ def push_notice(kind: str, text: str) -> None:
 
 def pop_notice() -> tuple[str, str] | None:
     return st.session_state.pop(_NOTICE, None)
+
+
+def forget_signing_inputs() -> None:
+    """Drop the key, its certificate and its passphrase from the session after an attempt to
+    sign (the sign form also clears itself in the browser on every submit), so that the next
+    person at the screen finds an empty form and nothing of the key stays in memory."""
+    for name in _SIGNING_FILES:
+        st.session_state.pop(name, None)
+    for name in _SIGNING_TEXT:
+        st.session_state[name] = ""

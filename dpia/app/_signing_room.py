@@ -1,118 +1,79 @@
 """Where a final document waits for its signatures, between one signer and the next.
 
-Signers sign the same bytes, possibly days apart and from different sessions, so the final
-document is written once to a folder of its own on the server (`DPIA_SIGNING_DIR`, default
-`var/signing`), named by the SHA-256 of its bytes; each signature is the signing package's
-detached `DOC.<signer>.p7s` beside it, exactly as `dpia sign` leaves it. A document rebuilt
-from changed answers has other bytes, hence another folder: old signatures can never be
-mistaken for signatures over the new text.
+Signers sign the same bytes, possibly days apart and from different sessions, so each signature
+is kept on the server (`DPIA_SIGNING_DIR`, default `var/signing`) in a folder named by the
+SHA-256 of the document's bytes, beside a copy of the document, as the `DOC.<signer>.p7s` that
+`dpia sign` would leave: the folder can be checked with `dpia verify` or OpenSSL as it is. A
+document rebuilt from changed answers has other bytes, hence another folder, so old signatures
+can never be mistaken for signatures over the new text.
 
-Uploaded keys are written to a private temporary folder only for the moment of signing.
+Nothing is written until someone signs: looking at the page leaves no trace. Keys and
+passphrases never come here; signing happens in memory (`dpia.workflow.sign`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .._config import SIGNING_DIR, settings
 from .._errors import SigningError
-from ..signing import (
-    DocumentVerification,
-    FileKeySigner,
-    SignerIdentity,
-    identity_of,
-    load_certificate,
-    sign_document,
-    signature_files,
-    verify_document,
-)
+from ..signing import SignerIdentity, identity_of, load_certificate, read_certificate
+from ..signing import read_signatures as _read_signatures
+from ..workflow import FinalDocument, Signature
 
 __all__ = [
     "SIGNING_DIR_VARIABLE",
     "certificate_identity",
-    "room_document",
+    "file_signature",
     "room_signatures",
-    "sign_in_room",
-    "verify_archived",
 ]
 
 SIGNING_DIR_VARIABLE = SIGNING_DIR.variable
 
 
-def _signing_dir() -> Path:
-    return settings().signing_dir
+def _document_path(assessment_id: str, document: FinalDocument) -> Path:
+    digest = hashlib.sha256(document.content).hexdigest()
+    return settings().signing_dir / assessment_id / digest[:16] / document.file_name
 
 
-def room_document(assessment_id: str, file_name: str, content: bytes) -> Path:
-    """The path of the final document in its folder, written there on first use."""
-    digest = hashlib.sha256(content).hexdigest()
-    folder = _signing_dir() / assessment_id / digest[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    document = folder / file_name
-    if not document.exists():
-        document.write_bytes(content)
-    return document
+def room_signatures(assessment_id: str, document: FinalDocument) -> dict[str, bytes]:
+    """Signer label → signature bytes made so far over exactly this document."""
+    path = _document_path(assessment_id, document)
+    return _read_signatures(path) if path.parent.is_dir() else {}
 
 
-def room_signatures(document: Path) -> dict[str, bytes]:
-    """Signer label → signature bytes, as the archive stores them."""
-    prefix = document.name + "."
-    return {
-        found.name[len(prefix) : -len(".p7s")]: found.read_bytes()
-        for found in signature_files(document)
-    }
+def file_signature(assessment_id: str, document: FinalDocument, signature: Signature) -> Path:
+    """Keep a new signature beside its document; a signer's earlier signature is never
+    replaced, since it is evidence."""
+    path = _document_path(assessment_id, document)
+    target = path.with_name(f"{path.name}.{signature.label}.p7s")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # An earlier signer may have left the document: the folder's name proves the same bytes.
+        with contextlib.suppress(FileExistsError):
+            _write_new(path, document.content)
+        _write_new(target, signature.content)
+    except FileExistsError:
+        raise SigningError(f"{signature.signatory.name} has already signed this document") from None
+    except OSError as exc:
+        raise SigningError(
+            f"cannot keep the signature in {path.parent}: {exc.strerror or exc} "
+            f"(the folder is set by {SIGNING_DIR_VARIABLE})"
+        ) from None
+    return target
 
 
-def _private_copy(folder: Path, name: str, content: bytes) -> Path:
-    path = folder / name
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def _write_new(path: Path, content: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(content)
-    return path
 
 
 def certificate_identity(certificate: bytes | Path) -> SignerIdentity:
     """Who a certificate names, from an upload (bytes) or a file on the server (path)."""
     if isinstance(certificate, Path):
         return identity_of(load_certificate(certificate))
-    with tempfile.TemporaryDirectory(prefix="dpia-cert-") as work:
-        return identity_of(load_certificate(_private_copy(Path(work), "cert.pem", certificate)))
-
-
-def sign_in_room(
-    document: Path,
-    *,
-    key: bytes | Path,
-    certificate: bytes | Path,
-    passphrase: bytes,
-) -> Path:
-    """Sign the document with a key and certificate, uploaded (bytes) or on the server (paths)."""
-    with tempfile.TemporaryDirectory(prefix="dpia-key-") as work:
-        folder = Path(work)
-        key_path = key if isinstance(key, Path) else _private_copy(folder, "key.pem", key)
-        certificate_path = (
-            certificate
-            if isinstance(certificate, Path)
-            else _private_copy(folder, "cert.pem", certificate)
-        )
-        try:
-            signer = FileKeySigner.from_files(key_path, certificate_path, passphrase)
-        except SigningError as exc:
-            # The temporary copies' paths mean nothing to the person who uploaded the files.
-            message = str(exc).replace(f"{folder}{os.sep}key.pem", "the uploaded key")
-            message = message.replace(f"{folder}{os.sep}cert.pem", "the uploaded certificate")
-            raise SigningError(message) from None
-        return sign_document(document, signer)
-
-
-def verify_archived(document: bytes, signatures: dict[str, bytes]) -> DocumentVerification:
-    """Check an archived version's signatures over its archived document bytes."""
-    with tempfile.TemporaryDirectory(prefix="dpia-verify-") as work:
-        path = Path(work) / "document.docx"
-        path.write_bytes(document)
-        for signer, content in signatures.items():
-            (Path(work) / f"document.docx.{signer}.p7s").write_bytes(content)
-        return verify_document(path)
+    return identity_of(read_certificate(certificate, "the uploaded certificate"))

@@ -4,6 +4,8 @@ The DPO writes the advice (GDPR Art. 35(2)), the decision-maker the decision, an
 records the assessor, the views of the workers or their representatives (Art. 35(9)) and who
 will sign. Each part is checked by the sign-off model itself (an overruled DPO needs reasons, a
 decision cannot predate the advice), and saved into the draft with the person who saved it.
+Who may edit which part, and which signatory may leave the list, is the workflow's rule: the
+signatory of advice or a decision on record stays until that advice or decision is withdrawn.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import streamlit as st
 from pydantic import BaseModel, ValidationError
 
+from .._errors import WorkflowError
 from .._signoff import (
     SIGNATORY_ROLES,
     Decision,
@@ -25,6 +28,7 @@ from .._signoff import (
     WorkersRepresentativesOpinion,
 )
 from .._vocabulary import ADVICE, DECISION, SIGNATORY_ROLE
+from ..workflow import bound_part, may, remove_signatory
 from ._case import Case
 from ._session import field_key
 from ._signing_room import certificate_identity
@@ -113,7 +117,7 @@ def people_form(case: Case, user: AppUser, save: Callable) -> None:
             value=opinion.get("response", ""),
             key=field_key("so-workers-response"),
         )
-    if not user.can_edit:
+    if not may(user.roles, "edit_answers"):
         return
     if st.button("Save assessor and views", key="so-people-save"):
         _store(case, "assessor", _checked(Person, {"name": name, "email": email}), save)
@@ -127,16 +131,16 @@ def people_form(case: Case, user: AppUser, save: Callable) -> None:
             )
 
 
-def advice_form(case: Case, user: AppUser, save: Callable) -> None:
+def advice_form(case: Case, user: AppUser, save: Callable, withdraw: Callable) -> None:
     advice = _record(case).get("dpo_advice") or {}
-    may = user.has("dpo")
-    if not may:
+    allowed = may(user.roles, "record_advice")
+    if not allowed:
         st.caption("Only the data protection officer records the advice.")
     name = st.text_input(
         "DPO",
-        value=advice.get("name") or (user.name if may else ""),
+        value=advice.get("name") or _signs_as(case, "dpo", user if allowed else None),
         key=field_key("so-dpo-name"),
-        disabled=not may,
+        disabled=not allowed,
     )
     options = list(ADVICE)
     chosen = st.radio(
@@ -146,28 +150,31 @@ def advice_form(case: Case, user: AppUser, save: Callable) -> None:
         format_func=ADVICE.__getitem__,
         horizontal=True,
         key=field_key("so-dpo-advice"),
-        disabled=not may,
+        disabled=not allowed,
     )
     summary = st.text_area(
         "Summary of the advice",
         value=advice.get("summary", ""),
         key=field_key("so-dpo-summary"),
-        disabled=not may,
+        disabled=not allowed,
     )
     conditions = st.text_area(
         "Conditions (one per line)",
         value="\n".join(advice.get("conditions", ())),
         key=field_key("so-dpo-conditions"),
-        disabled=not may,
+        disabled=not allowed,
     )
     given = st.date_input(
         "Date of the advice",
         value=advice.get("date") or dt.date.today(),
         format="YYYY-MM-DD",
         key=field_key("so-dpo-date"),
-        disabled=not may,
+        disabled=not allowed,
     )
-    if may and st.button("Record the advice", type="primary", key="so-dpo-save"):
+    if not allowed:
+        return
+    record, take_back = st.columns([1, 1])
+    if record.button("Record the advice", type="primary", key="so-dpo-save"):
         value = {
             "name": name,
             "advice": chosen,
@@ -176,25 +183,31 @@ def advice_form(case: Case, user: AppUser, save: Callable) -> None:
             "date": given,
         }
         _store(case, "dpo_advice", _checked(DpoAdvice, value), save)
+    if (
+        advice
+        and may(user.roles, "withdraw_advice")
+        and take_back.button("Withdraw the advice", key="so-dpo-withdraw")
+    ):
+        withdraw("dpo_advice")
 
 
-def decision_form(case: Case, user: AppUser, save: Callable) -> None:
+def decision_form(case: Case, user: AppUser, save: Callable, withdraw: Callable) -> None:
     decision = _record(case).get("decision") or {}
-    may = user.has("decision_maker")
-    if not may:
+    allowed = may(user.roles, "record_decision")
+    if not allowed:
         st.caption("Only the decision-maker records the decision.")
     left, right = st.columns(2)
     name = left.text_input(
         "Decision-maker",
-        value=decision.get("name") or (user.name if may else ""),
+        value=decision.get("name") or _signs_as(case, "decision_maker", user if allowed else None),
         key=field_key("so-dm-name"),
-        disabled=not may,
+        disabled=not allowed,
     )
     position = right.text_input(
         "Position",
         value=decision.get("position", ""),
         key=field_key("so-dm-position"),
-        disabled=not may,
+        disabled=not allowed,
     )
     options = list(DECISION)
     chosen = st.radio(
@@ -203,13 +216,13 @@ def decision_form(case: Case, user: AppUser, save: Callable) -> None:
         index=options.index(decision["decision"]) if decision.get("decision") in options else None,
         format_func=DECISION.__getitem__,
         key=field_key("so-dm-decision"),
-        disabled=not may,
+        disabled=not allowed,
     )
     conditions = st.text_area(
         "Conditions (one per line)",
         value="\n".join(decision.get("conditions", ())),
         key=field_key("so-dm-conditions"),
-        disabled=not may,
+        disabled=not allowed,
     )
     followed = st.radio(
         "Does the decision follow the DPO's advice?",
@@ -218,7 +231,7 @@ def decision_form(case: Case, user: AppUser, save: Callable) -> None:
         format_func=lambda v: "Yes" if v else "No",
         horizontal=True,
         key=field_key("so-dm-followed"),
-        disabled=not may,
+        disabled=not allowed,
     )
     reasons = ""
     if not followed:
@@ -226,16 +239,25 @@ def decision_form(case: Case, user: AppUser, save: Callable) -> None:
             "Reasons for not following the advice",
             value=decision.get("reasons_for_overruling", ""),
             key=field_key("so-dm-reasons"),
-            disabled=not may,
+            disabled=not allowed,
         )
     given = st.date_input(
         "Date of the decision",
         value=decision.get("date") or dt.date.today(),
         format="YYYY-MM-DD",
         key=field_key("so-dm-date"),
-        disabled=not may,
+        disabled=not allowed,
     )
-    if may and st.button("Record the decision", type="primary", key="so-dm-save"):
+    if not allowed:
+        return
+    record, take_back = st.columns([1, 1])
+    if (
+        decision
+        and may(user.roles, "withdraw_decision")
+        and take_back.button("Withdraw the decision", key="so-dm-withdraw")
+    ):
+        withdraw("decision")
+    if record.button("Record the decision", type="primary", key="so-dm-save"):
         value = {
             "name": name,
             "position": position,
@@ -252,19 +274,29 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
     """Who signs, each tied to their certificate by its fingerprint."""
     record = _record(case)
     listed: list[dict[str, Any]] = list(record.get("signatories") or [])
+    editable = may(user.roles, "edit_answers")
+    checked = _checked_record(record)
     for index, signatory in enumerate(listed):
         text, remove = st.columns([5, 1], vertical_alignment="center")
         role = SIGNATORY_ROLE[signatory["role"]]
+        bound = checked is not None and bound_part(checked, Signatory.model_validate(signatory))
         text.markdown(
             f"**{signatory['name']}** ({role}), {signatory['email']}  \n"
             f"Certificate SHA-256 `{signatory['certificate_sha256']}`"
+            + (f"  \n*Signs for the {_BOUND[bound]} on record*" if bound else "")
         )
-        if user.can_edit and remove.button("Remove", key=f"so-sig-remove-{index}"):
-            _store(case, "signatories", _signatories(listed[:index] + listed[index + 1 :]), save)
-            st.rerun()
+        if editable and remove.button(
+            "Remove",
+            key=f"so-sig-remove-{index}",
+            disabled=bool(bound),
+            help=f"Stays while the {_BOUND[bound]} is on record: withdraw it first."
+            if bound
+            else None,
+        ):
+            _remove(case, checked, signatory["certificate_sha256"], save)
     if not listed:
         st.caption("No signatory yet. Add each person from their certificate (cert.pem).")
-    if not user.can_edit:
+    if not editable:
         return
     upload = st.file_uploader(
         "Add a signatory from their certificate",
@@ -303,5 +335,40 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
             st.rerun()  # the list above was drawn before this signatory was added
 
 
+def _signs_as(case: Case, role: str, user: AppUser | None) -> str:
+    """The name to offer for advice or a decision: the one signatory listed in that role (the
+    name the signature will be held to), else the person at the screen."""
+    listed = [s["name"] for s in _record(case).get("signatories") or [] if s["role"] == role]
+    if len(listed) == 1:
+        return listed[0]
+    return user.name if user is not None else ""
+
+
 def _signatories(entries: list[dict[str, Any]]) -> Callable[[], Any]:
     return lambda: [Signatory.model_validate(e).model_dump() for e in entries]
+
+
+_BOUND = {"dpo_advice": "DPO's advice", "decision": "decision"}
+
+
+def _checked_record(record: dict[str, Any]) -> SignOff | None:
+    try:
+        return SignOff.model_validate(record)
+    except ValidationError:
+        return None
+
+
+def _remove(case: Case, record: SignOff | None, fingerprint: str, save: Callable) -> None:
+    """Take a signatory off the list, unless the workflow keeps them there (say why)."""
+    if record is None:
+        st.error("Save the assessor first: the record is not complete.", icon=":material/error:")
+        return
+    try:
+        kept = remove_signatory(record, fingerprint)
+    except WorkflowError as exc:
+        text = str(exc)
+        st.error(f"Not removed: {text[:1].upper()}{text[1:]}.", icon=":material/error:")
+        return
+    entries = [s.model_dump() for s in kept.signatories]
+    if _store(case, "signatories", _signatories(entries), save):
+        st.rerun()

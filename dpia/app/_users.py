@@ -17,12 +17,12 @@ import streamlit as st
 
 from .._vocabulary import APP_ROLE
 from ..archive import roles_by_person
+from ..workflow import may
 from ._archive_link import archive
 
 __all__ = ["ROLE_LABELS", "AppUser", "current_user", "sign_in_configured", "sign_out_button"]
 
 ROLE_LABELS = APP_ROLE
-_EDITORS = frozenset({"author", "dpo"})
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class AppUser:
     @property
     def can_edit(self) -> bool:
         """Answers and the measure plan; a legal viewer reads and exports only."""
-        return bool(self.roles & _EDITORS)
+        return may(self.roles, "edit_answers")
 
     @property
     def role_text(self) -> str:

@@ -39,6 +39,7 @@ if typing.TYPE_CHECKING:
         diff_versions,
     )
     from ._records import (
+        DECIDED_STATUSES,
         TRANSITIONS,
         AssessmentSummary,
         AuditAction,
@@ -56,6 +57,7 @@ if typing.TYPE_CHECKING:
 
 __all__ = [
     "APP_ROLES",
+    "DECIDED_STATUSES",
     "DEFAULT_DATABASE_URL",
     "GENESIS",
     "TRANSITIONS",
@@ -128,6 +130,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "diff_versions",
         ),
         "._records": (
+            "DECIDED_STATUSES",
             "TRANSITIONS",
             "AssessmentSummary",
             "AuditAction",

@@ -34,9 +34,11 @@ from ._lookup import (
     stored_version,
     version_summaries,
 )
-from ._recording import add_version, save_draft, set_status
+from ._recording import add_version, record_event, save_draft, set_status
 from ._records import (
+    DECIDED_STATUSES,
     AssessmentSummary,
+    AuditAction,
     AuditEvent,
     ChainReport,
     Draft,
@@ -138,10 +140,110 @@ class Archive:
         actor: str,
         note: str = "",
     ) -> StatusChange:
+        """Move a version along the workflow by hand: only into review.
+
+        Approved and rejected record a decision, so they come only from `freeze`, with the
+        signatures that prove the decision; superseded follows from a later approval.
+        """
         wanted = _status(status)
+        if wanted in DECIDED_STATUSES:
+            raise ArchiveError(
+                f"{wanted} is not set by hand: it comes only from freezing a signed version "
+                f"(dpia archive freeze {assessment_id} --document DOC.docx, or Freeze on the "
+                "Review & sign-off page), which checks the signatures the decision needs"
+            )
         with writing(self.engine) as connection:
             at = set_status(connection, assessment_id, number, wanted, actor=actor, note=note)
         return StatusChange(number=number, status=wanted, actor=actor.strip(), at=at, note=note)
+
+    def freeze(
+        self,
+        answers: Mapping[str, Any],
+        report: Mapping[str, Any],
+        questionnaire_text: str,
+        *,
+        actor: str,
+        document: bytes,
+        signatures: Mapping[str, bytes],
+        status: VersionStatus,
+        note: str,
+        evidence: Mapping[str, Any],
+        number: int,
+        review_due: dt.date | None = None,
+    ) -> VersionSummary:
+        """Archive a signed version as version `number` and move it to its decided status, in
+        one transaction; nothing is written if `number` is no longer the next version.
+
+        The caller has checked the signatures against the trust store (`dpia.workflow.freeze`
+        does, and is the one caller); `evidence` says what was checked (who signed in which
+        role, with which certificate) and is kept in the audit log with the freeze.
+        """
+        with writing(self.engine) as connection:
+            assessment_id, added = add_version(
+                connection,
+                answers=answers,
+                report=report,
+                questionnaire_text=questionnaire_text,
+                document=document,
+                signature_files=signatures,
+                actor=actor,
+                review_due=review_due,
+            )
+            if added != number:
+                raise ArchiveError(
+                    f"{assessment_id} gained version {added - 1} while this one was being "
+                    f"signed as version {number}; nothing was frozen: build the final document "
+                    "again and sign it"
+                )
+            signed = "signed by every signatory the decision needs"
+            if status is VersionStatus.IN_REVIEW:
+                set_status(
+                    connection, assessment_id, number, status, actor=actor, note=f"{note}; {signed}"
+                )
+            else:
+                set_status(
+                    connection,
+                    assessment_id,
+                    number,
+                    VersionStatus.IN_REVIEW,
+                    actor=actor,
+                    note=signed,
+                )
+                set_status(connection, assessment_id, number, status, actor=actor, note=note)
+            record_event(
+                connection,
+                AuditAction.VERSION_FROZEN,
+                actor=actor,
+                assessment_id=assessment_id,
+                version_number=number,
+                details={"status": status.value, "note": note, **evidence},
+            )
+        return self.version_summary(assessment_id, number)
+
+    def withdraw_signoff(
+        self,
+        answers: Mapping[str, Any],
+        *,
+        actor: str,
+        revision: int | None,
+        part: str,
+        details: Mapping[str, Any],
+    ) -> Draft:
+        """Save the draft without a withdrawn part of the sign-off record, and log the
+        withdrawal (what was withdrawn, by whom), in one transaction."""
+        with writing(self.engine) as connection:
+            assessment_id, _, _ = save_draft(
+                connection, answers=answers, actor=actor, revision=revision
+            )
+            record_event(
+                connection,
+                AuditAction.SIGNOFF_WITHDRAWN,
+                actor=actor,
+                assessment_id=assessment_id,
+                version_number=None,
+                details={"part": part, **details},
+            )
+        return self.draft(assessment_id)
 
     def record_export(self, version: VersionSummary, *, actor: str, target: str) -> ExportLog:
         """Note in the audit log who took a copy of a version out of the archive, and where.

@@ -1,7 +1,8 @@
 """What the archive hands back: frozen records, never live rows, so callers cannot edit history.
 
 The workflow of a version is fixed here in one table so that the store, the CLI and the app
-agree on it: draft → in_review → approved | rejected → superseded.
+agree on it: draft → in_review → approved | rejected → superseded. Approved and rejected come
+only from freezing a signed version (`Archive.freeze`, called by `dpia.workflow.freeze`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
+    "DECIDED_STATUSES",
     "TRANSITIONS",
     "AssessmentSummary",
     "AuditAction",
@@ -44,6 +46,10 @@ TRANSITIONS: dict[VersionStatus, frozenset[VersionStatus]] = {
     VersionStatus.REJECTED: frozenset({VersionStatus.SUPERSEDED}),
     VersionStatus.SUPERSEDED: frozenset(),
 }
+DECIDED_STATUSES: frozenset[VersionStatus] = frozenset(
+    {VersionStatus.APPROVED, VersionStatus.REJECTED, VersionStatus.SUPERSEDED}
+)
+"""Statuses no one sets by hand: a decision gives them at a freeze, or a later approval does."""
 
 
 class AuditAction(StrEnum):
@@ -54,6 +60,8 @@ class AuditAction(StrEnum):
     VERSION_ADDED = "version.added"
     STATUS_CHANGED = "status.changed"
     VERSION_EXPORTED = "version.exported"
+    VERSION_FROZEN = "version.frozen"
+    SIGNOFF_WITHDRAWN = "signoff.withdrawn"
     ARCHIVE_UPGRADED = "archive.upgraded"
 
 

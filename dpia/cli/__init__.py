@@ -57,7 +57,16 @@ COMMANDS = (
         "dpia.cli._document",
         "write the Word DPIA for an answers file (and a PDF/A copy)",
     ),
-    Command("import", "dpia.cli._document", "restore the answers file embedded in a Word DPIA"),
+    Command(
+        "import",
+        "dpia.cli._document",
+        "restore the answers file embedded in a Word DPIA, or read a CNIL PIA export",
+    ),
+    Command(
+        "export",
+        "dpia.cli._interop",
+        "write an assessment as a CNIL PIA file or as W3C DPV JSON-LD",
+    ),
     Command(
         "keygen",
         "dpia.cli._signing",
@@ -67,9 +76,13 @@ COMMANDS = (
     Command(
         "sign",
         "dpia.cli._signing",
-        "sign a final document: writes DOC.<signer>.p7s (detached CMS)",
+        "sign a final document: DOC.<signer>.p7s beside a .docx, a PAdES signature inside a PDF",
     ),
-    Command("verify", "dpia.cli._signing", "check every DOC.*.p7s signature of DOC"),
+    Command(
+        "verify",
+        "dpia.cli._signing",
+        "check every DOC.*.p7s signature of DOC, or every signature inside a PDF",
+    ),
     Command(
         "archive",
         "dpia.cli._archive",

@@ -9,7 +9,6 @@ rate and sign. `dpia users grant|revoke|list` manages the roles of people who si
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import os
 import sys
@@ -21,7 +20,7 @@ from sqlalchemy.engine import make_url
 from .._assessment import load_answers
 from .._config import settings
 from .._errors import DPIAError
-from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
+from .._library import questionnaire_for, questionnaire_ref_of
 from ..archive import (
     APP_ROLES,
     archive_engine,
@@ -32,7 +31,6 @@ from ..archive import (
     roles_by_person,
     upgrade_database,
 )
-from ..risk import assess
 
 __all__ = ["load_examples", "register"]
 
@@ -99,6 +97,8 @@ def _app(args: argparse.Namespace) -> int:
 
 def load_examples(directory: Path) -> list[str]:
     """Archive each answers file as version 1 when the archive holds no assessment yet."""
+    from ..workflow import law_date, version_parts
+
     archive = open_archive()
     if archive.assessments() or not directory.is_dir():
         return []
@@ -106,11 +106,11 @@ def load_examples(directory: Path) -> list[str]:
     for path in sorted(directory.glob("*.yaml")):
         questionnaire = questionnaire_for(questionnaire_ref_of(path))
         assessment = load_answers(path, questionnaire).assessment
-        report = assess(questionnaire, assessment, as_of=dt.date.today())
+        parts = version_parts(questionnaire, assessment, as_of=law_date(assessment))
         version = archive.add_version(
-            assessment.to_file(),
-            report.model_dump(mode="json"),
-            questionnaire_path(questionnaire.id).read_text(encoding="utf-8"),
+            parts.answers,
+            parts.report_json,
+            parts.questionnaire_text,
             actor=_EXAMPLES_ACTOR,
         )
         loaded.append(version.assessment_id)

@@ -13,7 +13,8 @@ from typing import Any
 from .._assessment import Assessment, load_answers
 from .._config import settings
 from .._errors import ArchiveError, NotFoundError
-from .._library import questionnaire_for, questionnaire_path, questionnaire_ref_of
+from .._library import questionnaire_for, questionnaire_ref_of
+from .._vocabulary import VERSION_STATUS
 from ..archive import (
     Archive,
     VersionStatus,
@@ -96,21 +97,43 @@ def register(subcommands: Any) -> None:
     history.set_defaults(handler=_history)
 
     status = commands.add_parser(
-        "status", help="move a version along draft → in_review → approved | rejected"
+        "status",
+        help="put a version in review (approved and rejected come only from `archive freeze`)",
     )
     status.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
     status.add_argument("version", type=_positive, metavar="N", help="the version")
     status.add_argument(
         "status",
-        choices=[s.value for s in VersionStatus],
         metavar="STATUS",
-        help="the new status: %(choices)s",
+        help="in_review; a decided status is given only by freezing a signed version",
     )
     status.add_argument(
         "--note", default="", metavar="TEXT", help="why (kept in the status history)"
     )
     _actor_option(status)
     status.set_defaults(handler=_status)
+
+    freeze = commands.add_parser(
+        "freeze",
+        help="archive a signed final document as the next version, in the status its "
+        "decision gives",
+        description="Checks DOC.docx.*.p7s against the archive's trust store "
+        "(DPIA_TRUST_DIR, else var/trust): the assessor, the DPO who gave the advice and the "
+        "decision-maker who decided must each have a valid, trusted signature (a referral to "
+        "the supervisory authority needs the assessor and the decision-maker). Only the "
+        "decision-maker freezes. Exit status 2 when the version cannot be frozen, naming "
+        "each signatory still missing, invalid or untrusted.",
+    )
+    freeze.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
+    freeze.add_argument(
+        "--document",
+        required=True,
+        metavar="DOC.docx",
+        help="the final document as rendered, with its signatures beside it "
+        "(DOC.docx.<signer>.p7s)",
+    )
+    _actor_option(freeze)
+    freeze.set_defaults(handler=_freeze)
 
     diff = commands.add_parser("diff", help="show what changed between two versions")
     diff.add_argument("assessment_id", metavar="ID", help=_ID_HELP)
@@ -179,7 +202,8 @@ def _version_options(parser: argparse.ArgumentParser) -> None:
         "--as-of",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="apply the law in force on this date (default: today)",
+        help="apply the law in force on this date (default: the date the document was "
+        "rendered under, else the assessment's date)",
     )
     _actor_option(parser)
 
@@ -251,27 +275,77 @@ def _archive(
     document: bytes | None,
     signatures: dict[str, bytes],
 ) -> VersionSummary:
-    """Rate here rather than trust a report from elsewhere, so that the archived rating always
-    follows from the archived answers and questionnaire."""
-    from ..risk import assess
+    """The workflow rates the answers itself rather than trust a report from elsewhere, under
+    the law date the document was rendered with, so the archived report is the document's."""
+    from ..workflow import add_version, roles_of
 
-    report = assess(questionnaire, assessment, as_of=args.as_of or dt.date.today())
-    version = open_archive().add_version(
-        assessment.to_file(),
-        report.model_dump(mode="json"),
-        questionnaire_path(questionnaire.id).read_text(encoding="utf-8"),
+    archive = open_archive()
+    version = add_version(
+        archive,
+        questionnaire,
+        assessment,
         actor=args.actor,
+        roles=roles_of(archive, args.actor),
         document=document,
         signatures=signatures,
+        as_of=args.as_of,
         review_due=args.review_due,
     )
+    _print_version(version)
+    return version
+
+
+def _print_version(version: VersionSummary) -> None:
     print(f"{version.assessment_id} v{version.number}")
     print(f"  content sha256 {version.content_sha256}")
     print(f"  chain hash     {version.chain_hash}")
     print(f"  review due     {version.review_due}")
     for signer in version.signatures:
         print(f"  signature      {signer}")
-    return version
+
+
+REFUSED = 2
+"""Exit status of `archive freeze` and `archive status` when the workflow refuses the step."""
+
+
+def _freeze(args: argparse.Namespace) -> int:
+    from ..document import read_embedded
+    from ..workflow import WorkflowError, freeze, roles_of
+
+    document, signatures = _document_and_signatures(args.document)
+    assessment = read_embedded(document)
+    if assessment.meta.id != args.assessment_id:
+        named = assessment.meta.id or "no assessment (it was rendered before it was archived)"
+        print(
+            f"dpia: {args.document} is the document of {named}, not of {args.assessment_id}",
+            file=sys.stderr,
+        )
+        return REFUSED
+    questionnaire = questionnaire_for(assessment.questionnaire)
+    archive = open_archive()
+    try:
+        frozen = freeze(
+            archive,
+            questionnaire,
+            assessment,
+            document,
+            signatures,
+            actor=args.actor,
+            roles=roles_of(archive, args.actor),
+        )
+    except WorkflowError as exc:
+        print(f"dpia: {exc}", file=sys.stderr)
+        return REFUSED
+    version, approval = frozen.version, frozen.approval
+    print(
+        f"{version.assessment_id} v{version.number} frozen: {VERSION_STATUS[version.status]}"
+        f" ({approval.note})"
+    )
+    for check in approval.signers:
+        print(f"  {check.message}")
+    print(f"  content sha256 {version.content_sha256}")
+    print(f"  chain hash     {version.chain_hash}")
+    return 0
 
 
 def _document_and_signatures(path: str) -> tuple[bytes, dict[str, bytes]]:
@@ -376,9 +450,22 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    change = open_archive().set_status(
-        args.assessment_id, args.version, args.status, actor=args.actor, note=args.note
-    )
+    from ..workflow import WorkflowError, roles_of, submit_for_review
+
+    archive = open_archive()
+    try:
+        change = submit_for_review(
+            archive,
+            args.assessment_id,
+            args.version,
+            args.status,
+            actor=args.actor,
+            roles=roles_of(archive, args.actor),
+            note=args.note,
+        )
+    except WorkflowError as exc:
+        print(f"dpia: {exc}", file=sys.stderr)
+        return REFUSED
     print(f"{args.assessment_id} v{change.number}: {change.status}")
     return 0
 

@@ -13,7 +13,6 @@ from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import questionnaire_for, questionnaire_ref_of
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
-from ..document import read_embedded, read_record
 from ..document._pdf import export_pdf
 from ._arguments import iso_date
 
@@ -59,20 +58,30 @@ def register(subcommands: Any) -> None:
     )
     render.add_argument(
         "--status",
-        default="draft",
+        default=None,
         choices=list(DOCUMENT_STATUS),
-        help="document status on the cover (default: draft)",
+        help="document status on the cover (default: the status the recorded decision gives "
+        "it, else draft)",
     )
     render.set_defaults(handler=_render)
 
     restore = subcommands.add_parser("import")
-    restore.add_argument("document", metavar="DOC.docx", help="a DPIA made by `dpia render`")
+    restore.add_argument(
+        "document",
+        metavar="DOC.docx|PIA.json|PIA.zip",
+        help="a DPIA made by `dpia render`, or a JSON or ZIP export of the CNIL's PIA tool",
+    )
     restore.add_argument(
         "-o",
         "--output",
         required=True,
         metavar="ANSWERS.yaml",
         help="where to write the answers file",
+    )
+    restore.add_argument(
+        "--organisation",
+        metavar="NAME",
+        help="for a CNIL PIA export: the organisation, which the PIA tool does not record",
     )
     restore.set_defaults(handler=_import)
 
@@ -81,16 +90,17 @@ def _render(args: argparse.Namespace) -> int:
     # The risk engine and the renderer are loaded to render, not to `dpia import`.
     from ..document import render_docx
     from ..risk import assess
+    from ..workflow import document_status, law_date
 
     questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
     assessment = load_answers(args.answers, questionnaire).assessment
-    report = assess(questionnaire, assessment, as_of=args.as_of or assessment.meta.date)
+    report = assess(questionnaire, assessment, as_of=law_date(assessment, as_of=args.as_of))
     document = render_docx(
         questionnaire,
         assessment,
         report,
         version=args.version,
-        status=args.status,
+        status=args.status or document_status(assessment.signoff),
         house_style=args.house_style,
         templates=args.templates,
     )
@@ -98,6 +108,8 @@ def _render(args: argparse.Namespace) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(document)
     verdict = "STOP: do not proceed" if report.stop else f"residual risk {report.overall_residual}"
+    if not report.risks:
+        verdict = "no risk rated yet"
     print(f"wrote {output} ({len(document):,} bytes; {verdict})")
     if args.pdf:
         pdf = output.with_suffix(".pdf")
@@ -111,6 +123,16 @@ def _import(args: argparse.Namespace) -> int:
         document = Path(args.document).read_bytes()
     except OSError as exc:
         raise DPIAError(f"{args.document}: cannot read: {exc.strerror or exc}") from None
+    from ..interop import is_pia_file
+
+    if is_pia_file(document) or (
+        not document.startswith(b"PK") and Path(args.document).suffix.lower() == ".json"
+    ):
+        from ._interop import import_pia_file
+
+        return import_pia_file(args, document)
+    from ..document import read_embedded, read_record
+
     try:
         record = read_record(document)
     except DPIAError as exc:

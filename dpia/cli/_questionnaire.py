@@ -33,6 +33,12 @@ def register(subcommands: Any) -> None:
     schema.add_argument(
         "kind", choices=["questionnaire", "answers"], help="the file format to describe"
     )
+    schema.add_argument(
+        "--questionnaire",
+        metavar="ID",
+        help="for answers: list every question of this questionnaire (id or id@version) with "
+        "its type and options",
+    )
     schema.set_defaults(handler=_schema)
 
 
@@ -76,6 +82,16 @@ def _count(number: int, noun: str) -> str:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    if args.questionnaire:
+        if args.kind != "answers":
+            raise DPIAError("--questionnaire goes with `dpia schema answers`")
+        from ..interop import answers_schema
+
+        schema = answers_schema(questionnaire_for(args.questionnaire))
+        # In questionnaire order, so an editor lists the questions as the wizard asks them.
+        json.dump(schema, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
     model: Any = Questionnaire if args.kind == "questionnaire" else AnswersFile
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

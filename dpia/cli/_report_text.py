@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .._vocabulary import DPIA_REQUIRED, HEADLINE, LEVEL, VERDICT
+from .._vocabulary import DPIA_REQUIRED, HEADLINE, LEVEL, VERDICT, words
 from ..risk import RiskReport
 
 __all__ = ["report_text"]
@@ -18,9 +18,9 @@ def _wrap(text: str, indent: str = "    ") -> str:
 
 def report_text(report: RiskReport, title: str) -> str:
     lines = [title, "=" * min(len(title), 96), ""]
-    for key, name in HEADLINE.items():
-        rating = report.headline[key]
-        lines.append(f"{name:<16} {_LEVEL[rating.level]}")
+    width = max([16, *(len(words(HEADLINE, key)) + 1 for key in report.headline)])
+    for key, rating in report.headline.items():
+        lines.append(f"{words(HEADLINE, key):<{width}} {_LEVEL[rating.level]}")
         said: set[str] = set()
         for reason in rating.because:
             if reason.axis in ("likelihood", "severity", "finding", "floor") and reason.text:
@@ -34,14 +34,18 @@ def report_text(report: RiskReport, title: str) -> str:
         "",
         f"DPIA:                {DPIA_REQUIRED[report.dpia_required].lower()}",
         f"Overall risk:        {_LEVEL[report.overall_inherent]} before measures -> "
-        f"{_LEVEL[report.overall_residual]} after measures",
-        f"Prior consultation:  {consultation}",
+        f"{_LEVEL[report.overall_residual]} after measures"
+        if report.risks
+        else "Overall risk:        not rated (no risk is rated yet)",
+        f"Prior consultation:  {consultation}"
+        if report.risks
+        else f"Prior consultation:  {report.prior_consultation_note}",
     ]
     for finding in report.stop_findings:
         lines.append(f"STOP: {VERDICT[finding.verdict]}")
         lines.append(_wrap(f"{finding.reason} [{'; '.join(finding.legal)}]"))
     lines += ["", "Risks (likelihood x severity = level, before -> after measures)", ""]
-    width = max(len(r.title) for r in report.risks)
+    width = max((len(r.title) for r in report.risks), default=0)
     for risk in report.risks:
         i, r = risk.inherent, risk.residual
         lines.append(
@@ -53,7 +57,15 @@ def report_text(report: RiskReport, title: str) -> str:
     implemented = [m for m in report.mitigations if m.status == "implemented"]
     lines += ["", f"Measures: {len(implemented)} in place, {len(planned)} planned"]
     for measure in planned:
-        lines.append(f"  planned: {measure.title} (owner {measure.owner}, due {measure.due})")
+        who = ", ".join(
+            part
+            for part in (
+                f"owner {measure.owner}" if measure.owner else "",
+                f"due {measure.due}" if measure.due else "",
+            )
+            if part
+        )
+        lines.append(f"  planned: {measure.title}" + (f" ({who})" if who else ""))
     if recommended:
         lines += ["", "Recommended next (most residual risk removed first)"]
         for measure in recommended[:10]:

@@ -25,16 +25,18 @@ def register(subcommands: Any) -> None:
         type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
-        help="apply the law in force on this date (default: today)",
+        help="apply the law in force on this date (default: the assessment's date)",
     )
     score.add_argument("--json", action="store_true", help="print the report as JSON")
     score.set_defaults(handler=_score)
 
 
 def _score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
+    from ..workflow import law_date
+
     questionnaire = questionnaire_for(questionnaire_ref_of(path))
     assessment = load_answers(path, questionnaire).assessment
-    report = assess(questionnaire, assessment, as_of=as_of or dt.date.today())
+    report = assess(questionnaire, assessment, as_of=law_date(assessment, as_of=as_of))
     return report, assessment.meta.title
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from .._errors import SigningError
-from .._signoff import SIGNATORY_ROLES
+from .._signoff import SIGNATORY_ROLES, SignOff
+from .._vocabulary import SIGNATURE_VERDICT
 from ..signing import (
     KEY_ALGORITHMS,
     PASSPHRASE_VARIABLE,
@@ -19,7 +21,6 @@ from ..signing import (
     TrustStore,
     compare_with_signoff,
     create_identity,
-    default_trust_dir,
     identity_of,
     load_certificate,
     read_passphrase,
@@ -29,6 +30,12 @@ from ..signing import (
 
 __all__ = ["register"]
 
+_PDF_ONLY_OPTIONS = {
+    "visible": "--visible",
+    "reason": "--reason",
+    "role": "--role",
+    "output": "--output",
+}
 _STORE_HELP = f"trust store directory (default: ${TRUST_DIR_VARIABLE}, else var/trust)"
 
 
@@ -75,21 +82,49 @@ def register(subcommands: Any) -> None:
     listing.set_defaults(handler=_trust_list)
 
     sign = subcommands.add_parser("sign")
-    sign.add_argument("document", metavar="DOC", help="the final document, as rendered")
+    sign.add_argument(
+        "document", metavar="DOC", help="the final document (.docx), or its PDF/A copy (.pdf)"
+    )
     sign.add_argument("--key", required=True, metavar="KEY", help="encrypted key.pem")
     sign.add_argument("--cert", required=True, metavar="CERT", help="the key's certificate")
     sign.add_argument(
         "--tsa-url", metavar="URL", help="also get a time-stamp from this RFC 3161 authority"
     )
+    pdf = sign.add_argument_group("PDF only")
+    pdf.add_argument(
+        "--visible", action="store_true", help="show the signature in a box on the signature page"
+    )
+    pdf.add_argument(
+        "--reason", metavar="TEXT", help="reason for signing (default: what the role did)"
+    )
+    pdf.add_argument(
+        "--role",
+        choices=SIGNATORY_ROLES,
+        help="the role, when the certificate names none (it must agree when it does)",
+    )
+    pdf.add_argument(
+        "--trust",
+        metavar="DIR",
+        help="trust store whose certificates let the signature carry its validation data "
+        f"(PAdES-B-LT; default: ${TRUST_DIR_VARIABLE}, else var/trust)",
+    )
+    pdf.add_argument(
+        "--output", "-o", metavar="OUT", help="write the signed PDF here (default: sign in place)"
+    )
     sign.set_defaults(handler=_sign)
 
-    verify = subcommands.add_parser("verify")
+    verify = subcommands.add_parser(
+        "verify",
+        description="Exit status: 0 when every signature is VALID (intact and by a trusted "
+        "signer); 3 when every signature is intact but a signer is not proven; 1 when a "
+        "signature is invalid or unreadable, none is found, or the sign-off record differs.",
+    )
     verify.add_argument("document", metavar="DOC", help="the signed document")
     verify.add_argument(
         "--trust",
         metavar="DIR",
-        help="trust store; with it, a signer not in the store also fails the check "
-        "(without it the default store is consulted but does not decide the exit code)",
+        help=f"the trust store that proves who signed (default: ${TRUST_DIR_VARIABLE}, else "
+        "var/trust); a signature is VALID only when its signer's certificate is trusted",
     )
     verify.add_argument(
         "--signoff",
@@ -101,7 +136,9 @@ def register(subcommands: Any) -> None:
 
 
 def _store(directory: str | None) -> TrustStore:
-    return TrustStore(directory or default_trust_dir())
+    from ..signing import archive_trust_store
+
+    return TrustStore(directory) if directory else archive_trust_store()
 
 
 def _keygen(args: argparse.Namespace) -> int:
@@ -157,7 +194,22 @@ def _trust_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_pdf(document: str) -> bool:
+    return Path(document).suffix.lower() == ".pdf"
+
+
 def _sign(args: argparse.Namespace) -> int:
+    if _is_pdf(args.document):
+        from ._pdf_signing import sign_pdf_file
+
+        return sign_pdf_file(args)
+    given = [flag for name, flag in _PDF_ONLY_OPTIONS.items() if getattr(args, name)]
+    if args.trust:
+        given.append("--trust")
+    if given:
+        raise SigningError(
+            f"{', '.join(given)}: only for PDF documents; a .docx is signed with a detached .p7s"
+        )
     passphrase = read_passphrase(f"Passphrase for {args.key}: ")
     signer = FileKeySigner.from_files(args.key, args.cert, passphrase)
     timestamper = HttpTimestamper(args.tsa_url) if args.tsa_url else None
@@ -165,46 +217,110 @@ def _sign(args: argparse.Namespace) -> int:
     return 0
 
 
+VERIFIED = 0
+"""`dpia verify` exit status: every signature valid and by a trusted signer."""
+NOT_VERIFIED = 1
+"""A signature is invalid or unreadable, none was found, or the sign-off record differs."""
+UNPROVEN = 3
+"""Every signature is intact, but at least one signer is not proven by the trust store."""
+
+
 def _verify(args: argparse.Namespace) -> int:
-    result = verify_document(args.document, trust=_store(args.trust))
-    _print_verification(result)
-    passed = result.passed(require_trust=args.trust is not None)
-    if args.signoff is None:
-        return 0 if passed else 1
+    from ..signing import SignatureVerdict
+
+    if _is_pdf(args.document):
+        return _verify_pdf(args)
+    store = _store(args.trust)
+    if args.trust and not store.directory.is_dir():
+        raise SigningError(f"--trust {args.trust}: no such directory")
+    result = verify_document(args.document, trust=store)
+    _print_verification(result, store)
+    if not result.all_intact:
+        outcome = NOT_VERIFIED
+    elif result.all_valid:
+        outcome = VERIFIED
+    else:
+        outcome = UNPROVEN
+    if args.signoff is not None and not _matches_signoff(args.signoff, result):
+        outcome = NOT_VERIFIED
+    if any(s.verdict is SignatureVerdict.INTACT for s in result.signatures):
+        print(
+            "INTACT means the bytes are exactly those signed, but nothing proves who signed: "
+            "VALID needs the signer's certificate (or its CA) in the trust store, "
+            f"given with --trust DIR or kept in ${TRUST_DIR_VARIABLE} (dpia trust add CERT)"
+        )
+    return outcome
+
+
+def _matches_signoff(answers: str, result: DocumentVerification) -> bool:
     # The questionnaire engine is loaded only to read a sign-off record, not for every check.
     from .._assessment import load_answers
     from .._library import questionnaire_for, questionnaire_ref_of
 
-    questionnaire = questionnaire_for(questionnaire_ref_of(args.signoff))
-    signoff = load_answers(args.signoff, questionnaire).assessment.signoff
+    questionnaire = questionnaire_for(questionnaire_ref_of(answers))
+    signoff = load_answers(answers, questionnaire).assessment.signoff
     if signoff is None:
-        raise SigningError(f"{args.signoff} has no sign-off record (signoff:)")
+        raise SigningError(f"{answers} has no sign-off record (signoff:)")
     differences = compare_with_signoff(signoff, result)
     if differences:
-        print(f"{args.signoff}: the signatures do not match the sign-off record:")
+        print(f"{answers}: the signatures do not match the sign-off record:")
         for difference in differences:
             print(f"  - {difference}")
-    else:
-        count = len(signoff.signatories)
-        print(f"{args.signoff}: all {count} signatories in the sign-off record signed")
-    return 0 if passed and not differences else 1
+        return False
+    count = len(signoff.signatories)
+    print(f"{answers}: all {count} signatories in the sign-off record signed")
+    return True
 
 
-def _print_verification(result: DocumentVerification) -> None:
+def _verify_pdf(args: argparse.Namespace) -> int:
+    from ._pdf_signing import print_pdf_differences, verify_pdf_file
+
+    result, passed = verify_pdf_file(args)
+    if args.signoff is None:
+        return 0 if passed else 1
+    agrees = print_pdf_differences(args.signoff, _signoff_of(args.signoff), result)
+    return 0 if passed and agrees else 1
+
+
+def _signoff_of(answers: str) -> SignOff:
+    # The questionnaire engine is loaded only to read a sign-off record, not for every check.
+    from .._assessment import load_answers
+    from .._library import questionnaire_for, questionnaire_ref_of
+
+    questionnaire = questionnaire_for(questionnaire_ref_of(answers))
+    signoff = load_answers(answers, questionnaire).assessment.signoff
+    if signoff is None:
+        raise SigningError(f"{answers} has no sign-off record (signoff:)")
+    return signoff
+
+
+def _print_verification(result: DocumentVerification, store: TrustStore) -> None:
+    name = Path(result.document).name
     if not result.signatures:
-        print(f"{result.document}: no signatures found (looked for {result.document.name}.*.p7s)")
+        print(f"{result.document}: no signatures found (looked for {name}.*.p7s)")
         return
     count = len(result.signatures)
-    print(f"{result.document}: {count} signature{'s' if count != 1 else ''}")
+    anchors = len(store.certificates())
+    against = (
+        f"checked against the trust store {store.directory} ({anchors} certificate"
+        f"{'s' * (anchors != 1)})"
+        if anchors
+        else f"no trust anchor: the trust store {store.directory} holds no certificate, so no "
+        "signer can be proven"
+    )
+    print(f"{result.document}: {count} signature{'s' if count != 1 else ''}, {against}")
     for report in result.signatures:
         _print_report(report)
 
 
 def _print_report(report: SignatureReport) -> None:
-    print(f"  {'VALID' if report.valid else 'INVALID':8} {report.path.name}")
+    print(f"  {SIGNATURE_VERDICT[report.verdict].upper():11} {report.name}")
     lines: list[tuple[str, str]] = []
+    if report.unreadable is not None:
+        lines.append(("unreadable", report.unreadable))
     if report.signer is not None:
-        lines.append(("signer", report.signer.describe()))
+        claimed = "" if report.trust.trusted else " (as the certificate claims; not proven)"
+        lines.append(("signer", report.signer.describe() + claimed))
     if report.signing_time is not None:
         lines.append(("signed", f"{_utc(report.signing_time)} (signer's clock)"))
     if report.timestamp is not None and report.timestamp.time is not None:
@@ -218,12 +334,14 @@ def _print_report(report: SignatureReport) -> None:
         )
     if report.signer is not None:
         lines.append(("certificate", f"SHA-256 {report.signer.fingerprint}"))
-    lines.append(("trusted", f"{'yes' if report.trust.trusted else 'no'}: {report.trust.reason}"))
+    if report.unreadable is None:
+        verdict = "yes" if report.trust.trusted else "no"
+        lines.append(("trusted", f"{verdict}: {report.trust.reason}"))
     lines.extend(("problem", problem) for problem in report.problems)
     lines.extend(("note", note) for note in report.notes)
     for label, text in lines:
-        print(f"           {label + ':':12} {text}")
+        print(f"              {label + ':':12} {text}")
 
 
 def _utc(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S UTC}"

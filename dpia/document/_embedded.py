@@ -26,11 +26,13 @@ from .._errors import SourceError
 from .._library import questionnaire_for
 from .._source import read_source
 from ..questionnaire import Questionnaire
+from ..questionnaire._types import TableQuestion
 from ._ooxml import add_custom_xml, custom_xml_blobs, drop_custom_xml
 
 __all__ = [
     "NAMESPACE",
     "EmbeddedRecord",
+    "answers_in_order",
     "embed_record",
     "read_embedded",
     "read_record",
@@ -77,8 +79,64 @@ def record_for(
         version=version,
         status=status,
         as_of=as_of,
-        answers_file=assessment.to_file(),
+        answers_file=answers_in_order(questionnaire, assessment.to_file()),
     )
+
+
+_FILE_ORDER = ("questionnaire", "assessment", "answers", "plan", "signoff")
+
+
+def answers_in_order(questionnaire: Questionnaire, answers_file: dict[str, Any]) -> dict[str, Any]:
+    """The answers file with every mapping in one order, however it was built.
+
+    A session that edited an answer holds its keys in another order than one that reloaded the
+    draft, and the bytes of the document (which every signatory must sign alike) must not
+    depend on that. The order is the one a reader expects when the file is restored: the parts
+    of the file as documented, answers and table columns in the questionnaire's order, and
+    everything else by name. Lists keep their order: it is part of the answer.
+    """
+    place = {question_id: n for n, question_id in enumerate(questionnaire.question_ids())}
+    ordered: dict[str, Any] = {}
+    for key in sorted(answers_file, key=lambda k: (_rank(_FILE_ORDER, k), k)):
+        value = answers_file[key]
+        if key == "answers" and isinstance(value, dict):
+            ordered[key] = {
+                question_id: _table_rows(questionnaire, question_id, value[question_id])
+                for question_id in sorted(value, key=lambda q: (place.get(q, len(place)), q))
+            }
+        elif key in ("assessment", "signoff"):
+            ordered[key] = value  # a model's dump: its fields' order is fixed by the model
+        else:
+            ordered[key] = _sorted(value)
+    return ordered
+
+
+def _rank(order: tuple[str, ...], key: str) -> int:
+    return order.index(key) if key in order else len(order)
+
+
+def _table_rows(questionnaire: Questionnaire, question_id: str, value: Any) -> Any:
+    try:
+        question = questionnaire.question(question_id)
+    except KeyError:
+        return _sorted(value)
+    if not isinstance(question, TableQuestion) or not isinstance(value, list):
+        return _sorted(value)
+    columns = tuple(c.id for c in question.columns)
+    return [
+        {k: row[k] for k in sorted(row, key=lambda c: (_rank(columns, c), c))}
+        if isinstance(row, dict)
+        else row
+        for row in value
+    ]
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
 
 
 def _record_xml(record: EmbeddedRecord) -> bytes:

@@ -3,6 +3,7 @@
 from ._catalogue import Catalogue
 from ._engine import assess
 from ._loader import catalogue_for, catalogue_path, load_catalogue
+from ._methods import method_name, scoring_method
 from ._report import (
     CompletenessItem,
     HeadlineRating,
@@ -43,4 +44,6 @@ __all__ = [
     "ico_severity",
     "level_of",
     "load_catalogue",
+    "method_name",
+    "scoring_method",
 ]

@@ -12,9 +12,11 @@ import datetime as dt
 from .._assessment import Assessment
 from ..questionnaire import Questionnaire
 from ._catalogue import Catalogue, Measure
+from ._cnil import assess_cnil
 from ._context import Context
 from ._exposure import exposure
 from ._loader import catalogue_for
+from ._methods import scoring_method
 from ._rating import rate_inherent, rate_residual, residual_axes
 from ._report import (
     CompletenessItem,
@@ -39,6 +41,10 @@ def assess(
     catalogue: Catalogue | None = None,
 ) -> RiskReport:
     """Rate the risks of one assessment as of a date (date-dependent law is applied then)."""
+    if catalogue is None:
+        method = scoring_method(questionnaire)
+        if method is not None:
+            return assess_cnil(questionnaire, assessment, method, as_of=as_of)
     catalogue = catalogue or catalogue_for(questionnaire)
     context = Context(questionnaire, assessment, as_of)
     involved = set(context.jurisdictions(catalogue.inputs.jurisdictions))

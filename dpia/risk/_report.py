@@ -28,7 +28,7 @@ __all__ = [
     "StopResult",
 ]
 
-DpiaRequired = Literal["required", "likely", "not_required"]
+DpiaRequired = Literal["required", "likely", "not_required", "not_screened"]
 
 
 class _Frozen(BaseModel):

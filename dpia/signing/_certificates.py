@@ -29,6 +29,7 @@ __all__ = [
     "certificate_request",
     "identity_of",
     "load_certificate",
+    "read_certificate",
     "self_signed_certificate",
 ]
 
@@ -90,7 +91,7 @@ def identity_of(certificate: x509.Certificate) -> SignerIdentity:
 
 
 def load_certificate(path: str | Path) -> x509.Certificate:
-    """A PEM or DER certificate, or a SigningError that names the file and what was wrong."""
+    """A PEM or DER certificate file, or a SigningError that names the file and what was wrong."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_CERTIFICATE_BYTES:
@@ -98,14 +99,23 @@ def load_certificate(path: str | Path) -> x509.Certificate:
         raw = path.read_bytes()
     except OSError as exc:
         raise SigningError(f"{path}: cannot read certificate: {exc.strerror or exc}") from None
+    return read_certificate(raw, str(path))
+
+
+def read_certificate(raw: bytes, source: str = "the certificate") -> x509.Certificate:
+    """A PEM or DER certificate from bytes (an upload); `source` names it in the messages."""
+    if len(raw) > MAX_CERTIFICATE_BYTES:
+        raise SigningError(f"{source}: over {MAX_CERTIFICATE_BYTES:,} bytes; not a certificate")
     try:
         if b"-----BEGIN" in raw:
             if b"PRIVATE KEY-----" in raw and b"CERTIFICATE-----" not in raw:
-                raise SigningError(f"{path}: this is a private key, not a certificate")
+                raise SigningError(f"{source}: this is a private key, not a certificate")
             return x509.load_pem_x509_certificate(raw)
         return x509.load_der_x509_certificate(raw)
     except ValueError as exc:
-        raise SigningError(f"{path}: not an X.509 certificate in PEM or DER form ({exc})") from None
+        raise SigningError(
+            f"{source}: not an X.509 certificate in PEM or DER form ({exc})"
+        ) from None
 
 
 def _subject(name: str, email: str, role: str) -> x509.Name:

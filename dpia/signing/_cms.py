@@ -13,17 +13,19 @@ from pathlib import Path
 from asn1crypto import cms
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from .._errors import SigningError
-from ._certificates import SigningKey, identity_of, load_certificate
-from ._keys import load_private_key
+from ._certificates import SigningKey, identity_of, load_certificate, read_certificate
+from ._cms_check import DIGESTS
+from ._keys import load_private_key, read_private_key
 
 __all__ = ["FileKeySigner", "parse_signed_data", "with_timestamp_token"]
 
 
 class FileKeySigner:
-    """A `Signer` over a private key held in memory, normally opened from an encrypted file."""
+    """A `Signer` over a private key held in memory, opened from an encrypted PEM file or upload."""
 
     def __init__(self, key: SigningKey, certificate: x509.Certificate):
         own = key.public_key().public_bytes(
@@ -52,6 +54,14 @@ class FileKeySigner:
                 raise SigningError(f"{key_path} and {certificate_path}: {exc}") from None
             raise
 
+    @classmethod
+    def from_pem(cls, key: bytes, certificate: bytes, passphrase: bytes) -> FileKeySigner:
+        """From an uploaded key and certificate, held in memory only: nothing touches the disk."""
+        return cls(
+            read_private_key(key, passphrase, "the uploaded key"),
+            read_certificate(certificate, "the uploaded certificate"),
+        )
+
     def __repr__(self) -> str:
         return f"FileKeySigner({identity_of(self._certificate).describe()})"
 
@@ -61,18 +71,8 @@ class FileKeySigner:
 
     def sign(self, content: bytes) -> bytes:
         """Refuses an expired or not-yet-valid certificate: no verifier would accept the result."""
-        now = dt.datetime.now(dt.UTC)
         certificate = self._certificate
-        if now > certificate.not_valid_after_utc:
-            raise SigningError(
-                f"the certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M} UTC;"
-                " make a new key and certificate (dpia keygen) and have it trusted"
-            )
-        if now < certificate.not_valid_before_utc:
-            raise SigningError(
-                f"the certificate is valid only from "
-                f"{certificate.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
-            )
+        _refuse_outside_validity(certificate)
         return (
             pkcs7.PKCS7SignatureBuilder()
             .set_data(content)
@@ -81,6 +81,33 @@ class FileKeySigner:
                 serialization.Encoding.DER,
                 [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary],
             )
+        )
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        """The bare signature value over `data`, for containers that build their own signed
+        attributes (a PDF signature): ECDSA in DER, or RSA PKCS#1 v1.5. Same refusals as `sign`."""
+        _refuse_outside_validity(self._certificate)
+        digest = DIGESTS.get(digest_algorithm)
+        if digest is None:
+            raise SigningError(
+                f"cannot sign with digest {digest_algorithm!r}; allowed: {', '.join(DIGESTS)}"
+            )
+        if isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(digest()))
+        return self._key.sign(data, padding.PKCS1v15(), digest())
+
+
+def _refuse_outside_validity(certificate: x509.Certificate) -> None:
+    now = dt.datetime.now(dt.UTC)
+    if now > certificate.not_valid_after_utc:
+        raise SigningError(
+            f"the certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M} UTC;"
+            " make a new key and certificate (dpia keygen) and have it trusted"
+        )
+    if now < certificate.not_valid_before_utc:
+        raise SigningError(
+            f"the certificate is valid only from "
+            f"{certificate.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
         )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import algos, keys, pem
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -39,6 +40,7 @@ __all__ = [
     "encrypt_private_key",
     "load_private_key",
     "read_passphrase",
+    "read_private_key",
 ]
 
 PASSPHRASE_VARIABLE = KEY_PASSPHRASE.variable
@@ -172,7 +174,7 @@ def _write_new(path: Path, content: bytes, mode: int) -> None:
 
 
 def load_private_key(path: str | Path, passphrase: bytes) -> SigningKey:
-    """Open an encrypted PEM key; a wrong passphrase is a SigningError naming the key file."""
+    """Open an encrypted PEM key file; a wrong passphrase is a SigningError naming the file."""
     path = Path(path)
     try:
         if path.stat().st_size > _MAX_KEY_BYTES:
@@ -180,23 +182,35 @@ def load_private_key(path: str | Path, passphrase: bytes) -> SigningKey:
         raw = path.read_bytes()
     except OSError as exc:
         raise SigningError(f"{path}: cannot read key: {exc.strerror or exc}") from None
+    return read_private_key(raw, passphrase, str(path))
+
+
+def read_private_key(raw: bytes, passphrase: bytes, source: str = "the key") -> SigningKey:
+    """Open an encrypted PEM key held in memory (an upload), never writing it anywhere."""
+    if len(raw) > _MAX_KEY_BYTES:
+        raise SigningError(f"{source}: over {_MAX_KEY_BYTES:,} bytes; not a private key")
     encrypted = b"BEGIN ENCRYPTED PRIVATE KEY" in raw or b"Proc-Type: 4,ENCRYPTED" in raw
     if not encrypted:
         if b"PRIVATE KEY-----" in raw:
             raise SigningError(
-                f"{path} is not encrypted, and dpia only signs with encrypted keys; encrypt it "
-                f"with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in {path} -out {path}.encrypted"
+                f"{source} is not encrypted, and dpia only signs with encrypted keys; encrypt it "
+                "with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out key-encrypted.pem"
             )
-        raise SigningError(f"{path}: not a PEM private key")
+        raise SigningError(f"{source}: not a PEM private key")
     try:
         key = serialization.load_pem_private_key(raw, password=passphrase)
     except ValueError as exc:
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
-            raise SigningError(f"wrong passphrase for {path}") from None
-        raise SigningError(f"{path}: not a readable private key") from None
+            raise SigningError(f"wrong passphrase for {source}") from None
+        raise SigningError(f"{source}: not a readable private key") from None
+    except UnsupportedAlgorithm:
+        raise SigningError(
+            f"{source}: a key type dpia cannot sign with; use an EC P-256 or RSA key "
+            "(dpia keygen makes one)"
+        ) from None
     if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
         raise SigningError(
-            f"{path}: {type(key).__name__.removeprefix('_')} keys cannot make CMS signatures "
+            f"{source}: {type(key).__name__.removeprefix('_')} keys cannot make CMS signatures "
             "here; use an EC P-256 or RSA key (dpia keygen makes one)"
         )
     return key

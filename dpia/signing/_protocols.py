@@ -1,6 +1,6 @@
-"""The two seams of signing: who holds the key, and who vouches for the time.
+"""The seams of signing: who holds the key, and who vouches for the time.
 
-Both are small protocols so that an organisation can swap the implementation without touching
+They are small protocols so that an organisation can swap the implementation without touching
 the rest: a key in a file today, a hardware token or a cloud KMS tomorrow; an internal RFC 3161
 authority, a qualified trust service, or a local OpenSSL authority in tests. Like an HTTP
 transport, an implementation only moves bytes; checking them stays in one place.
@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from cryptography import x509
 
-__all__ = ["Signer", "Timestamper"]
+__all__ = ["RawSigner", "Signer", "Timestamper"]
 
 
 @runtime_checkable
@@ -29,6 +29,22 @@ class Signer(Protocol):
     def certificate(self) -> x509.Certificate: ...
 
     def sign(self, content: bytes) -> bytes: ...
+
+
+@runtime_checkable
+class RawSigner(Protocol):
+    """Makes a bare signature value for a container that builds its own CMS (a PDF signature).
+
+    Contract: `sign_raw(data, digest_algorithm)` hashes `data` with `digest_algorithm`
+    ("sha256", "sha384" or "sha512") and signs it with the key of `certificate`: ECDSA as a DER
+    `Ecdsa-Sig-Value`, RSA as PKCS#1 v1.5. A hardware token or a KMS signs a digest the same
+    way, so it can take the place of a key file here too.
+    """
+
+    @property
+    def certificate(self) -> x509.Certificate: ...
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes: ...
 
 
 @runtime_checkable

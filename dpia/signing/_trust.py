@@ -14,14 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
 from .._config import TRUST_DIR, settings
 from .._errors import SigningError
 from ._certificates import certificate_fingerprint, identity_of, load_certificate
 
-__all__ = ["TRUST_DIR_VARIABLE", "TrustStore", "TrustVerdict", "default_trust_dir"]
+__all__ = [
+    "TRUST_DIR_VARIABLE",
+    "TrustStore",
+    "TrustVerdict",
+    "archive_trust_store",
+    "default_trust_dir",
+    "trust_verdict",
+]
 
 TRUST_DIR_VARIABLE = TRUST_DIR.variable
 _MAX_CHAIN = 5
@@ -32,10 +39,56 @@ def default_trust_dir() -> Path:
     return settings().trust_dir
 
 
+def archive_trust_store() -> TrustStore:
+    """The store the archive judges signatures by: the one `dpia trust add` writes to."""
+    return TrustStore(default_trust_dir())
+
+
 @dataclass(frozen=True)
 class TrustVerdict:
+    """Whether a certificate's holder is proven to be who it names; `reason` says why (not)."""
+
     trusted: bool
     reason: str
+
+
+def trust_verdict(
+    store: TrustStore | None,
+    certificate: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    at: dt.datetime,
+) -> TrustVerdict:
+    """The verdict on a signer's certificate; with no store, nothing is proven.
+
+    A certificate that claims to have issued itself but whose own signature does not verify was
+    changed after it was made (its name, email or role relabelled): it is never trusted, and the
+    reason says so, because the name it shows is exactly what cannot be believed.
+    """
+    if store is None:
+        verdict = TrustVerdict(
+            False, "no trust store was given, so nothing proves who holds this key"
+        )
+    else:
+        verdict = store.verdict(certificate, intermediates, at)
+    if not verdict.trusted and _altered_self_signed(certificate):
+        return TrustVerdict(
+            False,
+            "the certificate was altered after it was made (its own signature does not verify), "
+            f"so the name and role in it prove nothing; {verdict.reason}",
+        )
+    return verdict
+
+
+def _altered_self_signed(certificate: x509.Certificate) -> bool:
+    if certificate.issuer != certificate.subject:
+        return False
+    try:
+        certificate.verify_directly_issued_by(certificate)
+    except InvalidSignature:
+        return True
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return False
 
 
 class TrustStore:
@@ -74,7 +127,11 @@ class TrustStore:
         """Whether `certificate` is in the store or chains to a CA in it, as of `at`."""
         anchors = self.certificates()
         if not anchors:
-            return TrustVerdict(False, f"no trusted certificates in {self.directory}")
+            return TrustVerdict(
+                False,
+                f"the trust store {self.directory} holds no certificate, so nothing proves who "
+                "holds this key",
+            )
         fingerprints = {certificate_fingerprint(anchor) for anchor in anchors}
         if certificate_fingerprint(certificate) in fingerprints:
             return TrustVerdict(True, f"in the trust store {self.directory}")

@@ -1,60 +1,60 @@
-"""Verifying a document's signatures, with the verdicts a DPO or an auditor needs to act on.
+"""Verifying detached CMS signatures over a document's bytes, one verdict per signer.
 
-For each `DOC.*.p7s` the report says: does the signature hold for these exact bytes, who signed
-and in which role, when (and whether that time is the signer's claim or an authority's),
-which certificate (by fingerprint), and whether the trust store accepts that certificate.
-Validity and trust are kept apart on purpose: a perfect signature by an unknown key proves
-nothing about the organisation's decision, and a trusted key does not excuse a changed byte.
+For each signature the report says: does it hold for these exact bytes, who signed and in which
+role, when (and whether that time is the signer's claim or an authority's), which certificate
+(by fingerprint), and whether the trust store accepts that certificate (see `_verdict` for the
+four verdicts). Everything works on bytes; `verify_document` only reads the files beside a
+document, so no caller ever writes a temporary file to check a signature.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 from asn1crypto import cms
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from .._errors import SigningError
-from ._certificates import SignerIdentity, identity_of
+from ._certificates import identity_of
 from ._cms import parse_signed_data
 from ._cms_check import check_signer, embedded_certificates
 from ._sign import read_document, signature_files
 from ._timestamp import TimestampCheck, check_timestamp_token
-from ._trust import TrustStore, TrustVerdict, default_trust_dir
+from ._trust import TrustStore, TrustVerdict, trust_verdict
+from ._verdict import DocumentVerification, SignatureReport
 
-__all__ = ["DocumentVerification", "SignatureReport", "verify_document"]
+__all__ = ["verify_document", "verify_signatures"]
 
-
-@dataclass(frozen=True)
-class SignatureReport:
-    """One signer of one signature file; `problems` make it invalid, `notes` only inform."""
-
-    path: Path
-    problems: tuple[str, ...]
-    notes: tuple[str, ...]
-    signer: SignerIdentity | None
-    signing_time: dt.datetime | None
-    trust: TrustVerdict
-    timestamp: TimestampCheck | None
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems
+_UNSUPPORTED = (
+    "the signature uses a key type or curve dpia cannot check ({reason}); the signer must use an "
+    "EC P-256/P-384/P-521 or RSA key (dpia keygen makes one)"
+)
 
 
-@dataclass(frozen=True)
-class DocumentVerification:
-    document: Path
-    trust_store: Path
-    signatures: tuple[SignatureReport, ...]
+def verify_signatures(
+    content: bytes,
+    signatures: Mapping[str, bytes],
+    *,
+    trust: TrustStore | None,
+    now: dt.datetime | None = None,
+    document: str = "the document",
+) -> DocumentVerification:
+    """Check each signature (name → DER bytes) over exactly `content`, one verdict per signer.
 
-    def passed(self, *, require_trust: bool) -> bool:
-        """At least one signature, all valid, and (if required) all by trusted signers."""
-        return bool(self.signatures) and all(
-            s.valid and (s.trust.trusted or not require_trust) for s in self.signatures
-        )
+    `trust` is the store that proves who signed; with None, no signature can be VALID. A
+    signature that cannot be read is UNREADABLE with the reason, and the others are still
+    checked. `now` is the moment "expired now" is judged against (for audits as of a date).
+    """
+    moment = now or dt.datetime.now(dt.UTC)
+    reports: list[SignatureReport] = []
+    for name, raw in sorted(signatures.items()):
+        reports.extend(_check_file(name, raw, content, trust, moment))
+    return DocumentVerification(
+        document, None if trust is None else trust.directory, tuple(reports)
+    )
 
 
 def verify_document(
@@ -63,51 +63,54 @@ def verify_document(
     trust: TrustStore | None = None,
     now: dt.datetime | None = None,
 ) -> DocumentVerification:
-    """Check every signature file of `document`; `trust` defaults to the default trust store.
-
-    `now` is the moment "expired now" is judged against (for audits as of a date).
-    """
+    """Check every `DOC.*.p7s` beside `document`: `verify_signatures` over the files' bytes."""
     document = Path(document)
     content = read_document(document)
-    store = trust or TrustStore(default_trust_dir())
-    moment = now or dt.datetime.now(dt.UTC)
-    reports: list[SignatureReport] = []
-    for path in signature_files(document):
-        reports.extend(_check_file(path, content, store, moment))
-    return DocumentVerification(document, store.directory, tuple(reports))
+    found = {path.name: _read(path) for path in signature_files(document)}
+    return verify_signatures(content, found, trust=trust, now=now, document=str(document))
+
+
+def _read(path: Path) -> bytes | OSError:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return exc
 
 
 def _check_file(
-    path: Path, content: bytes, store: TrustStore, now: dt.datetime
+    name: str, raw: bytes | OSError, content: bytes, store: TrustStore | None, now: dt.datetime
 ) -> list[SignatureReport]:
+    if isinstance(raw, OSError):
+        return [SignatureReport.unreadable_file(name, f"cannot read: {raw.strerror or raw}")]
     try:
-        signed_data = parse_signed_data(path.read_bytes())
+        signed_data = parse_signed_data(raw)
         signer_infos = list(signed_data["signer_infos"])
-    except (SigningError, OSError) as exc:
-        return [_broken(path, str(exc))]
+        embedded_certificates(signed_data)
+    except SigningError as exc:
+        return [SignatureReport.unreadable_file(name, str(exc))]
+    except (ValueError, TypeError, KeyError) as exc:
+        return [SignatureReport.unreadable_file(name, f"not a DER CMS signature ({exc})")]
     if not signer_infos:
-        return [_broken(path, "the signature file has no signer")]
+        return [SignatureReport.unreadable_file(name, "the signature file has no signer")]
     reports = []
     for signer_info in signer_infos:
         try:
-            reports.append(_check_signer(path, signed_data, signer_info, content, store, now))
+            reports.append(_check_signer(name, signed_data, signer_info, content, store, now))
+        except UnsupportedAlgorithm as exc:
+            reports.append(SignatureReport.unreadable_file(name, _UNSUPPORTED.format(reason=exc)))
         except (ValueError, TypeError, KeyError) as exc:
-            reports.append(_broken(path, f"the signature is damaged ({exc})"))
+            reports.append(
+                SignatureReport.unreadable_file(name, f"the signature is damaged ({exc})")
+            )
     return reports
 
 
-def _broken(path: Path, problem: str) -> SignatureReport:
-    return SignatureReport(
-        path, (problem,), (), None, None, TrustVerdict(False, "not checked"), None
-    )
-
-
 def _check_signer(
-    path: Path,
+    name: str,
     signed_data: cms.SignedData,
     signer_info: cms.SignerInfo,
     content: bytes,
-    store: TrustStore,
+    store: TrustStore | None,
     now: dt.datetime,
 ) -> SignatureReport:
     check = check_signer(signed_data, signer_info, content)
@@ -126,7 +129,7 @@ def _check_signer(
     certificate = check.certificate
     if certificate is None:
         return SignatureReport(
-            path,
+            name,
             tuple(problems),
             tuple(notes),
             None,
@@ -138,9 +141,9 @@ def _check_signer(
     notes.extend(
         _validity_notes(certificate, when, now, timestamp_proves=source == "the time-stamp")
     )
-    verdict = store.verdict(certificate, embedded_certificates(signed_data), when)
+    verdict = trust_verdict(store, certificate, embedded_certificates(signed_data), when)
     return SignatureReport(
-        path,
+        name,
         tuple(problems),
         tuple(notes),
         identity_of(certificate),
@@ -150,7 +153,7 @@ def _check_signer(
     )
 
 
-def _timestamp(signer_info: cms.SignerInfo, store: TrustStore) -> TimestampCheck | None:
+def _timestamp(signer_info: cms.SignerInfo, store: TrustStore | None) -> TimestampCheck | None:
     for attribute in signer_info["unsigned_attrs"] or []:
         if attribute["type"].native == "signature_time_stamp_token":
             token = attribute["values"][0]

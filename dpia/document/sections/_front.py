@@ -178,8 +178,8 @@ class ExecutiveSummary:
         )
         columns = (Column("Headline", 3.0), Column("Rating", 2.0), Column("Why", 11.0))
         rows = []
-        for key, name in label.HEADLINE.items():
-            rating = report.headline[key]
+        for key, rating in report.headline.items():
+            name = label.HEADLINE.get(key, key)
             rows.append(
                 (
                     Span(name, bold=True),

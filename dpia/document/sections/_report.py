@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from string import ascii_uppercase
 
+from ...risk import method_name
 from .._dossier import Dossier
 from ._annexes import AnswersAnnex, MethodologyAnnex
 from ._base import Part, Section
+from ._cnil import cnil_report
 from ._exposure import LegalExposure
 from ._front import Contents, CoverPage, DocumentControl, ExecutiveSummary
 from ._governance import DpoAdvice, PriorConsultationAnnex
@@ -30,6 +32,8 @@ __all__ = ["build_report"]
 
 def build_report(dossier: Dossier) -> list[Section]:
     """Every section of this DPIA; the Art. 36 annex only when prior consultation is required."""
+    if method_name(dossier.questionnaire) == "cnil-pia":
+        return cnil_report(dossier)
     sections: list[Section] = [
         CoverPage(dossier),
         DocumentControl(dossier),

@@ -15,6 +15,7 @@ _VERDICT = {
     "required": "A DPIA is required.",
     "likely": "A DPIA is likely required; a decision not to carry one out would need reasons.",
     "not_required": "On these answers a DPIA is not required, but this assessment records why.",
+    "not_screened": "This assessment was not screened: its method has no screening step.",
 }
 
 

@@ -135,7 +135,8 @@ class SignaturePage:
         writer.paragraph(
             "The people below sign this exact file after it is produced, each with the "
             "certificate whose SHA-256 fingerprint is listed. Each signature is a separate file "
-            "next to the document, named after it (for example DPIA.docx.jane-doe.p7s). A "
+            "next to the document, named after it (for example DPIA.docx.jane-doe.p7s); the "
+            "PDF copy is signed inside the PDF instead, so any PDF reader shows who signed it. A "
             "signature covers every byte of the file: any later change, even saving it again in "
             "Word, makes it fail. The date below is when each person's decision was recorded; "
             "the time of signing (UTC) is carried by the signature itself and shown by the checks "
@@ -172,9 +173,15 @@ class SignaturePage:
         )
         writer.paragraph("Then check that the certificate is the one listed above:")
         writer.command("openssl x509 -in SIGNER-CERTIFICATE.pem -noout -fingerprint -sha256")
+        writer.paragraph("The PDF copy, whose signatures are inside it, with dpia or poppler:")
+        writer.command("dpia verify DPIA.pdf --trust TRUSTED-CERTIFICATES-DIR")
+        writer.command("pdfsig DPIA.pdf")
         writer.paragraph(
             (
-                Span("Read DPIA.docx as the name of this file. ", italic=True),
+                Span(
+                    "Read DPIA.docx and DPIA.pdf as the names of this file and its PDF copy. ",
+                    italic=True,
+                ),
                 Span(
                     "OpenSSL prints “CMS Verification successful” for a valid signature; the "
                     "fingerprint it prints must match the table character for character.",

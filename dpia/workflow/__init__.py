@@ -1,0 +1,164 @@
+"""The sign-off workflow: every rule between the answers and the archive, in one place.
+
+    answers ─► report ─► final document ─► signatures ─► approval ─► frozen version
+             law_date    final_document    sign          check_approval  freeze
+
+The app and the command line only gather input and show results; what a person may do, and
+what the record then says, is decided here:
+
+- which law applies: `law_date` (the assessment's date, or the date a document was rendered
+  under), so the archived report is always the report of the archived document;
+- who may take each step: `PERMISSIONS`, `may`, `require`, and `SIGNS_AS` for signing;
+- which signatures a decision needs: `required_signers`, read from the sign-off record (the
+  assessor, the DPO who advised, the decision-maker who decided; a referral to the supervisory
+  authority needs the assessor and the decision-maker), and what status it gives a version:
+  `decided_status`;
+- whether a document's signatures approve it: `check_approval`, which counts a signature only
+  when it is intact, trusted by the archive's trust store, and by the listed certificate of
+  the person in the role the record gives them;
+- the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`.
+
+Each name is imported from its module when first used (`dpia._on_demand`): `dpia score`
+needs the law date, not the archive or the signatures.
+
+Errors (in `dpia._errors`):
+
+    WorkflowError                 a step was refused; the message says what to do instead
+    ├── NotPermittedError         the person lacks the role the step needs
+    └── ApprovalRefusedError      a freeze lacks a valid, trusted signature it needs
+"""
+
+import typing
+
+from .. import _on_demand
+
+if typing.TYPE_CHECKING:
+    from .._errors import ApprovalRefusedError, NotPermittedError, WorkflowError
+    from ._approval import Approval, SignerCheck, SignerState, check_approval
+    from ._final import (
+        FinalDocument,
+        VersionParts,
+        check_document,
+        final_document,
+        signing_gaps,
+        version_parts,
+    )
+    from ._law import law_date
+    from ._roles import (
+        ALL_ROLES,
+        PERMISSIONS,
+        SIGNS_AS,
+        Step,
+        may,
+        require,
+        require_signing_role,
+        roles_of,
+    )
+    from ._signers import (
+        RequiredSigner,
+        bound_part,
+        decided_status,
+        document_status,
+        remove_signatory,
+        required_signers,
+        same_person,
+        withdrawn,
+    )
+    from ._steps import (
+        Frozen,
+        Signature,
+        add_version,
+        archived_versions,
+        freeze,
+        sign,
+        submit_for_review,
+        withdraw,
+    )
+
+__all__ = [
+    "ALL_ROLES",
+    "PERMISSIONS",
+    "SIGNS_AS",
+    "Approval",
+    "ApprovalRefusedError",
+    "FinalDocument",
+    "Frozen",
+    "NotPermittedError",
+    "RequiredSigner",
+    "Signature",
+    "SignerCheck",
+    "SignerState",
+    "Step",
+    "VersionParts",
+    "WorkflowError",
+    "add_version",
+    "archived_versions",
+    "bound_part",
+    "check_approval",
+    "check_document",
+    "decided_status",
+    "document_status",
+    "final_document",
+    "freeze",
+    "law_date",
+    "may",
+    "remove_signatory",
+    "require",
+    "require_signing_role",
+    "required_signers",
+    "roles_of",
+    "same_person",
+    "sign",
+    "signing_gaps",
+    "submit_for_review",
+    "version_parts",
+    "withdraw",
+    "withdrawn",
+]
+
+__getattr__, __dir__ = _on_demand.exports(
+    __name__,
+    {
+        ".._errors": ("ApprovalRefusedError", "NotPermittedError", "WorkflowError"),
+        "._approval": ("Approval", "SignerCheck", "SignerState", "check_approval"),
+        "._final": (
+            "FinalDocument",
+            "VersionParts",
+            "check_document",
+            "final_document",
+            "signing_gaps",
+            "version_parts",
+        ),
+        "._law": ("law_date",),
+        "._roles": (
+            "ALL_ROLES",
+            "PERMISSIONS",
+            "SIGNS_AS",
+            "Step",
+            "may",
+            "require",
+            "require_signing_role",
+            "roles_of",
+        ),
+        "._signers": (
+            "RequiredSigner",
+            "bound_part",
+            "decided_status",
+            "document_status",
+            "remove_signatory",
+            "required_signers",
+            "same_person",
+            "withdrawn",
+        ),
+        "._steps": (
+            "Frozen",
+            "Signature",
+            "add_version",
+            "archived_versions",
+            "freeze",
+            "sign",
+            "submit_for_review",
+            "withdraw",
+        ),
+    },
+)
