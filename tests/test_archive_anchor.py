@@ -23,9 +23,9 @@ from archive_support import (
 )
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from signing_support import local_timestamp_authority
 from sqlalchemy import text
 from tamper import tamper
+from timestamp_authority import local_timestamp_authority
 
 from dpia import ArchiveError, ArchiveIntegrityError
 from dpia.archive import export_bag, open_archive
