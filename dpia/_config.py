@@ -18,6 +18,9 @@ from pathlib import Path
 
 __all__ = [
     "ACTOR",
+    "ARCHIVE_KEY",
+    "ARCHIVE_KEY_PASSPHRASE",
+    "CHECKPOINT_DIR",
     "DATABASE_URL",
     "KEY_PASSPHRASE",
     "QUESTIONNAIRES",
@@ -25,6 +28,7 @@ __all__ = [
     "SIGNING_DIR",
     "TEMPLATES",
     "TRUST_DIR",
+    "TSA_URL",
     "Setting",
     "Settings",
     "settings",
@@ -83,6 +87,30 @@ KEY_PASSPHRASE = Setting(
     "the passphrase of a signing key, for unattended use (otherwise asked at a prompt)",
     secret=True,
 )
+ARCHIVE_KEY = Setting(
+    "DPIA_ARCHIVE_KEY",
+    "",
+    "the archive key that signs a checkpoint after every write (encrypted PEM; default: "
+    "archive-key.pem beside a SQLite database file, var/archive-key.pem for PostgreSQL)",
+)
+ARCHIVE_KEY_PASSPHRASE = Setting(
+    "DPIA_ARCHIVE_KEY_PASSPHRASE",
+    "",
+    "the archive key's passphrase (a SQLite archive without one keeps a generated passphrase "
+    "beside the key; a PostgreSQL archive needs it to write)",
+    secret=True,
+)
+CHECKPOINT_DIR = Setting(
+    "DPIA_CHECKPOINT_DIR",
+    "",
+    "where the signed checkpoint of each archive is copied after every write (default: "
+    "checkpoints/ beside a SQLite database file, var/checkpoints for PostgreSQL)",
+)
+TSA_URL = Setting(
+    "DPIA_TSA_URL",
+    "",
+    "an RFC 3161 time-stamp authority that stamps every archive checkpoint (default: none)",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     DATABASE_URL,
@@ -92,6 +120,10 @@ SETTINGS: tuple[Setting, ...] = (
     SIGNING_DIR,
     ACTOR,
     KEY_PASSPHRASE,
+    ARCHIVE_KEY,
+    ARCHIVE_KEY_PASSPHRASE,
+    CHECKPOINT_DIR,
+    TSA_URL,
 )
 
 
@@ -106,6 +138,10 @@ class Settings:
     signing_dir: Path
     actor: str
     key_passphrase: str = field(repr=False)
+    archive_key: str = ""
+    archive_key_passphrase: str = field(default="", repr=False)
+    checkpoint_dir: str = ""
+    tsa_url: str = ""
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,4 +155,8 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         signing_dir=Path(SIGNING_DIR.read(source)),
         actor=ACTOR.read(source),
         key_passphrase=KEY_PASSPHRASE.read(source),
+        archive_key=ARCHIVE_KEY.read(source),
+        archive_key_passphrase=ARCHIVE_KEY_PASSPHRASE.read(source),
+        checkpoint_dir=CHECKPOINT_DIR.read(source),
+        tsa_url=TSA_URL.read(source),
     )

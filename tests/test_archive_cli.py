@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bagit
 import pytest
 from archive_support import BACKENDS, FIXTURES, temporary_database
 from sqlalchemy import text
@@ -131,7 +132,14 @@ def test_add_list_show_history_status_and_diff(database, capsys, tmp_path):
     ]
 
     code, out, _ = _run(capsys, "archive", "verify")
-    assert (code, out.strip()) == (0, "OK: 1 assessment, 2 versions, every chain intact")
+    lines = out.splitlines()
+    assert (code, lines[0]) == (0, "OK: 1 assessment, 2 versions, every chain intact")
+    assert re.fullmatch(
+        r"  checkpoint     #\d+ of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, signed by the archive key "
+        r"sha256 [0-9a-f]{64}",
+        lines[1],
+    )
+    assert lines[2].startswith("  copied to      ") and lines[2].endswith(".json")
 
 
 def test_mistakes_get_one_clear_message(database, capsys, tmp_path):
@@ -168,10 +176,20 @@ def test_verify_exits_1_and_names_the_version_whose_document_changed(database, c
     archive.engine.dispose()
     code, out, err = _run(capsys, "archive", "verify")
     assert code == 1
-    assert out.splitlines() == [
+    assert out.splitlines()[0] == (
         f"{aid} v1: the document was changed: its bytes no longer hash to {document_sha}"
-    ]
+    )
+    assert all(line.startswith("  ") for line in out.splitlines()[1:])
     assert "BROKEN: 1 problem in 2 versions" in err
+    code, out, err = _run(capsys, "archive", "show", aid, "--version", "1")
+    assert (code, out) == (1, "")
+    assert err.strip() == (
+        f"dpia: {aid} v1 is damaged: the document (sha256 {document_sha}) is changed. "
+        "Run `dpia archive verify`"
+    )
+    code, _, err = _run(capsys, "archive", "export", aid, "--version", "1", "-o", "bag")
+    assert code == 1 and "is damaged: the document" in err
+    assert not Path("bag").exists()
 
 
 def test_export_is_a_valid_bag_whose_checks_pass_with_standard_tools(database, capsys, tmp_path):
@@ -186,23 +204,23 @@ def test_export_is_a_valid_bag_whose_checks_pass_with_standard_tools(database, c
     payload = sorted(str(p.relative_to(bag / "data")) for p in (bag / "data").rglob("*.*"))
     assert payload == [
         "answers.json",
+        "archive-key.pub.pem",
+        "audit.jsonl",
         "chain.json",
+        "checkpoint.json",
+        "checkpoint.json.sig",
         "document.docx",
         "questionnaire.yaml",
         "report.json",
         "signatures/document.docx.dana.p7s",
+        "status.jsonl",
         "version.json",
     ]
     assert (bag / "data" / "questionnaire.yaml").read_bytes() == (
         FIXTURES / "mini.yaml"
     ).read_bytes()
     assert [p.name for p in bag.parent.iterdir()] == ["bag"]
-
-    validated = subprocess.run(
-        [sys.executable, str(BAGIT), "--validate", str(bag)], capture_output=True, text=True
-    )
-    assert validated.returncode == 0, validated.stderr
-    assert "is valid" in validated.stderr
+    assert _bagit(bag).returncode == 0
 
     verify = (bag / "VERIFY.md").read_text(encoding="utf-8")
     archived = open_archive(database).version(aid, 1)
@@ -213,36 +231,65 @@ def test_export_is_a_valid_bag_whose_checks_pass_with_standard_tools(database, c
     assert "CMS Verification successful" in checked.stderr + checked.stdout
     assert sha256_hex((bag / "data" / "version.json").read_bytes()) == archived.content_sha256
     assert f"must print `{archived.content_sha256}`" in verify
-
-    scripts = re.findall(r"    python3 - <<'CHECK'\n(.*?)\n    CHECK", verify, re.S)
-    outputs = [
-        subprocess.run(
-            [sys.executable, "-"],
-            input=_dedent(script),
-            cwd=bag,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout
-        for script in scripts
-    ]
-    assert outputs == [
-        f"content hash {archived.content_sha256}\nevery part matches the record\n",
-        f"chain intact, head {archived.chain_hash}\n",
-    ]
     chain_line = next(line for line in verify.splitlines() if "printf" in line)
     printed = subprocess.run(chain_line.strip(), shell=True, capture_output=True, text=True)
     assert printed.stdout.split()[0] == archived.chain_hash
+    signed = _shell_block(verify, "openssl dgst")
+    checkpoint = subprocess.run(signed, shell=True, cwd=bag, capture_output=True, text=True)
+    assert checkpoint.stdout.strip() == "Verified OK", checkpoint.stderr
+    fingerprint = _shell_block(verify, "openssl pkey")
+    key = subprocess.run(fingerprint, shell=True, cwd=bag, capture_output=True, text=True)
+    assert f"must print `{key.stdout.split()[0]}`" in verify
+
+    script = _verify_bag(bag)
+    assert script.returncode == 0, script.stdout
+    assert script.stdout.splitlines()[-1].startswith(f"every check passed: {aid} v1, content")
+    assert "MISMATCH" not in script.stdout
 
     (bag / "data" / "document.docx").write_bytes(b"changed after export")
-    tampered = subprocess.run(
+    assert _bagit(bag).returncode != 0
+
+
+def test_a_bag_whose_manifests_were_redone_still_fails_its_own_check(database, capsys, tmp_path):
+    """A forger who edits a file and recomputes the bag's manifests passes bagit.py, but not
+    the comparison of each hash with the recorded one."""
+    aid = _archived_twice(capsys, tmp_path)
+    bag = tmp_path / "bag"
+    code, _, err = _run(capsys, "archive", "export", aid, "-o", str(bag), "--no-pdf")
+    assert code == 0, err
+    answers = bag / "data" / "answers.json"
+    answers.write_text(answers.read_text().replace('"headcount":40', '"headcount":4'))
+    bagit.Bag(str(bag)).save(manifests=True)
+    assert _bagit(bag).returncode == 0
+    script = _verify_bag(bag)
+    assert script.returncode == 1
+    assert "MISMATCH  data/answers.json is the answers_sha256" in script.stdout.splitlines()
+    assert script.stdout.splitlines()[-1] == "FAILED: 1 check(s) did not match"
+
+
+def _bagit(bag: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, str(BAGIT), "--validate", str(bag)], capture_output=True, text=True
     )
-    assert tampered.returncode != 0
 
 
-def _dedent(script: str) -> str:
-    return "\n".join(line.removeprefix("    ") for line in script.splitlines()) + "\n"
+def _verify_bag(bag: Path) -> subprocess.CompletedProcess[str]:
+    """The third party's run: the system Python, isolated from dpia and its packages."""
+    return subprocess.run(
+        ["python3", "-I", str(bag / "verify_bag.py")], capture_output=True, text=True, cwd="/"
+    )
+
+
+def _shell_block(verify: str, starts: str) -> str:
+    """A command of VERIFY.md, joined across its continuation lines."""
+    lines = verify.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.strip().startswith(starts))
+    command = []
+    for line in lines[first:]:
+        command.append(line.strip().removesuffix("\\").strip())
+        if not line.rstrip().endswith("\\"):
+            break
+    return " ".join(command)
 
 
 @pytest.mark.slow
@@ -266,13 +313,21 @@ def test_export_adds_a_pdf_rendition_when_libreoffice_is_there(capsys, tmp_path,
 
 def test_db_upgrade_creates_the_schema_once(database, capsys):
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert (code, out.strip()) == (0, "the archive schema was upgraded from empty to revision 0002")
+    assert (code, out.strip()) == (0, "the archive schema was upgraded from empty to revision 0003")
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert (code, out.strip()) == (0, "the archive schema is up to date (revision 0002)")
+    assert (code, out.strip()) == (0, "the archive schema is up to date (revision 0003)")
 
 
 def test_the_default_archive_is_a_sqlite_file_under_var(tmp_path, monkeypatch):
-    monkeypatch.delenv("DPIA_DATABASE_URL", raising=False)
+    """Nothing set, as on a fresh machine: the archive key, its generated passphrase and the
+    checkpoint copies appear beside the database, and the archive verifies."""
+    for variable in (
+        "DPIA_DATABASE_URL",
+        "DPIA_ARCHIVE_KEY",
+        "DPIA_ARCHIVE_KEY_PASSPHRASE",
+        "DPIA_CHECKPOINT_DIR",
+    ):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(FIXTURES))
     _answers(tmp_path)
     done = subprocess.run(
@@ -289,7 +344,19 @@ def test_the_default_archive_is_a_sqlite_file_under_var(tmp_path, monkeypatch):
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "var" / "dpia.sqlite3").is_file()
+    var = tmp_path / "var"
+    assert (var / "dpia.sqlite3").is_file()
+    assert (var / "archive-key.pem").read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY")
+    assert (var / "archive-key.pem.passphrase").stat().st_mode & 0o777 == 0o600
+    assert len(list((var / "checkpoints").glob("*.json"))) == 1
+    verified = subprocess.run(
+        [str(Path(sys.executable).with_name("dpia")), "archive", "verify"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "note: the archive key's passphrase is kept beside it" in verified.stdout
 
 
 def test_import_archives_a_rendered_dpia_from_the_answers_inside_it(database, capsys, tmp_path):

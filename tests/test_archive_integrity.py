@@ -1,5 +1,7 @@
 """The legal record cannot be changed through the database, and `verify` catches every change
 made behind the application's back (triggers dropped first, as an attacker with DBA rights would).
+
+The reproduced attacks of an attacker who also recomputes hashes are in test_archive_attacks.py.
 """
 
 from __future__ import annotations
@@ -21,17 +23,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
+from tamper import tamper
 
 from dpia import ArchiveError, ArchiveIntegrityError
 from dpia.archive import (
     archive_engine,
     canonical_json,
     export_bag,
+    grant_role,
     open_archive,
     sha256_hex,
     upgrade_database,
 )
-from dpia.archive._schema import APPEND_ONLY_TABLES, metadata
+from dpia.archive._schema import APPEND_ONLY_TABLES, UNIQUE_KEYS, metadata
 
 
 @pytest.fixture(params=BACKENDS)
@@ -52,28 +56,25 @@ def _signed_version(archive, assessment_id=None, document=b"the document", **cha
 
 
 def _tamper(engine: Engine, table: str, statement: str, **params) -> None:
-    """Run `statement` with the table's guard removed, as someone with DBA rights could."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-        else:
-            for operation in ("update", "delete"):
-                connection.execute(text(f"DROP TRIGGER {table}_append_only_{operation}"))
-        connection.execute(text(statement), params)
+    tamper(engine, [table], statement, **params)
 
 
 def _problems(archive) -> list[str]:
     return [str(b) for b in archive.verify().breaks]
 
 
-@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
-def test_the_database_refuses_to_change_or_delete_a_stored_row(archive, table):
+def _every_table_filled(archive):
     version = _signed_version(archive)
     archive.set_status(version.assessment_id, 1, "in_review", actor="dana")
-    for statement in (
-        f"UPDATE {table} SET {_some_column(table)} = {_some_column(table)}",
-        f"DELETE FROM {table}",
-    ):
+    grant_role(archive, "dpo@example.org", "dpo", actor="admin@example.org")
+    return version
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_the_database_refuses_to_change_or_delete_a_stored_row(archive, table):
+    _every_table_filled(archive)
+    column = metadata.tables[table].c.keys()[1]
+    for statement in (f"UPDATE {table} SET {column} = {column}", f"DELETE FROM {table}"):
         with (
             pytest.raises(IntegrityError, match="append-only"),
             archive.engine.begin() as connection,
@@ -82,8 +83,33 @@ def test_the_database_refuses_to_change_or_delete_a_stored_row(archive, table):
     assert archive.verify().intact
 
 
-def _some_column(table: str) -> str:
-    return {"blobs": "size", "versions": "author", "signatures": "signer"}.get(table, "actor")
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_the_database_refuses_every_insert_that_would_replace_a_stored_row(archive, table):
+    """SQLite's REPLACE deletes the stored row without firing a DELETE trigger; PostgreSQL's
+    ON CONFLICT DO UPDATE is an UPDATE. Both are refused, for every key of every table."""
+    _every_table_filled(archive)
+    columns = ", ".join(metadata.tables[table].c.keys())
+    if archive.engine.dialect.name == "sqlite":
+        statements = [
+            f"INSERT OR REPLACE INTO {table} ({columns}) SELECT {columns} FROM {table}",
+            f"REPLACE INTO {table} ({columns}) SELECT {columns} FROM {table}",
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table} WHERE true "
+            f"ON CONFLICT DO UPDATE SET {metadata.tables[table].c.keys()[1]} = 'x'",
+        ]
+    else:
+        statements = [
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table} "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            f"{metadata.tables[table].c.keys()[1]} = excluded.{metadata.tables[table].c.keys()[1]}"
+            for key in UNIQUE_KEYS[table]
+        ]
+    for statement in statements:
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            archive.engine.begin() as connection,
+        ):
+            connection.execute(text(statement))
+    assert archive.verify().intact
 
 
 def test_a_document_changed_behind_the_archive_is_reported_for_every_version_using_it(archive):
@@ -154,8 +180,22 @@ def test_edited_answers_break_the_content_hash_of_that_version_only(archive):
     ]
 
 
+def _added_event(archive, assessment_id, number) -> str:
+    """How verify names the version.added event of a version: `audit event #N (... at T)`."""
+    with archive.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT id, actor, at FROM audit_events WHERE action = 'version.added' "
+                "AND assessment_id = :a AND version_number = :n"
+            ),
+            {"a": assessment_id, "n": number},
+        ).one()
+    return f"audit event #{row.id} (version.added by {row.actor} at {row.at})"
+
+
 def test_a_rewritten_tip_is_caught_by_the_audit_log(archive):
     version = _signed_version(archive)
+    event = _added_event(archive, version.assessment_id, 1)
     forged = sha256_hex(b"a record that was never archived")
     _tamper(
         archive.engine,
@@ -164,11 +204,13 @@ def test_a_rewritten_tip_is_caught_by_the_audit_log(archive):
         content=forged,
         chain=sha256_hex((version.prev_chain_hash + forged).encode()),
     )
+    aid = version.assessment_id
     assert _problems(archive) == [
-        f"{version.assessment_id} v1: the stored answers, report, signatures or metadata no "
-        "longer match the version's content hash",
-        f"{version.assessment_id} v1: the content hash was rewritten: the audit log recorded "
-        f"{version.content_sha256} when the version was added",
+        f"{aid} v1: the stored answers, report, signatures or metadata no longer match the "
+        "version's content hash",
+        f"{aid} v1: no version.added event in the audit log names this version",
+        f"{aid} v1: the version was replaced: {event} recorded content "
+        f"{version.content_sha256}, the stored version has {forged}",
     ]
 
 
@@ -179,25 +221,29 @@ def test_deleted_versions_are_reported_as_missing(archive):
             answers_for(aid, headcount=headcount), REPORT, QUESTIONNAIRE_TEXT, actor="dana"
         )
     chain = {v.number: v for v in archive.history(aid)}
-    gone = "(SELECT id FROM versions WHERE number IN (2, 4))"
-    _tamper(
-        archive.engine,
-        "version_statuses",
-        f"DELETE FROM version_statuses WHERE version_id IN {gone}",
-    )
+    events = {n: _added_event(archive, aid, n) for n in (2, 4)}
     _tamper(archive.engine, "versions", "DELETE FROM versions WHERE number IN (2, 4)")
-    assert _problems(archive) == [
+    latest = archive.verify().checkpoint.sequence
+    problems = _problems(archive)
+    listing = problems.pop(4)
+    assert listing.startswith(f"{aid}: the listing shows latest version 4 (the record says 3)")
+    assert listing.endswith("; the listing is rebuilt at the next write to it")
+    assert problems == [
         f"{aid} v3: version 2 is missing before this one",
         f"{aid} v3: the link to the previous version is broken (prev_chain_hash "
         f"{chain[3].prev_chain_hash} is not the previous chain hash {chain[1].chain_hash})",
-        f"{aid}: version 4 is missing (the archive recorded 4 versions)",
+        f"{aid} v2: {events[2]} records this version (content {chain[2].content_sha256}), but "
+        "the archive no longer holds it: it was deleted",
+        f"{aid} v4: {events[4]} records this version (content {chain[4].content_sha256}), but "
+        "the archive no longer holds it: it was deleted",
+        f"versions: checkpoint #{latest} counts 4 rows, the archive holds 2: 2 deleted",
     ]
 
 
 def test_the_migrated_schema_is_the_schema_the_code_queries(archive):
     with archive.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
-    assert upgrade_database(archive.engine) == ("0002", "0002")
+    assert upgrade_database(archive.engine) == ("0003", "0003")
 
 
 def test_a_database_dpia_did_not_create_is_not_migrated(tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .._errors import NotFoundError
+from .._errors import ArchiveIntegrityError, NotFoundError
 from ..archive import VersionDiff, VersionSummary, diff_versions
 from ..signing import archive_trust_store, verify_signatures
 from ._archive_link import archive, bag_archive, load_case
@@ -136,7 +136,12 @@ def _compare(assessment_id: str, versions: list[VersionSummary]) -> None:
         st.caption("Choose two different versions.")
         return
     store = archive()
-    _show_diff(diff_versions(store.version(assessment_id, old), store.version(assessment_id, new)))
+    try:
+        _show_diff(
+            diff_versions(store.version(assessment_id, old), store.version(assessment_id, new))
+        )
+    except ArchiveIntegrityError as exc:
+        st.error(str(exc), icon=":material/gpp_bad:")
 
 
 def _show_diff(diff: VersionDiff) -> None:
@@ -189,7 +194,11 @@ def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
         return
     numbers = [v.number for v in versions]
     number = st.selectbox("Version", numbers, index=len(numbers) - 1, key="proof-version")
-    stored = archive().version(assessment_id, number)
+    try:
+        stored = archive().version(assessment_id, number)
+    except ArchiveIntegrityError as exc:
+        st.error(str(exc), icon=":material/gpp_bad:")
+        return
     if stored.document is None:
         st.caption("No document was archived with this version.")
     else:

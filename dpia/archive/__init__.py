@@ -1,5 +1,6 @@
 """The versioned archive for legal: immutable versions in a hash chain, drafts, workflow,
-audit log, diffs and BagIt export, on SQLite (default) or PostgreSQL.
+audit log, diffs and BagIt export, on SQLite (default) or PostgreSQL. Every write signs a
+checkpoint of the chain heads with the archive key and copies it outside the database.
 
     archive = open_archive()                       # DPIA_DATABASE_URL or var/dpia.sqlite3
     v = archive.add_version(assessment.to_file(), report.model_dump(mode="json"),
@@ -17,7 +18,17 @@ from .. import _on_demand
 if typing.TYPE_CHECKING:
     from ._archive import Archive, open_archive
     from ._bag import BagExport, export_bag
-    from ._canonical import GENESIS, canonical_json, chain_hash, sha256_hex, version_record
+    from ._canonical import (
+        GENESIS,
+        audit_record,
+        canonical_json,
+        chain_hash,
+        grant_record,
+        link,
+        sha256_hex,
+        status_record,
+        version_record,
+    )
     from ._database import DEFAULT_DATABASE_URL, archive_engine, database_url, upgrade_database
     from ._diff import (
         AnswerChange,
@@ -35,6 +46,7 @@ if typing.TYPE_CHECKING:
         AuditEvent,
         ChainBreak,
         ChainReport,
+        CheckpointSummary,
         Draft,
         StatusChange,
         StoredVersion,
@@ -57,6 +69,7 @@ __all__ = [
     "BagExport",
     "ChainBreak",
     "ChainReport",
+    "CheckpointSummary",
     "Draft",
     "FieldChange",
     "MeasureChange",
@@ -68,16 +81,20 @@ __all__ = [
     "VersionStatus",
     "VersionSummary",
     "archive_engine",
+    "audit_record",
     "canonical_json",
     "chain_hash",
     "database_url",
     "diff_versions",
     "export_bag",
+    "grant_record",
     "grant_role",
+    "link",
     "open_archive",
     "role_history",
     "roles_by_person",
     "sha256_hex",
+    "status_record",
     "upgrade_database",
     "version_record",
 ]
@@ -87,7 +104,17 @@ __getattr__, __dir__ = _on_demand.exports(
     {
         "._archive": ("Archive", "open_archive"),
         "._bag": ("BagExport", "export_bag"),
-        "._canonical": ("GENESIS", "canonical_json", "chain_hash", "sha256_hex", "version_record"),
+        "._canonical": (
+            "GENESIS",
+            "audit_record",
+            "canonical_json",
+            "chain_hash",
+            "grant_record",
+            "link",
+            "sha256_hex",
+            "status_record",
+            "version_record",
+        ),
         "._database": (
             "DEFAULT_DATABASE_URL",
             "archive_engine",
@@ -110,6 +137,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "AuditEvent",
             "ChainBreak",
             "ChainReport",
+            "CheckpointSummary",
             "Draft",
             "StatusChange",
             "StoredVersion",

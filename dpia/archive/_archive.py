@@ -7,12 +7,15 @@ see one consistent snapshot; nothing returned is live, so holding a record never
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from .._errors import ArchiveError
+from ._anchor import anchor_for
+from ._checkpoint import Checkpoint
 from ._database import (
     archive_engine,
     reading,
@@ -21,6 +24,8 @@ from ._database import (
     upgrade_database,
     writing,
 )
+from ._export_log import ExportLog, log_export
+from ._ledger import ledger
 from ._lookup import (
     audit_trail,
     holding_document,
@@ -42,6 +47,7 @@ from ._records import (
     VersionStatus,
     VersionSummary,
 )
+from ._schema import checkpoints
 from ._verify import verify_chains
 
 __all__ = ["Archive", "open_archive"]
@@ -239,17 +245,17 @@ class Archive:
             )
         return self.draft(assessment_id)
 
-    def record_export(self, version: VersionSummary, *, actor: str, target: str) -> None:
-        """Note in the audit log who took a copy of a version out of the archive, and where."""
+    def record_export(self, version: VersionSummary, *, actor: str, target: str) -> ExportLog:
+        """Note in the audit log who took a copy of a version out of the archive, and where.
+
+        Returns what a bag needs to prove itself: the assessment's status chain, its audit
+        events up to and including this one, and the checkpoint signed with it.
+        """
         with writing(self.engine) as connection:
-            record_event(
-                connection,
-                AuditAction.VERSION_EXPORTED,
-                actor=actor,
-                assessment_id=version.assessment_id,
-                version_number=version.number,
-                details={"target": target, "content_sha256": version.content_sha256},
-            )
+            book = ledger(connection)
+            exported = log_export(connection, version, actor=actor, target=target)
+        exported.checkpoint = book.sealed
+        return exported
 
     def assessments(
         self,
@@ -288,7 +294,31 @@ class Archive:
         with reading(self.engine) as connection:
             return audit_trail(connection, assessment_id)
 
-    def verify(self) -> ChainReport:
-        """Re-compute every hash; see `_verify` for what a clean report proves."""
+    def verify(self, *, against: Iterable[str | Path] = ()) -> ChainReport:
+        """Re-compute every hash and hold the chains against the latest checkpoint, and against
+        each checkpoint kept elsewhere named in `against` (an exported bag, a copy file); see
+        `_verify` for what a clean report proves."""
         with reading(self.engine) as connection:
-            return verify_chains(connection)
+            return verify_chains(connection, anchor_for(self.engine), against)
+
+    def checkpoint(self) -> Checkpoint:
+        """Sign a checkpoint of the archive as it is now, and copy it out.
+
+        Every write does this already; this is for an archive upgraded from a revision without
+        checkpoints, for a checkpoint copy that was lost (it is written again from the
+        database's, which is signed), and for a fresh time-stamp. It refuses, like a write, when
+        the archive no longer matches its latest checkpoint.
+        """
+        with writing(self.engine) as connection:
+            book = ledger(connection, restoring_copy=True)
+            book.forced = True
+        with reading(self.engine) as connection:
+            row = connection.execute(
+                select(checkpoints).order_by(checkpoints.c.sequence.desc()).limit(1)
+            ).one()
+        return Checkpoint.parse(
+            row.body_json.encode("utf-8"),
+            row.signature,
+            row.timestamp_token,
+            where=f"checkpoint #{row.sequence}",
+        )

@@ -1,9 +1,12 @@
 """Export one archived version as a BagIt bag (RFC 8493) that outsiders can check on their own.
 
 A bag is integrity only: anyone can recompute its manifests. What makes it evidence is what is
-inside: the version record whose SHA-256 is the content hash, the chain up to this version, and
-the detached signatures over the exact document bytes. VERIFY.md at the top of the bag lists
-the commands to check each of these with standard tools.
+inside: the version record whose SHA-256 is the content hash, the chain up to this version, the
+detached signatures over the exact document bytes, the assessment's status history and audit
+events, and the checkpoint signed with the export (its head is the export's own audit event,
+which names everything else). VERIFY.md at the top of the bag lists the commands to check each
+of these with standard tools, and `verify_bag.py` (standard-library Python) recomputes every
+hash and says which one does not match.
 
 The bag is built in a hidden directory beside the target and renamed into place only once it
 validates, so a failed export never leaves a half-written bag that looks finished.
@@ -12,6 +15,7 @@ validates, so a failed export never leaves a half-written bag that looks finishe
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -21,10 +25,14 @@ import bagit
 
 from .._errors import ArchiveError, ArchiveIntegrityError
 from ..document import pdf_rendition
+from ._anchor import anchor_for
 from ._archive import Archive
 from ._canonical import GENESIS, canonical_json, sha256_hex, version_record
+from ._export_log import ChainedRow, ExportLog
 from ._records import StoredVersion, VersionSummary
 from ._verify_text import verify_instructions
+
+_SCRIPT = Path(__file__).with_name("_bag_script.py")
 
 __all__ = ["BagExport", "export_bag"]
 
@@ -39,6 +47,7 @@ class BagExport:
     content_sha256: str
     chain_hash: str
     notes: tuple[str, ...]
+    checkpoint_sequence: int | None = None
 
 
 def export_bag(
@@ -82,18 +91,19 @@ def export_bag(
                 notes.append("no document.pdf: not asked for")
         else:
             notes.append("no document.docx: none was archived with this version")
+        logged = archive.record_export(version, actor=actor, target=str(target.resolve()))
+        files.update(_log_files(logged, anchor_for(archive.engine).key.public_path))
         for name, content in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-        _make_bag(staging, version, files, notes)
+        _make_bag(staging, version, files, notes, logged)
         if target.exists():
             target.rmdir()
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    archive.record_export(version, actor=actor, target=str(target.resolve()))
     return BagExport(
         path=target,
         assessment_id=version.assessment_id,
@@ -101,7 +111,39 @@ def export_bag(
         content_sha256=version.content_sha256,
         chain_hash=version.chain_hash,
         notes=tuple(notes),
+        checkpoint_sequence=logged.checkpoint.sequence if logged.checkpoint else None,
     )
+
+
+def _log_files(logged: ExportLog, public_key: Path) -> dict[str, bytes]:
+    """The status history, the audit events and the checkpoint, exactly as stored."""
+    checkpoint = logged.checkpoint
+    if checkpoint is None:
+        raise ArchiveError("the export was not sealed by a checkpoint; nothing was exported")
+    files = {
+        "status.jsonl": _jsonl(logged.statuses, with_id=False),
+        "audit.jsonl": _jsonl(logged.audit, with_id=True),
+        "checkpoint.json": checkpoint.body,
+        "checkpoint.json.sig": checkpoint.signature,
+        "archive-key.pub.pem": public_key.read_bytes(),
+    }
+    if checkpoint.timestamp_token is not None:
+        files["checkpoint.json.tsr"] = checkpoint.timestamp_token
+    return files
+
+
+def _jsonl(rows: list[ChainedRow], *, with_id: bool) -> bytes:
+    lines = []
+    for row in rows:
+        shown: dict[str, object] = {
+            "record": row.record_json,
+            "prev_chain_hash": row.prev_chain_hash,
+            "chain_hash": row.chain_hash,
+        }
+        if with_id:
+            shown["id"] = row.id
+        lines.append(json.dumps(shown, sort_keys=True, ensure_ascii=False) + "\n")
+    return "".join(lines).encode("utf-8")
 
 
 def _checked_record(version: StoredVersion) -> bytes:
@@ -166,7 +208,11 @@ def _chain_json(chain: list[VersionSummary]) -> bytes:
 
 
 def _make_bag(
-    staging: Path, version: StoredVersion, files: dict[str, bytes], notes: list[str]
+    staging: Path,
+    version: StoredVersion,
+    files: dict[str, bytes],
+    notes: list[str],
+    logged: ExportLog,
 ) -> None:
     answers = version.answers
     meta = answers.get("assessment") or {}
@@ -179,11 +225,15 @@ def _make_bag(
             "Internal-Sender-Description": "Data protection impact assessment, archived version",
             "DPIA-Content-SHA256": version.content_sha256,
             "DPIA-Chain-Hash": version.chain_hash,
+            "DPIA-Checkpoint": f"#{logged.checkpoint.sequence} sha256 {logged.checkpoint.sha256}"
+            if logged.checkpoint
+            else "",
         },
         checksums=["sha256", "sha512"],
     )
+    (staging / "verify_bag.py").write_bytes(_SCRIPT.read_bytes())
     (staging / "VERIFY.md").write_text(
-        verify_instructions(version, sorted(files), notes), encoding="utf-8"
+        verify_instructions(version, sorted(files), notes, logged.checkpoint), encoding="utf-8"
     )
     bag = bagit.Bag(str(staging))
     bag.save()

@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -27,6 +27,7 @@ from .._errors import ArchiveError
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "WRITE_LOCK_KEY",
     "archive_engine",
     "database_url",
     "reading",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 DEFAULT_DATABASE_URL = DATABASE_URL.default
+WRITE_LOCK_KEY = 0x64706961  # "dpia": migrations take the same lock, so they queue with writes
 _WRITE = "dpia_write"
 _SQLITE_BUSY_SECONDS = 120
 _SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE"
@@ -99,11 +101,29 @@ def _sqlite_engine(parsed: URL) -> Engine:
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """A transaction that will write: committed as a whole or not at all."""
+    """A transaction that will write: committed as a whole or not at all.
+
+    Writers queue on one lock (SQLite's write lock, a PostgreSQL advisory lock), because every
+    write extends the archive-wide chains and signs a new checkpoint of their heads. Whatever
+    the transaction appended to the legal record is sealed with that checkpoint before commit;
+    the copy outside the database is written after it.
+    """
+    from ._ledger import forget_ledger, publish_checkpoint, seal_ledger
+
     with engine.connect() as connection:
         connection = connection.execution_options(**{_WRITE: True})
-        with connection.begin():
-            yield connection
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
+                    )
+                yield connection
+                sealed = seal_ledger(connection)
+        finally:
+            forget_ledger(connection)
+    if sealed is not None:
+        publish_checkpoint(*sealed)
 
 
 @contextmanager

@@ -1,4 +1,10 @@
-"""Reading the archive back as frozen records."""
+"""Reading the archive back as frozen records.
+
+A read never trusts the listing for anything but the list itself: which versions exist and
+which is the latest come from the versions table. A version whose stored parts no longer match
+its record (a missing or changed blob, edited answers) is refused with ArchiveIntegrityError
+naming each damaged part, instead of being handed out as if it were whole.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,10 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, func, select
 
-from .._errors import NotFoundError
+from .._errors import ArchiveIntegrityError, NotFoundError
+from ._canonical import sha256_hex
 from ._records import (
     AssessmentSummary,
     AuditEvent,
@@ -20,6 +27,7 @@ from ._records import (
     VersionSummary,
 )
 from ._schema import (
+    assessment_listing,
     assessments,
     audit_events,
     blobs,
@@ -38,7 +46,24 @@ __all__ = [
     "version_summaries",
 ]
 
-_SUMMARY_COLUMNS = [c for c in versions.c if c.name not in ("answers_json", "report_json")]
+_SUMMARY_COLUMNS = [
+    versions.c[name]
+    for name in (
+        "id",
+        "assessment_id",
+        "number",
+        "questionnaire",
+        "questionnaire_sha256",
+        "author",
+        "created_at",
+        "review_due",
+        "document_sha256",
+        "content_sha256",
+        "prev_chain_hash",
+        "chain_hash",
+    )
+]
+_LISTED = assessment_listing.c
 
 
 def list_assessments(
@@ -47,21 +72,64 @@ def list_assessments(
     status: VersionStatus | None = None,
     review_due_before: dt.date | None = None,
 ) -> list[AssessmentSummary]:
-    query = select(assessments).order_by(assessments.c.created_at, assessments.c.id)
+    """The listing, built without validation (`AssessmentSummary.listed`): every value comes
+    from a typed column that the archive itself wrote, and validating would cost more than the
+    query."""
+    query = select(
+        _LISTED.assessment_id,
+        _LISTED.title,
+        _LISTED.organisation,
+        _LISTED.latest_version,
+        _LISTED.status,
+        _LISTED.review_due,
+        _LISTED.created_at,
+        _LISTED.created_by,
+        _LISTED.updated_at,
+    ).order_by(_LISTED.created_at, _LISTED.assessment_id)
     if status is not None:
-        query = query.where(assessments.c.status == status)
+        query = query.where(_LISTED.status == status)
     if review_due_before is not None:
-        query = query.where(assessments.c.review_due < review_due_before.isoformat())
-    return [AssessmentSummary.model_validate(row._asdict()) for row in connection.execute(query)]
+        query = query.where(_LISTED.review_due < review_due_before.isoformat())
+    moment = dt.datetime.fromisoformat
+    day = dt.date.fromisoformat
+    status_of = {None: None, **{status.value: status for status in VersionStatus}}
+    listed = AssessmentSummary.listed
+    return [
+        listed(
+            {
+                "id": aid,
+                "title": title,
+                "organisation": organisation,
+                "latest_version": latest,
+                "status": status_of[state],
+                "review_due": None if due is None else day(due),
+                "created_at": moment(created_at),
+                "created_by": created_by,
+                "updated_at": moment(updated_at),
+            }
+        )
+        for aid, title, organisation, latest, state, due, created_at, created_by, updated_at in (
+            connection.execute(query).all()
+        )
+    ]
 
 
 def _latest_number(connection: Connection, assessment_id: str) -> int:
-    latest = connection.execute(
-        select(assessments.c.latest_version).where(assessments.c.id == assessment_id)
+    """The highest stored version number (0 for none); NotFoundError for no such assessment."""
+    found = connection.execute(
+        select(assessments.c.id).where(assessments.c.id == assessment_id)
     ).scalar_one_or_none()
-    if latest is None:
-        raise NotFoundError(f"no assessment {assessment_id!r} in the archive")
-    return latest
+    latest = connection.execute(
+        select(func.max(versions.c.number)).where(versions.c.assessment_id == assessment_id)
+    ).scalar_one()
+    if found is None:
+        if latest is None:
+            raise NotFoundError(f"no assessment {assessment_id!r} in the archive")
+        raise ArchiveIntegrityError(
+            f"{assessment_id} has versions but its assessment row is missing from the archive "
+            "(deleted behind dpia's back); run `dpia archive verify`"
+        )
+    return latest or 0
 
 
 def version_summaries(
@@ -87,7 +155,13 @@ def version_summaries(
         only.append(versions.c.number == number)
     history: dict[int, list[StatusChange]] = defaultdict(list)
     for row in connection.execute(
-        select(version_statuses)
+        select(
+            version_statuses.c.version_id,
+            version_statuses.c.status,
+            version_statuses.c.actor,
+            version_statuses.c.at,
+            version_statuses.c.note,
+        )
         .join(versions, versions.c.id == version_statuses.c.version_id)
         .where(*only)
         .order_by(version_statuses.c.id)
@@ -109,14 +183,26 @@ def version_summaries(
         .order_by(signatures.c.signer)
     ):
         signed[row.version_id][row.signer] = row.blob_sha256
-    return [_summary(row, tuple(history[row.id]), signed[row.id]) for row in rows]
+    return [_summary(row, history[row.id], signed[row.id]) for row in rows]
 
 
-def _summary(
-    row: Row[Any], history: tuple[StatusChange, ...], signed: dict[str, str]
-) -> VersionSummary:
+def _summary(row: Row[Any], history: list[StatusChange], signed: dict[str, str]) -> VersionSummary:
+    """A version's status history starts with `draft`, set by its author when it was added.
+    Archives from before revision 0003 stored that entry as a row; later ones let the version
+    row stand for it."""
+    if not history or history[0].status is not VersionStatus.DRAFT:
+        history.insert(
+            0,
+            StatusChange(
+                number=row.number,
+                status=VersionStatus.DRAFT,
+                actor=row.author,
+                at=row.created_at,
+                note="",
+            ),
+        )
     fields = {k: v for k, v in row._asdict().items() if k != "id"}
-    return VersionSummary(**fields, signatures=signed, status_history=history)
+    return VersionSummary(**fields, signatures=signed, status_history=tuple(history))
 
 
 def stored_version(
@@ -127,26 +213,71 @@ def stored_version(
         number = _latest_number(connection, assessment_id) or None
     summary = version_summaries(connection, assessment_id, number)[0]
     texts = connection.execute(
-        select(versions.c.answers_json, versions.c.report_json).where(
+        select(versions.c.answers_json, versions.c.report_json, versions.c.record_json).where(
             versions.c.assessment_id == assessment_id, versions.c.number == summary.number
         )
     ).one()
     wanted = {summary.questionnaire_sha256, *summary.signatures.values()}
     if summary.document_sha256:
         wanted.add(summary.document_sha256)
-    content = dict(
-        connection.execute(
+    content = {
+        sha: bytes(stored)
+        for sha, stored in connection.execute(
             select(blobs.c.sha256, blobs.c.content).where(blobs.c.sha256.in_(wanted))
-        ).all()
-    )
+        )
+    }
+    parts = {
+        "questionnaire snapshot": summary.questionnaire_sha256,
+        "document": summary.document_sha256,
+        **{f"signature {signer!r}": sha for signer, sha in summary.signatures.items()},
+    }
+    damage = [
+        f"the {part} (sha256 {sha}) is "
+        + ("missing from the archive" if sha not in content else "changed")
+        for part, sha in parts.items()
+        if sha is not None and (sha not in content or sha256_hex(content[sha]) != sha)
+    ]
+    damage += _record_damage(summary, texts.answers_json, texts.report_json, texts.record_json)
+    if damage:
+        raise ArchiveIntegrityError(
+            f"{assessment_id} v{summary.number} is damaged: {'; '.join(damage)}. "
+            "Run `dpia archive verify`"
+        )
     return StoredVersion(
         **summary.model_dump(),
         answers_json=texts.answers_json,
         report_json=texts.report_json,
-        questionnaire_text=bytes(content[summary.questionnaire_sha256]).decode("utf-8"),
-        document=bytes(content[summary.document_sha256]) if summary.document_sha256 else None,
-        signature_files={signer: bytes(content[sha]) for signer, sha in summary.signatures.items()},
+        questionnaire_text=content[summary.questionnaire_sha256].decode("utf-8"),
+        document=content[summary.document_sha256] if summary.document_sha256 else None,
+        signature_files={signer: content[sha] for signer, sha in summary.signatures.items()},
     )
+
+
+def _record_damage(
+    summary: VersionSummary, answers_json: str, report_json: str, record_json: str
+) -> list[str]:
+    """What of the version's stored row no longer matches the record its hashes cover."""
+    if sha256_hex(record_json.encode("utf-8")) != summary.content_sha256:
+        return ["its record no longer hashes to its content hash"]
+    record = json.loads(record_json)
+    expected = {
+        "assessment_id": summary.assessment_id,
+        "number": summary.number,
+        "questionnaire": summary.questionnaire,
+        "questionnaire_sha256": summary.questionnaire_sha256,
+        "answers_sha256": sha256_hex(answers_json.encode("utf-8")),
+        "report_sha256": sha256_hex(report_json.encode("utf-8")),
+        "document_sha256": summary.document_sha256,
+        "signatures": summary.signatures,
+        "author": summary.author,
+        "created_at": summary.created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "review_due": None if summary.review_due is None else summary.review_due.isoformat(),
+    }
+    return [
+        f"its {name.replace('_', ' ')} no longer matches its record"
+        for name, value in expected.items()
+        if record.get(name) != value
+    ]
 
 
 def holding_document(connection: Connection, document_sha256: str) -> list[tuple[str, int]]:
@@ -185,7 +316,7 @@ def audit_trail(connection: Connection, assessment_id: str | None = None) -> lis
             action=row.action,
             assessment_id=row.assessment_id,
             version_number=row.version_number,
-            details=json.loads(row.details_json),
+            details=json.loads(row.record_json).get("details", {}),
         )
         for row in connection.execute(query)
     ]

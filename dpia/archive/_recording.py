@@ -1,9 +1,13 @@
 """Writing to the archive: a new version, a draft save or a status change is one transaction.
 
-A new version takes the assessment's row lock (PostgreSQL `SELECT ... FOR UPDATE`; on SQLite the
-whole database via `BEGIN IMMEDIATE`) before it reads the chain head, so concurrent writers
-queue and never compute the same version number; the unique constraint on
-(assessment, number) is the backstop. A process that dies before COMMIT leaves nothing behind.
+Each runs inside `_database.writing`, which holds the archive's write lock, so concurrent
+writers queue and never compute the same version number or chain head; the unique constraints
+are the backstop. A process that dies before COMMIT leaves nothing behind.
+
+Everything decided here is read from the append-only tables (the next version number is the
+highest stored one plus one, the current status is the last status row): the listing is
+rebuilt from them at the end of each write, never trusted by it. Each row appended to the legal
+record is reported to the transaction's ledger, which signs the new chain heads before commit.
 """
 
 from __future__ import annotations
@@ -16,11 +20,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .._errors import ArchiveError, NotFoundError, StaleDraftError
-from ._canonical import GENESIS, canonical_json, chain_hash, sha256_hex, version_record
+from ._canonical import (
+    GENESIS,
+    audit_record,
+    canonical_json,
+    chain_hash,
+    link,
+    sha256_hex,
+    status_record,
+    version_record,
+)
 from ._clock import utc_now_text
+from ._ledger import ledger
+from ._listing import refresh_listing
 from ._records import TRANSITIONS, AuditAction, VersionStatus
 from ._schema import (
     assessments,
@@ -37,6 +51,7 @@ __all__ = [
     "add_version",
     "current_statuses",
     "record_event",
+    "record_status",
     "save_draft",
     "set_status",
 ]
@@ -68,20 +83,14 @@ def add_version(
             )
     if signature_files and document is None:
         raise ArchiveError("signatures were given without the document they sign")
+    book = ledger(connection)
     now = utc_now_text()
     if assessment_id is None:
         assessment_id = _create_assessment(connection, title, organisation, actor, now)
-        latest = 0
     else:
-        latest = _lock_assessment(connection, assessment_id)
+        _require_assessment(connection, assessment_id)
+    latest, prev = _version_head(connection, assessment_id)
     number = latest + 1
-    prev = GENESIS
-    if latest:
-        prev = connection.execute(
-            select(versions.c.chain_hash).where(
-                versions.c.assessment_id == assessment_id, versions.c.number == latest
-            )
-        ).scalar_one()
     stored_answers = _with_id(answers, assessment_id)
     answers_text = canonical_json(stored_answers, "the answers").decode("utf-8")
     report_text = canonical_json(dict(report), "the risk report").decode("utf-8")
@@ -106,6 +115,7 @@ def add_version(
         review_due=due.isoformat(),
     )
     content_sha = sha256_hex(record)
+    version_chain = chain_hash(prev, content_sha)
     version_id = connection.execute(
         insert(versions)
         .values(
@@ -119,37 +129,21 @@ def add_version(
             author=actor,
             created_at=now,
             review_due=due.isoformat(),
+            record_json=record.decode("utf-8"),
             content_sha256=content_sha,
             prev_chain_hash=prev,
-            chain_hash=chain_hash(prev, content_sha),
+            chain_hash=version_chain,
         )
         .returning(versions.c.id)
     ).scalar_one()
-    if signature_shas:
-        connection.execute(
-            insert(signatures),
-            [
-                {"version_id": version_id, "signer": signer, "blob_sha256": sha}
-                for signer, sha in signature_shas.items()
-            ],
-        )
-    connection.execute(
-        insert(version_statuses).values(
-            version_id=version_id, status=VersionStatus.DRAFT, actor=actor, at=now, note=""
-        )
-    )
-    connection.execute(
-        update(assessments)
-        .where(assessments.c.id == assessment_id)
-        .values(
-            latest_version=number,
-            status=VersionStatus.DRAFT,
-            review_due=due.isoformat(),
-            title=title,
-            organisation=organisation,
-            updated_at=now,
-        )
-    )
+    book.added("versions", version_id)
+    for signer, sha in signature_shas.items():
+        signature_id = connection.execute(
+            insert(signatures)
+            .values(version_id=version_id, signer=signer, blob_sha256=sha)
+            .returning(signatures.c.id)
+        ).scalar_one()
+        book.added("signatures", signature_id)
     record_event(
         connection,
         AuditAction.VERSION_ADDED,
@@ -157,12 +151,15 @@ def add_version(
         at=now,
         assessment_id=assessment_id,
         version_number=number,
+        subject_sha256=version_chain,
         details={
             "content_sha256": content_sha,
+            "chain_hash": version_chain,
             "document_sha256": document_sha,
             "signatures": signature_shas,
         },
     )
+    refresh_listing(connection, assessment_id)
     return assessment_id, number
 
 
@@ -181,11 +178,12 @@ def save_draft(
     """
     actor = _actor(actor)
     _, title, organisation, assessment_id = _answers_header(answers)
+    ledger(connection)
     now = utc_now_text()
     if assessment_id is None:
         assessment_id = _create_assessment(connection, title, organisation, actor, now)
     else:
-        _lock_assessment(connection, assessment_id)
+        _require_assessment(connection, assessment_id)
     answers_text = canonical_json(_with_id(answers, assessment_id), "the answers").decode()
     current = connection.execute(
         select(drafts.c.revision, drafts.c.updated_by, drafts.c.updated_at).where(
@@ -255,7 +253,9 @@ def set_status(
 ) -> str:
     """Move a version along the workflow; approving one supersedes older decided versions."""
     actor = _actor(actor)
-    latest = _lock_assessment(connection, assessment_id)
+    _require_assessment(connection, assessment_id)
+    ledger(connection)
+    latest, _ = _version_head(connection, assessment_id)
     statuses = current_statuses(connection, assessment_id)
     if number not in statuses:
         raise NotFoundError(f"{assessment_id} has no version {number} (latest is {latest})")
@@ -275,46 +275,104 @@ def set_status(
             if older < number and older_status in (VersionStatus.APPROVED, VersionStatus.REJECTED)
         ]
     for changed_number, changed_id, new_status, why in changes:
-        connection.execute(
-            insert(version_statuses).values(
-                version_id=changed_id, status=new_status, actor=actor, at=now, note=why
-            )
-        )
-        record_event(
+        record_status(
             connection,
-            AuditAction.STATUS_CHANGED,
+            assessment_id=assessment_id,
+            number=changed_number,
+            version_id=changed_id,
+            status=new_status,
+            previous=statuses[changed_number][1],
             actor=actor,
             at=now,
-            assessment_id=assessment_id,
-            version_number=changed_number,
-            details={"from": statuses[changed_number][1], "to": new_status, "note": why},
+            note=why,
         )
-    if number == latest:
-        connection.execute(
-            update(assessments)
-            .where(assessments.c.id == assessment_id)
-            .values(status=status, updated_at=now)
-        )
+    refresh_listing(connection, assessment_id)
     return now
+
+
+def record_status(
+    connection: Connection,
+    *,
+    assessment_id: str,
+    number: int,
+    version_id: int,
+    status: VersionStatus,
+    previous: VersionStatus,
+    actor: str,
+    at: str,
+    note: str,
+) -> None:
+    """Append one status row to the assessment's status chain, with its audit event."""
+    prev = (
+        connection.execute(
+            select(version_statuses.c.chain_hash)
+            .where(version_statuses.c.assessment_id == assessment_id)
+            .order_by(version_statuses.c.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        or GENESIS
+    )
+    record = status_record(
+        assessment_id=assessment_id, number=number, status=status, actor=actor, at=at, note=note
+    )
+    status_chain = link(prev, record)
+    status_id = connection.execute(
+        insert(version_statuses)
+        .values(
+            version_id=version_id,
+            assessment_id=assessment_id,
+            number=number,
+            status=status,
+            actor=actor,
+            at=at,
+            note=note,
+            record_json=record.decode("utf-8"),
+            prev_chain_hash=prev,
+            chain_hash=status_chain,
+        )
+        .returning(version_statuses.c.id)
+    ).scalar_one()
+    ledger(connection).added("version_statuses", status_id)
+    record_event(
+        connection,
+        AuditAction.STATUS_CHANGED,
+        actor=actor,
+        at=at,
+        assessment_id=assessment_id,
+        version_number=number,
+        subject_sha256=status_chain,
+        details={"from": previous, "to": status, "note": note},
+    )
 
 
 def current_statuses(
     connection: Connection, assessment_id: str
 ) -> dict[int, tuple[int, VersionStatus]]:
-    """Version number → (row id, status now), read from the last status row of each version."""
+    """Version number → (row id, status now): the last status row of each version, or `draft`
+    (set by the version's author when it was added) for a version with none."""
+    current = {
+        row.number: (row.id, VersionStatus.DRAFT)
+        for row in connection.execute(
+            select(versions.c.number, versions.c.id).where(
+                versions.c.assessment_id == assessment_id
+            )
+        )
+    }
     last = (
         select(func.max(version_statuses.c.id).label("status_id"))
-        .join(versions, versions.c.id == version_statuses.c.version_id)
-        .where(versions.c.assessment_id == assessment_id)
+        .where(version_statuses.c.assessment_id == assessment_id)
         .group_by(version_statuses.c.version_id)
         .subquery()
     )
     rows = connection.execute(
-        select(versions.c.number, versions.c.id, version_statuses.c.status)
-        .join(version_statuses, version_statuses.c.version_id == versions.c.id)
-        .join(last, last.c.status_id == version_statuses.c.id)
+        select(
+            version_statuses.c.version_id, version_statuses.c.number, version_statuses.c.status
+        ).join(last, last.c.status_id == version_statuses.c.id)
     )
-    return {row.number: (row.id, VersionStatus(row.status)) for row in rows}
+    for row in rows:
+        if row.number in current:
+            current[row.number] = (current[row.number][0], VersionStatus(row.status))
+    return current
 
 
 def record_event(
@@ -326,17 +384,40 @@ def record_event(
     assessment_id: str | None,
     version_number: int | None,
     details: Mapping[str, Any],
+    subject_sha256: str | None = None,
 ) -> None:
-    connection.execute(
-        insert(audit_events).values(
-            at=at or utc_now_text(),
-            actor=_actor(actor),
+    """Append one event to the archive-wide audit chain; `subject_sha256` names the chain hash
+    of the row the event created, so `verify` can hold the log and the rows against each other."""
+    book = ledger(connection)
+    at = at or utc_now_text()
+    actor = _actor(actor)
+    record = audit_record(
+        at=at,
+        actor=actor,
+        action=action,
+        assessment_id=assessment_id,
+        version_number=version_number,
+        subject_sha256=subject_sha256,
+        details=details,
+    )
+    prev = book.head("audit_events")
+    event_chain = link(prev, record)
+    event_id = connection.execute(
+        insert(audit_events)
+        .values(
+            at=at,
+            actor=actor,
             action=action,
             assessment_id=assessment_id,
             version_number=version_number,
-            details_json=canonical_json(dict(details), "audit details").decode("utf-8"),
+            subject_sha256=subject_sha256,
+            record_json=record.decode("utf-8"),
+            prev_chain_hash=prev,
+            chain_hash=event_chain,
         )
-    )
+        .returning(audit_events.c.id)
+    ).scalar_one()
+    book.added("audit_events", event_id, event_chain)
 
 
 def _actor(actor: str) -> str:
@@ -402,6 +483,7 @@ def _create_assessment(
     connection: Connection, title: str, organisation: str, actor: str, now: str
 ) -> str:
     assessment_id = f"A-{now[:4]}-{secrets.token_hex(6).upper()}"
+    book = ledger(connection)
     connection.execute(
         insert(assessments).values(
             id=assessment_id,
@@ -409,12 +491,9 @@ def _create_assessment(
             organisation=organisation,
             created_at=now,
             created_by=actor,
-            latest_version=0,
-            status=None,
-            review_due=None,
-            updated_at=now,
         )
     )
+    book.added("assessments")
     record_event(
         connection,
         AuditAction.ASSESSMENT_CREATED,
@@ -424,26 +503,38 @@ def _create_assessment(
         version_number=None,
         details={"title": title, "organisation": organisation},
     )
+    refresh_listing(connection, assessment_id)
     return assessment_id
 
 
-def _lock_assessment(connection: Connection, assessment_id: str) -> int:
-    latest = connection.execute(
-        select(assessments.c.latest_version)
-        .where(assessments.c.id == assessment_id)
-        .with_for_update()
+def _require_assessment(connection: Connection, assessment_id: str) -> None:
+    found = connection.execute(
+        select(assessments.c.id).where(assessments.c.id == assessment_id)
     ).scalar_one_or_none()
-    if latest is None:
+    if found is None:
         raise NotFoundError(f"no assessment {assessment_id!r} in the archive")
-    return latest
+
+
+def _version_head(connection: Connection, assessment_id: str) -> tuple[int, str]:
+    """The highest stored version number and its chain hash (0 and 64 zeros when none)."""
+    head = connection.execute(
+        select(versions.c.number, versions.c.chain_hash)
+        .where(versions.c.assessment_id == assessment_id)
+        .order_by(versions.c.number.desc())
+        .limit(1)
+    ).one_or_none()
+    return (0, GENESIS) if head is None else (head.number, head.chain_hash)
 
 
 def _store_blob(connection: Connection, content: bytes) -> str:
+    """Store bytes once under their hash. Looked up first rather than inserted with a conflict
+    clause, because the database refuses any insert that meets a stored key."""
     sha = sha256_hex(content)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    connection.execute(
-        dialect.insert(blobs)
-        .values(sha256=sha, size=len(content), content=content)
-        .on_conflict_do_nothing(index_elements=["sha256"])
-    )
+    stored = connection.execute(
+        select(blobs.c.sha256).where(blobs.c.sha256 == sha)
+    ).scalar_one_or_none()
+    if stored is None:
+        book = ledger(connection)
+        connection.execute(insert(blobs).values(sha256=sha, size=len(content), content=content))
+        book.added("blobs")
     return sha

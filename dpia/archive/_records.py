@@ -22,6 +22,7 @@ __all__ = [
     "AuditEvent",
     "ChainBreak",
     "ChainReport",
+    "CheckpointSummary",
     "Draft",
     "StatusChange",
     "StoredVersion",
@@ -61,6 +62,7 @@ class AuditAction(StrEnum):
     VERSION_EXPORTED = "version.exported"
     VERSION_FROZEN = "version.frozen"
     SIGNOFF_WITHDRAWN = "signoff.withdrawn"
+    ARCHIVE_UPGRADED = "archive.upgraded"
 
 
 class _Frozen(BaseModel):
@@ -128,6 +130,27 @@ class AssessmentSummary(_Frozen):
     created_by: str
     updated_at: dt.datetime
 
+    @classmethod
+    def listed(cls, values: dict[str, Any]) -> AssessmentSummary:
+        """A line from values already of the right types, as the listing query gives them.
+
+        This is `model_construct` without its per-field bookkeeping, which at ten thousand
+        lines costs more than reading them: the record is the same frozen model, with every
+        field set.
+        """
+        line = _new(cls)
+        _set(line, "__dict__", values)
+        # One set for every line: pydantic copies it before it ever changes it (model_copy).
+        _set(line, "__pydantic_fields_set__", _LISTED_FIELDS)
+        _set(line, "__pydantic_extra__", None)
+        _set(line, "__pydantic_private__", None)
+        return line
+
+
+_LISTED_FIELDS = set(AssessmentSummary.model_fields)
+_new = object.__new__
+_set = object.__setattr__
+
 
 class Draft(_Frozen):
     """Answers still being edited; `revision` must be sent back with the next save."""
@@ -149,23 +172,42 @@ class AuditEvent(_Frozen):
 
 
 class ChainBreak(_Frozen):
-    """One place where the stored record no longer matches its hashes."""
+    """One place where the stored record no longer matches its hashes or its checkpoint; an
+    archive-wide problem (the audit log, a checkpoint) names no assessment."""
 
-    assessment_id: str
+    assessment_id: str | None
     number: int | None
     problem: str
 
     def __str__(self) -> str:
+        if self.assessment_id is None:
+            return self.problem
         where = (
             self.assessment_id if self.number is None else f"{self.assessment_id} v{self.number}"
         )
         return f"{where}: {self.problem}"
 
 
+class CheckpointSummary(_Frozen):
+    """The checkpoint a verification was anchored on."""
+
+    sequence: int
+    at: dt.datetime
+    key_sha256: str
+    copied_to: str
+    timestamp: str | None = None
+
+
 class ChainReport(_Frozen):
+    """What `verify` found: `breaks` lists each problem (at most a thousand; `omitted` counts
+    the rest), `notes` what a reader should know that is not a break."""
+
     assessments: int
     versions: int
     breaks: tuple[ChainBreak, ...]
+    omitted: int = 0
+    checkpoint: CheckpointSummary | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:

@@ -1,9 +1,11 @@
 """Who may do what in the app when people sign in: roles granted per person, kept for good.
 
 A grant or a withdrawal is a new row, never an edit: the table is append-only like the rest of
-the legal record, so "who could approve this DPIA on that day, and who gave them the right" is
-answered from the database alone. A person is named by the email address their identity
-provider vouches for (lower-cased), which is also how the app records them as an actor.
+the legal record and its rows form one hash chain whose head every checkpoint signs, so "who
+could approve this DPIA on that day, and who gave them the right" is answered from the database
+alone, and a grant slipped in or rewritten behind dpia's back is caught by `dpia archive
+verify`. A person is named by the email address their identity provider vouches for
+(lower-cased), which is also how the app records them as an actor.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import re
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table, insert, select
+from sqlalchemy import insert, select
 
 from .._errors import ArchiveError
 from ._archive import Archive
+from ._canonical import grant_record, link
 from ._clock import utc_now_text
 from ._database import reading, writing
-from ._schema import metadata
+from ._ledger import ledger
+from ._schema import role_grants
 
 __all__ = ["APP_ROLES", "RoleGrant", "grant_role", "role_grants", "role_history", "roles_by_person"]
 
@@ -29,20 +33,7 @@ APP_ROLES: dict[str, str] = {
     "decision_maker": "records the decision and signs it",
     "legal_viewer": "reads and exports, changes nothing",
 }
-_RowId = BigInteger().with_variant(Integer(), "sqlite")
 _PERSON = re.compile(r"^[^@\s]+@[^@\s]+$")
-
-role_grants = Table(
-    "role_grants",
-    metadata,
-    Column("id", _RowId, primary_key=True, autoincrement=True),
-    Column("person", String(320), nullable=False),
-    Column("role", String(40), nullable=False),
-    Column("granted", Boolean, nullable=False),
-    Column("actor", String(300), nullable=False),
-    Column("at", String(32), nullable=False),
-    Index("ix_role_grants_person", "person"),
-)
 
 
 class RoleGrant(BaseModel):
@@ -77,16 +68,29 @@ def grant_role(
     """Give (or, with `granted=False`, withdraw) a role; both are recorded with who did it."""
     if not actor.strip():
         raise ArchiveError("the actor (who changes the role) must be named")
+    values = {
+        "person": _person(person),
+        "role": _role(role),
+        "granted": granted,
+        "actor": actor.strip()[:300],
+        "at": utc_now_text(),
+    }
+    record = grant_record(**values)
     with writing(archive.engine) as connection:
-        connection.execute(
-            insert(role_grants).values(
-                person=_person(person),
-                role=_role(role),
-                granted=granted,
-                actor=actor.strip()[:300],
-                at=utc_now_text(),
+        book = ledger(connection)
+        prev = book.head("role_grants")
+        grant_chain = link(prev, record)
+        grant_id = connection.execute(
+            insert(role_grants)
+            .values(
+                **values,
+                record_json=record.decode("utf-8"),
+                prev_chain_hash=prev,
+                chain_hash=grant_chain,
             )
-        )
+            .returning(role_grants.c.id)
+        ).scalar_one()
+        book.added("role_grants", grant_id, grant_chain)
 
 
 def roles_by_person(
@@ -106,8 +110,13 @@ def roles_by_person(
 
 def role_history(archive: Archive) -> list[RoleGrant]:
     with reading(archive.engine) as connection:
-        rows = connection.execute(select(role_grants).order_by(role_grants.c.id))
-        return [
-            RoleGrant.model_validate({k: v for k, v in row._asdict().items() if k != "id"})
-            for row in rows
-        ]
+        rows = connection.execute(
+            select(
+                role_grants.c.person,
+                role_grants.c.role,
+                role_grants.c.granted,
+                role_grants.c.actor,
+                role_grants.c.at,
+            ).order_by(role_grants.c.id)
+        )
+        return [RoleGrant.model_validate(row._asdict()) for row in rows]

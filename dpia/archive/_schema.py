@@ -2,12 +2,19 @@
 
 Three kinds of table, kept apart on purpose:
 
-- working state that may change: `assessments` (a summary kept for fast listing) and `drafts`
-  (answers being edited, guarded by a revision counter);
-- the legal record, append-only and guarded by database triggers: `versions`, `signatures`,
-  `version_statuses`, `audit_events`, and `blobs` (questionnaire snapshots, documents and
-  signature files, stored once under their SHA-256);
+- the legal record, append-only and guarded by database triggers: `assessments` (who created
+  an assessment, when, under which title), `versions`, `signatures`, `version_statuses`,
+  `audit_events`, `role_grants` (in `_roles`), `blobs` (questionnaire snapshots, documents and
+  signature files, stored once under their SHA-256), `checkpoints` (the signed chain heads) and
+  `archive_identity` (the archive's id, which names its checkpoints outside the database);
+- working state that may change: `assessment_listing`, a summary derived from the record for
+  fast listing (rebuilt by every write, compared with the record by `verify`, never read to
+  decide anything), and `drafts` (answers being edited, guarded by a revision counter);
 - `alembic_version`, owned by Alembic.
+
+Every chained row keeps its canonical record as text (`record_json`), so that checking it is a
+hash of stored bytes, not a rebuild. The other columns of a chained row are copies of fields of
+that record, kept for indexes and joins; `verify` checks each copy against the record.
 
 Times are ISO 8601 UTC text and JSON is canonical text, so the bytes hashed are the bytes stored,
 identically on SQLite and PostgreSQL.
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -31,11 +39,15 @@ from sqlalchemy import (
 
 __all__ = [
     "APPEND_ONLY_TABLES",
+    "archive_identity",
+    "assessment_listing",
     "assessments",
     "audit_events",
     "blobs",
+    "checkpoints",
     "drafts",
     "metadata",
+    "role_grants",
     "signatures",
     "version_statuses",
     "versions",
@@ -48,6 +60,13 @@ _Hash = String(64)
 _Time = String(32)
 _Name = String(300)
 
+archive_identity = Table(
+    "archive_identity",
+    metadata,
+    Column("archive_id", String(32), primary_key=True),
+    Column("created_at", _Time, nullable=False),
+)
+
 assessments = Table(
     "assessments",
     metadata,
@@ -56,12 +75,23 @@ assessments = Table(
     Column("organisation", _Name, nullable=False),
     Column("created_at", _Time, nullable=False),
     Column("created_by", _Name, nullable=False),
+)
+
+assessment_listing = Table(
+    "assessment_listing",
+    metadata,
+    Column("assessment_id", String(64), ForeignKey("assessments.id"), primary_key=True),
+    Column("title", _Name, nullable=False),
+    Column("organisation", _Name, nullable=False),
+    Column("created_at", _Time, nullable=False),
+    Column("created_by", _Name, nullable=False),
     Column("latest_version", Integer, nullable=False),
     Column("status", String(20)),
     Column("review_due", String(10)),
     Column("updated_at", _Time, nullable=False),
-    Index("ix_assessments_status", "status"),
-    Index("ix_assessments_review_due", "review_due"),
+    Index("ix_assessment_listing_order", "created_at", "assessment_id"),
+    Index("ix_assessment_listing_status", "status"),
+    Index("ix_assessment_listing_review_due", "review_due"),
 )
 
 drafts = Table(
@@ -96,10 +126,12 @@ versions = Table(
     Column("author", _Name, nullable=False),
     Column("created_at", _Time, nullable=False),
     Column("review_due", String(10)),
+    Column("record_json", Text, nullable=False),
     Column("content_sha256", _Hash, nullable=False),
     Column("prev_chain_hash", _Hash, nullable=False),
     Column("chain_hash", _Hash, nullable=False, unique=True),
     UniqueConstraint("assessment_id", "number", name="uq_versions_assessment_number"),
+    Index("ix_versions_document_sha256", "document_sha256"),
 )
 
 signatures = Table(
@@ -117,11 +149,17 @@ version_statuses = Table(
     metadata,
     Column("id", _RowId, primary_key=True, autoincrement=True),
     Column("version_id", _RowId, ForeignKey("versions.id"), nullable=False),
+    Column("assessment_id", String(64), nullable=False),
+    Column("number", Integer, nullable=False),
     Column("status", String(20), nullable=False),
     Column("actor", _Name, nullable=False),
     Column("at", _Time, nullable=False),
     Column("note", Text, nullable=False),
+    Column("record_json", Text, nullable=False),
+    Column("prev_chain_hash", _Hash, nullable=False),
+    Column("chain_hash", _Hash, nullable=False, unique=True),
     Index("ix_version_statuses_version_id", "version_id"),
+    Index("ix_version_statuses_chain", "assessment_id", "id"),
 )
 
 audit_events = Table(
@@ -133,8 +171,62 @@ audit_events = Table(
     Column("action", String(40), nullable=False),
     Column("assessment_id", String(64)),
     Column("version_number", Integer),
-    Column("details_json", Text, nullable=False),
-    Index("ix_audit_events_assessment_id", "assessment_id"),
+    Column("subject_sha256", _Hash),
+    Column("record_json", Text, nullable=False),
+    Column("prev_chain_hash", _Hash, nullable=False),
+    Column("chain_hash", _Hash, nullable=False, unique=True),
+    Index("ix_audit_events_assessment_id", "assessment_id", "id"),
+    Index("ix_audit_events_subject", "subject_sha256"),
 )
 
-APPEND_ONLY_TABLES = ("blobs", "versions", "signatures", "version_statuses", "audit_events")
+role_grants = Table(
+    "role_grants",
+    metadata,
+    Column("id", _RowId, primary_key=True, autoincrement=True),
+    Column("person", String(320), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Column("actor", String(300), nullable=False),
+    Column("at", _Time, nullable=False),
+    Column("record_json", Text, nullable=False),
+    Column("prev_chain_hash", _Hash, nullable=False),
+    Column("chain_hash", _Hash, nullable=False, unique=True),
+    Index("ix_role_grants_person", "person"),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("id", _RowId, primary_key=True, autoincrement=True),
+    Column("sequence", BigInteger, nullable=False, unique=True),
+    Column("body_json", Text, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("timestamp_token", LargeBinary),
+)
+
+APPEND_ONLY_TABLES = (
+    "archive_identity",
+    "assessments",
+    "blobs",
+    "versions",
+    "signatures",
+    "version_statuses",
+    "audit_events",
+    "role_grants",
+    "checkpoints",
+)
+"""Tables whose rows the database refuses to change, delete or replace."""
+
+UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "archive_identity": (("archive_id",),),
+    "assessments": (("id",),),
+    "blobs": (("sha256",),),
+    "versions": (("id",), ("assessment_id", "number"), ("chain_hash",)),
+    "signatures": (("id",), ("version_id", "signer")),
+    "version_statuses": (("id",), ("chain_hash",)),
+    "audit_events": (("id",), ("chain_hash",)),
+    "role_grants": (("id",), ("chain_hash",)),
+    "checkpoints": (("id",), ("sequence",)),
+}
+"""Every key an insert could collide on: SQLite's REPLACE resolves such a collision by deleting
+the stored row without firing a DELETE trigger, so the insert guard refuses any of them."""

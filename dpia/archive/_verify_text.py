@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
+from ._checkpoint import Checkpoint
 from ._records import StoredVersion
 
 __all__ = ["verify_instructions"]
 
-_CHAIN_CHECK = """\
-python3 - <<'CHECK'
-import hashlib, json
-chain = json.load(open("data/chain.json"))
-prev = chain["genesis"]
-for v in chain["versions"]:
-    assert v["prev_chain_hash"] == prev, f"v{v['number']}: link broken"
-    prev = hashlib.sha256((prev + v["content_sha256"]).encode()).hexdigest()
-    assert prev == v["chain_hash"], f"v{v['number']}: chain hash wrong"
-print("chain intact, head", prev)
-CHECK"""
 
-_RECORD_CHECK = """\
-python3 - <<'CHECK'
-import hashlib, json
-def sha(path):
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
-record = json.load(open("data/version.json"))
-canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-print("content hash", hashlib.sha256(canonical.encode("utf-8")).hexdigest())
-assert record["answers_sha256"] == sha("data/answers.json")
-assert record["report_sha256"] == sha("data/report.json")
-assert record["questionnaire_sha256"] == sha("data/questionnaire.yaml")
-if record["document_sha256"]:
-    assert record["document_sha256"] == sha("data/document.docx")
-for signer, digest in record["signatures"].items():
-    assert digest == sha(f"data/signatures/document.docx.{signer}.p7s")
-print("every part matches the record")
-CHECK"""
-
-
-def verify_instructions(version: StoredVersion, payload: list[str], notes: list[str]) -> str:
+def verify_instructions(
+    version: StoredVersion, payload: list[str], notes: list[str], checkpoint: Checkpoint | None
+) -> str:
     ref = f"{version.assessment_id} version {version.number}"
     lines = [
         f"# Verifying {ref}",
         "",
         "This directory is a BagIt bag (RFC 8493) exported from a dpia archive. Every check",
-        "below uses standard tools only; run them from this directory.",
+        "below uses standard tools only; run them from this directory. Each one either prints",
+        "the value shown here or fails: a check that prints something else is a mismatch.",
         "",
         "Contents of `data/`: " + ", ".join(f"`{name}`" for name in payload) + ".",
         "",
@@ -52,9 +26,24 @@ def verify_instructions(version: StoredVersion, payload: list[str], notes: list[
         "    bagit.py --validate .",
         "",
         "`bagit.py` comes with the `bagit` package (`pip install bagit`); `python3 -m bagit",
-        "--validate .` is the same check.",
+        "--validate .` is the same check. It proves the files match the bag's manifests, which",
+        "anyone can recompute; the checks below prove the files are the archived ones.",
         "",
-        "## 2. The signatures are over this exact document",
+        "## 2. Every hash, recomputed",
+        "",
+        "    python3 verify_bag.py",
+        "",
+        "The script uses the Python standard library only (read it first: it is short). It",
+        "recomputes the SHA-256 of every file and record and compares each with the one",
+        "recorded: the version record against the answers, report, questionnaire, document and",
+        "signature files; the chain of versions (`data/chain.json`); the chain of status",
+        "changes (`data/status.jsonl`); each audit event about this assessment",
+        "(`data/audit.jsonl`); the export's own audit event against all of these; and the",
+        "checkpoint (`data/checkpoint.json`) against the export event. It prints one line per",
+        "check, `ok` or `MISMATCH`, ends with `every check passed` and exits 0, or ends with",
+        "`FAILED` and exits 1.",
+        "",
+        "## 3. The signatures are over this exact document",
         "",
     ]
     if version.signatures:
@@ -72,7 +61,7 @@ def verify_instructions(version: StoredVersion, payload: list[str], notes: list[
     else:
         lines += ["This version was archived without signatures.", ""]
     lines += [
-        "## 3. The content hash",
+        "## 4. The content hash and the chain",
         "",
         "`data/version.json` is the version's record: canonical JSON (keys sorted, no",
         "whitespace, UTF-8) naming every other part by its SHA-256. Its SHA-256 is the",
@@ -80,28 +69,18 @@ def verify_instructions(version: StoredVersion, payload: list[str], notes: list[
         "",
         "    sha256sum data/version.json",
         "",
-        f"must print `{version.content_sha256}`. To recompute it from the canonical form",
-        "rather than trust the file's bytes, and to check every part against the record:",
-        "",
-        *("    " + line for line in _RECORD_CHECK.splitlines()),
-        "",
-        "## 4. The hash chain",
-        "",
-        "`data/chain.json` lists every version up to this one. Each link is",
-        "`chain_hash = sha256(prev_chain_hash + content_sha256)` over the two hashes written as",
-        "64 lower-case hex characters each, with nothing between them; the first version's",
+        f"must print `{version.content_sha256}`. Each link of a chain is",
+        "`chain_hash = sha256(prev_chain_hash + sha256(record))` over the two hashes written",
+        "as 64 lower-case hex characters each, with nothing between them; the first link's",
         "`prev_chain_hash` is 64 zeros. For this version:",
         "",
         f"    printf '%s%s' {version.prev_chain_hash} {version.content_sha256} | sha256sum",
         "",
-        f"must print `{version.chain_hash}`. The whole chain at once:",
+        f"must print `{version.chain_hash}`.",
         "",
-        *("    " + line for line in _CHAIN_CHECK.splitlines()),
-        "",
-        "A chain only proves it is consistent with itself. Compare the chain hash above with a",
-        "copy kept outside the archive (the DPO's register, an earlier export, a signed note) to",
-        "show that history was not rewritten as a whole.",
-        "",
+    ]
+    lines += _checkpoint_section(checkpoint)
+    lines += [
         "## What these checks do not cover",
         "",
         "- `document.pdf`, when present, is a rendition made by LibreOffice at export time for",
@@ -109,6 +88,55 @@ def verify_instructions(version: StoredVersion, payload: list[str], notes: list[
         "  signed original is `document.docx`.",
         "- Whether a signer's certificate was valid and trusted is decided by the CERT you pass",
         "  to OpenSSL.",
+        "- The audit events of other assessments are not in this bag; the checkpoint covers",
+        "  them by its head, which the export's own event ends.",
     ]
     lines += [f"- {note[0].upper()}{note[1:]}." for note in notes]
     return "\n".join(lines) + "\n"
+
+
+def _checkpoint_section(checkpoint: Checkpoint | None) -> list[str]:
+    if checkpoint is None:
+        return []
+    lines = [
+        "## 5. The checkpoint, signed with the archive key",
+        "",
+        f"`data/checkpoint.json` is checkpoint #{checkpoint.sequence} of the archive, signed",
+        "when this bag was exported. Its signature, by the archive key whose public half is",
+        "`data/archive-key.pub.pem`:",
+        "",
+        "    openssl dgst -sha256 -verify data/archive-key.pub.pem \\",
+        "        -signature data/checkpoint.json.sig data/checkpoint.json",
+        "",
+        "must print `Verified OK`. Which key that is:",
+        "",
+        "    openssl pkey -pubin -in data/archive-key.pub.pem -outform DER | sha256sum",
+        "",
+        f"must print `{checkpoint.key_sha256}`; compare it with the archive key's fingerprint",
+        "as the organisation recorded it elsewhere (the DPO's register, an earlier bag). A key",
+        "that travels only with the bag proves nothing about who signed.",
+        "",
+    ]
+    if checkpoint.timestamp_token is not None:
+        lines += [
+            "A time-stamp authority stamped the checkpoint's signature (RFC 3161). With",
+            "TSA-ROOT the authority's root certificate and TSA-CERT its certificate:",
+            "",
+            "    openssl ts -verify -token_in -in data/checkpoint.json.tsr \\",
+            "        -data data/checkpoint.json.sig -CAfile TSA-ROOT -untrusted TSA-CERT",
+            "",
+            "must print `Verification: OK`.",
+            "",
+        ]
+    lines += [
+        "Keep this bag, or at least `data/checkpoint.json` and its `.sig`, somewhere the",
+        "archive's operators cannot write. Run against the archive later,",
+        "",
+        "    dpia archive verify --against THIS_DIRECTORY",
+        "",
+        "shows whether the archive still holds this checkpoint in its history: an archive",
+        "rolled back to an earlier state, database and checkpoint copy together, passes its",
+        "own checks but fails this one.",
+        "",
+    ]
+    return lines

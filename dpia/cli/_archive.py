@@ -16,6 +16,7 @@ from .._errors import ArchiveError, NotFoundError
 from .._library import questionnaire_for, questionnaire_ref_of
 from .._vocabulary import VERSION_STATUS
 from ..archive import (
+    Archive,
     VersionStatus,
     VersionSummary,
     archive_engine,
@@ -159,9 +160,27 @@ def register(subcommands: Any) -> None:
     _actor_option(export)
     export.set_defaults(handler=_export)
 
-    verify = commands.add_parser("verify", help="re-compute every hash; exit 1 on any break")
+    verify = commands.add_parser(
+        "verify",
+        help="re-compute every hash and check every chain against the signed checkpoint; "
+        "exit 1 on any break",
+    )
+    verify.add_argument(
+        "--against",
+        action="append",
+        default=[],
+        metavar="BAG_OR_CHECKPOINT",
+        help="also check that a checkpoint kept elsewhere (an exported bag, a copied "
+        "checkpoint file) is still in the archive's history; repeat for several",
+    )
     verify.add_argument("--json", action="store_true", help=_JSON_HELP)
     verify.set_defaults(handler=_verify)
+
+    checkpoint = commands.add_parser(
+        "checkpoint",
+        help="sign a checkpoint of the archive now (after an upgrade, or to copy it out again)",
+    )
+    checkpoint.set_defaults(handler=_checkpoint)
 
     db = subcommands.add_parser("db")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
@@ -488,23 +507,43 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    report = open_archive().verify()
+    report = open_archive().verify(against=args.against)
     if args.json:
         _print_json({**report.model_dump(mode="json"), "intact": report.intact})
-    elif report.intact:
+        return 0 if report.intact else 1
+    if report.intact:
         print(
             f"OK: {_count(report.assessments, 'assessment')}, "
             f"{_count(report.versions, 'version')}, every chain intact"
         )
-    else:
-        for found in report.breaks:
-            print(found)
+    for found in report.breaks:
+        print(found)
+    if report.omitted:
+        print(f"... and {_count(report.omitted, 'more problem')}")
+    anchor = report.checkpoint
+    if anchor is not None:
         print(
-            f"BROKEN: {_count(len(report.breaks), 'problem')} in "
-            f"{_count(report.versions, 'version')}",
+            f"  checkpoint     #{anchor.sequence} of {_when(anchor.at)}, signed by the archive "
+            f"key sha256 {anchor.key_sha256}"
+        )
+        print(f"  copied to      {anchor.copied_to}")
+        if anchor.timestamp:
+            print(f"  {anchor.timestamp}")
+    for note in report.notes:
+        print(f"  note: {note}")
+    if not report.intact:
+        total = len(report.breaks) + report.omitted
+        print(
+            f"BROKEN: {_count(total, 'problem')} in {_count(report.versions, 'version')}",
             file=sys.stderr,
         )
     return 0 if report.intact else 1
+
+
+def _checkpoint(args: argparse.Namespace) -> int:
+    signed = open_archive().checkpoint()
+    print(f"checkpoint #{signed.sequence} signed by the archive key sha256 {signed.key_sha256}")
+    return 0
 
 
 def _count(number: int, noun: str) -> str:
@@ -513,9 +552,23 @@ def _count(number: int, noun: str) -> str:
 
 def _upgrade(args: argparse.Namespace) -> int:
     url = database_url()
-    before, after = upgrade_database(archive_engine(url))
+    engine = archive_engine(url)
+    before, after = upgrade_database(engine)
     if before == after:
         print(f"the archive schema is up to date (revision {after})")
-    else:
-        print(f"the archive schema was upgraded from {before or 'empty'} to revision {after}")
+        return 0
+    print(f"the archive schema was upgraded from {before or 'empty'} to revision {after}")
+    if before is not None and before < _FIRST_ANCHORED:
+        try:
+            signed = Archive(engine).checkpoint()
+        except ArchiveError as exc:
+            print(
+                f"not anchored yet ({exc}); the next write signs its first checkpoint",
+                file=sys.stderr,
+            )
+        else:
+            print(f"checkpoint #{signed.sequence} signed: the upgraded history is anchored")
     return 0
+
+
+_FIRST_ANCHORED = "0003"

@@ -11,17 +11,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
-from dpia.archive._database import archive_engine, writing
+from dpia.archive._database import WRITE_LOCK_KEY, archive_engine, writing
 from dpia.archive._schema import metadata
-
-_LOCK_KEY = 0x64706961  # "dpia"
 
 
 def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=metadata)
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
         context.run_migrations()
 
 
