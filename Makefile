@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# `make run PORT=8080` serves on another port; ADDRESS=0.0.0.0 listens beyond this machine.
 run: $(STAMP)
-	$(BIN)/dpia app
+	$(BIN)/dpia app $(if $(PORT),--port $(PORT)) $(if $(ADDRESS),--address $(ADDRESS))
 
 test: $(STAMP)
 	$(BIN)/ruff check .

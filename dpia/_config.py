@@ -23,6 +23,7 @@ __all__ = [
     "CHECKPOINT_DIR",
     "DATABASE_URL",
     "KEY_PASSPHRASE",
+    "LOCAL_ROLE",
     "QUESTIONNAIRES",
     "SETTINGS",
     "SIGNING_DIR",
@@ -106,6 +107,12 @@ CHECKPOINT_DIR = Setting(
     "where the signed checkpoint of each archive is copied after every write (default: "
     "checkpoints/ beside a SQLite database file, var/checkpoints for PostgreSQL)",
 )
+LOCAL_ROLE = Setting(
+    "DPIA_LOCAL_ROLE",
+    "",
+    "the one role the app's local mode acts in at start (author, dpo, decision_maker or "
+    "legal_viewer; default: every role); the sidebar's View as changes it for the session",
+)
 TSA_URL = Setting(
     "DPIA_TSA_URL",
     "",
@@ -124,6 +131,7 @@ SETTINGS: tuple[Setting, ...] = (
     ARCHIVE_KEY_PASSPHRASE,
     CHECKPOINT_DIR,
     TSA_URL,
+    LOCAL_ROLE,
 )
 
 
@@ -142,6 +150,7 @@ class Settings:
     archive_key_passphrase: str = field(default="", repr=False)
     checkpoint_dir: str = ""
     tsa_url: str = ""
+    local_role: str = ""
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -159,4 +168,5 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         archive_key_passphrase=ARCHIVE_KEY_PASSPHRASE.read(source),
         checkpoint_dir=CHECKPOINT_DIR.read(source),
         tsa_url=TSA_URL.read(source),
+        local_role=LOCAL_ROLE.read(source).strip(),
     )

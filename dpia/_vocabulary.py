@@ -33,6 +33,7 @@ __all__ = [
     "VERDICT",
     "VERSION_STATUS",
     "long_date",
+    "moment",
     "money",
     "role_in_sentence",
     "short_date",
@@ -167,6 +168,14 @@ def long_date(day: dt.date) -> str:
     """`2026-05-04` → `4 May 2026`: unambiguous on both sides of the Atlantic, and the same
     whatever the machine's locale, so a re-render gives the same bytes."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def moment(at: dt.datetime) -> str:
+    """An archive time, `2026-05-04 14:03:27.118` → `4 May 2026 at 14:03 UTC`: a reader wants the
+    day and the minute, and archive times are UTC (a time without a zone is taken as UTC)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC)
+    return f"{long_date(at.date())} at {at:%H:%M} UTC"
 
 
 def short_date(day: dt.date) -> str:

@@ -26,7 +26,7 @@ from ..archive import (
     open_archive,
 )
 from ..questionnaire import Questionnaire
-from ..workflow import add_version
+from ..workflow import add_version, version_of_record
 from ._case import Case, migration_notice
 from ._session import push_notice
 
@@ -61,9 +61,19 @@ def save_draft(case: Case, questionnaire: Questionnaire, *, actor: str) -> None:
     case.revision = draft.revision
 
 
-def load_case(assessment_id: str) -> Case:
-    """The saved draft of an assessment, or its latest version when it has no draft."""
+def load_case(assessment_id: str, *, reader: bool = False) -> Case:
+    """The saved draft of an assessment, or its latest version when it has no draft.
+
+    A `reader` (who takes no step of the workflow) gets the version of record instead, the
+    latest frozen version: what was decided, not what is being typed (`version_of_record`).
+    """
     store = archive()
+    if reader:
+        answers = version_of_record(store, assessment_id).answers
+        case = Case.from_file(answers, questionnaire_for(answers["questionnaire"]))
+        case.meta["id"] = assessment_id
+        case.as_record = True
+        return case
     try:
         draft = store.draft(assessment_id)
     except NotFoundError:

@@ -71,7 +71,7 @@ def show_archive() -> None:
 
 def _timeline(assessment_id: str, versions: list[VersionSummary]) -> None:
     if st.button("Open this assessment", icon=":material/folder_open:", key="archive-open"):
-        open_case(load_case(assessment_id))
+        open_case(load_case(assessment_id, reader=current_user().reads_only))
         st.switch_page(PAGES["wizard"])
     if not versions:
         st.info("This assessment has a draft but no archived version yet.")

@@ -72,8 +72,9 @@ def _listing(user: AppUser) -> None:
         hint = " Start a new one below." if user.can_edit else ""
         st.info(f"No assessment matches.{hint}", icon=":material/info:")
         return
+    drafts = archive().drafts_saved()
     st.dataframe(
-        [_row(summary) for summary in reversed(found)],
+        [_row(summary, drafts.get(summary.id)) for summary in reversed(found)],
         hide_index=True,
         width="stretch",
         column_config={
@@ -91,16 +92,20 @@ def _listing(user: AppUser) -> None:
         key="list-open",
     )
     if st.button("Open", type="primary", icon=":material/folder_open:", key="list-open-button"):
-        open_case(load_case(chosen))
+        open_case(load_case(chosen, reader=user.reads_only))
         st.switch_page(PAGES["wizard"])
 
 
-def _row(summary: AssessmentSummary) -> dict[str, object]:
+def _row(summary: AssessmentSummary, draft_saved: dt.datetime | None) -> dict[str, object]:
     """Status and review date next to the title: they are what the list is read for, and
-    columns after the organisation start off screen at 1280 px."""
+    columns after the organisation start off screen at 1280 px. A draft saved after the latest
+    version is said beside its status, or "Approved" would be read as covering it."""
+    status = STATUS_LABELS[summary.status]
+    if summary.latest_version and draft_saved is not None and draft_saved > summary.updated_at:
+        status += "; later draft pending"
     return {
         "Title": summary.title,
-        "Status": STATUS_LABELS[summary.status],
+        "Status": status,
         "Review due": summary.review_due,
         "Organisation": summary.organisation,
         "Version": str(summary.latest_version) if summary.latest_version else "",

@@ -33,6 +33,8 @@ class Case:
     revision: int | None = None
     notes: tuple[str, ...] = ()
     """What changed when answers for an earlier questionnaire version were opened; not saved."""
+    as_record: bool = False
+    """Opened for a reader: the version of record, never saved back."""
 
     @property
     def assessment_id(self) -> str | None:

@@ -14,8 +14,8 @@ import streamlit as st
 
 from .._errors import AnswersError
 from ..document import Revision
-from ..workflow import may
-from ._archive_link import archive_version, archived_versions, bag_archive
+from ..workflow import may, version_of_record
+from ._archive_link import archive, archive_version, archived_versions, bag_archive
 from ._frame import PAGES, open_assessment_or_stop
 from ._rendering import PREVIEW_PAGES, Rendition, render_case, rendition_fingerprint
 from ._reporting import case_report
@@ -37,6 +37,9 @@ def show_document() -> None:
     notice = pop_notice()
     if notice is not None:
         st.success(notice[1], icon=":material/inventory_2:")
+    if user.reads_only and case.assessment_id:
+        _archived_document(case.assessment_id, user)
+        return
     try:
         questionnaire, assessment, report = case_report(case)
     except AnswersError:
@@ -74,7 +77,7 @@ def show_document() -> None:
         _downloads(rendition)
         if may(user.roles, "add_version") and current:
             _archive_button(case, questionnaire, assessment, rendition, user)
-    _bag(case.assessment_id, versions, user.actor)
+    _bag(case.assessment_id, versions[-1:], user.actor)
     if rendition is not None:
         _preview(rendition)
 
@@ -152,7 +155,30 @@ def _archive_button(case, questionnaire, assessment, rendition: Rendition, user:
     st.rerun()
 
 
+def _archived_document(assessment_id: str, user: AppUser) -> None:
+    """A reader gets the document archived with the version they read, never a new draft."""
+    shown = version_of_record(archive(), assessment_id).version
+    if shown is None:
+        st.info("Nothing is archived yet, so there is no document to read.", icon=":material/info:")
+        return
+    stored = archive().version(assessment_id, shown.number)
+    if stored.document is None:
+        st.caption(f"No document was archived with version {shown.number}.")
+    else:
+        st.download_button(
+            f"Download the document of version {shown.number} (.docx)",
+            stored.document,
+            file_name=f"{assessment_id}-v{shown.number}.docx",
+            mime=_DOCX,
+            icon=":material/download:",
+            on_click="ignore",
+            key="doc-download-archived",
+        )
+    _bag(assessment_id, [shown], user.actor)
+
+
 def _bag(assessment_id: str | None, versions, actor: str) -> None:
+    """The BagIt package of the one version in `versions` (none: nothing archived yet)."""
     if not assessment_id or not versions:
         st.caption("The BagIt package can be downloaded once a version is archived.")
         return

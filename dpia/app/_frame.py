@@ -17,8 +17,17 @@ import streamlit as st
 from .._errors import DPIAError, NotFoundError
 from ._archive_link import load_case
 from ._case import Case
+from ._record_notice import record_notice
 from ._session import close_case, current_case, open_case, sync_url
-from ._users import AppUser, current_user, sign_out_button
+from ._users import (
+    EVERY_ROLE,
+    ROLE_LABELS,
+    VIEW_AS,
+    AppUser,
+    act_as,
+    current_user,
+    sign_out_button,
+)
 
 __all__ = ["PAGES", "open_assessment_or_stop", "run_app"]
 
@@ -60,8 +69,9 @@ def run_app() -> None:
         for group, entries in _MENU.items()
     }
     page = st.navigation(pages)
-    _guarded(_resume_from_url)
+    _guarded(lambda: _resume_from_url(user))
     _sidebar(user)
+    _acting_as(user)
     _guarded(page.run)
 
 
@@ -82,13 +92,18 @@ def _guarded(action: Callable[[], object]) -> None:
         )
 
 
-def _resume_from_url() -> None:
+def _resume_from_url(user: AppUser) -> None:
     """After a browser refresh the session is new: reopen the assessment the URL names."""
     wanted = st.query_params.get("assessment")
     case = current_case()
+    if case is not None and case.assessment_id and case.as_record != user.reads_only:
+        wanted = case.assessment_id  # View as changed: a reader gets the record, others the draft
+        case = None
     if wanted and (case is None or case.assessment_id != wanted):
         try:
-            open_case(load_case(wanted), at_step=st.query_params.get("step"))
+            open_case(
+                load_case(wanted, reader=user.reads_only), at_step=st.query_params.get("step")
+            )
         except NotFoundError:
             close_case()
             st.warning(
@@ -111,8 +126,40 @@ def _sidebar(user: AppUser) -> None:
         st.markdown(f"**{user.name}**")
         st.caption(user.role_text)
         if user.local:
-            st.caption("Local mode: one user with every role.")
+            _view_as(user)
         sign_out_button(user)
+
+
+def _view_as(user: AppUser) -> None:
+    """Local mode's role switch: one person tries the app as each role's holder sees it."""
+    choices = [EVERY_ROLE, *ROLE_LABELS]
+    current = EVERY_ROLE if len(user.roles) > 1 else next(iter(user.roles))
+    st.selectbox(
+        "View as",
+        choices,
+        index=choices.index(current),
+        format_func=lambda r: "Every role" if r == EVERY_ROLE else ROLE_LABELS[r],
+        key=VIEW_AS,
+        on_change=lambda: act_as(st.session_state[VIEW_AS]),
+        help="Local mode only: act in one role at a time to see what its holder sees. With "
+        "sign-in, roles come from the archive (dpia users grant).",
+    )
+    if current == EVERY_ROLE:
+        st.caption("Local mode: one user with every role.")
+    else:
+        st.caption(f"Local mode, acting as {ROLE_LABELS[current]} only.")
+
+
+def _acting_as(user: AppUser) -> None:
+    """Say on every page which single role local mode is acting in, so that a page showing
+    less than usual is never mistaken for a fault."""
+    if user.local and len(user.roles) == 1:
+        role = ROLE_LABELS[next(iter(user.roles))]
+        st.info(
+            f"**Viewing as {role}.** Local mode is acting in this one role; choose another "
+            "under View as in the sidebar.",
+            icon=":material/switch_account:",
+        )
 
 
 def open_assessment_or_stop() -> Case:
@@ -125,4 +172,6 @@ def open_assessment_or_stop() -> Case:
         )
         st.page_link(PAGES["assessments"], label="Go to Assessments", icon=":material/folder_open:")
         st.stop()
+    if case.as_record and case.assessment_id:
+        record_notice(case.assessment_id)
     return case

@@ -120,6 +120,14 @@ def show_review() -> None:
         )
         decision_form(case, user, save, take_back)
     st.divider()
+    if user.reads_only:
+        st.subheader("Final document and signatures")
+        st.markdown(
+            "Each archived version's document and its signatures, checked over the archived "
+            "bytes, are on the Archive page (Verify and export)."
+        )
+        st.page_link(PAGES["archive"], label="Open the Archive", icon=":material/inventory_2:")
+        return
     _final_document(case, questionnaire, user)
 
 

@@ -27,7 +27,7 @@ from .._signoff import (
     SignOff,
     WorkersRepresentativesOpinion,
 )
-from .._vocabulary import ADVICE, DECISION, SIGNATORY_ROLE
+from .._vocabulary import ADVICE, DECISION, SIGNATORY_ROLE, long_date
 from ..workflow import bound_part, may, remove_signatory
 from ._case import Case
 from ._session import field_key
@@ -81,10 +81,45 @@ def _checked(model: type[BaseModel], value: dict[str, Any]) -> Callable[[], Any]
     return lambda: model.model_validate(value).model_dump()
 
 
+def _facts(lines: list[tuple[str, Any]], *, empty: str) -> None:
+    """A part of the record as text, for someone who may read it but not change it: no field
+    that looks as if it could be typed into."""
+    given = [(label, value) for label, value in lines if value not in (None, "", [], ())]
+    if not given:
+        st.caption(empty)
+        return
+    text = []
+    for label, value in given:
+        if isinstance(value, dt.date):
+            value = long_date(value)
+        if isinstance(value, list | tuple):
+            text.append(f"**{label}:**\n" + "\n".join(f"- {item}" for item in value))
+        else:
+            text.append(f"**{label}:** {value}")
+    st.markdown("  \n".join(text))
+
+
 def people_form(case: Case, user: AppUser, save: Callable) -> None:
     """The assessor and the views of the people monitored (or their representatives)."""
     record = _record(case)
     assessor = record.get("assessor") or {}
+    opinion = record.get("workers_representatives") or {}
+    if not may(user.roles, "edit_answers"):
+        _facts(
+            [("Assessor", assessor.get("name")), ("Assessor's email", assessor.get("email"))],
+            empty="No assessor recorded yet.",
+        )
+        st.markdown("**Views of the workers or their representatives (GDPR Art. 35(9))**")
+        _facts(
+            [
+                ("Who gave the opinion", opinion.get("body")),
+                ("Their opinion", opinion.get("opinion")),
+                ("Given on", opinion.get("date")),
+                ("How it was taken into account", opinion.get("response")),
+            ],
+            empty="No opinion recorded.",
+        )
+        return
     left, right = st.columns(2)
     name = left.text_input(
         "Assessor", value=assessor.get("name", ""), max_chars=300, key=field_key("so-assessor")
@@ -95,7 +130,6 @@ def people_form(case: Case, user: AppUser, save: Callable) -> None:
         max_chars=320,
         key=field_key("so-assessor-email"),
     )
-    opinion = record.get("workers_representatives") or {}
     with st.expander("Views of the workers or their representatives (GDPR Art. 35(9))"):
         body = st.text_input(
             "Who gave the opinion",
@@ -117,8 +151,6 @@ def people_form(case: Case, user: AppUser, save: Callable) -> None:
             value=opinion.get("response", ""),
             key=field_key("so-workers-response"),
         )
-    if not may(user.roles, "edit_answers"):
-        return
     if st.button("Save assessor and views", key="so-people-save"):
         _store(case, "assessor", _checked(Person, {"name": name, "email": email}), save)
         if body or said:
@@ -136,11 +168,21 @@ def advice_form(case: Case, user: AppUser, save: Callable, withdraw: Callable) -
     allowed = may(user.roles, "record_advice")
     if not allowed:
         st.caption("Only the data protection officer records the advice.")
+        _facts(
+            [
+                ("DPO", advice.get("name")),
+                ("Advice", ADVICE.get(advice.get("advice") or "")),
+                ("Summary of the advice", advice.get("summary")),
+                ("Conditions", list(advice.get("conditions") or ())),
+                ("Date of the advice", advice.get("date")),
+            ],
+            empty="No advice recorded yet.",
+        )
+        return
     name = st.text_input(
         "DPO",
-        value=advice.get("name") or _signs_as(case, "dpo", user if allowed else None),
+        value=advice.get("name") or _signs_as(case, "dpo", user),
         key=field_key("so-dpo-name"),
-        disabled=not allowed,
     )
     options = list(ADVICE)
     chosen = st.radio(
@@ -150,29 +192,23 @@ def advice_form(case: Case, user: AppUser, save: Callable, withdraw: Callable) -
         format_func=ADVICE.__getitem__,
         horizontal=True,
         key=field_key("so-dpo-advice"),
-        disabled=not allowed,
     )
     summary = st.text_area(
         "Summary of the advice",
         value=advice.get("summary", ""),
         key=field_key("so-dpo-summary"),
-        disabled=not allowed,
     )
     conditions = st.text_area(
         "Conditions (one per line)",
         value="\n".join(advice.get("conditions", ())),
         key=field_key("so-dpo-conditions"),
-        disabled=not allowed,
     )
     given = st.date_input(
         "Date of the advice",
         value=advice.get("date") or dt.date.today(),
         format="YYYY-MM-DD",
         key=field_key("so-dpo-date"),
-        disabled=not allowed,
     )
-    if not allowed:
-        return
     record, take_back = st.columns([1, 1])
     if record.button("Record the advice", type="primary", key="so-dpo-save"):
         value = {
@@ -196,18 +232,33 @@ def decision_form(case: Case, user: AppUser, save: Callable, withdraw: Callable)
     allowed = may(user.roles, "record_decision")
     if not allowed:
         st.caption("Only the decision-maker records the decision.")
+        followed = decision.get("dpo_advice_followed")
+        _facts(
+            [
+                ("Decision-maker", decision.get("name")),
+                ("Position", decision.get("position")),
+                ("Decision", DECISION.get(decision.get("decision") or "")),
+                ("Conditions", list(decision.get("conditions") or ())),
+                (
+                    "Follows the DPO's advice",
+                    None if followed is None else "Yes" if followed else "No",
+                ),
+                ("Reasons for not following the advice", decision.get("reasons_for_overruling")),
+                ("Date of the decision", decision.get("date")),
+            ],
+            empty="No decision recorded yet.",
+        )
+        return
     left, right = st.columns(2)
     name = left.text_input(
         "Decision-maker",
-        value=decision.get("name") or _signs_as(case, "decision_maker", user if allowed else None),
+        value=decision.get("name") or _signs_as(case, "decision_maker", user),
         key=field_key("so-dm-name"),
-        disabled=not allowed,
     )
     position = right.text_input(
         "Position",
         value=decision.get("position", ""),
         key=field_key("so-dm-position"),
-        disabled=not allowed,
     )
     options = list(DECISION)
     chosen = st.radio(
@@ -216,13 +267,11 @@ def decision_form(case: Case, user: AppUser, save: Callable, withdraw: Callable)
         index=options.index(decision["decision"]) if decision.get("decision") in options else None,
         format_func=DECISION.__getitem__,
         key=field_key("so-dm-decision"),
-        disabled=not allowed,
     )
     conditions = st.text_area(
         "Conditions (one per line)",
         value="\n".join(decision.get("conditions", ())),
         key=field_key("so-dm-conditions"),
-        disabled=not allowed,
     )
     followed = st.radio(
         "Does the decision follow the DPO's advice?",
@@ -231,7 +280,6 @@ def decision_form(case: Case, user: AppUser, save: Callable, withdraw: Callable)
         format_func=lambda v: "Yes" if v else "No",
         horizontal=True,
         key=field_key("so-dm-followed"),
-        disabled=not allowed,
     )
     reasons = ""
     if not followed:
@@ -239,17 +287,13 @@ def decision_form(case: Case, user: AppUser, save: Callable, withdraw: Callable)
             "Reasons for not following the advice",
             value=decision.get("reasons_for_overruling", ""),
             key=field_key("so-dm-reasons"),
-            disabled=not allowed,
         )
     given = st.date_input(
         "Date of the decision",
         value=decision.get("date") or dt.date.today(),
         format="YYYY-MM-DD",
         key=field_key("so-dm-date"),
-        disabled=not allowed,
     )
-    if not allowed:
-        return
     record, take_back = st.columns([1, 1])
     if (
         decision
@@ -335,13 +379,13 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
             st.rerun()  # the list above was drawn before this signatory was added
 
 
-def _signs_as(case: Case, role: str, user: AppUser | None) -> str:
+def _signs_as(case: Case, role: str, user: AppUser) -> str:
     """The name to offer for advice or a decision: the one signatory listed in that role (the
     name the signature will be held to), else the person at the screen."""
     listed = [s["name"] for s in _record(case).get("signatories") or [] if s["role"] == role]
     if len(listed) == 1:
         return listed[0]
-    return user.name if user is not None else ""
+    return user.name
 
 
 def _signatories(entries: list[dict[str, Any]]) -> Callable[[], Any]:

@@ -1,7 +1,10 @@
 """Who is using the app, and what their roles let them do.
 
 Two modes. Local mode (the default, for one person trying dpia on their own machine) has one
-user, named after the operating-system account, who holds every role. Sign-in mode starts when
+user, named after the operating-system account, who holds every role, or acts in one role at a
+time to see the app as that role's holder would ("View as" in the sidebar, `DPIA_LOCAL_ROLE` at
+start): trying the legal viewer's or the decision-maker's pages needs no identity provider.
+Sign-in mode starts when
 `.streamlit/secrets.toml` has an `[auth]` section: people sign in through the organisation's
 OpenID Connect provider (`st.login`), and their roles come from the archive database, where an
 administrator grants them (`dpia users grant EMAIL ROLE`). The audit log names a signed-in
@@ -15,14 +18,32 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from .._config import LOCAL_ROLE, settings
 from .._vocabulary import APP_ROLE
 from ..archive import roles_by_person
-from ..workflow import may
+from ..workflow import may, read_only
 from ._archive_link import archive
 
-__all__ = ["ROLE_LABELS", "AppUser", "current_user", "sign_in_configured", "sign_out_button"]
+__all__ = [
+    "EVERY_ROLE",
+    "ROLE_LABELS",
+    "VIEW_AS",
+    "AppUser",
+    "act_as",
+    "current_user",
+    "local_role",
+    "sign_in_configured",
+    "sign_out_button",
+]
 
 ROLE_LABELS = APP_ROLE
+VIEW_AS = "view-as"
+"""The widget key of the sidebar's "View as" choice in local mode."""
+_ACTING_AS = "dpia.acting_as"
+"""The role chosen under View as. Kept apart from the widget's own state, which Streamlit
+drops when another page is opened (each page draws its own copy of the sidebar)."""
+EVERY_ROLE = ""
+"""The "View as" choice of local mode's default: one user with every role."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,11 @@ class AppUser:
     def can_edit(self) -> bool:
         """Answers and the measure plan; a legal viewer reads and exports only."""
         return may(self.roles, "edit_answers")
+
+    @property
+    def reads_only(self) -> bool:
+        """Takes no step of the workflow, so is shown the record, never a draft."""
+        return read_only(self.roles)
 
     @property
     def role_text(self) -> str:
@@ -66,11 +92,12 @@ def current_user() -> AppUser:
     """The person at the keyboard; in sign-in mode, stops the page until they are signed in."""
     if not sign_in_configured():
         name = getpass.getuser()
+        role = local_role()
         return AppUser(
             name=name,
             email=f"{name}@localhost",
             actor=f"local:{name}",
-            roles=frozenset(ROLE_LABELS),
+            roles=frozenset(ROLE_LABELS) if role == EVERY_ROLE else frozenset({role}),
             local=True,
         )
     if not st.user.is_logged_in:
@@ -96,6 +123,28 @@ def current_user() -> AppUser:
         sign_out_button(user)
         st.stop()
     return user
+
+
+def local_role() -> str:
+    """The role local mode acts in: the sidebar's choice, else `DPIA_LOCAL_ROLE`, else every
+    role (`EVERY_ROLE`). A role dpia does not know stops the page with the roles it knows."""
+    chosen = st.session_state.get(_ACTING_AS)
+    if chosen is not None:
+        return chosen
+    configured = settings().local_role
+    if configured and configured not in ROLE_LABELS:
+        st.error(
+            f"{LOCAL_ROLE.variable} is {configured!r}, which is not a role. Set it to one of "
+            f"{', '.join(ROLE_LABELS)}, or leave it empty for every role.",
+            icon=":material/error:",
+        )
+        st.stop()
+    return configured
+
+
+def act_as(role: str) -> None:
+    """Make local mode act in `role` (`EVERY_ROLE`: all of them) from the next run on."""
+    st.session_state[_ACTING_AS] = role
 
 
 def _sign_in_page() -> None:

@@ -309,11 +309,12 @@ def _navigation(
 
 
 def _read_only(case: Case, questionnaire: Questionnaire) -> None:
-    """Legal viewers read the answers as the document will show them; they cannot edit."""
-    st.info(
-        "You have read-only access: the answers are shown as they were saved.",
-        icon=":material/visibility:",
-    )
+    """Those who may not edit read the answers as the document will show them."""
+    if not case.as_record:
+        st.info(
+            "Your role does not change the answers: they are shown as last saved in the draft.",
+            icon=":material/visibility:",
+        )
     shown = questionnaire.visibility(case.answers)
     for section in questionnaire.sections:
         visible = [q for q in section.questions if shown[q.id]]

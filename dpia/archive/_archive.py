@@ -28,6 +28,7 @@ from ._export_log import ExportLog, log_export
 from ._ledger import ledger
 from ._lookup import (
     audit_trail,
+    draft_times,
     holding_document,
     list_assessments,
     load_draft,
@@ -289,6 +290,11 @@ class Archive:
     def draft(self, assessment_id: str) -> Draft:
         with reading(self.engine) as connection:
             return load_draft(connection, assessment_id)
+
+    def drafts_saved(self) -> dict[str, dt.datetime]:
+        """When the draft of each assessment that has one was last saved, by assessment id."""
+        with reading(self.engine) as connection:
+            return draft_times(connection)
 
     def audit_trail(self, assessment_id: str | None = None) -> list[AuditEvent]:
         with reading(self.engine) as connection:

@@ -39,6 +39,7 @@ from ._schema import (
 
 __all__ = [
     "audit_trail",
+    "draft_times",
     "holding_document",
     "list_assessments",
     "load_draft",
@@ -288,6 +289,12 @@ def holding_document(connection: Connection, document_sha256: str) -> list[tuple
         .order_by(versions.c.id)
     )
     return [(row.assessment_id, row.number) for row in rows]
+
+
+def draft_times(connection: Connection) -> dict[str, dt.datetime]:
+    """When each assessment's draft was last saved, in one query for the whole list."""
+    rows = connection.execute(select(drafts.c.assessment_id, drafts.c.updated_at))
+    return {row.assessment_id: dt.datetime.fromisoformat(row.updated_at) for row in rows}
 
 
 def load_draft(connection: Connection, assessment_id: str) -> Draft:

@@ -8,7 +8,9 @@ what the record then says, is decided here:
 
 - which law applies: `law_date` (the assessment's date, or the date a document was rendered
   under), so the archived report is always the report of the archived document;
-- who may take each step: `PERMISSIONS`, `may`, `require`, and `SIGNS_AS` for signing;
+- who may take each step: `PERMISSIONS`, `may`, `require`, and `SIGNS_AS` for signing; who
+  takes none and so reads only the record: `read_only`, and what that record is (the
+  latest frozen version, with what is pending after it): `version_of_record`;
 - which signatures a decision needs: `required_signers`, read from the sign-off record (the
   assessor, the DPO who advised, the decision-maker who decided; a referral to the supervisory
   authority needs the assessor and the decision-maker), and what status it gives a version:
@@ -44,12 +46,14 @@ if typing.TYPE_CHECKING:
         version_parts,
     )
     from ._law import law_date
+    from ._record import RecordShown, version_of_record
     from ._roles import (
         ALL_ROLES,
         PERMISSIONS,
         SIGNS_AS,
         Step,
         may,
+        read_only,
         require,
         require_signing_role,
         roles_of,
@@ -84,6 +88,7 @@ __all__ = [
     "FinalDocument",
     "Frozen",
     "NotPermittedError",
+    "RecordShown",
     "RequiredSigner",
     "Signature",
     "SignerCheck",
@@ -102,6 +107,7 @@ __all__ = [
     "freeze",
     "law_date",
     "may",
+    "read_only",
     "remove_signatory",
     "require",
     "require_signing_role",
@@ -111,6 +117,7 @@ __all__ = [
     "sign",
     "signing_gaps",
     "submit_for_review",
+    "version_of_record",
     "version_parts",
     "withdraw",
     "withdrawn",
@@ -130,12 +137,14 @@ __getattr__, __dir__ = _on_demand.exports(
             "version_parts",
         ),
         "._law": ("law_date",),
+        "._record": ("RecordShown", "version_of_record"),
         "._roles": (
             "ALL_ROLES",
             "PERMISSIONS",
             "SIGNS_AS",
             "Step",
             "may",
+            "read_only",
             "require",
             "require_signing_role",
             "roles_of",

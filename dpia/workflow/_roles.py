@@ -21,6 +21,7 @@ __all__ = [
     "SIGNS_AS",
     "Step",
     "may",
+    "read_only",
     "require",
     "require_signing_role",
     "roles_of",
@@ -74,6 +75,13 @@ _WHAT = {
 
 def may(roles: Iterable[str], step: Step) -> bool:
     return bool(PERMISSIONS[step] & set(roles))
+
+
+def read_only(roles: Iterable[str]) -> bool:
+    """Whether `roles` take no step at all: such a reader is shown what the record holds (the
+    latest frozen version), never a draft that nobody has decided on."""
+    held = frozenset(roles)
+    return not any(may(held, step) for step in PERMISSIONS)
 
 
 def require(roles: Iterable[str], step: Step) -> None:
