@@ -18,13 +18,12 @@ from .._errors import DPIAError, NotFoundError
 from ._archive_link import load_case
 from ._case import Case
 from ._record_notice import record_notice
-from ._session import close_case, current_case, open_case, sync_url
+from ._session import act_as_chosen, close_case, current_case, open_case, sync_url
 from ._users import (
     EVERY_ROLE,
     ROLE_LABELS,
     VIEW_AS,
     AppUser,
-    act_as,
     current_user,
     sign_out_button,
 )
@@ -140,7 +139,8 @@ def _view_as(user: AppUser) -> None:
         index=choices.index(current),
         format_func=lambda r: "Every role" if r == EVERY_ROLE else ROLE_LABELS[r],
         key=VIEW_AS,
-        on_change=lambda: act_as(st.session_state[VIEW_AS]),
+        on_change=act_as_chosen,
+        args=(VIEW_AS,),
         help="Local mode only: act in one role at a time to see what its holder sees. With "
         "sign-in, roles come from the archive (dpia users grant).",
     )

@@ -16,6 +16,8 @@ from ._case import Case
 
 __all__ = [
     "WIDGET_PREFIX",
+    "act_as_chosen",
+    "acting_as",
     "close_case",
     "current_case",
     "field_errors",
@@ -35,6 +37,10 @@ _STEP = "dpia.step"
 _ERRORS = "dpia.errors"
 _NOTICE = "dpia.notice"
 _GENERATION = "dpia.generation"
+_ACTING_AS = "dpia.acting_as"
+"""Local mode's View as choice. The session's, not the case's: kept when a case is opened or
+closed, and apart from the widget's own state, which Streamlit drops when another page is
+opened (each page draws its own copy of the sidebar)."""
 _SIGNING_FILES = ("sign-key", "sign-cert")
 _SIGNING_TEXT = ("sign-key-path", "sign-cert-path", "sign-passphrase")
 
@@ -114,3 +120,13 @@ def forget_signing_inputs() -> None:
         st.session_state.pop(name, None)
     for name in _SIGNING_TEXT:
         st.session_state[name] = ""
+
+
+def acting_as() -> str | None:
+    """The role local mode acts in, as chosen under View as; None before any choice."""
+    return st.session_state.get(_ACTING_AS)
+
+
+def act_as_chosen(widget: str) -> None:
+    """The View as widget's callback: act in the role it now shows, from this run on."""
+    st.session_state[_ACTING_AS] = st.session_state[widget]

@@ -23,13 +23,13 @@ from .._vocabulary import APP_ROLE
 from ..archive import roles_by_person
 from ..workflow import may, read_only
 from ._archive_link import archive
+from ._session import acting_as
 
 __all__ = [
     "EVERY_ROLE",
     "ROLE_LABELS",
     "VIEW_AS",
     "AppUser",
-    "act_as",
     "current_user",
     "local_role",
     "sign_in_configured",
@@ -39,9 +39,6 @@ __all__ = [
 ROLE_LABELS = APP_ROLE
 VIEW_AS = "view-as"
 """The widget key of the sidebar's "View as" choice in local mode."""
-_ACTING_AS = "dpia.acting_as"
-"""The role chosen under View as. Kept apart from the widget's own state, which Streamlit
-drops when another page is opened (each page draws its own copy of the sidebar)."""
 EVERY_ROLE = ""
 """The "View as" choice of local mode's default: one user with every role."""
 
@@ -128,7 +125,7 @@ def current_user() -> AppUser:
 def local_role() -> str:
     """The role local mode acts in: the sidebar's choice, else `DPIA_LOCAL_ROLE`, else every
     role (`EVERY_ROLE`). A role dpia does not know stops the page with the roles it knows."""
-    chosen = st.session_state.get(_ACTING_AS)
+    chosen = acting_as()
     if chosen is not None:
         return chosen
     configured = settings().local_role
@@ -140,11 +137,6 @@ def local_role() -> str:
         )
         st.stop()
     return configured
-
-
-def act_as(role: str) -> None:
-    """Make local mode act in `role` (`EVERY_ROLE`: all of them) from the next run on."""
-    st.session_state[_ACTING_AS] = role
 
 
 def _sign_in_page() -> None:
