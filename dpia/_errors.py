@@ -23,6 +23,7 @@ going after the first problem so that an author fixes a file in one pass, not on
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 __all__ = [
@@ -123,7 +124,16 @@ class ArchiveError(DPIAError):
 
 
 class StaleDraftError(ArchiveError):
-    """A draft was changed by someone else since it was read; the write was refused."""
+    """A draft was saved again since it was read (by whoever: another person, or the same one
+    in another window); the write was refused. `saved_by` and `saved_at` name that save, when
+    the draft still exists, so that a message can say who and when in its own words."""
+
+    def __init__(
+        self, message: str, *, saved_by: str | None = None, saved_at: dt.datetime | None = None
+    ):
+        super().__init__(message)
+        self.saved_by = saved_by
+        self.saved_at = saved_at
 
 
 class NotFoundError(ArchiveError):

@@ -136,7 +136,7 @@ class Decision(_Frozen):
             )
         if self.dpo_advice_followed and self.reasons_for_overruling.strip():
             raise ValueError(
-                "reasons_for_overruling is only for a decision that does not follow the DPO's "
+                "reasons_for_overruling belong only to a decision that does not follow the DPO's "
                 "advice; set dpo_advice_followed: false or remove the reasons"
             )
         if self.decision == "conditionally_approve" and not self.conditions:

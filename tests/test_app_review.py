@@ -25,10 +25,12 @@ from app_support import (
     no_failures,
     sign_as,
 )
+from pydantic import ValidationError
 from signing_support import openssl_verify
 from streamlit.testing.v1 import AppTest
 
 from dpia._library import questionnaire_for
+from dpia._signoff import SignOff
 from dpia._vocabulary import SIGNATORY_ROLE
 from dpia.app._case import Case
 from dpia.app._signing_room import file_signature, room_signatures
@@ -474,3 +476,33 @@ def test_an_author_who_lists_only_themselves_gets_no_document_to_approve(archive
     assert "Max Decider (decision-maker), who decided 'Approve with conditions'" in gaps
     assert gaps.count("is not listed as a signatory with a certificate") == 2
     assert not [b for b in app.button if b.key == "freeze"]
+
+
+def test_sign_off_messages_name_what_the_page_shows_not_the_answers_file_fields():
+    from dpia.app._signoff_messages import signoff_messages
+
+    record = {
+        "assessor": {"name": "Ada", "email": "ada@example.org"},
+        "dpo_advice": {
+            "name": "Dana",
+            "advice": "do_not_proceed",
+            "summary": "Stop.",
+            "date": "2026-05-06",
+        },
+        "decision": {
+            "name": "Max",
+            "decision": "conditionally_approve",
+            "conditions": ["Drop content capture"],
+            "date": "2026-05-07",
+            "dpo_advice_followed": True,
+        },
+    }
+    with pytest.raises(ValidationError) as refused:
+        SignOff.model_validate(record)
+    (message,) = signoff_messages(refused.value, storing="decision")
+    assert message == (
+        "Decision “Approve with conditions” is more permissive than the DPO's advice “Do not "
+        "proceed”, so it does not follow it: answer “No” to “Does the decision follow the "
+        "DPO's advice?” and give the reasons for not following the advice."
+    )
+    assert "_" not in message

@@ -32,6 +32,9 @@ __all__ = ["PAGES", "open_assessment_or_stop", "run_app"]
 
 _log = logging.getLogger("dpia.app")
 _PAGE_DIR = Path(__file__).resolve().parent / "pages"
+_ICON = Path(__file__).resolve().parent / "static" / "icon.svg"
+"""The tab's icon, served by the app itself: a named icon would be fetched from a font host,
+telling it who opens the app and failing offline."""
 
 PAGES: dict[str, str] = {
     name: str(_PAGE_DIR / f"{name}.py")
@@ -55,7 +58,7 @@ def run_app() -> None:
     """The whole app, one run: frame, then the chosen page inside a guard."""
     st.set_page_config(
         page_title="DPIA",
-        page_icon=":material/shield_person:",
+        page_icon=str(_ICON),
         layout="wide",
         initial_sidebar_state="auto",
     )

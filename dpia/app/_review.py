@@ -46,6 +46,7 @@ from ..workflow import (
 from ._archive_link import archive, archived_versions, save_draft
 from ._case import Case
 from ._frame import PAGES, open_assessment_or_stop
+from ._messages import sentence, stale_draft_text
 from ._reporting import case_report
 from ._session import forget_signing_inputs, pop_notice, push_notice
 from ._signing_room import file_signature, room_signatures
@@ -93,7 +94,7 @@ def show_review() -> None:
         try:
             save_draft(case, questionnaire, actor=user.actor)
         except StaleDraftError as exc:
-            st.error(f"Not saved: {exc}.", icon=":material/sync_problem:")
+            st.error(stale_draft_text(exc, user.actor), icon=":material/sync_problem:")
         else:
             st.toast("Sign-off record saved", icon=":material/cloud_done:")
 
@@ -143,7 +144,7 @@ def _withdraw(case: Case, questionnaire: Questionnaire, user: AppUser, part: str
             revision=case.revision,
         )
     except DPIAError as exc:
-        st.error(f"Not withdrawn: {exc}.", icon=":material/error:")
+        st.error(f"Not withdrawn: {sentence(str(exc))}", icon=":material/error:")
         return
     signoff = after.signoff
     case.signoff = None if signoff is None else signoff.model_dump()
@@ -396,8 +397,7 @@ def _attempt_signing(
         )
         file_signature(case.assessment_id, final, made)
     except DPIAError as exc:
-        text = str(exc)
-        push_notice("error", text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+        push_notice("error", sentence(str(exc)))
     else:
         push_notice("signed", f"Signed as {made.signatory.name}.")
     finally:
@@ -442,7 +442,7 @@ def _freeze(
             roles=user.roles,
         )
     except DPIAError as exc:
-        st.error(f"Not frozen: {exc}", icon=":material/error:")
+        st.error(f"Not frozen: {sentence(str(exc))}", icon=":material/error:")
         return
     case.meta["id"] = frozen.version.assessment_id
     push_notice(

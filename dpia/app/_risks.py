@@ -17,6 +17,7 @@ from ._archive_link import save_draft
 from ._exposure_view import show_exposure
 from ._frame import PAGES, open_assessment_or_stop
 from ._levels import LEVEL_COLOURS, level_badge, level_word
+from ._messages import stale_draft_text
 from ._planner import plan_measures, plan_table
 from ._reporting import case_report
 from ._risk_map import risk_map
@@ -75,7 +76,8 @@ def _save_plan(case, questionnaire: Questionnaire, actor: str) -> None:
     try:
         save_draft(case, questionnaire, actor=actor)
     except StaleDraftError as exc:
-        st.error(f"The plan was not saved: {exc}.", icon=":material/sync_problem:")
+        text = stale_draft_text(exc, actor).replace("Not saved:", "The plan was not saved:", 1)
+        st.error(text, icon=":material/sync_problem:")
     except AnswersError as exc:
         st.error(f"The plan was not saved: {exc}", icon=":material/error:")
     else:

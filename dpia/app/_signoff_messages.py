@@ -8,11 +8,15 @@ says which tab, or the DPO would be told to fix an email address they cannot see
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
 
-__all__ = ["PART_TABS", "signoff_messages"]
+from .._vocabulary import ADVICE, DECISION
+from ._messages import sentence
+
+__all__ = ["PART_TABS", "plain_signoff_text", "signoff_messages"]
 
 PART_TABS = {
     "assessor": ("Assessor", "Record and signatories"),
@@ -40,18 +44,44 @@ _FIELDS = {
 }
 
 
+_QUESTIONS = {"dpo_advice_followed": "Does the decision follow the DPO's advice?"}
+"""Fields shown as a yes-or-no question: "set X: false" becomes "answer No to <question>"."""
+_NAMED = {
+    "dpo_advice": "the DPO's advice",
+    "reasons_for_overruling": "the reasons for not following the advice",
+    "workers_representatives": "the views of the workers",
+    "certificate_sha256": "the certificate",
+}
+_CODES = {**ADVICE, **DECISION}
+
+
+def plain_signoff_text(text: str) -> str:
+    """A sign-off check's message with the answers file's ids and codes in the page's words."""
+    for field, question in _QUESTIONS.items():
+        text = re.sub(
+            rf"\b(?:set )?{field}: (true|false)\b",
+            lambda m, q=question: f"answer “{'Yes' if m.group(1) == 'true' else 'No'}” to “{q}”",
+            text,
+        )
+    for field, words in _NAMED.items():
+        text = re.sub(rf"\b{field}\b", words, text)
+    return re.sub(
+        r"'([a-z_]+)'", lambda m: f"“{_CODES[m.group(1)]}”" if m.group(1) in _CODES else m[0], text
+    )
+
+
 def signoff_messages(exc: ValidationError, *, storing: str, within: str | None = None) -> list[str]:
     """One line per problem; `within` is the part a part-level check's paths are relative to."""
     found = []
     for error in exc.errors():
         path = ((within,) if within else ()) + tuple(error["loc"])
-        text = str(error["msg"]).removeprefix("Value error, ")
+        text = plain_signoff_text(str(error["msg"]).removeprefix("Value error, "))
         if error["type"] == "string_pattern_mismatch" and path[-1:] == ("email",):
             text = "enter an email address, e.g. name@example.org"
         elif error["type"] == "missing":
             text = "this is required"
         where = _where(path, storing)
-        found.append(f"{where}: {text}" if where else text)
+        found.append(f"{where}: {text}" if where else sentence(text))
     return found
 
 

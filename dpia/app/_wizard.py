@@ -20,6 +20,7 @@ from ..questionnaire import EDPB_SECTIONS, AnswerRejected, Questionnaire, Sectio
 from ._archive_link import load_case, save_draft
 from ._case import Case, field_problems
 from ._frame import PAGES, open_assessment_or_stop
+from ._messages import stale_draft_text
 from ._session import (
     field_errors,
     field_key,
@@ -124,7 +125,7 @@ def _about_fields(case: Case) -> None:
     meta = case.meta
     for name, label, placeholder in fields:
         typed = st.text_input(
-            f"{label} :red[*]",
+            label,
             value=meta.get(name) or "",
             max_chars=300,
             placeholder=placeholder,
@@ -135,7 +136,7 @@ def _about_fields(case: Case) -> None:
             errors.pop(f"assessment.{name}", None)
         _field_error(errors, f"assessment.{name}")
     chosen = st.date_input(
-        "Date of the assessment :red[*]",
+        "Date of the assessment",
         value=meta.get("date"),
         format="YYYY-MM-DD",
         key=field_key("meta-date"),
@@ -241,9 +242,7 @@ def _save(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
     try:
         save_draft(case, questionnaire, actor=user.actor)
     except StaleDraftError as exc:
-        st.session_state[_STALE] = (
-            f"Not saved: this draft was changed by someone else since you opened it. {exc}."
-        )
+        st.session_state[_STALE] = stale_draft_text(exc, user.actor)
         return False
     except AnswersError as exc:
         problems = field_problems(exc)

@@ -212,7 +212,9 @@ def save_draft(
             raise StaleDraftError(
                 f"the draft of {assessment_id} was saved by {current.updated_by} at "
                 f"{current.updated_at} (revision {current.revision}), but this change was "
-                f"based on {based}; reload the draft and make the change again"
+                f"based on {based}; reload the draft and make the change again",
+                saved_by=current.updated_by,
+                saved_at=dt.datetime.fromisoformat(current.updated_at),
             )
         new_revision = current.revision + 1
         changed = connection.execute(

@@ -1,6 +1,8 @@
 """How every question presents itself, so all widgets read alike.
 
-The label says what is asked (with a red star when the answer is required), and the guidance
+The label says what is asked, and "(optional)" when an answer may be left out: words a screen
+reader speaks as written, where a coloured star would be read out as markup or not at all, and
+fewer marks on screen, since most questions need an answer. The guidance
 below it says why we ask and which law the question comes from: a product team answering a DPIA
 needs both to answer well, and a DPO reading the screen later needs to see the same thing.
 """
@@ -23,7 +25,7 @@ def _plain(text: str) -> str:
 
 def field_label(question: Any) -> str:
     label = _plain(question.label)
-    return f"{label} :red[*]" if question.required else label
+    return label if question.required else f"{label} (optional)"
 
 
 def guidance(question: Any) -> None:
