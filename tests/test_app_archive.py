@@ -53,7 +53,7 @@ def test_timeline_shows_each_version_with_its_status_changes(archive):
 def test_compare_lists_the_changed_answer_in_the_questionnaire_words(archive):
     two_versions(archive)
     app = archive_page(fresh_app())
-    changed = app.dataframe[-1].value
+    changed = app.table[-1].value
     assert list(changed["Before"]) == ["150 people"]
     assert list(changed["After"]) == ["300 people"]
 

@@ -221,6 +221,6 @@ def test_an_untrusted_signature_says_how_the_certificate_becomes_trusted(archive
     app.selectbox(key="sign-as").select(people["dpo"].fingerprint).run()
     sign_as(app, people["dpo"], PASSPHRASE.decode())
     no_failures(app)
-    columns = list(app.dataframe[0].value.columns)
+    columns = list(app.table[0].value.columns)
     assert columns[:4] == ["Signer", "Role", "Signature", "Trust"]
     assert any("`dpia trust add cert.pem`" in c.value for c in app.caption)

@@ -150,20 +150,20 @@ def _show_diff(diff: VersionDiff) -> None:
         return
     if diff.fields:
         st.markdown(f"**Details changed ({len(diff.fields)})**")
-        st.dataframe(
+        st.table(
             [{"Field": c.field, "Before": str(c.old), "After": str(c.new)} for c in diff.fields],
             hide_index=True,
-            width="stretch",
+            border="horizontal",
         )
     if diff.answers:
         st.markdown(f"**Answers changed ({len(diff.answers)})**")
-        st.dataframe(
+        st.table(
             [
                 {"Question": a.label or a.question_id, "Before": a.old_text, "After": a.new_text}
                 for a in diff.answers
             ],
             hide_index=True,
-            width="stretch",
+            border="horizontal",
         )
     if diff.risks:
         st.markdown(f"**Risk levels changed ({len(diff.risks)})**")

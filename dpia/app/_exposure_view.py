@@ -2,6 +2,7 @@
 
 Statutory maxima are ceilings the law sets, not a forecast of a fine; the page says so, because
 a DPO will be asked "how much could this cost" and must not quote a maximum as an estimate.
+The table wraps its text rather than cut it off: what is missing is the column a DPO reads.
 """
 
 from __future__ import annotations
@@ -29,19 +30,23 @@ def show_exposure(report: RiskReport) -> None:
         with st.expander(title, expanded=gaps > 0):
             if ceiling:
                 st.metric("Highest statutory maximum", ceiling)
-            st.dataframe(
-                [
-                    {
-                        "Law": o.law,
-                        "Duty": o.title,
-                        "Status": OBLIGATION_STATUS[o.status],
-                        "What is missing": o.gap if o.status != "met" else "",
-                        "Deadline": o.deadline,
-                        "Legal basis": "; ".join(o.legal),
-                        "Maximum": "" if o.penalty is None else o.penalty.formula,
-                    }
-                    for o in place.obligations
-                ],
-                hide_index=True,
-                width="stretch",
-            )
+            rows = [
+                {
+                    "Law": o.law,
+                    "Duty": o.title,
+                    "Status": OBLIGATION_STATUS[o.status],
+                    "What is missing": o.gap if o.status != "met" else "",
+                    "Deadline": o.deadline or "",
+                    "Legal basis": "; ".join(o.legal),
+                    "Maximum": "" if o.penalty is None else o.penalty.formula,
+                }
+                for o in place.obligations
+            ]
+            st.table(_filled_columns(rows), hide_index=True, border="horizontal")
+
+
+def _filled_columns(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Only the columns with something in them: on a phone every empty column costs a row of
+    scrolling and says nothing."""
+    kept = [name for name in rows[0] if any(row[name] for row in rows)] if rows else []
+    return [{name: row[name] for name in kept} for row in rows]

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from .._vocabulary import long_date
 from ..risk import MeasureResult, RiskReport
 from ._case import Case
 from ._session import field_key
@@ -94,8 +95,16 @@ def plan_table(report: RiskReport) -> None:
     if not planned:
         st.info("No measure is planned yet.")
         return
-    st.dataframe(
-        [{"Measure": m.title, "Owner": m.owner, "Due": m.due, "Note": m.note} for m in planned],
+    st.table(
+        [
+            {
+                "Measure": m.title,
+                "Owner": m.owner,
+                "Due": long_date(m.due) if m.due else "",
+                "Note": m.note,
+            }
+            for m in planned
+        ],
         hide_index=True,
-        width="stretch",
+        border="horizontal",
     )

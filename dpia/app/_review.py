@@ -22,6 +22,7 @@ from .._vocabulary import (
     SIGNATURE_VERDICT,
     SIGNATURE_VERDICT_MEANING,
     VERSION_STATUS,
+    moment,
 )
 from ..archive import AuditAction, VersionSummary, canonical_json
 from ..questionnaire import Questionnaire
@@ -229,24 +230,21 @@ def verification_table(verification: DocumentVerification) -> None:
     if not verification.signatures:
         st.caption("No signature yet.")
         return
-    st.dataframe(
+    st.table(
         [
             {
                 "Signer": s.signer.name if s.signer else "unknown",
                 "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
                 "Signature": f"{SIGNATURE_VERDICT[s.verdict]}: {_verdict_detail(s)}",
                 "Trust": ("trusted" if s.trust.trusted else "not trusted") + f": {s.trust.reason}",
-                "Signed at (UTC)": s.signing_time,
+                "Signed at": moment(s.signing_time) if s.signing_time else "not stated",
                 "Email": (s.signer.email or "") if s.signer else "",
                 "Certificate SHA-256": s.signer.fingerprint if s.signer else "",
             }
             for s in verification.signatures
         ],
         hide_index=True,
-        width="stretch",
-        column_config={
-            "Signed at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-        },
+        border="horizontal",
     )
     if any(not s.trust.trusted for s in verification.signatures):
         st.caption(
