@@ -46,3 +46,27 @@ def test_another_persons_save_names_them_and_the_time_in_words():
 def test_every_message_is_a_sentence():
     assert sentence("the draft of A-1 no longer exists") == "The draft of A-1 no longer exists."
     assert sentence("Signed.") == "Signed."
+
+
+def test_question_ids_in_a_message_become_the_questions_as_asked(archive_url):
+    from dpia._library import questionnaire_for
+    from dpia.app._messages import in_questionnaire_words
+
+    mini = questionnaire_for("mini@1.0")
+    assert (
+        in_questionnaire_words(
+            "new in mini@1.1, not answered yet (required): headcount (How many people?)", mini
+        )
+        == "new in mini@1.1, not answered yet (required): “How many people?”"
+    )
+    assert (
+        in_questionnaire_words(
+            "required question 'works_council' is not answered (Is there a works council?)", mini
+        )
+        == "required question “Is there a works council?” is not answered"
+    )
+    assert in_questionnaire_words("answer works_council first", mini) == (
+        "answer “Is there a works council?” first"
+    )
+    # Words that merely look like an id, and ids in brackets of another label, stay.
+    assert in_questionnaire_words("headcount (of the site)", mini) == "headcount (of the site)"

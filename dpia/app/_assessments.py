@@ -22,6 +22,7 @@ from ..questionnaire import Questionnaire, load_questionnaire
 from ._archive_link import archive, load_case
 from ._case import Case, migration_notice
 from ._frame import PAGES
+from ._messages import in_questionnaire_words
 from ._session import open_case, push_notice
 from ._users import AppUser, current_user
 
@@ -165,7 +166,9 @@ def _import_answers(user: AppUser) -> None:
         st.success(
             f"{upload.name}: {len(check.assessment.answers)} answers for {questionnaire.title}."
         )
-        notice = migration_notice(tuple(note.message for note in check.notes))
+        notice = migration_notice(
+            tuple(in_questionnaire_words(n.message, questionnaire) for n in check.notes)
+        )
         if notice:
             st.warning(notice, icon=":material/update:")
         if st.button("Open as a new assessment", key="import-open"):

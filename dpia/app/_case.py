@@ -15,6 +15,7 @@ from .._assessment import AnswersCheck, assessment_from_source
 from .._errors import AnswersError, Problem
 from .._source import Source
 from ..questionnaire import Questionnaire
+from ._messages import in_questionnaire_words
 
 __all__ = ["Case", "field_problems", "migration_notice"]
 
@@ -71,7 +72,7 @@ class Case:
             answers=dict(assessment.answers),
             plan=plan,
             signoff=signoff,
-            notes=tuple(note.message for note in check.notes),
+            notes=tuple(in_questionnaire_words(n.message, questionnaire) for n in check.notes),
         )
 
     def answers_file(self) -> dict[str, Any]:
