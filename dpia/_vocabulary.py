@@ -17,6 +17,7 @@ from collections.abc import Mapping
 __all__ = [
     "ADVICE",
     "APP_ROLE",
+    "AUDIT_ACTION",
     "DECISION",
     "DPIA_REQUIRED",
     "HEADLINE",
@@ -132,6 +133,17 @@ SIGNATURE_VERDICT_MEANING = {
     "invalid": "does not hold for these bytes",
     "unreadable": "cannot be read as a signature dpia can check",
 }
+AUDIT_ACTION = {
+    "assessment.created": "Assessment created",
+    "draft.saved": "Draft saved",
+    "version.added": "Version archived",
+    "status.changed": "Status changed",
+    "version.exported": "Version exported",
+    "version.frozen": "Signed version frozen",
+    "signoff.withdrawn": "Advice or decision withdrawn",
+    "archive.upgraded": "Archive upgraded",
+}
+"""Audit log rows in words; the stored codes stay as they are, for auditors who filter on them."""
 UNVERSIONED = "Draft, not yet versioned"
 """An assessment being edited that has no archived version yet."""
 

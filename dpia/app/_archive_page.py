@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .._errors import ArchiveIntegrityError, NotFoundError
+from .._vocabulary import AUDIT_ACTION, long_date, moment, words
 from ..archive import VersionDiff, VersionSummary, diff_versions
 from ..signing import archive_trust_store, verify_signatures
 from ._archive_link import archive, bag_archive, load_case
@@ -79,18 +80,21 @@ def _timeline(assessment_id: str, versions: list[VersionSummary]) -> None:
         with st.container(border=True, key=f"archive-version-{version.number}"):
             head, badge = st.columns([4, 1], vertical_alignment="center")
             head.markdown(
-                f"**Version {version.number}**, archived {version.created_at:%Y-%m-%d %H:%M} UTC "
-                f"by {version.author}"
+                f"**Version {version.number}**, archived on {moment(version.created_at)} by "
+                f"{version.author}"
             )
             with badge:
                 st.badge(STATUS_LABELS[version.status], color=_STATUS_COLOURS[version.status.value])
             for change in version.status_history:
                 note = f" ({change.note})" if change.note else ""
                 st.caption(
-                    f"{change.at:%Y-%m-%d %H:%M} UTC: {STATUS_LABELS[change.status]} by "
-                    f"{change.actor}{note}"
+                    f"{moment(change.at)}: {STATUS_LABELS[change.status]} by {change.actor}{note}"
                 )
-            facts = [f"Review due {version.review_due}" if version.review_due else "No review date"]
+            facts = [
+                f"Review due {long_date(version.review_due)}"
+                if version.review_due
+                else "No review date"
+            ]
             facts.append(
                 f"{len(version.signatures)} signature{'s' * (len(version.signatures) != 1)}"
                 if version.document_sha256
@@ -111,7 +115,7 @@ def _timeline(assessment_id: str, versions: list[VersionSummary]) -> None:
                 {
                     "When (UTC)": event.at,
                     "Who": event.actor,
-                    "What": event.action.value,
+                    "What": words(AUDIT_ACTION, event.action),
                     "Version": event.version_number,
                 }
                 for event in archive().audit_trail(assessment_id)
