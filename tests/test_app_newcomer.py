@@ -205,13 +205,13 @@ def test_an_added_signatory_is_listed_at_once_and_cannot_be_added_twice(archive_
     assert any(c.value.startswith("Dana Officer is on the list above.") for c in app.caption)
 
 
-def test_the_list_shows_status_and_review_date_beside_the_title_and_no_none(archive_url):
+def test_the_list_shows_status_first_with_title_and_review_date_and_no_none(archive_url):
     app = import_answers(fresh_app())
     app.button(key="nav-next").click().run()  # saves the draft
     app.switch_page("dpia/app/pages/assessments.py").run()
     no_failures(app)
     listing = app.dataframe[0].value
-    assert list(listing.columns)[:3] == ["Title", "Status", "Review due"]
+    assert list(listing.columns)[:3] == ["Status", "Title", "Review due"]
     assert list(listing["Status"]) == ["Draft, not yet versioned"]
     assert list(listing["Version"]) == [""]
 

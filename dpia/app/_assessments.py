@@ -98,15 +98,16 @@ def _listing(user: AppUser) -> None:
 
 
 def _row(summary: AssessmentSummary, draft_saved: dt.datetime | None) -> dict[str, object]:
-    """Status and review date next to the title: they are what the list is read for, and
-    columns after the organisation start off screen at 1280 px. A draft saved after the latest
-    version is said beside its status, or "Approved" would be read as covering it."""
+    """Status first, then the title and the review date: they are what the list is read for, and
+    on a phone only the first column and a half fit before the table scrolls sideways. A draft
+    saved after the latest version is said beside its status, or "Approved" would be read as
+    covering it."""
     status = STATUS_LABELS[summary.status]
     if summary.latest_version and draft_saved is not None and draft_saved > summary.updated_at:
         status += "; later draft pending"
     return {
-        "Title": summary.title,
         "Status": status,
+        "Title": summary.title,
         "Review due": summary.review_due,
         "Organisation": summary.organisation,
         "Version": str(summary.latest_version) if summary.latest_version else "",
