@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from app_support import MINI_ANSWERS
-from test_app_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _choose, _settle, served
+from test_app_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _choose, _settle, served
 
 from dpia.archive import open_archive
 
@@ -92,11 +92,19 @@ def test_every_page_asks_only_the_app_and_cuts_off_no_table_text(served):
     assert cut == {}
 
 
-def test_view_as_shows_the_legal_viewers_pages_marked_as_such(served):
+def test_view_as_shows_the_legal_viewers_pages_marked_as_such(served, monkeypatch):
+    """The legal viewer reads the frozen version 1, with the draft after it named as pending."""
     from playwright.sync_api import sync_playwright
+    from test_app_roles import _frozen
 
     url, work = served
-    assessment_id = _assessment(work)
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(ROOT / "tests" / "fixtures"))
+    archive = open_archive(f"sqlite:///{work}/archive.sqlite3")
+    mapping = json.loads(json.dumps(yaml.safe_load(MINI_ANSWERS), default=str))
+    mapping["assessment"]["title"] = "Keystroke pilot, as approved"
+    assessment_id = _frozen(archive, mapping, number=1)
+    mapping["assessment"].update(id=assessment_id, title="Keystroke pilot, being changed")
+    archive.save_draft(mapping, actor="ann@example.org")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
@@ -113,7 +121,11 @@ def test_view_as_shows_the_legal_viewers_pages_marked_as_such(served):
                 page.set_viewport_size({"width": width, "height": 1400})
                 _settle(page)
                 page.get_by_text("Viewing as Legal (read only).").wait_for()
-                page.get_by_text("Nothing has been archived or decided yet.").wait_for()
+                page.get_by_text(
+                    "You are reading version 1, the latest signed and frozen"
+                ).wait_for()
+                page.get_by_text("by ann@example.org: not archived, not decided.").wait_for()
+                assert page.get_by_text("Keystroke pilot, being changed").count() == 0
                 editable = page.locator(
                     "[data-testid='stMain'] input:not([disabled]):not([type='hidden']), "
                     "[data-testid='stMain'] textarea:not([disabled])"

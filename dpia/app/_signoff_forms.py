@@ -339,7 +339,11 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
         ):
             _remove(case, checked, signatory["certificate_sha256"], save)
     if not listed:
-        st.caption("No signatory yet. Add each person from their certificate (cert.pem).")
+        st.caption(
+            "No signatory yet. Add each person from their certificate (cert.pem)."
+            if editable
+            else "No signatory listed."
+        )
     if not editable:
         return
     upload = st.file_uploader(
