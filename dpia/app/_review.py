@@ -236,7 +236,7 @@ def verification_table(verification: DocumentVerification) -> None:
                 "Signer": s.signer.name if s.signer else "unknown",
                 "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
                 "Signature": f"{SIGNATURE_VERDICT[s.verdict]}: {_verdict_detail(s)}",
-                "Trust": ("trusted" if s.trust.trusted else "not trusted") + f": {s.trust.reason}",
+                "Trust": ("Trusted" if s.trust.trusted else "Not trusted") + f": {s.trust.reason}",
                 "Signed at": moment(s.signing_time) if s.signing_time else "not stated",
                 "Email": (s.signer.email or "") if s.signer else "",
                 "Certificate SHA-256": s.signer.fingerprint if s.signer else "",
