@@ -68,7 +68,7 @@ def _options(questionnaire: Questionnaire, question_id: str) -> list[str]:
 def test_validate_command_accepts_the_questionnaire(capsys):
     assert main(["validate", str(QUESTIONNAIRE)]) == 0
     out = capsys.readouterr().out
-    assert "OK: telemetry-for-ai@1.1.0" in out
+    assert "OK: telemetry-for-ai@1.2.0" in out
 
 
 def test_questionnaire_is_large_enough_to_cover_the_programme(questionnaire):

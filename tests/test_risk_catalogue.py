@@ -12,7 +12,7 @@ from dpia._library import questionnaire_for
 from dpia.risk import catalogue_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
-CATALOGUE = catalogue_for(questionnaire_for("telemetry-for-ai@1.1.0"))
+CATALOGUE = catalogue_for(questionnaire_for("telemetry-for-ai@1.2.0"))
 
 
 def _documented_ids() -> set[str]:

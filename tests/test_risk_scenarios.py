@@ -28,7 +28,7 @@ from dpia.risk._rating import Counted, axis_value
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AS_OF = dt.date(2026, 11, 29)
 BEFORE_BAN = dt.date(2025, 1, 31)
-REF = "telemetry-for-ai@1.1.0"
+REF = "telemetry-for-ai@1.2.0"
 
 SCENARIOS = {
     "A": "scenario-a-keystroke-content.yaml",
