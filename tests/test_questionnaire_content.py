@@ -31,6 +31,9 @@ EXPECTED_EXAMPLES = {
     "scenario-l-continuous-office-video.yaml",
     "scenario-m-inactivity-pay-deduction.yaml",
     "scenario-n-basis-missing-for-one-purpose.yaml",
+    "scenario-o-office-diagnostic-data-as-found.yaml",
+    "scenario-p-office-diagnostic-data-after-changes.yaml",
+    "scenario-q-university-ai-assistant.yaml",
 }
 WORKS_COUNCIL = {
     "de": ("germany_works_council_exists", "germany_works_agreement"),

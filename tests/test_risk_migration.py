@@ -1,5 +1,5 @@
-"""Answers written for telemetry-for-ai@1.0.0 open under the current version wherever answers are read: the
-command line, the risk engine, the archive, an imported Word document and the app.
+"""Answers written for telemetry-for-ai@1.0.0 open under the current version wherever answers
+are read: the command line, the risk engine, the archive, an imported Word document and the app.
 
 The fixture is scenario A exactly as a team saved it for version 1.0.0; it is never migrated in
 place, so every run checks the whole way from the old file to the current questionnaire.
