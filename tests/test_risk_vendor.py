@@ -260,3 +260,12 @@ def test_q_ai_literacy_is_a_deployer_duty_since_february_2025():
         catalogue=catalogue_for(_questionnaire()),
     )
     assert all(o.id != "ai_act_ai_literacy" for j in early.legal_exposure for o in j.obligations)
+
+
+def test_q_prompts_kept_a_year_make_retention_a_risk_of_content():
+    kept = _score(_with(ASSISTANT, ai_log_retention_days=365))
+    rating = _risk(kept, "excessive_retention").inherent
+    assert "retention_ai_logs_long" in _rules(rating) and rating.severity == 3
+    assert "retention_ai_logs_long" not in _rules(
+        _risk(_report(ASSISTANT), "excessive_retention").inherent
+    )
