@@ -269,3 +269,13 @@ def test_q_prompts_kept_a_year_make_retention_a_risk_of_content():
     assert "retention_ai_logs_long" not in _rules(
         _risk(_report(ASSISTANT), "excessive_retention").inherent
     )
+
+
+def test_an_ai_assistant_in_use_is_innovative_technology_without_the_teams_tick():
+    assessment = _with(ASSISTANT, wp248_criteria=["systematic_monitoring"])
+    criteria = {r.rule for r in _score(assessment).screening.wp248}
+    assert "c8_innovative_technology" in criteria
+    without = _with(
+        ASSISTANT, wp248_criteria=["systematic_monitoring"], purposes=["vendor_software_use"]
+    )
+    assert "c8_innovative_technology" not in {r.rule for r in _score(without).screening.wp248}
