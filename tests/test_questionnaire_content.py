@@ -31,6 +31,9 @@ EXPECTED_EXAMPLES = {
     "scenario-l-continuous-office-video.yaml",
     "scenario-m-inactivity-pay-deduction.yaml",
     "scenario-n-basis-missing-for-one-purpose.yaml",
+    "scenario-o-office-diagnostic-data-as-found.yaml",
+    "scenario-p-office-diagnostic-data-after-changes.yaml",
+    "scenario-q-university-ai-assistant.yaml",
 }
 WORKS_COUNCIL = {
     "de": ("germany_works_council_exists", "germany_works_agreement"),
@@ -68,7 +71,7 @@ def _options(questionnaire: Questionnaire, question_id: str) -> list[str]:
 def test_validate_command_accepts_the_questionnaire(capsys):
     assert main(["validate", str(QUESTIONNAIRE)]) == 0
     out = capsys.readouterr().out
-    assert "OK: telemetry-for-ai@1.1.0" in out
+    assert "OK: telemetry-for-ai@1.2.0" in out
 
 
 def test_questionnaire_is_large_enough_to_cover_the_programme(questionnaire):

@@ -15,7 +15,7 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "scenario-b-timing-only-op
 
 
 def _report(path: Path):
-    questionnaire = questionnaire_for("telemetry-for-ai@1.1.0")
+    questionnaire = questionnaire_for("telemetry-for-ai@1.2.0")
     assessment = load_answers(path, questionnaire).assessment
     return assess(questionnaire, assessment, as_of=dt.date(2026, 11, 29))
 

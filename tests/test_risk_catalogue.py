@@ -12,7 +12,7 @@ from dpia._library import questionnaire_for
 from dpia.risk import catalogue_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
-CATALOGUE = catalogue_for(questionnaire_for("telemetry-for-ai@1.1.0"))
+CATALOGUE = catalogue_for(questionnaire_for("telemetry-for-ai@1.2.0"))
 
 
 def _documented_ids() -> set[str]:
@@ -39,9 +39,10 @@ def test_every_catalogue_id_is_documented(kind, item_id):
     assert item_id in _documented_ids(), f"{kind} {item_id!r} is missing from {DOCS.name}"
 
 
-def test_the_fourteen_risk_families_and_inaccurate_outputs_are_covered():
-    assert {risk.family for risk in CATALOGUE.risks} == {f"R{n}" for n in range(1, 16)}
+def test_the_fourteen_risk_families_inaccurate_outputs_and_vendor_control_are_covered():
+    assert {risk.family for risk in CATALOGUE.risks} == {f"R{n}" for n in range(1, 17)}
     assert CATALOGUE.risk("inaccurate_outputs").family == "R15"
+    assert CATALOGUE.risk("vendor_control").family == "R16"
     for risk in CATALOGUE.risks:
         assert len(risk.rules) >= 2, risk.id
 

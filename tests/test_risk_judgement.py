@@ -37,7 +37,7 @@ FILES = {
 
 @cache
 def _questionnaire():
-    return questionnaire_for("telemetry-for-ai@1.1.0")
+    return questionnaire_for("telemetry-for-ai@1.2.0")
 
 
 @cache

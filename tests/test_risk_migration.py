@@ -1,5 +1,5 @@
-"""Answers written for telemetry-for-ai@1.0.0 open under 1.1.0 wherever answers are read: the
-command line, the risk engine, the archive, an imported Word document and the app.
+"""Answers written for telemetry-for-ai@1.0.0 open under the current version wherever answers
+are read: the command line, the risk engine, the archive, an imported Word document and the app.
 
 The fixture is scenario A exactly as a team saved it for version 1.0.0; it is never migrated in
 place, so every run checks the whole way from the old file to the current questionnaire.
@@ -28,10 +28,11 @@ from dpia.document._embedded import EmbeddedRecord, embed_record
 from dpia.risk import assess
 
 FIXTURE = Path(__file__).parent / "fixtures" / "answers" / "telemetry-for-ai-1.0.0.yaml"
-OLD, NEW = "telemetry-for-ai@1.0.0", "telemetry-for-ai@1.1.0"
+OLD, NEW = "telemetry-for-ai@1.0.0", "telemetry-for-ai@1.2.0"
 AS_OF = dt.date(2026, 11, 29)
 NEW_QUESTIONS = {
     "assessment_kind",
+    "collected_by_vendor_software",
     "collection_origin",
     "training_data_sources",
     "training_granularity",

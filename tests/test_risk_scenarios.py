@@ -1,5 +1,5 @@
 """The real risk catalogue on the example programmes: the outcomes a DPO expects (brief §7 for A,
-B, C and F; docs/methodology.md §13.9 for G to N), for the reasons a DPO would give, and
+B, C and F; docs/methodology.md §13.9 for G to Q), for the reasons a DPO would give, and
 properties that must hold for any answers.
 
 Every report is built from the example answers files as a user would load them, against the real
@@ -28,7 +28,7 @@ from dpia.risk._rating import Counted, axis_value
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AS_OF = dt.date(2026, 11, 29)
 BEFORE_BAN = dt.date(2025, 1, 31)
-REF = "telemetry-for-ai@1.1.0"
+REF = "telemetry-for-ai@1.2.0"
 
 SCENARIOS = {
     "A": "scenario-a-keystroke-content.yaml",
@@ -44,6 +44,9 @@ SCENARIOS = {
     "L": "scenario-l-continuous-office-video.yaml",
     "M": "scenario-m-inactivity-pay-deduction.yaml",
     "N": "scenario-n-basis-missing-for-one-purpose.yaml",
+    "O": "scenario-o-office-diagnostic-data-as-found.yaml",
+    "P": "scenario-p-office-diagnostic-data-after-changes.yaml",
+    "Q": "scenario-q-university-ai-assistant.yaml",
 }
 
 # DPIA required, residual now / after the plan / if all recommendations are adopted, prior
@@ -76,6 +79,16 @@ OUTCOMES = {
     "L": (("required",), "high", "high", "high", True, {"continuous_video_audio_of_staff"}),
     "M": (("required",), "high", "high", "high", True, {"pay_deductions_from_inactivity"}),
     "N": (("required",), "high", "high", "high", True, {"no_legal_basis"}),
+    "O": (
+        ("required",),
+        "high",
+        "high",
+        "low",
+        True,
+        {"vendor_controls_what_no_one_can_see"},
+    ),
+    "P": (("required",), "low", "low", "low", False, set()),
+    "Q": (("required",), "medium", "medium", "medium", False, set()),
 }
 
 
