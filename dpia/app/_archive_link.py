@@ -27,8 +27,7 @@ from ..archive import (
 )
 from ..questionnaire import Questionnaire
 from ..workflow import add_version
-from ._case import Case, migration_notice
-from ._session import push_notice
+from ._case import Case
 
 __all__ = [
     "archive",
@@ -73,9 +72,6 @@ def load_case(assessment_id: str) -> Case:
         answers, revision = draft.answers, draft.revision
     case = Case.from_file(answers, questionnaire_for(answers["questionnaire"]))
     case.revision = revision
-    notice = migration_notice(case.notes)
-    if notice:
-        push_notice("warning", notice)
     return case
 
 

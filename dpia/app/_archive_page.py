@@ -18,7 +18,7 @@ from ._assessments import STATUS_LABELS
 from ._frame import PAGES
 from ._levels import LEVEL_COLOURS, level_word
 from ._review import verification_table
-from ._session import current_case, open_case
+from ._session import current_case, open_case, recall, remember
 from ._users import current_user
 
 __all__ = ["show_archive"]
@@ -216,20 +216,20 @@ def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
         verification_table(
             verify_signatures(stored.document, signatures, trust=archive_trust_store())
         )
-    bag_key = f"dpia.archive-bag.{assessment_id}.{number}"
-    if bag_key not in st.session_state and st.button(
+    prepared = recall("archive_bag")
+    wanted = (assessment_id, number)
+    if (prepared is None or prepared[0] != wanted) and st.button(
         f"Prepare the BagIt package of version {number}",
         icon=":material/package_2:",
         key="proof-bag",
     ):
         with st.spinner("Exporting (the PDF rendition takes a few seconds)…"):
-            st.session_state[bag_key] = bag_archive(
-                assessment_id, number, actor=current_user().actor
-            )[0]
-    if bag_key in st.session_state:
+            prepared = (wanted, bag_archive(assessment_id, number, actor=current_user().actor)[0])
+        remember("archive_bag", prepared)
+    if prepared is not None and prepared[0] == wanted:
         st.download_button(
             f"Download the BagIt package of version {number} (.zip)",
-            st.session_state[bag_key],
+            prepared[1],
             file_name=f"{assessment_id}-v{number}-bag.zip",
             mime="application/zip",
             icon=":material/download:",

@@ -47,7 +47,7 @@ from ._archive_link import archive, archived_versions, save_draft
 from ._case import Case
 from ._frame import PAGES, open_assessment_or_stop
 from ._reporting import case_report
-from ._session import forget_signing_inputs, pop_notice, push_notice
+from ._session import forget_signing_inputs, pop_notice, push_notice, widget_value
 from ._signing_room import file_signature, room_signatures
 from ._signoff_forms import advice_form, decision_form, people_form, signatories_form
 from ._users import AppUser, current_user
@@ -335,18 +335,14 @@ def _sign_form(
 
 
 def _inputs(source: str) -> tuple[bytes | None, bytes | None, str]:
-    state = st.session_state
     if source == "upload":
-        key_file, cert_file = (
-            state.get("sign-key"),
-            state.get("sign-cert"),
-        )
+        key_file, cert_file = widget_value("sign-key"), widget_value("sign-cert")
         key = key_file.getvalue() if key_file is not None else None
         certificate = cert_file.getvalue() if cert_file is not None else None
     else:
-        key = _server_file(state.get("sign-key-path") or "", "key")
-        certificate = _server_file(state.get("sign-cert-path") or "", "certificate")
-    return key, certificate, state.get("sign-passphrase") or ""
+        key = _server_file(widget_value("sign-key-path") or "", "key")
+        certificate = _server_file(widget_value("sign-cert-path") or "", "certificate")
+    return key, certificate, widget_value("sign-passphrase") or ""
 
 
 def _server_file(path: str, what: str) -> bytes | None:
@@ -383,7 +379,7 @@ def _attempt_signing(
             final.content,
             signer,
             roles=user.roles,
-            signing_as=st.session_state.get("sign-as"),
+            signing_as=widget_value("sign-as"),
             signed_in_as=None if user.local else user.email,
         )
         file_signature(case.assessment_id, final, made)

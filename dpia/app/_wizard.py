@@ -23,9 +23,12 @@ from ._frame import PAGES, open_assessment_or_stop
 from ._session import (
     field_errors,
     field_key,
+    forget,
     open_case,
     pop_notice,
     push_notice,
+    recall,
+    remember,
     set_step,
     step,
 )
@@ -37,7 +40,6 @@ __all__ = ["ABOUT_STEP", "show_wizard", "visible_steps"]
 ABOUT_STEP = "about"
 _ABOUT_TITLE = "About this assessment"
 _REQUIRED = "This question needs an answer before you go on."
-_STALE = "dpia.stale_draft"
 
 
 def visible_steps(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[tuple[str, str]]:
@@ -90,11 +92,10 @@ def _settled_step(questionnaire: Questionnaire, case: Case) -> str:
 
 
 def _notices(case: Case) -> None:
-    stale = st.session_state.get(_STALE)
+    stale = recall("stale_draft")
     if stale and case.assessment_id:
         st.error(stale, icon=":material/sync_problem:")
         if st.button("Load the saved draft (my unsaved changes are dropped)", key="stale-reload"):
-            del st.session_state[_STALE]
             open_case(load_case(case.assessment_id), at_step=step())
             st.rerun()
     notice = pop_notice()
@@ -241,8 +242,9 @@ def _save(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
     try:
         save_draft(case, questionnaire, actor=user.actor)
     except StaleDraftError as exc:
-        st.session_state[_STALE] = (
-            f"Not saved: this draft was changed by someone else since you opened it. {exc}."
+        remember(
+            "stale_draft",
+            f"Not saved: this draft was changed by someone else since you opened it. {exc}.",
         )
         return False
     except AnswersError as exc:
@@ -254,7 +256,7 @@ def _save(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
             "they are marked below.",
         )
         return False
-    st.session_state.pop(_STALE, None)
+    forget("stale_draft")
     push_notice("saved", "Draft saved")
     return True
 
