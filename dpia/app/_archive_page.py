@@ -11,7 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from .._errors import ArchiveIntegrityError, NotFoundError
-from ..archive import VersionDiff, VersionSummary, diff_versions
+from .._vocabulary import VERSION_STATUS
+from ..archive import RecordChange, VersionDiff, VersionSummary, diff_versions
 from ..signing import archive_trust_store, verify_signatures
 from ._archive_link import archive, bag_archive, load_case
 from ._assessments import STATUS_LABELS
@@ -146,8 +147,14 @@ def _compare(assessment_id: str, versions: list[VersionSummary]) -> None:
 
 def _show_diff(diff: VersionDiff) -> None:
     if diff.empty:
-        st.success("No differences.")
+        st.success(
+            "No differences: the same answers, plan, sign-off, status, signatures and document."
+        )
         return
+    if diff.record:
+        st.markdown(f"**Record changed ({len(diff.record)})**")
+        for change in diff.record:
+            st.markdown(f"- {_record_line(change)}")
     if diff.fields:
         st.markdown(f"**Details changed ({len(diff.fields)})**")
         st.dataframe(
@@ -182,6 +189,19 @@ def _show_diff(diff: VersionDiff) -> None:
                 st.markdown(f"- removed: {measure.title} (was {measure.old_status})")
             else:
                 st.markdown(f"- {measure.title}: {measure.old_status} → {measure.new_status}")
+
+
+def _record_line(change: RecordChange) -> str:
+    if change.field == "status":
+        before = VERSION_STATUS.get(change.old or "", change.old or "—")
+        after = VERSION_STATUS.get(change.new or "", change.new or "—")
+        return f"Status: {before} → {after}"
+    what = "Document" if change.field == "document" else f"Signature of {change.signer}"
+    if change.old is None:
+        return f"{what}: added (SHA-256 `{change.new}`)"
+    if change.new is None:
+        return f"{what}: none in the newer version (was SHA-256 `{change.old}`)"
+    return f"{what}: replaced (SHA-256 `{change.old}` → `{change.new}`)"
 
 
 def _level(level: str | None) -> str:

@@ -7,6 +7,7 @@ step itself; nothing is written unless every check passed, and each write is one
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,14 @@ from typing import Any
 from .._assessment import Assessment
 from .._errors import ApprovalRefusedError, NotFoundError, NotPermittedError, WorkflowError
 from .._signoff import Signatory
-from ..archive import DECIDED_STATUSES, Archive, StatusChange, VersionStatus, VersionSummary
+from ..archive import (
+    DECIDED_STATUSES,
+    Archive,
+    StatusChange,
+    VersionStatus,
+    VersionSummary,
+    sha256_hex,
+)
 from ..document import read_record
 from ..questionnaire import Questionnaire
 from ..signing import (
@@ -28,7 +36,7 @@ from ..signing import (
     verify_signatures,
 )
 from ._approval import Approval, check_approval
-from ._final import check_document, version_parts
+from ._final import VersionParts, check_document, version_parts
 from ._law import law_date
 from ._roles import require, require_signing_role
 from ._signers import withdrawn
@@ -91,6 +99,7 @@ def add_version(
     parts = version_parts(
         questionnaire, assessment, as_of=law_date(assessment, as_of=as_of, document=record)
     )
+    _refuse_repeat(archive, parts, document, signatures or {})
     return archive.add_version(
         parts.answers,
         parts.report_json,
@@ -100,6 +109,34 @@ def add_version(
         signatures=signatures or {},
         review_due=review_due,
     )
+
+
+def _refuse_repeat(
+    archive: Archive,
+    parts: VersionParts,
+    document: bytes | None,
+    signatures: Mapping[str, bytes],
+) -> None:
+    """A version is a new state of the record: archiving the latest one again would only add
+    a copy for every reader to compare and find equal, so it is refused."""
+    assessment_id = parts.answers.get("assessment", {}).get("id")
+    if not assessment_id:
+        return
+    versions = archived_versions(archive, assessment_id)
+    if not versions:
+        return
+    latest = archive.version(assessment_id, versions[-1].number)
+    same = (
+        _without_id(latest.answers) == _without_id(parts.answers)
+        and latest.report == json.loads(json.dumps(parts.report_json))
+        and latest.document_sha256 == (None if document is None else sha256_hex(document))
+        and latest.signatures == {k: sha256_hex(v) for k, v in signatures.items()}
+    )
+    if same:
+        raise WorkflowError(
+            f"version {latest.number} of {assessment_id} already holds exactly these answers, "
+            "plan, sign-off and document; nothing was archived. Change something first"
+        )
 
 
 @dataclass(frozen=True)
