@@ -287,6 +287,9 @@ def _rate(
                     )
                 },
                 legal=event.legal,
+                pull="down"
+                if corrected_likelihood < likelihood or corrected_severity < severity
+                else "none",
             ),
             _matrix(corrected_likelihood, corrected_severity),
         ]
@@ -352,6 +355,7 @@ def _estimate(
         text=text,
         answers={event.question(axis): shown[event.question(axis)]},
         legal=event.legal,
+        pull="up",
     )
 
 
