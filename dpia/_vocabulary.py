@@ -25,6 +25,8 @@ __all__ = [
     "LEVEL",
     "MEASURE_STATUS",
     "OBLIGATION_STATUS",
+    "RESIDUAL_VIEW",
+    "RESIDUAL_VIEW_MEANING",
     "SIGNATORY_ROLE",
     "SIGNATURE_VERDICT",
     "SIGNATURE_VERDICT_MEANING",
@@ -71,6 +73,23 @@ MEASURE_STATUS = {
     "recommended": "Recommended",
     "not_applicable": "Not applicable",
 }
+RESIDUAL_VIEW = {
+    "inherent": "Before measures",
+    "now": "Now",
+    "at_start": "When processing starts",
+    "plan": "After the plan",
+    "if_all": "If all recommendations",
+}
+RESIDUAL_VIEW_MEANING = {
+    "inherent": "The processing as designed, before any measure.",
+    "now": "Counting the measures in place only.",
+    "at_start": "Counting the measures in place and those planned before processing starts; "
+    "prior consultation is decided on this view.",
+    "plan": "Counting the measures in place and every planned one, whatever its due date.",
+    "if_all": "As if every recommended measure were adopted as well.",
+}
+"""The views of a risk the report rates: now, when processing starts, after the plan, and if
+all recommendations were adopted; the app and the document use these words."""
 OBLIGATION_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
 VERDICT = {
     "prohibited": "Prohibited practice: cannot be made lawful by any measure",

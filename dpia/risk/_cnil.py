@@ -207,7 +207,9 @@ def assess_cnil(
         as_of=as_of,
         headline={
             r.id: HeadlineRating(
-                level=r.residual.level, because=(*r.inherent.because[:2], *r.residual.because[:1])
+                level=r.residual.level,
+                because=(*r.inherent.because[:2], *r.residual.because[:1]),
+                risk=r.id,
             )
             for r in risks
         },

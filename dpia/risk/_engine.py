@@ -385,7 +385,9 @@ def _consultation_note(
 def _risk_headline(risk: RiskResult) -> HeadlineRating:
     """Residual level; the reasons start with the rules that rated it before any measure."""
     fired = [r for r in risk.inherent.because if r.axis != "level"]
-    return HeadlineRating(level=risk.residual.level, because=(*fired, *risk.residual.because[1:]))
+    return HeadlineRating(
+        level=risk.residual.level, because=(*fired, *risk.residual.because[1:]), risk=risk.id
+    )
 
 
 def _legal_headline(exposures: tuple, stops: tuple[StopResult, ...]) -> HeadlineRating:

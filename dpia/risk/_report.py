@@ -142,6 +142,9 @@ class StopResult(_Frozen):
 class HeadlineRating(_Frozen):
     level: Level
     because: tuple[Reason, ...]
+    risk: str | None = Field(
+        None, description="The risk whose residual level (after the plan) this headline is."
+    )
 
 
 class PenaltyMaximum(_Frozen):
