@@ -37,6 +37,7 @@ if typing.TYPE_CHECKING:
         RecordChange,
         RiskChange,
         VersionDiff,
+        diff_draft,
         diff_versions,
     )
     from ._records import (
@@ -87,6 +88,7 @@ __all__ = [
     "canonical_json",
     "chain_hash",
     "database_url",
+    "diff_draft",
     "diff_versions",
     "export_bag",
     "grant_record",
@@ -130,6 +132,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "RecordChange",
             "RiskChange",
             "VersionDiff",
+            "diff_draft",
             "diff_versions",
         ),
         "._records": (

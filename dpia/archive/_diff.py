@@ -29,6 +29,7 @@ __all__ = [
     "RecordChange",
     "RiskChange",
     "VersionDiff",
+    "diff_draft",
     "diff_versions",
 ]
 
@@ -99,9 +100,11 @@ class MeasureChange(_Frozen):
 
 
 class VersionDiff(_Frozen):
+    """`new_number` is None when the newer side is the draft being edited, not a version."""
+
     assessment_id: str
     old_number: int
-    new_number: int
+    new_number: int | None
     fields: tuple[FieldChange, ...]
     answers: tuple[AnswerChange, ...]
     risks: tuple[RiskChange, ...]
@@ -112,8 +115,17 @@ class VersionDiff(_Frozen):
     def empty(self) -> bool:
         return not (self.fields or self.answers or self.risks or self.measures or self.record)
 
+    @property
+    def material(self) -> bool:
+        """Whether what an adviser or a decision-maker judged changed: an answer, the plan, a
+        measure, a risk level or an overall result. Wording of the title, the people named
+        and the sign-off record itself are not: they do not change the processing."""
+        judged = [f for f in self.fields if f.field.startswith(("plan.", "report.", "quest"))]
+        return bool(self.answers or self.risks or self.measures or judged)
+
     def text(self) -> str:
-        head = f"{self.assessment_id}: v{self.old_number} → v{self.new_number}"
+        newer = "the draft" if self.new_number is None else f"v{self.new_number}"
+        head = f"{self.assessment_id}: v{self.old_number} → {newer}"
         if self.empty:
             return f"{head}\nNo differences."
         lines = [head]
@@ -149,21 +161,57 @@ class VersionDiff(_Frozen):
 
 
 def diff_versions(old: StoredVersion, new: StoredVersion) -> VersionDiff:
-    old_answers, new_answers = old.answers, new.answers
-    questionnaire = _snapshot(new) or _snapshot(old)
-    return VersionDiff(
-        assessment_id=new.assessment_id,
-        old_number=old.number,
+    return _diff(
+        old,
+        new.answers,
+        new.report,
         new_number=new.number,
-        fields=tuple(_field_changes(old_answers, new_answers, old.report, new.report)),
+        questionnaire=_snapshot(new) or _snapshot(old),
+        record=tuple(_record_changes(old, new)),
+    )
+
+
+def diff_draft(
+    old: StoredVersion,
+    answers: Mapping[str, Any],
+    report: Mapping[str, Any],
+    questionnaire: Questionnaire | None = None,
+) -> VersionDiff:
+    """What the answers and report being edited change against an archived version; `report`
+    is the risk report as JSON, as archived. Labels come from `questionnaire` when given."""
+    return _diff(
+        old,
+        answers,
+        report,
+        new_number=None,
+        questionnaire=questionnaire or _snapshot(old),
+        record=(),
+    )
+
+
+def _diff(
+    old: StoredVersion,
+    new_answers: Mapping[str, Any],
+    new_report: Mapping[str, Any],
+    *,
+    new_number: int | None,
+    questionnaire: Questionnaire | None,
+    record: tuple[RecordChange, ...],
+) -> VersionDiff:
+    old_answers = old.answers
+    return VersionDiff(
+        assessment_id=old.assessment_id,
+        old_number=old.number,
+        new_number=new_number,
+        fields=tuple(_field_changes(old_answers, new_answers, old.report, new_report)),
         answers=tuple(
             _answer_changes(
                 old_answers.get("answers") or {}, new_answers.get("answers") or {}, questionnaire
             )
         ),
-        risks=tuple(_risk_changes(old.report, new.report)),
-        measures=tuple(_measure_changes(old.report, new.report)),
-        record=tuple(_record_changes(old, new)),
+        risks=tuple(_risk_changes(old.report, new_report)),
+        measures=tuple(_measure_changes(old.report, new_report)),
+        record=record,
     )
 
 

@@ -16,7 +16,11 @@ what the record then says, is decided here:
 - whether a document's signatures approve it: `check_approval`, which counts a signature only
   when it is intact, trusted by the archive's trust store, and by the listed certificate of
   the person in the role the record gives them;
-- the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`.
+- the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`;
+- what must be looked at again: `reconsiderations` (advice or a decision that a material change
+  since the version it was given on leaves "to be reviewed", with the changes), and what a
+  conditional approval leaves to do: `condition_items`, `track_condition` (owner, due date,
+  met), kept in the audit log.
 
 Each name is imported from its module when first used (`dpia._on_demand`): `dpia score`
 needs the law date, not the archive or the signatures.
@@ -42,6 +46,13 @@ if typing.TYPE_CHECKING:
         final_document,
         signing_gaps,
         version_parts,
+    )
+    from ._followup import (
+        ConditionItem,
+        Reconsideration,
+        condition_items,
+        reconsiderations,
+        track_condition,
     )
     from ._law import law_date
     from ._roles import (
@@ -81,9 +92,11 @@ __all__ = [
     "SIGNS_AS",
     "Approval",
     "ApprovalRefusedError",
+    "ConditionItem",
     "FinalDocument",
     "Frozen",
     "NotPermittedError",
+    "Reconsideration",
     "RequiredSigner",
     "Signature",
     "SignerCheck",
@@ -96,12 +109,14 @@ __all__ = [
     "bound_part",
     "check_approval",
     "check_document",
+    "condition_items",
     "decided_status",
     "document_status",
     "final_document",
     "freeze",
     "law_date",
     "may",
+    "reconsiderations",
     "remove_signatory",
     "require",
     "require_signing_role",
@@ -111,6 +126,7 @@ __all__ = [
     "sign",
     "signing_gaps",
     "submit_for_review",
+    "track_condition",
     "version_parts",
     "withdraw",
     "withdrawn",
@@ -128,6 +144,13 @@ __getattr__, __dir__ = _on_demand.exports(
             "final_document",
             "signing_gaps",
             "version_parts",
+        ),
+        "._followup": (
+            "ConditionItem",
+            "Reconsideration",
+            "condition_items",
+            "reconsiderations",
+            "track_condition",
         ),
         "._law": ("law_date",),
         "._roles": (
