@@ -17,6 +17,7 @@ from collections.abc import Mapping
 __all__ = [
     "ADVICE",
     "APP_ROLE",
+    "CONDITION_STATE",
     "DECISION",
     "DPIA_REQUIRED",
     "HEADLINE",
@@ -31,6 +32,7 @@ __all__ = [
     "SIGNATURE_VERDICT",
     "SIGNATURE_VERDICT_MEANING",
     "SIGNING_REASON",
+    "SIGNOFF_PART",
     "UNVERSIONED",
     "VERDICT",
     "VERSION_STATUS",
@@ -106,6 +108,9 @@ DECISION = {
     "reject": "Reject",
     "refer_to_supervisory_authority": "Refer to the supervisory authority (GDPR Art. 36)",
 }
+SIGNOFF_PART = {"dpo_advice": "The DPO's advice", "decision": "The decision"}
+CONDITION_STATE = {"open": "Open", "overdue": "Overdue", "met": "Met"}
+"""Where a condition of an approval stands: open until met, overdue once its due date passed."""
 SIGNATORY_ROLE = {
     "assessor": "Assessor",
     "dpo": "Data protection officer",

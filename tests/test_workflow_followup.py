@@ -50,7 +50,7 @@ def _assessment(assessment_id=None, headcount=150, title="Keystroke pilot", advi
             assessor="Dana",
             date=dt.date(2026, 5, 4),
         ),
-        answers={"countries": ["de"], "basis": "contract", "headcount": headcount},
+        answers={"countries": ["de"], "basis": "legitimate_interests", "headcount": headcount},
         signoff=SignOff(
             assessor={"name": "Dana", "email": "dana@example.org"},
             dpo_advice=advice,

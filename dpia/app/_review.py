@@ -45,6 +45,7 @@ from ..workflow import (
 )
 from ._archive_link import archive, archived_versions, save_draft
 from ._case import Case
+from ._followup_view import show_conditions, show_reconsiderations
 from ._frame import PAGES, open_assessment_or_stop
 from ._reporting import case_report
 from ._session import forget_signing_inputs, pop_notice, push_notice, widget_value
@@ -83,7 +84,7 @@ def show_review() -> None:
         else:
             st.success(text, icon=_NOTICE_ICONS.get(kind, ":material/check:"))
     try:
-        questionnaire = case_report(case)[0]
+        questionnaire, assessment, _ = case_report(case)
     except AnswersError:
         st.warning("Some answers do not fit their questions yet; the wizard marks them.")
         st.page_link(PAGES["wizard"], label="Open the wizard", icon=":material/checklist:")
@@ -100,6 +101,8 @@ def show_review() -> None:
     def take_back(part: str) -> None:
         _withdraw(case, questionnaire, user, part)
 
+    show_reconsiderations(questionnaire, assessment)
+    show_conditions(case.assessment_id, user)
     record, advice, decision = st.tabs(["Record and signatories", "DPO advice", "Decision"])
     with record:
         st.subheader("Assessor and consultation")
