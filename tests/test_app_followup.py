@@ -35,7 +35,7 @@ def test_a_changed_answer_marks_advice_and_decision_to_be_reviewed(archive):
         "confirmed or changed.",
     ]
     changed = next(e for e in app.expander if e.label == "What changed since version 1")
-    assert changed.markdown[0].value.endswith("**: 150 people → 400 people")
+    assert changed.markdown[0].value.endswith("?** 150 people → 400 people")
 
 
 def test_conditions_of_the_approval_are_tracked_from_the_review_page(archive):

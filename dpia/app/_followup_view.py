@@ -60,7 +60,7 @@ def _summary(changes: VersionDiff) -> str:
 
 def _changes(changes: VersionDiff) -> None:
     lines = [
-        f"- **{a.label or a.question_id}**: {a.old_text} → {a.new_text}" for a in changes.answers
+        f"- {_asked(a.label or a.question_id)} {a.old_text} → {a.new_text}" for a in changes.answers
     ]
     lines += [
         f"- **{r.title}**: before measures {r.inherent_old or '—'} → {r.inherent_new or '—'}, "
@@ -75,6 +75,11 @@ def _changes(changes: VersionDiff) -> None:
         for m in changes.measures
     ]
     st.markdown("\n".join(lines) or "Only an overall result changed.")
+
+
+def _asked(label: str) -> str:
+    """A question as a line's lead: its own question mark or colon, else one added."""
+    return f"**{label}**" if label.rstrip().endswith(("?", ":")) else f"**{label}:**"
 
 
 def show_conditions(assessment_id: str | None, user: AppUser) -> None:

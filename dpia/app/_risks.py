@@ -158,7 +158,6 @@ def _overall(report: RiskReport) -> None:
         st.caption("No risk is rated yet.")
         return
     views = [
-        ("inherent", report.overall_inherent),
         ("now", report.overall_residual_now),
         ("at_start", report.overall_residual_at_start),
         ("plan", report.overall_residual),
@@ -167,10 +166,15 @@ def _overall(report: RiskReport) -> None:
     if report.overall_residual_at_start == report.overall_residual:
         views = [v for v in views if v[0] != "at_start"]
     views = [(view, level) for view, level in views if level is not None]
-    dpia, *columns = st.columns(len(views) + 1)
+    dpia, inherent, _ = st.columns([2, 1, 1])
     dpia.metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
-    for column, (view, level) in zip(columns, views, strict=True):
-        movement = None if view == "inherent" else _movement(report.overall_inherent, level)
+    inherent.metric(
+        RESIDUAL_VIEW["inherent"],
+        level_word(report.overall_inherent),
+        help=RESIDUAL_VIEW_MEANING["inherent"],
+    )
+    for column, (view, level) in zip(st.columns(4), views, strict=False):
+        movement = _movement(report.overall_inherent, level)
         column.metric(
             RESIDUAL_VIEW[view],
             level_word(level),
