@@ -14,8 +14,8 @@ import streamlit as st
 
 from .._errors import AnswersError
 from ..document import Revision
-from ..workflow import may
-from ._archive_link import archive_version, archived_versions, bag_archive
+from ..workflow import may, repeated_version
+from ._archive_link import archive, archive_version, archived_versions, bag_archive
 from ._frame import PAGES, open_assessment_or_stop
 from ._rendering import PREVIEW_PAGES, Rendition, render_case, rendition_fingerprint
 from ._reporting import case_report
@@ -130,6 +130,14 @@ def _downloads(rendition: Rendition) -> None:
 
 
 def _archive_button(case, questionnaire, assessment, rendition: Rendition, user: AppUser) -> None:
+    repeated = repeated_version(archive(), questionnaire, assessment, document=rendition.docx)
+    if repeated is not None:
+        st.info(
+            f"Version {repeated} already holds exactly these answers, plan, sign-off and "
+            "rating, so there is nothing new to archive.",
+            icon=":material/inventory_2:",
+        )
+        return
     if not st.button(
         f"Archive this draft as version {rendition.version}",
         icon=":material/inventory_2:",

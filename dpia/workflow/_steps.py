@@ -36,7 +36,7 @@ from ..signing import (
     verify_signatures,
 )
 from ._approval import Approval, check_approval
-from ._final import VersionParts, check_document, version_parts
+from ._final import check_document, version_parts
 from ._law import law_date
 from ._roles import require, require_signing_role
 from ._signers import withdrawn
@@ -47,6 +47,7 @@ __all__ = [
     "add_version",
     "archived_versions",
     "freeze",
+    "repeated_version",
     "sign",
     "submit_for_review",
     "withdraw",
@@ -99,7 +100,7 @@ def add_version(
     parts = version_parts(
         questionnaire, assessment, as_of=law_date(assessment, as_of=as_of, document=record)
     )
-    _refuse_repeat(archive, parts, document, signatures or {})
+    _refuse_repeat(archive, questionnaire, assessment, document, signatures or {})
     return archive.add_version(
         parts.answers,
         parts.report_json,
@@ -111,31 +112,55 @@ def add_version(
     )
 
 
+def repeated_version(
+    archive: Archive,
+    questionnaire: Questionnaire,
+    assessment: Assessment,
+    *,
+    document: bytes | None = None,
+    signatures: Mapping[str, bytes] | None = None,
+) -> int | None:
+    """The latest version when archiving `assessment` again would only repeat it, else None.
+
+    A version is a new state of the record: the same answers, plan, sign-off and rating as the
+    latest version are a repeat, whatever document is rendered from them, unless they bring
+    the first document or signatures the latest version lacks.
+    """
+    assessment_id = assessment.meta.id
+    if not assessment_id:
+        return None
+    try:
+        versions = archive.history(assessment_id)
+    except NotFoundError:
+        return None  # a new assessment, or none at all: archiving says which
+    if not versions:
+        return None
+    latest = archive.version(assessment_id, versions[-1].number)
+    parts = version_parts(questionnaire, assessment, as_of=law_date(assessment))
+    shas = {k: sha256_hex(v) for k, v in (signatures or {}).items()}
+    same = (
+        _without_id(latest.answers) == _without_id(json.loads(json.dumps(parts.answers)))
+        and latest.report == json.loads(json.dumps(parts.report_json))
+        and (document is None or latest.document_sha256 is not None)
+        and (not shas or shas == latest.signatures)
+    )
+    return latest.number if same else None
+
+
 def _refuse_repeat(
     archive: Archive,
-    parts: VersionParts,
+    questionnaire: Questionnaire,
+    assessment: Assessment,
     document: bytes | None,
     signatures: Mapping[str, bytes],
 ) -> None:
-    """A version is a new state of the record: archiving the latest one again would only add
-    a copy for every reader to compare and find equal, so it is refused."""
-    assessment_id = parts.answers.get("assessment", {}).get("id")
-    if not assessment_id:
-        return
-    versions = archived_versions(archive, assessment_id)
-    if not versions:
-        return
-    latest = archive.version(assessment_id, versions[-1].number)
-    same = (
-        _without_id(latest.answers) == _without_id(parts.answers)
-        and latest.report == json.loads(json.dumps(parts.report_json))
-        and latest.document_sha256 == (None if document is None else sha256_hex(document))
-        and latest.signatures == {k: sha256_hex(v) for k, v in signatures.items()}
+    number = repeated_version(
+        archive, questionnaire, assessment, document=document, signatures=signatures
     )
-    if same:
+    if number is not None:
         raise WorkflowError(
-            f"version {latest.number} of {assessment_id} already holds exactly these answers, "
-            "plan, sign-off and document; nothing was archived. Change something first"
+            f"version {number} of {assessment.meta.id} already holds exactly these answers, "
+            "plan, sign-off and rating; nothing was archived. Change something first"
         )
 
 
