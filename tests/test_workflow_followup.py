@@ -9,7 +9,7 @@ import pytest
 from app_support import archive, archive_url
 
 from dpia._assessment import Assessment, AssessmentMeta
-from dpia._errors import NotPermittedError, WorkflowError
+from dpia._errors import NotPermittedError, SourceError, WorkflowError
 from dpia._library import questionnaire_for
 from dpia._signoff import Decision, DpoAdvice, SignOff
 from dpia.archive import VersionStatus
@@ -163,3 +163,29 @@ def test_conditions_of_an_approval_stay_open_until_met_with_owner_and_due_date(a
     first = condition_items(archive, assessment_id)[0]
     assert first.met and first.met_on == dt.date(2026, 6, 20) and not first.overdue(dt.date.today())
     assert archive.verify().intact
+
+
+def test_a_decision_resting_on_advice_given_on_other_answers_is_not_frozen(archive):
+    from dpia.workflow import freeze
+
+    questionnaire = questionnaire_for("mini@1.0")
+    assessment_id = _approved(archive)
+    changed = _assessment(assessment_id, headcount=400)
+    with pytest.raises(WorkflowError) as refused:
+        freeze(archive, questionnaire, changed, b"a document", {}, actor="eve", roles=ALL_ROLES)
+    assert str(refused.value) == (
+        "the DPO's advice and the decision were given on version 1, and the answers, plan or "
+        "ratings changed materially since: record them again (confirmed or changed) before "
+        "freezing"
+    )
+    with pytest.raises(SourceError) as other:  # unchanged: the document is what is refused
+        freeze(
+            archive,
+            questionnaire,
+            _assessment(assessment_id),
+            b"a document",
+            {},
+            actor="eve",
+            roles=ALL_ROLES,
+        )
+    assert str(other.value) == "not a Word document (.docx): File is not a zip file"

@@ -15,6 +15,7 @@ from typing import Any
 from .._assessment import Assessment
 from .._errors import ApprovalRefusedError, NotFoundError, NotPermittedError, WorkflowError
 from .._signoff import Signatory
+from .._vocabulary import SIGNOFF_PART
 from ..archive import (
     DECIDED_STATUSES,
     Archive,
@@ -164,6 +165,27 @@ def _refuse_repeat(
         )
 
 
+def _refuse_unreviewed(
+    archive: Archive, questionnaire: Questionnaire, assessment: Assessment
+) -> None:
+    """A decision takes effect when frozen: not while the advice or the decision it rests on
+    was given on answers that have materially changed since."""
+    from ._followup import reconsiderations  # it reads versions through this module
+
+    pending = reconsiderations(archive, questionnaire, assessment)
+    if pending:
+        parts = " and ".join(
+            SIGNOFF_PART[p.part][:1].lower() + SIGNOFF_PART[p.part][1:] for p in pending
+        )
+        given = ", ".join(sorted({f"version {p.given_in}" for p in pending}))
+        raise WorkflowError(
+            f"{parts} {'were' if len(pending) > 1 else 'was'} given on {given}, and the "
+            "answers, plan or ratings changed materially since: record "
+            f"{'them' if len(pending) > 1 else 'it'} again (confirmed or changed) before "
+            "freezing"
+        )
+
+
 @dataclass(frozen=True)
 class Signature:
     """A signature just made: `label` is the `<signer>` of `DOC.<signer>.p7s`."""
@@ -244,6 +266,7 @@ def freeze(
     assessment_id = assessment.meta.id
     if assessment_id is None:
         raise WorkflowError("the assessment is not in the archive yet: save it first")
+    _refuse_unreviewed(archive, questionnaire, assessment)
     versions = archived_versions(archive, assessment_id)
     number = versions[-1].number + 1 if versions else 1
     record = check_document(document, assessment, version=number)
