@@ -56,11 +56,11 @@ __all__ = [
 
 WIDGET_PREFIX = "q-"
 
-Memo = Literal["stale_draft", "rendition", "bag", "archive_bag", "saved_answers"]
+Memo = Literal["stale_draft", "rendition", "bag", "archive_bag"]
 """What the app remembers about the open case between reruns, each cleared with the case:
 `stale_draft` the message of a save the archive refused as stale, `rendition` the document
-built from the current answers, `bag` and `archive_bag` prepared BagIt packages (by version),
-`saved_answers` the answers file as last saved, to tell whether anything is unsaved."""
+built from the current answers, `bag` and `archive_bag` prepared BagIt packages (by version).
+What was last saved is the case's own (`Case.saved`)."""
 
 _CASE = "dpia.case"
 _STEP = "dpia.step"
