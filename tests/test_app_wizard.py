@@ -215,3 +215,18 @@ def test_the_browser_is_asked_to_warn_before_leaving_with_unsaved_input(archive_
     assert "beforeunload" in guard and "dpiaUnsaved = true" in guard
     app = start_assessment(fresh_app())
     assert "dpiaUnsaved = false" in app.get("html")[-1].proto.body
+
+
+def test_a_blanked_title_keeps_the_saved_one_until_a_new_one_is_given(archive):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    app.button(key="nav-back").click().run()
+    app.text_input(key="q-meta-title").input("").run()
+    assert [e.value for e in app.error] == ["This field is required."]
+    draft = archive.draft(assessment_id).answers
+    assert draft["assessment"]["title"] == "Keystroke pilot"  # the archive never holds a blank
+    assert draft["held"] == {"assessment": {"title": ""}}
+    app.text_input(key="q-meta-title").input("Keystroke timing pilot").run()
+    assert not app.error
+    draft = archive.draft(assessment_id).answers
+    assert draft["assessment"]["title"] == "Keystroke timing pilot" and "held" not in draft

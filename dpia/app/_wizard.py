@@ -43,6 +43,7 @@ __all__ = ["ABOUT_STEP", "show_wizard", "step_list", "visible_steps"]
 ABOUT_STEP = "about"
 _ABOUT_TITLE = "About this assessment"
 _REQUIRED = "This question needs an answer before you go on."
+_REQUIRED_DETAIL = "This field is required."
 
 
 def visible_steps(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[tuple[str, str]]:
@@ -238,7 +239,7 @@ def _step_errors(current: str, case: Case, questionnaire: Questionnaire) -> dict
         for name in names:
             value = case.meta.get(name.split(".")[1])
             if value is None or (isinstance(value, str) and not value.strip()):
-                errors[name] = "This field is required."
+                errors[name] = _REQUIRED_DETAIL
     else:
         section = next(s for s in questionnaire.sections if s.id == current)
         shown = questionnaire.visibility(case.answers)
@@ -304,14 +305,21 @@ def _autosave(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
 
 def _held_text(questionnaire: Questionnaire, case: Case, name: str, text: str) -> str:
     """The question type's own words for a held answer, which name table columns by label."""
+    if name.startswith("assessment."):
+        return _REQUIRED_DETAIL if not case.meta.get(name.split(".")[1]) else _sentence(text)
     if name not in case.answers or name not in questionnaire.question_ids():
-        return text
+        return _sentence(text)
     question = questionnaire.question(name)
     try:
         question.accept(case.answers[name])
     except AnswerRejected as exc:
         return _rejection_text(question, exc)
     return text
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else f"{text}."
 
 
 def _navigation(
