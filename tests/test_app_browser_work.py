@@ -174,3 +174,45 @@ def test_ratings_views_why_the_record_diff_review_and_conditions(served, monkeyp
         _shots(page, "4-review-to-be-reviewed-and-conditions")
         browser.close()
     assert Path(ARTIFACTS / "work-4-review-to-be-reviewed-and-conditions-420.png").exists()
+
+
+def test_a_refused_save_stays_with_its_assessment_when_another_is_opened(served, monkeypatch):
+    from playwright.sync_api import sync_playwright
+    from test_workflow_followup import _approved
+
+    from dpia.archive import open_archive
+
+    url, work = served
+    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(ROOT / "tests" / "fixtures"))
+    archive = open_archive(f"sqlite:///{work}/archive.sqlite3")
+    first, second = _approved(archive), _approved(archive)
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{url}/wizard?assessment={first}&step=scope")
+        _settle(page)
+        headcount = _field(page, "q-headcount").locator("input")
+        headcount.fill("151")
+        headcount.press("Enter")
+        _settle(page)
+        draft = archive.draft(first)  # someone else saves the same draft meanwhile
+        archive.save_draft(draft.answers, actor="erik@example.org", revision=draft.revision)
+        headcount.fill("152")
+        headcount.press("Enter")
+        _settle(page)
+        page.get_by_text("erik@example.org").first.wait_for()
+        _shots(page, "5-stale-draft-on-the-first")
+
+        page.get_by_role("link", name="Assessments").click()
+        _settle(page)
+        listing = _field(page, "list-open")
+        listing.get_by_role("combobox").click()
+        page.get_by_role("option", name=second, exact=False).click()
+        _settle(page)
+        _click(page, "list-open-button")
+        page.wait_for_url(f"**assessment={second}**")
+        _settle(page)
+        assert page.get_by_text("erik@example.org").count() == 0
+        assert _field(page, "stale-reload").count() == 0
+        _shots(page, "6-second-assessment-clean")
+        browser.close()

@@ -230,3 +230,14 @@ def test_a_blanked_title_keeps_the_saved_one_until_a_new_one_is_given(archive):
     assert not app.error
     draft = archive.draft(assessment_id).answers
     assert draft["assessment"]["title"] == "Keystroke timing pilot" and "held" not in draft
+
+
+def test_a_change_refused_as_stale_says_so_at_once_without_pressing_next(archive):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    other = archive.draft(assessment_id)
+    archive.save_draft(other.answers, actor="someone.else@example.org", revision=other.revision)
+    app.multiselect(key="q-countries").select("de").run()
+    assert "someone.else@example.org" in app.error[0].value
+    assert any(c.value.startswith("Changes are not saved") for c in app.caption)
+    assert archive.draft(assessment_id).answers["answers"] == {}  # their save stands

@@ -287,10 +287,10 @@ def _autosave(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
     try:
         held = save_draft(case, questionnaire, actor=user.actor)
     except StaleDraftError as exc:
-        remember(
-            "stale_draft",
-            f"Not saved: this draft was changed by someone else since you opened it. {exc}.",
-        )
+        refused = f"Not saved: this draft was changed by someone else since you opened it. {exc}."
+        if recall("stale_draft") != refused:
+            remember("stale_draft", refused)
+            st.rerun()  # the message goes above the fields, which are drawn already
         return False
     except AnswersError:
         return False  # a new assessment: nothing can be saved before its title and owner
