@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from app_support import archive, archive_url, fresh_app, no_failures, start_assessment
 
 __all__ = ["archive", "archive_url"]
@@ -67,3 +68,18 @@ def test_closing_an_assessment_forgets_its_built_document_and_its_step(archive):
     assert "dpia.rendition" not in app.session_state
     assert "dpia.step" not in app.session_state
     assert dict(app.query_params) == {}
+
+
+def test_opening_an_archived_version_to_read_it_writes_no_draft(archive):
+    from test_workflow_followup import _approved
+
+    from dpia._errors import NotFoundError
+
+    assessment_id = _approved(archive)
+    app = fresh_app(assessment=assessment_id).switch_page(WIZARD).run()
+    no_failures(app)
+    app.button(key="nav-next").click().run()
+    with pytest.raises(NotFoundError):  # looking at it saved nothing
+        archive.draft(assessment_id)
+    app.number_input(key="q-headcount").set_value(151).run()
+    assert archive.draft(assessment_id).answers["answers"]["headcount"] == 151

@@ -78,7 +78,7 @@ def load_case(assessment_id: str) -> Case:
     stored = {k: v for k, v in answers.items() if k != HELD}
     case = Case.from_file(stored, questionnaire_for(answers["questionnaire"]))
     case.revision = revision
-    case.saved = answers if revision else None
+    case.saved = answers  # opening writes nothing: only a change makes a (new) draft
     held = answers.get(HELD) or {}
     case.answers.update(held.get("answers") or {})
     case.meta.update(held.get("assessment") or {})
