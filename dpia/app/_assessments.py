@@ -22,7 +22,7 @@ from ..questionnaire import Questionnaire, load_questionnaire
 from ._archive_link import archive, load_case
 from ._case import Case, migration_notice
 from ._frame import PAGES
-from ._session import open_case
+from ._session import open_case, push_notice
 from ._users import AppUser, current_user
 
 __all__ = ["STATUS_LABELS", "show_assessments"]
@@ -167,4 +167,6 @@ def _import_answers(user: AppUser) -> None:
             mapping = check.assessment.to_file()
             mapping["assessment"]["id"] = None
             open_case(Case.from_file(mapping, questionnaire))
+            if notice:  # the case opens already migrated, so the notes come from the file
+                push_notice("warning", notice)
             st.switch_page(PAGES["wizard"])
