@@ -47,6 +47,21 @@ _JSONLoader.add_implicit_resolver(
 PathPart = str | int
 
 
+def _existing(value: Any, path: Sequence[PathPart]) -> tuple[PathPart, ...]:
+    """The parts of `path` present in a value that was not read from a file (the app's
+    answers), so that its problems still name their field."""
+    found: list[PathPart] = []
+    for part in path:
+        inside = (isinstance(value, dict) and part in value) or (
+            isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        )
+        if not inside:
+            continue
+        value = value[part]
+        found.append(part)
+    return tuple(found)
+
+
 def format_path(path: Sequence[PathPart]) -> str:
     """`("sections", 2, "questions", 0, "label")` → `sections[2].questions[0].label`."""
     text = ""
@@ -79,7 +94,7 @@ class Source:
         node = self.root
         found: list[PathPart] = []
         if node is None:
-            return 1, 1, ()
+            return 1, 1, _existing(self.value, path)
         key_node: yaml.Node | None = None
         for part in path:
             entry = _child(node, part)

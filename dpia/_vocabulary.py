@@ -18,6 +18,7 @@ __all__ = [
     "ADVICE",
     "APP_ROLE",
     "AUDIT_ACTION",
+    "CONDITION_STATE",
     "DECISION",
     "DPIA_REQUIRED",
     "HEADLINE",
@@ -26,10 +27,13 @@ __all__ = [
     "LEVEL",
     "MEASURE_STATUS",
     "OBLIGATION_STATUS",
+    "RESIDUAL_VIEW",
+    "RESIDUAL_VIEW_MEANING",
     "SIGNATORY_ROLE",
     "SIGNATURE_VERDICT",
     "SIGNATURE_VERDICT_MEANING",
     "SIGNING_REASON",
+    "SIGNOFF_PART",
     "UNVERSIONED",
     "VERDICT",
     "VERSION_STATUS",
@@ -73,6 +77,23 @@ MEASURE_STATUS = {
     "recommended": "Recommended",
     "not_applicable": "Not applicable",
 }
+RESIDUAL_VIEW = {
+    "inherent": "Before measures",
+    "now": "Now",
+    "at_start": "When processing starts",
+    "plan": "After the plan",
+    "if_all": "If all recommendations",
+}
+RESIDUAL_VIEW_MEANING = {
+    "inherent": "The processing as designed, before any measure.",
+    "now": "Counting the measures in place only.",
+    "at_start": "Counting the measures in place and those planned before processing starts; "
+    "prior consultation is decided on this view.",
+    "plan": "Counting the measures in place and every planned one, whatever its due date.",
+    "if_all": "As if every recommended measure were adopted as well.",
+}
+"""The views of a risk the report rates: now, when processing starts, after the plan, and if
+all recommendations were adopted; the app and the document use these words."""
 OBLIGATION_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
 VERDICT = {
     "prohibited": "Prohibited practice: cannot be made lawful by any measure",
@@ -89,6 +110,9 @@ DECISION = {
     "reject": "Reject",
     "refer_to_supervisory_authority": "Refer to the supervisory authority (GDPR Art. 36)",
 }
+SIGNOFF_PART = {"dpo_advice": "The DPO's advice", "decision": "The decision"}
+CONDITION_STATE = {"open": "Open", "overdue": "Overdue", "met": "Met"}
+"""Where a condition of an approval stands: open until met, overdue once its due date passed."""
 SIGNATORY_ROLE = {
     "assessor": "Assessor",
     "dpo": "Data protection officer",

@@ -64,3 +64,11 @@ def test_build_preview_archive_and_bag(archive):
     exported = [e for e in archive.audit_trail(assessment_id) if e.action == "version.exported"]
     assert exported and exported[0].actor.startswith("local:")
     assert version.content_sha256
+
+    app.button(key="doc-build").click().run(timeout=180)  # the same draft, built again
+    no_failures(app)
+    assert not [b for b in app.button if b.key == "doc-archive"]
+    assert any(
+        i.value.startswith("Version 1 already holds exactly these answers") for i in app.info
+    )
+    assert len(archive.history(assessment_id)) == 1

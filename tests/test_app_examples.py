@@ -49,4 +49,10 @@ def test_every_step_of_the_wizard_keeps_the_example_answers(example: Path, real_
     saved = open_archive().draft(assessment_id).answers
     assert saved["answers"] == expected.to_file()["answers"]
     assert saved["plan"] == expected.to_file()["plan"]
-    assert {m.label for m in app.metric} >= {"DPIA", "Before measures", "After measures"}
+    assert {m.label for m in app.metric} >= {
+        "DPIA",
+        "Before measures",
+        "Now",
+        "After the plan",
+        "If all recommendations",
+    }

@@ -23,6 +23,7 @@ def test_a_draft_saved_in_another_window_by_the_same_person_is_not_someone_elses
     second.button(key="nav-next").click().run()
     first.switch_page("dpia/app/pages/wizard.py").run()
     first.button(key="nav-back").click().run()
+    first.text_input(key=title).input("Keystroke pilot, first window").run()
     shown = [e.value for e in first.error]
     assert any(m.startswith("Not saved: you saved this draft again on ") for m in shown), shown
     message = next(m for m in shown if m.startswith("Not saved:"))

@@ -107,7 +107,7 @@ def test_every_table_cell_carries_its_column_name_for_narrow_screens(archive_url
 
 def test_lower_residual_risk_is_a_green_arrow_down(real_questionnaire):
     app = timing_only_risks()
-    after = next(m for m in app.metric if m.label == "After measures")
+    after = next(m for m in app.metric if m.label == "After the plan")
     assert after.delta == "lower than before measures"
     assert after.proto.direction == MetricProto.MetricDirection.DOWN
     assert after.proto.color == MetricProto.MetricColor.GREEN

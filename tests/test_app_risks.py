@@ -86,3 +86,29 @@ def test_without_an_open_assessment_the_page_points_to_the_list(archive_url):
     app = fresh_app().switch_page(RISKS).run()
     no_failures(app)
     assert "No assessment is open" in app.info[0].value
+
+
+def test_planned_measures_are_not_shown_as_done_and_why_names_what_lowers(archive):
+    app = risks_page(import_answers(fresh_app()))
+    app.checkbox(key="q-plan-no_content").check().run()
+    app.text_input(key="q-plan-no_content-owner").input("Head of data science").run()
+    app.date_input(key="q-plan-no_content-due").set_value(dt.date(2026, 10, 1)).run()
+    shown = [m.value for m in app.markdown]
+    card = shown[shown.index("**Chilling effect**") + 2]
+    assert card == (
+        "Now: :red[**High**] · After the plan: :orange[**Medium**] · "
+        "If all recommendations: :green[**Low**]"  # the voluntary opt-in would lower it more
+    )
+    assert {m.label: m.value for m in app.metric}.items() >= {
+        "Before measures": "High",
+        "Now": "High",
+        "After the plan": "High",  # the consent gap stays high whatever is planned
+    }.items()
+    why = app.get("popover")[0]  # the first card, the chilling effect
+    assert why.proto.popover.label == "Why?"
+    text = "\n".join(m.value for m in why.markdown)
+    assert "**What raises it**" in text and "**What lowers it or keeps it low**" in text
+    lowers = text.split("**What lowers it or keeps it low**")[1]
+    assert "No content capture (planned, due 2026-10-01) lowers likelihood" in lowers
+    raises = text.split("**What lowers it or keeps it low**")[0]
+    assert "Everything typed is recorded" in raises and "lowers" not in raises

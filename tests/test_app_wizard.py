@@ -148,3 +148,96 @@ def test_a_fault_shows_an_apology_with_a_reference_and_logs_the_traceback(archiv
     reference = message.rsplit(" ", 1)[1].rstrip(".")
     logged = [r for r in caplog.records if r.name == "dpia.app"]
     assert logged and reference in logged[0].getMessage() and logged[0].exc_info
+
+
+def progress_text(app) -> str:
+    return app.get("progress")[0].proto.text
+
+
+def test_every_answer_is_saved_as_it_is_given_without_pressing_next(archive):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    app.multiselect(key="q-countries").select("de").run()
+    assert archive.draft(assessment_id).answers["answers"] == {"countries": ["de"]}
+    app.number_input(key="q-headcount").set_value(12).run()
+    assert archive.draft(assessment_id).answers["answers"] == {"countries": ["de"], "headcount": 12}
+    assert any(c.value.startswith("Every change is saved") for c in app.caption)
+    reloaded = fresh_app(**app.query_params)
+    reloaded.switch_page(WIZARD).run()
+    assert subheaders(reloaded) == ["Scope"]  # the step is in the address, not only in memory
+    assert reloaded.number_input(key="q-headcount").value == 12
+
+
+def test_an_invalid_table_row_is_kept_in_the_draft_with_its_message(archive):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    app.multiselect(key="q-countries").select("de").run()
+    app.number_input(key="q-headcount").set_value(40).run()
+    app.button(key="q-staff-add").click().run()
+    number = next(n for n in app.number_input if n.key and n.key.startswith("q-staff-"))
+    number.set_value(40).run()  # the row's jurisdiction, a required cell, is left empty
+    draft = archive.draft(assessment_id).answers
+    assert draft["answers"] == {"countries": ["de"], "headcount": 40}
+    assert draft["held"] == {"answers": {"staff": [{"headcount": 40}]}}
+    assert [e.value for e in app.error] == ["Row 1: “Jurisdiction” needs an answer."]
+    app.button(key="nav-next").click().run()
+    assert subheaders(app) == ["Scope"]  # Next stays, and nothing typed is lost
+
+    reloaded = fresh_app(**app.query_params)
+    reloaded.switch_page(WIZARD).run()
+    cells = [n for n in reloaded.number_input if n.key and n.key.startswith("q-staff-")]
+    assert [c.value for c in cells] == [40]
+    assert [e.value for e in reloaded.error] == ["Row 1: “Jurisdiction” needs an answer."]
+    assert reloaded.multiselect(key="q-countries").value == ["de"]
+
+
+def test_the_step_total_counts_what_open_answers_may_add_and_never_grows(archive_url):
+    app = fresh_app()
+    app.selectbox(key="new-questionnaire").select("mini@1.0").run()
+    app.button(key="new-start").click().run()
+    assert progress_text(app) == "Step 1 of 3: About this assessment"
+    assert "1 of them may be added" in app.expander[0].label
+    app = start_assessment(fresh_app())
+    assert progress_text(app) == "Step 2 of 3: Scope"
+    app.number_input(key="q-headcount").set_value(25).run()
+    assert progress_text(app) == "Step 2 of 3: Scope"  # Capture is now asked: same total
+    assert "may be added" not in app.expander[0].label
+    app.number_input(key="q-headcount").set_value(0).run()
+    assert progress_text(app) == "Step 2 of 2: Scope"  # the answer rules Capture out
+
+
+def test_the_browser_is_asked_to_warn_before_leaving_with_unsaved_input(archive_url):
+    app = fresh_app()
+    app.selectbox(key="new-questionnaire").select("mini@1.0").run()
+    app.button(key="new-start").click().run()
+    app.text_input(key="q-meta-title").input("Only a title").run()
+    guard = app.get("html")[-1].proto.body
+    assert "beforeunload" in guard and "dpiaUnsaved = true" in guard
+    app = start_assessment(fresh_app())
+    assert "dpiaUnsaved = false" in app.get("html")[-1].proto.body
+
+
+def test_a_blanked_title_keeps_the_saved_one_until_a_new_one_is_given(archive):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    app.button(key="nav-back").click().run()
+    app.text_input(key="q-meta-title").input("").run()
+    assert [e.value for e in app.error] == ["This field is required."]
+    draft = archive.draft(assessment_id).answers
+    assert draft["assessment"]["title"] == "Keystroke pilot"  # the archive never holds a blank
+    assert draft["held"] == {"assessment": {"title": ""}}
+    app.text_input(key="q-meta-title").input("Keystroke timing pilot").run()
+    assert not app.error
+    draft = archive.draft(assessment_id).answers
+    assert draft["assessment"]["title"] == "Keystroke timing pilot" and "held" not in draft
+
+
+def test_a_change_refused_as_stale_says_so_at_once_without_pressing_next(archive):
+    app = start_assessment(fresh_app())
+    assessment_id = app.query_params["assessment"]
+    other = archive.draft(assessment_id)
+    archive.save_draft(other.answers, actor="someone.else@example.org", revision=other.revision)
+    app.multiselect(key="q-countries").select("de").run()
+    assert "someone.else@example.org" in app.error[0].value
+    assert any(c.value.startswith("Changes are not saved") for c in app.caption)
+    assert archive.draft(assessment_id).answers["answers"] == {}  # their save stands

@@ -386,3 +386,19 @@ def test_import_archives_a_rendered_dpia_from_the_answers_inside_it(database, ca
     assert "no assessment 'A-ELSEWHERE' in the archive" in err and "--as-new" in err
     code, out, _ = _run(capsys, "archive", "import", str(rendered), "--as-new")
     assert code == 0 and not out.startswith(aid)
+
+
+def test_the_same_answers_are_not_archived_twice_and_the_diff_shows_the_record(
+    database, capsys, tmp_path
+):
+    aid = _archived_twice(capsys, tmp_path)
+    again = _answers(tmp_path, aid, works_council=False)
+    code, out, err = _run(capsys, "archive", "add", str(again))
+    assert code != 0 and out == ""
+    assert f"version 2 of {aid} already holds exactly these answers" in err
+    assert len(open_archive().history(aid)) == 2
+
+    code, out, _ = _run(capsys, "archive", "diff", aid, "1", "2")
+    assert "Record changed (2)" in out
+    assert re.search(r"  document \(SHA-256\): [0-9a-f]{64} → —", out)
+    assert re.search(r"  signature dana \(SHA-256\): [0-9a-f]{64} → —", out)

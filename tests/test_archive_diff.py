@@ -115,3 +115,41 @@ def test_exactly_the_questions_whose_answers_differ_are_listed(archive, before, 
         q for q in set(before) | set(after) if before.get(q) != after.get(q)
     )
     assert len(listed) == len(set(listed))
+
+
+def test_a_signed_approved_version_differs_from_the_unsigned_one_in_its_record(archive):
+    from dpia.archive import VersionStatus
+
+    answers = answers_for()
+    first = archive.add_version(answers, REPORT, QUESTIONNAIRE_TEXT, actor="dana")
+    same = copy.deepcopy(answers)
+    same["assessment"]["id"] = first.assessment_id
+    same["signoff"] = {"decision": {"decision": "approve", "name": "Mia"}}
+    archive.freeze(
+        same,
+        REPORT,
+        QUESTIONNAIRE_TEXT,
+        actor="mia",
+        document=b"the signed document",
+        signatures={"mia": b"a detached signature"},
+        status=VersionStatus.APPROVED,
+        note="approved",
+        evidence={},
+        number=2,
+    )
+    old = archive.version(first.assessment_id, 1)
+    new = archive.version(first.assessment_id, 2)
+    changes = diff_versions(old, new)
+    assert not changes.empty
+    assert [(c.field, c.old, c.new) for c in changes.record] == [
+        ("status", "draft", "approved"),
+        ("document", None, new.document_sha256),
+        ("signature", None, new.signatures["mia"]),
+    ]
+    assert [(f.field, f.old, f.new) for f in changes.fields] == [
+        ("signoff.decision.decision", None, "approve"),
+        ("signoff.decision.name", None, "Mia"),
+    ]
+    text = changes.text()
+    assert "Record changed (3)" in text and "status: draft → approved" in text
+    assert "No differences" not in text

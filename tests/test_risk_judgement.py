@@ -459,3 +459,31 @@ def test_a_pause_switch_or_an_indicator_lifts_the_floor():
     chilling = _risk(_score(planned), "chilling_effect")
     assert chilling.residual_now.level == "medium"
     assert chilling.residual.level == "low"
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_rating_names_what_raised_it_and_what_lowered_it(name):
+    """A Low is explained by what kept it low as much as a High by what raised it."""
+    report = _score(_example(name))
+    for risk in report.risks:
+        for view in (risk.inherent, risk.residual_now, risk.residual, risk.residual_if_all):
+            if view is None:
+                continue
+            pulls = {r.pull for r in view.because}
+            assert (
+                "up" in pulls
+                or view.likelihood == view.severity == 1
+                or (view is not risk.inherent)
+            ), (risk.id, view)
+        raised = {r.axis for r in risk.inherent.because if r.pull == "up"}
+        for axis in ("likelihood", "severity"):
+            value = getattr(risk.inherent, axis)
+            assert (axis in raised) == (value > 1), (risk.id, axis, value)
+        lowered = [r for r in risk.residual.because if r.pull == "down"]
+        dropped = (risk.inherent.likelihood - risk.residual.likelihood) + (
+            risk.inherent.severity - risk.residual.severity
+        )
+        assert bool(lowered) == (dropped > 0), (risk.id, [r.text for r in lowered], dropped)
+        headline = report.headline.get(risk.id)
+        if headline is not None and dropped > 0:
+            assert any(r.pull == "down" for r in headline.because), risk.id

@@ -27,8 +27,7 @@ from ..archive import (
 )
 from ..questionnaire import Questionnaire
 from ..workflow import add_version, version_of_record
-from ._case import Case, migration_notice
-from ._session import push_notice
+from ._case import HELD, Case
 
 __all__ = [
     "archive",
@@ -49,16 +48,21 @@ def archive() -> Archive:
     return _archive_at(database_url())
 
 
-def save_draft(case: Case, questionnaire: Questionnaire, *, actor: str) -> None:
-    """Validate and store the case as a draft; the case learns its id and new revision.
+def save_draft(case: Case, questionnaire: Questionnaire, *, actor: str) -> dict[str, str]:
+    """Store the case as a draft unless it is saved already; the case learns its id and new
+    revision. Returns the messages of the answers held in the draft because they do not
+    validate yet, by field.
 
-    Raises AnswersError when the answers do not validate, StaleDraftError when someone else
-    saved this draft since it was loaded.
+    Raises AnswersError when not even a draft can be saved (a new assessment without its
+    title), StaleDraftError when someone else saved this draft since it was loaded.
     """
-    check = case.check(questionnaire)
-    draft = archive().save_draft(check.assessment.to_file(), actor=actor, revision=case.revision)
-    case.meta["id"] = draft.assessment_id
-    case.revision = draft.revision
+    draft_file = case.draft_file(questionnaire)
+    if draft_file.mapping != case.saved:
+        draft = archive().save_draft(draft_file.mapping, actor=actor, revision=case.revision)
+        case.meta["id"] = draft.assessment_id
+        case.revision = draft.revision
+        case.saved = draft.answers
+    return draft_file.problems
 
 
 def load_case(assessment_id: str, *, reader: bool = False) -> Case:
@@ -81,11 +85,13 @@ def load_case(assessment_id: str, *, reader: bool = False) -> Case:
         revision = None
     else:
         answers, revision = draft.answers, draft.revision
-    case = Case.from_file(answers, questionnaire_for(answers["questionnaire"]))
+    stored = {k: v for k, v in answers.items() if k != HELD}
+    case = Case.from_file(stored, questionnaire_for(answers["questionnaire"]))
     case.revision = revision
-    notice = migration_notice(case.notes)
-    if notice:
-        push_notice("warning", notice)
+    case.saved = answers  # opening writes nothing: only a change makes a (new) draft
+    held = answers.get(HELD) or {}
+    case.answers.update(held.get("answers") or {})
+    case.meta.update(held.get("assessment") or {})
     return case
 
 

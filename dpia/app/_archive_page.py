@@ -11,15 +11,15 @@ from __future__ import annotations
 import streamlit as st
 
 from .._errors import ArchiveIntegrityError, NotFoundError
-from .._vocabulary import AUDIT_ACTION, long_date, moment, words
-from ..archive import VersionDiff, VersionSummary, diff_versions
+from .._vocabulary import AUDIT_ACTION, VERSION_STATUS, long_date, moment, words
+from ..archive import RecordChange, VersionDiff, VersionSummary, diff_versions
 from ..signing import archive_trust_store, verify_signatures
 from ._archive_link import archive, bag_archive, load_case
 from ._assessments import STATUS_LABELS
 from ._frame import PAGES
 from ._levels import LEVEL_COLOURS, level_word
 from ._review import verification_table
-from ._session import current_case, open_case
+from ._session import current_case, open_case, recall, remember
 from ._users import current_user
 
 __all__ = ["show_archive"]
@@ -150,8 +150,14 @@ def _compare(assessment_id: str, versions: list[VersionSummary]) -> None:
 
 def _show_diff(diff: VersionDiff) -> None:
     if diff.empty:
-        st.success("No differences.")
+        st.success(
+            "No differences: the same answers, plan, sign-off, status, signatures and document."
+        )
         return
+    if diff.record:
+        st.markdown(f"**Record changed ({len(diff.record)})**")
+        for change in diff.record:
+            st.markdown(f"- {_record_line(change)}")
     if diff.fields:
         st.markdown(f"**Details changed ({len(diff.fields)})**")
         st.table(
@@ -188,6 +194,19 @@ def _show_diff(diff: VersionDiff) -> None:
                 st.markdown(f"- {measure.title}: {measure.old_status} → {measure.new_status}")
 
 
+def _record_line(change: RecordChange) -> str:
+    if change.field == "status":
+        before = VERSION_STATUS.get(change.old or "", change.old or "—")
+        after = VERSION_STATUS.get(change.new or "", change.new or "—")
+        return f"Status: {before} → {after}"
+    what = "Document" if change.field == "document" else f"Signature of {change.signer}"
+    if change.old is None:
+        return f"{what}: added (SHA-256 `{change.new}`)"
+    if change.new is None:
+        return f"{what}: none in the newer version (was SHA-256 `{change.old}`)"
+    return f"{what}: replaced (SHA-256 `{change.old}` → `{change.new}`)"
+
+
 def _level(level: str | None) -> str:
     return "—" if level is None else f":{LEVEL_COLOURS[level]}[{level_word(level)}]"
 
@@ -220,20 +239,20 @@ def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
         verification_table(
             verify_signatures(stored.document, signatures, trust=archive_trust_store())
         )
-    bag_key = f"dpia.archive-bag.{assessment_id}.{number}"
-    if bag_key not in st.session_state and st.button(
+    prepared = recall("archive_bag")
+    wanted = (assessment_id, number)
+    if (prepared is None or prepared[0] != wanted) and st.button(
         f"Prepare the BagIt package of version {number}",
         icon=":material/package_2:",
         key="proof-bag",
     ):
         with st.spinner("Exporting (the PDF rendition takes a few seconds)…"):
-            st.session_state[bag_key] = bag_archive(
-                assessment_id, number, actor=current_user().actor
-            )[0]
-    if bag_key in st.session_state:
+            prepared = (wanted, bag_archive(assessment_id, number, actor=current_user().actor)[0])
+        remember("archive_bag", prepared)
+    if prepared is not None and prepared[0] == wanted:
         st.download_button(
             f"Download the BagIt package of version {number} (.zip)",
-            st.session_state[bag_key],
+            prepared[1],
             file_name=f"{assessment_id}-v{number}-bag.zip",
             mime="application/zip",
             icon=":material/download:",

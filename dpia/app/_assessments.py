@@ -176,6 +176,6 @@ def _import_answers(user: AppUser) -> None:
             mapping = check.assessment.to_file()
             mapping["assessment"]["id"] = None
             open_case(Case.from_file(mapping, questionnaire))
-            if notice:
+            if notice:  # the case opens already migrated, so the notes come from the file
                 push_notice("warning", notice)
             st.switch_page(PAGES["wizard"])

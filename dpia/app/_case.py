@@ -17,9 +17,21 @@ from .._source import Source
 from ..questionnaire import Questionnaire
 from ._messages import in_questionnaire_words
 
-__all__ = ["Case", "field_problems", "migration_notice"]
+__all__ = ["HELD", "Case", "DraftFile", "field_problems", "migration_notice"]
 
 _SOURCE_NAME = "the assessment"
+HELD = "held"
+"""The part of a saved draft that holds what the user typed but does not validate yet:
+`{"answers": {question id: value}, "assessment": {field: value}}`. It never reaches a
+version: versions are built from the validated assessment only."""
+
+
+@dataclass(frozen=True)
+class DraftFile:
+    """What to store as the draft, and why each held-back entry is held (by field name)."""
+
+    mapping: dict[str, Any]
+    problems: dict[str, str]
 
 
 @dataclass
@@ -36,6 +48,8 @@ class Case:
     """What changed when answers for an earlier questionnaire version were opened; not saved."""
     as_record: bool = False
     """Opened for a reader: the version of record, never saved back."""
+    saved: dict[str, Any] | None = None
+    """The draft as last saved or loaded, to tell whether anything is still unsaved."""
 
     @property
     def assessment_id(self) -> str | None:
@@ -91,6 +105,64 @@ class Case:
     ) -> AnswersCheck:
         """Validate like an answers file; raises AnswersError with every problem."""
         return _check(self.answers_file(), questionnaire, require_complete=require_complete)
+
+    def draft_file(self, questionnaire: Questionnaire) -> DraftFile:
+        """The draft to save: every answer as given, those that do not validate held aside.
+
+        A user who leaves one table cell empty must not lose the fourteen answers around it,
+        nor the cell's row: the draft keeps what validates in place and the rest under `HELD`,
+        with its message. A detail of the assessment (title, organisation...) that does not
+        validate keeps its last saved value in place. Raises AnswersError when even that
+        leaves nothing that validates (a new assessment without a title, say).
+        """
+        mapping = self.answers_file()
+        previous = (self.saved or {}).get("assessment") or {}
+        held: dict[str, dict[str, Any]] = {"answers": {}, "assessment": {}}
+        problems: dict[str, str] = {}
+        while True:
+            try:
+                check = _check(mapping, questionnaire)
+            except AnswersError as exc:
+                found = {n: m for n, m in field_problems(exc).items() if n not in problems}
+                if not _hold(mapping, previous, found, held):
+                    raise
+                problems.update(found)
+                continue
+            break
+        stored = check.assessment.to_file()
+        if held["answers"] or held["assessment"]:
+            stored[HELD] = _json_ready({k: v for k, v in held.items() if v})
+        return DraftFile(stored, problems)
+
+
+def _hold(
+    mapping: dict[str, Any],
+    previous: dict[str, Any],
+    found: dict[str, str],
+    held: dict[str, dict[str, Any]],
+) -> bool:
+    """Move the fields named in `found` out of `mapping`; False when none of them can move."""
+    moved = False
+    for name in found:
+        group, _, field_name = name.partition(".")
+        if not field_name and name in mapping["answers"]:
+            held["answers"][name] = mapping["answers"].pop(name)
+            moved = True
+        elif group == "assessment" and field_name in previous and field_name != "id":
+            held["assessment"][field_name] = mapping["assessment"].get(field_name)
+            mapping["assessment"][field_name] = previous[field_name]
+            moved = True
+    return moved
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _check(

@@ -14,18 +14,16 @@ import streamlit as st
 
 from .._errors import AnswersError
 from ..document import Revision
-from ..workflow import may, version_of_record
+from ..workflow import may, repeated_version, version_of_record
 from ._archive_link import archive, archive_version, archived_versions, bag_archive
 from ._frame import PAGES, open_assessment_or_stop
 from ._rendering import PREVIEW_PAGES, Rendition, render_case, rendition_fingerprint
 from ._reporting import case_report
-from ._session import pop_notice, push_notice
+from ._session import forget, pop_notice, push_notice, recall, remember
 from ._users import AppUser, current_user
 
 __all__ = ["show_document"]
 
-_RENDITION = "dpia.rendition"
-_BAG = "dpia.bag"
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -57,14 +55,14 @@ def show_document() -> None:
         for v in versions
     ]
     fingerprint = rendition_fingerprint(assessment, report, number, "draft")
-    rendition: Rendition | None = st.session_state.get(_RENDITION)
+    rendition: Rendition | None = recall("rendition")
     current = rendition is not None and rendition.fingerprint == fingerprint
 
     build, note = st.columns([1, 3], vertical_alignment="center")
     label = "Rebuild the document" if rendition is not None else "Build the document"
     if build.button(label, type="primary", icon=":material/description:", key="doc-build"):
         rendition = _build(questionnaire, assessment, report, number, history)
-        st.session_state[_RENDITION] = rendition
+        remember("rendition", rendition)
         current = True
     if rendition is None:
         note.caption(f"Builds draft version {number} of the DPIA from the answers as they are now.")
@@ -135,6 +133,14 @@ def _downloads(rendition: Rendition) -> None:
 
 
 def _archive_button(case, questionnaire, assessment, rendition: Rendition, user: AppUser) -> None:
+    repeated = repeated_version(archive(), questionnaire, assessment, document=rendition.docx)
+    if repeated is not None:
+        st.info(
+            f"Version {repeated} already holds exactly these answers, plan, sign-off and "
+            "rating, so there is nothing new to archive.",
+            icon=":material/inventory_2:",
+        )
+        return
     if not st.button(
         f"Archive this draft as version {rendition.version}",
         icon=":material/inventory_2:",
@@ -150,7 +156,7 @@ def _archive_button(case, questionnaire, assessment, rendition: Rendition, user:
         roles=user.roles,
         document=rendition.docx,
     )
-    st.session_state.pop(_RENDITION, None)
+    forget("rendition")
     push_notice("saved", f"Archived as {version.assessment_id} version {version.number}")
     st.rerun()
 
@@ -183,7 +189,7 @@ def _bag(assessment_id: str | None, versions, actor: str) -> None:
         st.caption("The BagIt package can be downloaded once a version is archived.")
         return
     latest = versions[-1]
-    ready = st.session_state.get(_BAG)
+    ready = recall("bag")
     wanted = (assessment_id, latest.number)
     if (ready is None or ready[0] != wanted) and st.button(
         f"Prepare the BagIt package of version {latest.number}",
@@ -195,7 +201,8 @@ def _bag(assessment_id: str | None, versions, actor: str) -> None:
             for note in exported.notes:
                 st.write(note)
             status.update(label="BagIt package ready", state="complete")
-        ready = st.session_state[_BAG] = (wanted, content)
+        ready = (wanted, content)
+        remember("bag", ready)
     if ready is not None and ready[0] == wanted:
         st.download_button(
             f"Download the BagIt package of version {latest.number} (.zip)",

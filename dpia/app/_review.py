@@ -46,10 +46,11 @@ from ..workflow import (
 )
 from ._archive_link import archive, archived_versions, save_draft
 from ._case import Case
+from ._followup_view import show_conditions, show_reconsiderations
 from ._frame import PAGES, open_assessment_or_stop
 from ._messages import sentence, stale_draft_text
 from ._reporting import case_report
-from ._session import forget_signing_inputs, pop_notice, push_notice
+from ._session import forget_signing_inputs, pop_notice, push_notice, widget_value
 from ._signing_room import file_signature, room_signatures
 from ._signoff_forms import advice_form, decision_form, people_form, signatories_form
 from ._users import AppUser, current_user
@@ -85,7 +86,7 @@ def show_review() -> None:
         else:
             st.success(text, icon=_NOTICE_ICONS.get(kind, ":material/check:"))
     try:
-        questionnaire = case_report(case)[0]
+        questionnaire, assessment, _ = case_report(case)
     except AnswersError:
         st.warning("Some answers do not fit their questions yet; the wizard marks them.")
         st.page_link(PAGES["wizard"], label="Open the wizard", icon=":material/checklist:")
@@ -102,6 +103,8 @@ def show_review() -> None:
     def take_back(part: str) -> None:
         _withdraw(case, questionnaire, user, part)
 
+    show_reconsiderations(questionnaire, assessment)
+    show_conditions(case.assessment_id, user)
     record, advice, decision = st.tabs(["Record and signatories", "DPO advice", "Decision"])
     with record:
         st.subheader("Assessor and consultation")
@@ -342,18 +345,14 @@ def _sign_form(
 
 
 def _inputs(source: str) -> tuple[bytes | None, bytes | None, str]:
-    state = st.session_state
     if source == "upload":
-        key_file, cert_file = (
-            state.get("sign-key"),
-            state.get("sign-cert"),
-        )
+        key_file, cert_file = widget_value("sign-key"), widget_value("sign-cert")
         key = key_file.getvalue() if key_file is not None else None
         certificate = cert_file.getvalue() if cert_file is not None else None
     else:
-        key = _server_file(state.get("sign-key-path") or "", "key")
-        certificate = _server_file(state.get("sign-cert-path") or "", "certificate")
-    return key, certificate, state.get("sign-passphrase") or ""
+        key = _server_file(widget_value("sign-key-path") or "", "key")
+        certificate = _server_file(widget_value("sign-cert-path") or "", "certificate")
+    return key, certificate, widget_value("sign-passphrase") or ""
 
 
 def _server_file(path: str, what: str) -> bytes | None:
@@ -390,7 +389,7 @@ def _attempt_signing(
             final.content,
             signer,
             roles=user.roles,
-            signing_as=st.session_state.get("sign-as"),
+            signing_as=widget_value("sign-as"),
             signed_in_as=None if user.local else user.email,
         )
         file_signature(case.assessment_id, final, made)

@@ -1,18 +1,31 @@
 """The Risks page: headline ratings first, then the map, the register, the law and the plan.
 
 A DPO reads a risk page top down: is there a reason to stop, what are the three headline
-ratings, then why. Every rating is shown with the reasons the engine gave for it, and the
-measure planner sits on the same page so that planning a measure moves the ratings at once.
+ratings, then why. Every rating is shown with the reasons the engine gave for it, split into
+what raises it and what lowers it, and in each view the report rates: now (measures in place),
+when processing starts, after the plan, and if every recommendation were adopted, so planned
+measures are never mistaken for done ones. The measure planner sits on the same page so that
+planning a measure moves the ratings at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 
 from .._errors import AnswersError, StaleDraftError
-from .._vocabulary import DPIA_REQUIRED, HEADLINE, HEADLINE_MEANING, VERDICT, long_date
+from .._vocabulary import (
+    DPIA_REQUIRED,
+    HEADLINE,
+    HEADLINE_MEANING,
+    RESIDUAL_VIEW,
+    RESIDUAL_VIEW_MEANING,
+    VERDICT,
+    long_date,
+)
 from ..questionnaire import Questionnaire
-from ..risk import SCALE, Rating, Reason, RiskReport
+from ..risk import SCALE, Rating, Reason, RiskReport, RiskResult
 from ._archive_link import save_draft
 from ._exposure_view import show_exposure
 from ._frame import PAGES, open_assessment_or_stop
@@ -26,10 +39,10 @@ from ._users import current_user
 __all__ = ["show_risks"]
 
 HEADLINES = {key: (name, HEADLINE_MEANING[key]) for key, name in HEADLINE.items()}
-_HEADLINE_AXES = ("likelihood", "severity", "finding", "floor")
 _LOWER = "lower than before measures"
 _HIGHER = "higher than before measures"
 _AXIS_WORDS = {"likelihood": "likelihood", "severity": "severity"}
+_PULL_HEADINGS = (("up", "What raises it"), ("down", "What lowers it or keeps it low"))
 
 
 def show_risks() -> None:
@@ -106,34 +119,90 @@ def _banners(report: RiskReport) -> None:
 
 def _headline(report: RiskReport) -> None:
     shown = [key for key in report.headline if key in HEADLINES]
+    risks = {r.id: r for r in report.risks}
     cards = st.columns(max(len(shown), 1))
     for card, key in zip(cards, shown, strict=False):
         name, meaning = HEADLINES[key]
         rating = report.headline[key]
+        risk = risks.get(rating.risk or "")
         with card.container(border=True, key=f"headline-{key}"):
             st.markdown(f"**{name}**")
             level_badge(rating.level)
+            if risk is not None:
+                st.markdown(_views_line(risk))
             st.caption(meaning)
-            reasons = _distinct_texts(rating.because)
-            if reasons:
+            if any(r.pull != "none" for r in rating.because):
                 with st.popover("Why?", width="stretch"):
-                    for text in reasons:
-                        st.markdown(f"- {text}")
-    summary = st.columns(3)
-    summary[0].metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
-    if not report.risks:
-        summary[1].metric("Before measures", "Not rated")
-        summary[2].metric("After measures", "Not rated")
-        return
-    summary[1].metric("Before measures", level_word(report.overall_inherent))
-    movement = _movement(report.overall_inherent, report.overall_residual)
-    summary[2].metric(
-        "After measures",
-        level_word(report.overall_residual),
-        delta=movement,
-        delta_color="green" if movement == _LOWER else "red",
-        delta_arrow="down" if movement == _LOWER else "up",
+                    _pulls(rating.because)
+    _overall(report)
+
+
+def _views(risk: RiskResult) -> list[tuple[str, Rating]]:
+    """The residual views the method rates, in the order a reader follows them."""
+    views = [("now", risk.residual_now), ("plan", risk.residual), ("if_all", risk.residual_if_all)]
+    return [(view, rating) for view, rating in views if rating is not None]
+
+
+def _views_line(risk: RiskResult) -> str:
+    return " · ".join(
+        f"{RESIDUAL_VIEW[view]}: {_level(rating.level)}" for view, rating in _views(risk)
     )
+
+
+def _level(level: str) -> str:
+    return f":{LEVEL_COLOURS[level]}[**{level_word(level)}**]"
+
+
+def _overall(report: RiskReport) -> None:
+    """The overall level in every view, so a planned measure never reads as a done one."""
+    if not report.risks:
+        st.metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
+        st.caption("No risk is rated yet.")
+        return
+    views = [
+        ("now", report.overall_residual_now),
+        ("at_start", report.overall_residual_at_start),
+        ("plan", report.overall_residual),
+        ("if_all", report.overall_residual_if_all),
+    ]
+    if report.overall_residual_at_start == report.overall_residual:
+        views = [v for v in views if v[0] != "at_start"]
+    views = [(view, level) for view, level in views if level is not None]
+    dpia, inherent, _ = st.columns([2, 1, 1])
+    dpia.metric("DPIA", DPIA_REQUIRED[report.dpia_required], help="Screening result")
+    inherent.metric(
+        RESIDUAL_VIEW["inherent"],
+        level_word(report.overall_inherent),
+        help=RESIDUAL_VIEW_MEANING["inherent"],
+    )
+    for column, (view, level) in zip(st.columns(4), views, strict=False):
+        movement = _movement(report.overall_inherent, level)
+        column.metric(
+            RESIDUAL_VIEW[view],
+            level_word(level),
+            delta=movement,
+            delta_color="green" if movement == _LOWER else "red",
+            delta_arrow="down" if movement == _LOWER else "up",
+            help=RESIDUAL_VIEW_MEANING[view],
+        )
+    late = [m.title for m in report.mitigations if m.status == "planned" and m.due_after_start]
+    if late:
+        st.caption(
+            "Planned but due after processing starts, so not counted when processing starts: "
+            + "; ".join(late)
+            + "."
+        )
+
+
+def _pulls(reasons: tuple[Reason, ...]) -> None:
+    """What raised the rating and what lowered it, each reason once."""
+    for pull, heading in _PULL_HEADINGS:
+        texts = _distinct_texts(r for r in reasons if r.pull == pull)
+        st.markdown(f"**{heading}**")
+        if texts:
+            st.markdown("\n".join(f"- {text}" for text in texts))
+        else:
+            st.caption("Nothing." if pull == "up" else "No measure lowers it yet.")
 
 
 def _movement(before: str, after: str) -> str | None:
@@ -144,11 +213,12 @@ def _movement(before: str, after: str) -> str | None:
     return _LOWER if order.index(after) < order.index(before) else _HIGHER
 
 
-def _distinct_texts(reasons: tuple[Reason, ...]) -> list[str]:
+def _distinct_texts(reasons: Iterable[Reason]) -> list[str]:
     seen: list[str] = []
     for reason in reasons:
-        if reason.text and reason.text not in seen and reason.axis in _HEADLINE_AXES:
-            seen.append(reason.text)
+        text = reason.text[:1].upper() + reason.text[1:]
+        if text and text not in seen:
+            seen.append(text)
     return seen
 
 
@@ -188,12 +258,14 @@ def _register(report: RiskReport, questionnaire: Questionnaire) -> None:
             st.markdown(risk.description)
             left, right = st.columns(2)
             with left:
-                st.markdown("**Before measures**")
+                st.markdown(f"**{RESIDUAL_VIEW['inherent']}**")
                 st.markdown(_rating_line(risk.inherent))
                 _reasons(risk.inherent.because, questionnaire)
             with right:
                 st.markdown("**After measures**")
-                st.markdown(_rating_line(risk.residual))
+                for view, rating in _views(risk):
+                    st.markdown(f"{RESIDUAL_VIEW[view]}: {_rating_line(rating)}")
+                st.caption(f"Why it is {level_word(after)} after the plan:")
                 _reasons(risk.residual.because, questionnaire)
             if risk.measures:
                 st.markdown(
@@ -202,7 +274,17 @@ def _register(report: RiskReport, questionnaire: Questionnaire) -> None:
 
 
 def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
-    """Each reason once, named by the axes it moved: the engine gives one per axis."""
+    """What raises the rating, then what lowers it, then how it follows; each reason once,
+    named by the axes it moved (the engine gives one per axis)."""
+    for pull, heading in (*_PULL_HEADINGS, ("none", "")):
+        group = tuple(r for r in reasons if r.pull == pull)
+        if group:
+            if heading:
+                st.markdown(f"*{heading}:*")
+            _reason_lines(group, questionnaire)
+
+
+def _reason_lines(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:
     merged: dict[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], list[str]] = {}
     for reason in reasons:
         same = (reason.text or f"({reason.rule})", reason.legal, tuple(reason.answers.items()))

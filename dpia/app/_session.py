@@ -1,37 +1,69 @@
-"""What one browser session remembers, and how a refreshed page finds its place again.
+"""What one browser session remembers: the one place that reads or writes Streamlit's session.
 
-Streamlit forgets everything on a browser refresh, so the URL carries the assessment
-(`?assessment=A-2026-...&step=...`) and the archive holds its draft: reloading the page reopens
-the same assessment at the same step. Widget state is keyed `q-...` and cleared whenever another
-assessment is opened, so no field can show the previous assessment's answer.
+Everything the app keeps between reruns about an assessment belongs to the assessment that is
+open, and must vanish when another one is opened: a refused save, a built document, a prepared
+package, a half-typed signing form. So every key is declared here, and `open_case` and
+`close_case` clear all of them at once; no other module touches `st.session_state`.
+
+Public API (the whole of it):
+
+- `current_case()`, `open_case(case, at_step=)`, `close_case()`: the open assessment. Opening or
+  closing clears every case-scoped key and widget, and shows the migration notes of the opened
+  case once.
+- `step()`, `set_step(step_id)`: the wizard step, mirrored in the URL (`?assessment=&step=`)
+  so that a reload returns to it; `sync_url()` puts both in the address bar.
+- `field_key(name)`, `field_errors()`: widget keys for the open case and the messages shown
+  under them.
+- `recall(memo)`, `remember(memo, value)`, `forget(memo)`: the declared per-case memos (`Memo`).
+- `push_notice(kind, text)`, `pop_notice()`: a message shown once after a rerun.
+- `widget_state(key, initial)`: what a composite widget (a table) keeps beside its widgets.
+- `widget_value(key)`, `forget_signing_inputs()`: the signing form's inputs, read once and then
+  dropped so that no key material stays in memory.
+
+Streamlit forgets everything on a browser refresh, so the URL carries the assessment and the
+archive holds its draft: reloading the page reopens the same assessment at the same step.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal, get_args
 
 import streamlit as st
 
-from ._case import Case
+from ._case import Case, migration_notice
 
 __all__ = [
     "WIDGET_PREFIX",
+    "Memo",
     "act_as_chosen",
     "acting_as",
     "close_case",
     "current_case",
     "field_errors",
     "field_key",
+    "forget",
     "forget_signing_inputs",
     "open_case",
     "pop_notice",
     "push_notice",
+    "recall",
+    "remember",
     "set_step",
     "step",
     "sync_url",
+    "widget_state",
+    "widget_value",
 ]
 
 WIDGET_PREFIX = "q-"
+
+Memo = Literal["stale_draft", "rendition", "bag", "archive_bag"]
+"""What the app remembers about the open case between reruns, each cleared with the case:
+`stale_draft` the message of a save the archive refused as stale, `rendition` the document
+built from the current answers, `bag` and `archive_bag` prepared BagIt packages (by version).
+What was last saved is the case's own (`Case.saved`)."""
+
 _CASE = "dpia.case"
 _STEP = "dpia.step"
 _ERRORS = "dpia.errors"
@@ -41,6 +73,10 @@ _ACTING_AS = "dpia.acting_as"
 """Local mode's View as choice. The session's, not the case's: kept when a case is opened or
 closed, and apart from the widget's own state, which Streamlit drops when another page is
 opened (each page draws its own copy of the sidebar)."""
+_MEMOS = tuple(f"dpia.{name}" for name in get_args(Memo))
+_CASE_WIDGET_PREFIXES = (WIDGET_PREFIX, "sign-", "so-sig-", "diff-", "proof-")
+"""Widgets whose value belongs to one assessment: its fields, the signing form, the choice of
+versions to compare or verify."""
 _SIGNING_FILES = ("sign-key", "sign-cert")
 _SIGNING_TEXT = ("sign-key-path", "sign-cert-path", "sign-passphrase")
 
@@ -50,30 +86,39 @@ def current_case() -> Case | None:
 
 
 def field_key(name: str) -> str:
-    """The widget key of a field of the open case: `q-<name>`, renamed after each reload.
+    """The widget key of a field of the open case: `q-<name>`, renamed after each reopening.
 
     A browser sends back the values of the widgets on screen with every rerun, so widgets that
-    show a reloaded case need new keys; otherwise the old values would be typed right back in.
+    show a reopened case need new keys; otherwise the old values would be typed right back in.
     """
     generation = st.session_state.get(_GENERATION, 0)
     return f"{WIDGET_PREFIX}{name}" if not generation else f"{WIDGET_PREFIX}{name}-g{generation}"
 
 
 def open_case(case: Case, *, at_step: str | None = None) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
-        del st.session_state[key]
-    if current_case() is not None:
-        st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
+    """Make `case` the open assessment, with nothing left over from the one open before."""
+    _clear_case()
     st.session_state[_CASE] = case
     st.session_state[_STEP] = at_step
-    st.session_state[_ERRORS] = {}
+    notice = migration_notice(case.notes)
+    if notice:
+        push_notice("warning", notice)
     sync_url()
 
 
 def close_case() -> None:
-    st.session_state.pop(_CASE, None)
-    st.session_state.pop(_STEP, None)
+    _clear_case()
     st.query_params.clear()
+
+
+def _clear_case() -> None:
+    state = st.session_state
+    if state.get(_CASE) is not None:
+        state[_GENERATION] = state.get(_GENERATION, 0) + 1
+    for key in [k for k in state if str(k).startswith(_CASE_WIDGET_PREFIXES)]:
+        del state[key]
+    for key in (_CASE, _STEP, _ERRORS, _NOTICE, *_MEMOS):
+        state.pop(key, None)
 
 
 def step() -> str | None:
@@ -89,6 +134,18 @@ def set_step(step_id: str) -> None:
 def field_errors() -> dict[str, str]:
     """Messages shown under their fields until the field changes or the step is left."""
     return st.session_state.setdefault(_ERRORS, {})
+
+
+def recall(memo: Memo) -> Any:
+    return st.session_state.get(f"dpia.{memo}")
+
+
+def remember(memo: Memo, value: Any) -> None:
+    st.session_state[f"dpia.{memo}"] = value
+
+
+def forget(memo: Memo) -> None:
+    st.session_state.pop(f"dpia.{memo}", None)
 
 
 def sync_url() -> None:
@@ -110,6 +167,23 @@ def push_notice(kind: str, text: str) -> None:
 
 def pop_notice() -> tuple[str, str] | None:
     return st.session_state.pop(_NOTICE, None)
+
+
+def widget_value(key: str) -> Any:
+    """The current value of a widget drawn on this page (for a form's submit callback)."""
+    return st.session_state.get(key)
+
+
+def widget_state(key: str, initial: Callable[[], Any]) -> Any:
+    """What a composite widget keeps beside its own widgets, such as a table's row ids.
+
+    `key` must be a field key (`field_key`), so that it is cleared with the case.
+    """
+    if not key.startswith(WIDGET_PREFIX):
+        raise ValueError(f"{key!r} is not a field key")
+    if key not in st.session_state:
+        st.session_state[key] = initial()
+    return st.session_state[key]
 
 
 def forget_signing_inputs() -> None:

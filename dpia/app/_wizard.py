@@ -1,11 +1,12 @@
-"""The wizard: one step per questionnaire section, answers kept and saved at every step.
+"""The wizard: one step per questionnaire section, every answer saved as it is given.
 
 Steps are the sections shown for the current answers, after a first step about the assessment
-itself. A step is not a form: a follow-up question must appear the moment the answer that
-calls for it is given. Each answer goes into the open case as soon as its widget returns it,
-and visibility is worked out again straight away, so a follow-up question further down the same
-step already knows. Next checks the step with the question types' own rules and the answers
-validator and puts each message under its field; Back and Next both save the draft.
+itself; sections that an open question may still add are listed as such, so the step count
+does not grow under the user's feet. A step is not a form: a follow-up question must appear
+the moment the answer that calls for it is given. Each answer goes into the open case as soon
+as its widget returns it and the draft is saved at once; an answer that does not validate yet
+is kept in the draft with its message under the field, never dropped. Next checks the step
+with the question types' own rules and the answers validator before moving on.
 """
 
 from __future__ import annotations
@@ -20,33 +21,52 @@ from ..questionnaire import EDPB_SECTIONS, AnswerRejected, Questionnaire, Sectio
 from ._archive_link import load_case, save_draft
 from ._case import Case, field_problems
 from ._frame import PAGES, open_assessment_or_stop
+from ._leaving import warn_before_leaving
 from ._messages import stale_draft_text
 from ._session import (
     field_errors,
     field_key,
+    forget,
     open_case,
     pop_notice,
     push_notice,
+    recall,
+    remember,
     set_step,
     step,
+    sync_url,
 )
 from ._users import AppUser, current_user
 from ._widgets import WIDGETS
 
-__all__ = ["ABOUT_STEP", "show_wizard", "visible_steps"]
+__all__ = ["ABOUT_STEP", "show_wizard", "step_list", "visible_steps"]
 
 ABOUT_STEP = "about"
 _ABOUT_TITLE = "About this assessment"
 _REQUIRED = "This question needs an answer before you go on."
-_STALE = "dpia.stale_draft"
+_REQUIRED_DETAIL = "This field is required."
 
 
 def visible_steps(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[tuple[str, str]]:
     """(step id, title) for the about step and each section with a question shown."""
-    shown = questionnaire.visibility(answers)
+    outlook = questionnaire.outlook(answers)
     steps = [(ABOUT_STEP, _ABOUT_TITLE)]
+    steps += [(s.id, s.title) for s in questionnaire.sections if outlook[s.id] == "shown"]
+    return steps
+
+
+def step_list(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(step id, title, may be added) for every step the answers given so far leave possible.
+
+    Sections the answers rule out are left out; those an open question may still add are in
+    the list, flagged, so that answering never makes the total grow.
+    """
+    outlook = questionnaire.outlook(answers)
+    steps = [(ABOUT_STEP, _ABOUT_TITLE, False)]
     steps += [
-        (s.id, s.title) for s in questionnaire.sections if any(shown[q.id] for q in s.questions)
+        (s.id, s.title, outlook[s.id] == "may_add")
+        for s in questionnaire.sections
+        if outlook[s.id] != "not_needed"
     ]
     return steps
 
@@ -67,14 +87,36 @@ def show_wizard() -> None:
     else:
         section = next(s for s in questionnaire.sections if s.id == current)
         _section_fields(section, case, questionnaire)
-    steps = visible_steps(questionnaire, case.answers)
-    ids = [step_id for step_id, _ in steps]
-    position = ids.index(current)
-    progress.progress(
-        (position + 1) / len(steps),
-        text=f"Step {position + 1} of {len(steps)}: {steps[position][1]}",
-    )
-    _navigation(case, questionnaire, user, ids, position)
+    saved = _autosave(case, questionnaire, user)
+    steps = step_list(questionnaire, case.answers)
+    ids = [step_id for step_id, _, may_add in steps if not may_add]
+    position = [step_id for step_id, _, _ in steps].index(current)
+    may_add = sum(1 for _, _, flagged in steps if flagged)
+    with progress.container():
+        st.progress(
+            (position + 1) / len(steps),
+            text=f"Step {position + 1} of {len(steps)}: {steps[position][1]}",
+        )
+        _step_overview(steps, current, may_add)
+    _navigation(case, questionnaire, ids, ids.index(current), saved)
+    warn_before_leaving(unsaved=not saved)
+
+
+def _step_overview(steps: list[tuple[str, str, bool]], current: str, may_add: int) -> None:
+    """Every step in order, with those the answers may still add marked as such."""
+    label = "All steps"
+    if may_add:
+        label += f" ({may_add} of them may be added by answers still to come)"
+    with st.expander(label, icon=":material/format_list_numbered:"):
+        lines = []
+        for number, (step_id, title, flagged) in enumerate(steps, start=1):
+            if step_id == current:
+                lines.append(f"{number}. **{title}** (this step)")
+            elif flagged:
+                lines.append(f"{number}. {title} *(may add: asked if your answers call for it)*")
+            else:
+                lines.append(f"{number}. {title}")
+        st.markdown("\n".join(lines))
 
 
 def _settled_step(questionnaire: Questionnaire, case: Case) -> str:
@@ -91,11 +133,10 @@ def _settled_step(questionnaire: Questionnaire, case: Case) -> str:
 
 
 def _notices(case: Case) -> None:
-    stale = st.session_state.get(_STALE)
+    stale = recall("stale_draft")
     if stale and case.assessment_id:
         st.error(stale, icon=":material/sync_problem:")
         if st.button("Load the saved draft (my unsaved changes are dropped)", key="stale-reload"):
-            del st.session_state[_STALE]
             open_case(load_case(case.assessment_id), at_step=step())
             st.rerun()
     notice = pop_notice()
@@ -199,7 +240,7 @@ def _step_errors(current: str, case: Case, questionnaire: Questionnaire) -> dict
         for name in names:
             value = case.meta.get(name.split(".")[1])
             if value is None or (isinstance(value, str) and not value.strip()):
-                errors[name] = "This field is required."
+                errors[name] = _REQUIRED_DETAIL
     else:
         section = next(s for s in questionnaire.sections if s.id == current)
         shown = questionnaire.visibility(case.answers)
@@ -237,39 +278,68 @@ def _rejection_text(question: Any, exc: AnswerRejected) -> str:
     return f"This answer {text}." if text[:1].islower() else text
 
 
-def _save(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
-    """Autosave; on failure, say why next to the fields or at the top, and stay."""
+def _autosave(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
+    """Save the draft if anything changed; True when nothing typed is left unsaved.
+
+    Messages of answers held in the draft go under their fields; when they differ from the
+    ones just drawn, the page is drawn again so that each field shows its own.
+    """
+    errors = field_errors()
     try:
-        save_draft(case, questionnaire, actor=user.actor)
+        held = save_draft(case, questionnaire, actor=user.actor)
     except StaleDraftError as exc:
-        st.session_state[_STALE] = stale_draft_text(exc, user.actor)
+        refused = stale_draft_text(exc, user.actor)
+        if recall("stale_draft") != refused:
+            remember("stale_draft", refused)
+            st.rerun()  # the message goes above the fields, which are drawn already
         return False
-    except AnswersError as exc:
-        problems = field_problems(exc)
-        field_errors().update(problems)
-        push_notice(
-            "warning",
-            "The draft was not saved because some answers do not fit their questions; "
-            "they are marked below.",
-        )
-        return False
-    st.session_state.pop(_STALE, None)
-    push_notice("saved", "Draft saved")
+    except AnswersError:
+        return False  # a new assessment: nothing can be saved before its title and owner
+    forget("stale_draft")
+    sync_url()
+    held = {name: _held_text(questionnaire, case, name, text) for name, text in held.items()}
+    if any(errors.get(name) != message for name, message in held.items()):
+        errors.update(held)
+        st.rerun()
     return True
 
 
+def _held_text(questionnaire: Questionnaire, case: Case, name: str, text: str) -> str:
+    """The question type's own words for a held answer, which name table columns by label."""
+    if name.startswith("assessment."):
+        return _REQUIRED_DETAIL if not case.meta.get(name.split(".")[1]) else _sentence(text)
+    if name not in case.answers or name not in questionnaire.question_ids():
+        return _sentence(text)
+    question = questionnaire.question(name)
+    try:
+        question.accept(case.answers[name])
+    except AnswerRejected as exc:
+        return _rejection_text(question, exc)
+    return text
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else f"{text}."
+
+
 def _navigation(
-    case: Case, questionnaire: Questionnaire, user: AppUser, ids: list[str], position: int
+    case: Case, questionnaire: Questionnaire, ids: list[str], position: int, saved: bool
 ) -> None:
     st.divider()
     back, status, forward = st.columns([1, 2, 1], vertical_alignment="center")
     last = position == len(ids) - 1
-    if case.revision:
+    if saved and case.revision:
         status.caption(
-            f"Draft saved in the archive as {case.assessment_id} (revision {case.revision})"
+            f"Every change is saved: {case.assessment_id}, draft revision {case.revision}."
         )
+    elif case.assessment_id:
+        status.caption("Changes are not saved: see the message above.")
     else:
-        status.caption("Not saved yet: the draft is saved when you go to the next step.")
+        status.caption(
+            "Not saved yet: the draft is saved as soon as the title, "
+            "organisation and assessor are given."
+        )
     go_back = back.button(
         "Back",
         icon=":material/arrow_back:",
@@ -285,7 +355,6 @@ def _navigation(
         width="stretch",
     )
     if go_back:
-        _save(case, questionnaire, user)
         set_step(ids[position - 1])
         st.rerun()
     if go_next:
@@ -296,10 +365,11 @@ def _navigation(
             push_notice(
                 "warning",
                 f"{count} answer{'s' if count > 1 else ''} on this step need"
-                f"{'' if count > 1 else 's'} attention before you go on; see the messages below.",
+                f"{'' if count > 1 else 's'} attention before you go on; see the messages below. "
+                "What you typed is kept in the draft.",
             )
             st.rerun()
-        if not _save(case, questionnaire, user):
+        if not saved:
             st.rerun()
         if last:
             st.switch_page(PAGES["risks"])

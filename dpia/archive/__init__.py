@@ -34,8 +34,10 @@ if typing.TYPE_CHECKING:
         AnswerChange,
         FieldChange,
         MeasureChange,
+        RecordChange,
         RiskChange,
         VersionDiff,
+        diff_draft,
         diff_versions,
     )
     from ._records import (
@@ -73,6 +75,7 @@ __all__ = [
     "Draft",
     "FieldChange",
     "MeasureChange",
+    "RecordChange",
     "RiskChange",
     "RoleGrant",
     "StatusChange",
@@ -85,6 +88,7 @@ __all__ = [
     "canonical_json",
     "chain_hash",
     "database_url",
+    "diff_draft",
     "diff_versions",
     "export_bag",
     "grant_record",
@@ -125,8 +129,10 @@ __getattr__, __dir__ = _on_demand.exports(
             "AnswerChange",
             "FieldChange",
             "MeasureChange",
+            "RecordChange",
             "RiskChange",
             "VersionDiff",
+            "diff_draft",
             "diff_versions",
         ),
         "._records": (

@@ -246,6 +246,23 @@ class Archive:
             )
         return self.draft(assessment_id)
 
+    def track_condition(
+        self, assessment_id: str, number: int, *, actor: str, details: Mapping[str, Any]
+    ) -> None:
+        """Note in the audit log where a condition of version `number`'s decision stands (its
+        owner, due date, whether it is met); the latest note of each condition is its state.
+        `dpia.workflow.track_condition` checks who may, and what the details hold."""
+        self.version_summary(assessment_id, number)  # NotFoundError for a version not archived
+        with writing(self.engine) as connection:
+            record_event(
+                connection,
+                AuditAction.CONDITION_TRACKED,
+                actor=actor,
+                assessment_id=assessment_id,
+                version_number=number,
+                details=details,
+            )
+
     def record_export(self, version: VersionSummary, *, actor: str, target: str) -> ExportLog:
         """Note in the audit log who took a copy of a version out of the archive, and where.
 

@@ -1,8 +1,11 @@
 """What changed between two versions of an assessment, in the words a reviewer uses.
 
-A reviewer re-approving a DPIA needs three lists, not a JSON patch: which answers changed (with
-the question as it was asked), which risks moved level, and which measures came, went or moved
-on. Labels come from the questionnaire snapshot archived with the newer version, so a diff reads
+A reviewer re-approving a DPIA needs lists, not a JSON patch: which answers changed (with the
+question as it was asked), which risks moved level, which measures came, went or moved on, and
+what changed in the record around them: the sign-off (advice, decision, signatories), the
+status, the signatures and the document. Two versions differ when any of these differ; "no
+differences" means the same answers, plan, sign-off, status, signatures and document bytes.
+Labels come from the questionnaire snapshot archived with the newer version, so a diff reads
 the same years later even if the questionnaire file has since been edited.
 """
 
@@ -23,8 +26,10 @@ __all__ = [
     "AnswerChange",
     "FieldChange",
     "MeasureChange",
+    "RecordChange",
     "RiskChange",
     "VersionDiff",
+    "diff_draft",
     "diff_versions",
 ]
 
@@ -48,6 +53,22 @@ class FieldChange(_Frozen):
     field: str
     old: Any
     new: Any
+
+
+class RecordChange(_Frozen):
+    """A change in what surrounds the answers: `status`, `document` (its SHA-256), or
+    `signature` (one signatory's signature file, by its label; its SHA-256)."""
+
+    field: Literal["status", "document", "signature"]
+    old: str | None
+    new: str | None
+    signer: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.field == "signature":
+            return f"signature {self.signer} (SHA-256)"
+        return "document (SHA-256)" if self.field == "document" else "status"
 
 
 class AnswerChange(_Frozen):
@@ -79,23 +100,38 @@ class MeasureChange(_Frozen):
 
 
 class VersionDiff(_Frozen):
+    """`new_number` is None when the newer side is the draft being edited, not a version."""
+
     assessment_id: str
     old_number: int
-    new_number: int
+    new_number: int | None
     fields: tuple[FieldChange, ...]
     answers: tuple[AnswerChange, ...]
     risks: tuple[RiskChange, ...]
     measures: tuple[MeasureChange, ...]
+    record: tuple[RecordChange, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.fields or self.answers or self.risks or self.measures)
+        return not (self.fields or self.answers or self.risks or self.measures or self.record)
+
+    @property
+    def material(self) -> bool:
+        """Whether what an adviser or a decision-maker judged changed: an answer, the plan, a
+        measure, a risk level or an overall result. Wording of the title, the people named
+        and the sign-off record itself are not: they do not change the processing."""
+        judged = [f for f in self.fields if f.field.startswith(("plan.", "report.", "quest"))]
+        return bool(self.answers or self.risks or self.measures or judged)
 
     def text(self) -> str:
-        head = f"{self.assessment_id}: v{self.old_number} → v{self.new_number}"
+        newer = "the draft" if self.new_number is None else f"v{self.new_number}"
+        head = f"{self.assessment_id}: v{self.old_number} → {newer}"
         if self.empty:
             return f"{head}\nNo differences."
         lines = [head]
+        if self.record:
+            lines.append(f"\nRecord changed ({len(self.record)})")
+            lines += [f"  {c.label}: {c.old or '—'} → {c.new or '—'}" for c in self.record]
         if self.fields:
             lines.append(f"\nDetails changed ({len(self.fields)})")
             lines += [f"  {c.field}: {_show(c.old)} → {_show(c.new)}" for c in self.fields]
@@ -125,21 +161,77 @@ class VersionDiff(_Frozen):
 
 
 def diff_versions(old: StoredVersion, new: StoredVersion) -> VersionDiff:
-    old_answers, new_answers = old.answers, new.answers
-    questionnaire = _snapshot(new) or _snapshot(old)
-    return VersionDiff(
-        assessment_id=new.assessment_id,
-        old_number=old.number,
+    return _diff(
+        old,
+        new.answers,
+        new.report,
         new_number=new.number,
-        fields=tuple(_field_changes(old_answers, new_answers, old.report, new.report)),
+        questionnaire=_snapshot(new) or _snapshot(old),
+        record=tuple(_record_changes(old, new)),
+    )
+
+
+def diff_draft(
+    old: StoredVersion,
+    answers: Mapping[str, Any],
+    report: Mapping[str, Any],
+    questionnaire: Questionnaire | None = None,
+) -> VersionDiff:
+    """What the answers and report being edited change against an archived version; `report`
+    is the risk report as JSON, as archived. Labels come from `questionnaire` when given."""
+    return _diff(
+        old,
+        answers,
+        report,
+        new_number=None,
+        questionnaire=questionnaire or _snapshot(old),
+        record=(),
+    )
+
+
+def _diff(
+    old: StoredVersion,
+    new_answers: Mapping[str, Any],
+    new_report: Mapping[str, Any],
+    *,
+    new_number: int | None,
+    questionnaire: Questionnaire | None,
+    record: tuple[RecordChange, ...],
+) -> VersionDiff:
+    old_answers = old.answers
+    return VersionDiff(
+        assessment_id=old.assessment_id,
+        old_number=old.number,
+        new_number=new_number,
+        fields=tuple(_field_changes(old_answers, new_answers, old.report, new_report)),
         answers=tuple(
             _answer_changes(
                 old_answers.get("answers") or {}, new_answers.get("answers") or {}, questionnaire
             )
         ),
-        risks=tuple(_risk_changes(old.report, new.report)),
-        measures=tuple(_measure_changes(old.report, new.report)),
+        risks=tuple(_risk_changes(old.report, new_report)),
+        measures=tuple(_measure_changes(old.report, new_report)),
+        record=record,
     )
+
+
+def _record_changes(old: StoredVersion, new: StoredVersion) -> list[RecordChange]:
+    changes = []
+    if old.status != new.status:
+        changes.append(RecordChange(field="status", old=old.status.value, new=new.status.value))
+    if old.document_sha256 != new.document_sha256:
+        changes.append(
+            RecordChange(
+                field="document",
+                old=old.document_sha256,
+                new=new.document_sha256,
+            )
+        )
+    for label in sorted(set(old.signatures) | set(new.signatures)):
+        before, after = old.signatures.get(label), new.signatures.get(label)
+        if before != after:
+            changes.append(RecordChange(field="signature", old=before, new=after, signer=label))
+    return changes
 
 
 def _snapshot(version: StoredVersion) -> Questionnaire | None:
@@ -176,12 +268,29 @@ def _field_changes(
                 changes.append(
                     FieldChange(field=f"{group}.{key}", old=before.get(key), new=after.get(key))
                 )
+    before, after = _leaves(old_answers.get("signoff")), _leaves(new_answers.get("signoff"))
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            changes.append(
+                FieldChange(field=f"signoff.{key}", old=before.get(key), new=after.get(key))
+            )
     for key in _REPORT_FIELDS:
         if old_report.get(key) != new_report.get(key):
             changes.append(
                 FieldChange(field=f"report.{key}", old=old_report.get(key), new=new_report.get(key))
             )
     return changes
+
+
+def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
+    """A nested sign-off record as `advice.advice: ...` paths, so that a diff names the one
+    entry that changed instead of repeating the whole record; lists (signatories) stay whole."""
+    if not isinstance(value, Mapping):
+        return {prefix: value} if prefix and value is not None else {}
+    found: dict[str, Any] = {}
+    for key, item in value.items():
+        found.update(_leaves(item, f"{prefix}.{key}" if prefix else str(key)))
+    return found
 
 
 def _answer_changes(

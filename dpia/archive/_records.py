@@ -62,6 +62,7 @@ class AuditAction(StrEnum):
     VERSION_EXPORTED = "version.exported"
     VERSION_FROZEN = "version.frozen"
     SIGNOFF_WITHDRAWN = "signoff.withdrawn"
+    CONDITION_TRACKED = "condition.tracked"
     ARCHIVE_UPGRADED = "archive.upgraded"
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._conditions import evaluate
+from .._conditions import evaluate, referenced_names
 from .._text import DocumentText
 from ._migration import VERSION_PATTERN, Migration
 from ._types import ID_PATTERN, Question
 
-__all__ = ["EDPB_SECTIONS", "Jurisdiction", "Questionnaire", "Section"]
+__all__ = ["EDPB_SECTIONS", "Jurisdiction", "Outlook", "Questionnaire", "Section"]
+
+Outlook = Literal["shown", "may_add", "not_needed"]
+"""Where a section stands for the answers given so far: asked, possibly asked once an open
+question is answered, or ruled out by the answers."""
 
 EDPB_SECTIONS: dict[int, str] = {
     0: "Foundational information",
@@ -113,6 +117,35 @@ class Questionnaire(_Frozen):
                 value = answers.get(question.id) if visible else None
                 scope[question.id] = question.empty() if value is None else value
         return shown
+
+    def outlook(self, answers: Mapping[str, Any]) -> dict[str, Outlook]:
+        """Each section's outlook, so that a step list can show what answers may still add.
+
+        A hidden question may still be asked when a condition that hides it reads a question
+        that is still open: unanswered, and shown or itself possibly asked. Conditions only
+        look backwards, so one pass in order settles it.
+        """
+        shown = self.visibility(answers)
+        scope = self.scope(answers)
+        open_ids: set[str] = set()
+        found: dict[str, Outlook] = {}
+        for section in self.sections:
+            section_shown = section.when is None or evaluate(section.when, scope)
+            possible = False
+            for question in section.questions:
+                if shown[question.id]:
+                    if answers.get(question.id) is None:
+                        open_ids.add(question.id)
+                    continue
+                hiding = question.when if section_shown else section.when
+                if hiding is not None and referenced_names(hiding) & open_ids:
+                    possible = True
+                    open_ids.add(question.id)
+            if any(shown[q.id] for q in section.questions):
+                found[section.id] = "shown"
+            else:
+                found[section.id] = "may_add" if possible else "not_needed"
+        return found
 
     def scope(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Every question id with its answer, or its empty value when hidden or unanswered."""

@@ -207,7 +207,9 @@ def assess_cnil(
         as_of=as_of,
         headline={
             r.id: HeadlineRating(
-                level=r.residual.level, because=(*r.inherent.because[:2], *r.residual.because[:1])
+                level=r.residual.level,
+                because=(*r.inherent.because[:2], *r.residual.because[:1]),
+                risk=r.id,
             )
             for r in risks
         },
@@ -287,6 +289,9 @@ def _rate(
                     )
                 },
                 legal=event.legal,
+                pull="down"
+                if corrected_likelihood < likelihood or corrected_severity < severity
+                else "none",
             ),
             _matrix(corrected_likelihood, corrected_severity),
         ]
@@ -352,6 +357,7 @@ def _estimate(
         text=text,
         answers={event.question(axis): shown[event.question(axis)]},
         legal=event.legal,
+        pull="up",
     )
 
 

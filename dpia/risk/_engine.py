@@ -385,12 +385,16 @@ def _consultation_note(
 def _risk_headline(risk: RiskResult) -> HeadlineRating:
     """Residual level; the reasons start with the rules that rated it before any measure."""
     fired = [r for r in risk.inherent.because if r.axis != "level"]
-    return HeadlineRating(level=risk.residual.level, because=(*fired, *risk.residual.because[1:]))
+    return HeadlineRating(
+        level=risk.residual.level, because=(*fired, *risk.residual.because[1:]), risk=risk.id
+    )
 
 
 def _legal_headline(exposures: tuple, stops: tuple[StopResult, ...]) -> HeadlineRating:
     because: list[Reason] = [
-        Reason(rule=s.id, axis="finding", text=s.reason, answers=s.answers, legal=s.legal)
+        Reason(
+            rule=s.id, axis="finding", text=s.reason, answers=s.answers, legal=s.legal, pull="up"
+        )
         for s in stops
     ]
     level: Level = "high" if stops else "low"
@@ -407,6 +411,7 @@ def _legal_headline(exposures: tuple, stops: tuple[StopResult, ...]) -> Headline
                     text=f"{jurisdiction.label}: {item.title}: {item.gap}".rstrip(": "),
                     answers=item.answers,
                     legal=item.legal,
+                    pull="up",
                 )
             )
     if not because:
@@ -415,6 +420,7 @@ def _legal_headline(exposures: tuple, stops: tuple[StopResult, ...]) -> Headline
                 rule="no_gaps",
                 axis="finding",
                 text="every obligation the answers trigger is shown as met",
+                pull="down",
             )
         )
     return HeadlineRating(level=level, because=tuple(because))

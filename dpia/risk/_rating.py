@@ -83,7 +83,14 @@ def rate_inherent(risk: Risk, context: Context) -> Rating:
             reason = context.reason(
                 rule.id, moved[0], rule.rationale, rule.legal, condition=rule.when
             )
-            because.extend(reason.model_copy(update={"axis": axis}) for axis in moved)
+            lifts = {
+                "likelihood": (rule.likelihood or 0) > 1 or bool(rule.raise_likelihood),
+                "severity": (rule.severity or 0) > 1 or bool(rule.raise_severity),
+            }
+            because.extend(
+                reason.model_copy(update={"axis": axis, "pull": "up" if lifts[axis] else "none"})
+                for axis in moved
+            )
     likelihood = min(4, likelihood + raise_l)
     severity = min(4, severity + raise_s)
     if not any(r.axis == "likelihood" for r in because):
@@ -107,6 +114,7 @@ def _baseline(risk: Risk, axis: str) -> Reason:
             f"none of the {len(risk.rules)} rules that raise the {axis} of this risk "
             "applies to these answers, so it stays at 1 (negligible)"
         ),
+        pull="down",
     )
 
 
@@ -287,7 +295,13 @@ def _effect_reason(item: Counted, axis: str, before: int, after: int, note: str)
             text += f" ({note})"
     else:
         text = f"{title}: no further effect on {axis} ({note or 'nothing left to lower'})"
-    return Reason(rule=item.measure.id, axis="measure", text=text, legal=item.measure.legal)
+    return Reason(
+        rule=item.measure.id,
+        axis="measure",
+        text=text,
+        legal=item.measure.legal,
+        pull="down" if after < before else "none",
+    )
 
 
 def _floor_reasons(
@@ -302,15 +316,10 @@ def _floor_reasons(
                 f"{floor.rationale} This floor no longer holds: a measure that lifts it is "
                 f"counted ({', '.join(lifted)})."
             )
-        reasons.append(
-            context.reason(
-                f"{risk.id}.floor{index + 1}",
-                "floor",
-                template,
-                floor.legal,
-                condition=floor.when,
-            )
+        reason = context.reason(
+            f"{risk.id}.floor{index + 1}", "floor", template, floor.legal, condition=floor.when
         )
+        reasons.append(reason.model_copy(update={"pull": "none" if lifted else "up"}))
     return reasons
 
 

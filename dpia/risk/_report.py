@@ -47,6 +47,12 @@ class Reason(_Frozen):
         default_factory=dict, description="Question id → the answer as shown to the reader."
     )
     legal: tuple[str, ...] = ()
+    pull: Literal["up", "down", "none"] = Field(
+        "none",
+        description="Which way the reason moves the rating: up (a rule that raises an axis, a "
+        "floor that keeps it up, a finding), down (a measure that lowers an axis, or no rule "
+        "raising it at all), or none (how the result follows, such as the risk matrix).",
+    )
 
 
 class Rating(_Frozen):
@@ -136,6 +142,9 @@ class StopResult(_Frozen):
 class HeadlineRating(_Frozen):
     level: Level
     because: tuple[Reason, ...]
+    risk: str | None = Field(
+        None, description="The risk whose residual level (after the plan) this headline is."
+    )
 
 
 class PenaltyMaximum(_Frozen):

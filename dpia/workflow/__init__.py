@@ -18,7 +18,11 @@ what the record then says, is decided here:
 - whether a document's signatures approve it: `check_approval`, which counts a signature only
   when it is intact, trusted by the archive's trust store, and by the listed certificate of
   the person in the role the record gives them;
-- the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`.
+- the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`;
+- what must be looked at again: `reconsiderations` (advice or a decision that a material change
+  since the version it was given on leaves "to be reviewed", with the changes), and what a
+  conditional approval leaves to do: `condition_items`, `track_condition` (owner, due date,
+  met), kept in the audit log.
 
 Each name is imported from its module when first used (`dpia._on_demand`): `dpia score`
 needs the law date, not the archive or the signatures.
@@ -44,6 +48,13 @@ if typing.TYPE_CHECKING:
         final_document,
         signing_gaps,
         version_parts,
+    )
+    from ._followup import (
+        ConditionItem,
+        Reconsideration,
+        condition_items,
+        reconsiderations,
+        track_condition,
     )
     from ._law import law_date
     from ._record import RecordShown, version_of_record
@@ -74,6 +85,7 @@ if typing.TYPE_CHECKING:
         add_version,
         archived_versions,
         freeze,
+        repeated_version,
         sign,
         submit_for_review,
         withdraw,
@@ -85,9 +97,11 @@ __all__ = [
     "SIGNS_AS",
     "Approval",
     "ApprovalRefusedError",
+    "ConditionItem",
     "FinalDocument",
     "Frozen",
     "NotPermittedError",
+    "Reconsideration",
     "RecordShown",
     "RequiredSigner",
     "Signature",
@@ -101,6 +115,7 @@ __all__ = [
     "bound_part",
     "check_approval",
     "check_document",
+    "condition_items",
     "decided_status",
     "document_status",
     "final_document",
@@ -108,7 +123,9 @@ __all__ = [
     "law_date",
     "may",
     "read_only",
+    "reconsiderations",
     "remove_signatory",
+    "repeated_version",
     "require",
     "require_signing_role",
     "required_signers",
@@ -117,6 +134,7 @@ __all__ = [
     "sign",
     "signing_gaps",
     "submit_for_review",
+    "track_condition",
     "version_of_record",
     "version_parts",
     "withdraw",
@@ -135,6 +153,13 @@ __getattr__, __dir__ = _on_demand.exports(
             "final_document",
             "signing_gaps",
             "version_parts",
+        ),
+        "._followup": (
+            "ConditionItem",
+            "Reconsideration",
+            "condition_items",
+            "reconsiderations",
+            "track_condition",
         ),
         "._law": ("law_date",),
         "._record": ("RecordShown", "version_of_record"),
@@ -165,6 +190,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "add_version",
             "archived_versions",
             "freeze",
+            "repeated_version",
             "sign",
             "submit_for_review",
             "withdraw",

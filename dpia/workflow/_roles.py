@@ -36,6 +36,7 @@ Step = Literal[
     "record_decision",
     "withdraw_decision",
     "freeze",
+    "track_conditions",
 ]
 
 PERMISSIONS: dict[Step, frozenset[str]] = {
@@ -47,6 +48,7 @@ PERMISSIONS: dict[Step, frozenset[str]] = {
     "record_decision": frozenset({"decision_maker"}),
     "withdraw_decision": frozenset({"decision_maker"}),
     "freeze": frozenset({"decision_maker"}),
+    "track_conditions": frozenset({"author", "dpo", "decision_maker"}),
 }
 """The app roles that may take each step. Freezing a version is the decision-maker's act: it is
 the moment their decision takes effect in the record."""
@@ -70,6 +72,7 @@ _WHAT = {
     "record_decision": "records the decision",
     "withdraw_decision": "withdraws the decision",
     "freeze": "freezes a signed version",
+    "track_conditions": "tracks the conditions of an approval",
 }
 
 

@@ -7,6 +7,7 @@ step itself; nothing is written unless every check passed, and each write is one
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,15 @@ from typing import Any
 from .._assessment import Assessment
 from .._errors import ApprovalRefusedError, NotFoundError, NotPermittedError, WorkflowError
 from .._signoff import Signatory
-from ..archive import DECIDED_STATUSES, Archive, StatusChange, VersionStatus, VersionSummary
+from .._vocabulary import SIGNOFF_PART
+from ..archive import (
+    DECIDED_STATUSES,
+    Archive,
+    StatusChange,
+    VersionStatus,
+    VersionSummary,
+    sha256_hex,
+)
 from ..document import read_record
 from ..questionnaire import Questionnaire
 from ..signing import (
@@ -39,6 +48,7 @@ __all__ = [
     "add_version",
     "archived_versions",
     "freeze",
+    "repeated_version",
     "sign",
     "submit_for_review",
     "withdraw",
@@ -91,6 +101,7 @@ def add_version(
     parts = version_parts(
         questionnaire, assessment, as_of=law_date(assessment, as_of=as_of, document=record)
     )
+    _refuse_repeat(archive, questionnaire, assessment, document, signatures or {})
     return archive.add_version(
         parts.answers,
         parts.report_json,
@@ -100,6 +111,79 @@ def add_version(
         signatures=signatures or {},
         review_due=review_due,
     )
+
+
+def repeated_version(
+    archive: Archive,
+    questionnaire: Questionnaire,
+    assessment: Assessment,
+    *,
+    document: bytes | None = None,
+    signatures: Mapping[str, bytes] | None = None,
+) -> int | None:
+    """The latest version when archiving `assessment` again would only repeat it, else None.
+
+    A version is a new state of the record: the same answers, plan, sign-off and rating as the
+    latest version are a repeat, whatever document is rendered from them, unless they bring
+    the first document or signatures the latest version lacks.
+    """
+    assessment_id = assessment.meta.id
+    if not assessment_id:
+        return None
+    try:
+        versions = archive.history(assessment_id)
+    except NotFoundError:
+        return None  # a new assessment, or none at all: archiving says which
+    if not versions:
+        return None
+    latest = archive.version(assessment_id, versions[-1].number)
+    parts = version_parts(questionnaire, assessment, as_of=law_date(assessment))
+    shas = {k: sha256_hex(v) for k, v in (signatures or {}).items()}
+    same = (
+        _without_id(latest.answers) == _without_id(json.loads(json.dumps(parts.answers)))
+        and latest.report == json.loads(json.dumps(parts.report_json))
+        and (document is None or latest.document_sha256 is not None)
+        and (not shas or shas == latest.signatures)
+    )
+    return latest.number if same else None
+
+
+def _refuse_repeat(
+    archive: Archive,
+    questionnaire: Questionnaire,
+    assessment: Assessment,
+    document: bytes | None,
+    signatures: Mapping[str, bytes],
+) -> None:
+    number = repeated_version(
+        archive, questionnaire, assessment, document=document, signatures=signatures
+    )
+    if number is not None:
+        raise WorkflowError(
+            f"version {number} of {assessment.meta.id} already holds exactly these answers, "
+            "plan, sign-off and rating; nothing was archived. Change something first"
+        )
+
+
+def _refuse_unreviewed(
+    archive: Archive, questionnaire: Questionnaire, assessment: Assessment
+) -> None:
+    """A decision takes effect when frozen: not while the advice or the decision it rests on
+    was given on answers that have materially changed since."""
+    from ._followup import reconsiderations  # it reads versions through this module
+
+    pending = reconsiderations(archive, questionnaire, assessment)
+    if pending:
+        parts = " and ".join(
+            SIGNOFF_PART[p.part][:1].lower() + SIGNOFF_PART[p.part][1:] for p in pending
+        )
+        given = ", ".join(sorted({f"version {p.given_in}" for p in pending}))
+        raise WorkflowError(
+            f"{parts} {'were' if len(pending) > 1 else 'was'} given on {given}, and the "
+            "answers, plan or ratings changed materially since: record "
+            f"{'them' if len(pending) > 1 else 'it'} again (confirmed or changed) before "
+            "freezing"
+        )
 
 
 @dataclass(frozen=True)
@@ -182,6 +266,7 @@ def freeze(
     assessment_id = assessment.meta.id
     if assessment_id is None:
         raise WorkflowError("the assessment is not in the archive yet: save it first")
+    _refuse_unreviewed(archive, questionnaire, assessment)
     versions = archived_versions(archive, assessment_id)
     number = versions[-1].number + 1 if versions else 1
     record = check_document(document, assessment, version=number)

@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from .._session import widget_state
 from ._labels import field_label, guidance
 
 __all__ = ["QUESTION_TYPE", "render"]
@@ -27,12 +28,16 @@ def _row_ids_key(key: str) -> str:
     return f"{key}.rows"
 
 
+def _row_ids(key: str, count: int = 0) -> list[str]:
+    return widget_state(_row_ids_key(key), lambda: [secrets.token_hex(4) for _ in range(count)])
+
+
 def _add_row(key: str) -> None:
-    st.session_state[_row_ids_key(key)].append(secrets.token_hex(4))
+    _row_ids(key).append(secrets.token_hex(4))
 
 
 def _remove_row(key: str, row_id: str) -> None:
-    st.session_state[_row_ids_key(key)].remove(row_id)
+    _row_ids(key).remove(row_id)
 
 
 def render(
@@ -41,10 +46,7 @@ def render(
     from . import WIDGETS
 
     stored = list(value or [])
-    ids_key = _row_ids_key(key)
-    if ids_key not in st.session_state:
-        st.session_state[ids_key] = [secrets.token_hex(4) for _ in stored]
-    row_ids: list[str] = st.session_state[ids_key]
+    row_ids = _row_ids(key, len(stored))
     columns = question.columns
     widths = [3] * len(columns) + [1]
 
