@@ -71,15 +71,28 @@ def test_dpia_app_serves_the_app_on_the_given_port(empty_archive, tmp_path):
 def test_make_run_takes_a_port_and_an_address():
     """`make run PORT=…` is how the README starts the app on another port; make prints the
     command it would run (`-n`), so the Makefile is checked without installing anything."""
+    # Run from `make test` (as CI does), make would inherit the outer make's level and print
+    # the directories it enters; a person typing the command has neither.
+    outside_make = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")
+    }
     planned = subprocess.run(
         ["make", "-n", "run", "PORT=8642", "ADDRESS=0.0.0.0"],
         cwd=ROOT,
+        env=outside_make,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.splitlines()
     assert planned[-1].split()[-5:] == ["app", "--port", "8642", "--address", "0.0.0.0"]
     default = subprocess.run(
-        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "-n", "run"],
+        cwd=ROOT,
+        env=outside_make,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert default[-1].split()[-1] == "app"

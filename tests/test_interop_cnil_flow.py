@@ -166,4 +166,4 @@ def test_the_app_opens_and_rates_it(answers: Path, tmp_path: Path, monkeypatch) 
     assert saved["answers"] == expected.to_file()["answers"]
     names = {element.value for element in app.markdown}
     assert any("Illegitimate access" in name for name in names)
-    assert {m.label for m in app.metric} >= {"DPIA", "Before measures", "After measures"}
+    assert {m.label for m in app.metric} >= {"DPIA", "Before measures", "After the plan"}

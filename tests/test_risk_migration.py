@@ -169,7 +169,7 @@ def test_a_version_archived_under_1_0_0_reopens(tmp_path):
     case = Case.from_file(stored, questionnaire_for(stored["questionnaire"]))
     assert case.questionnaire == NEW
     assert case.notes[0].startswith(f"written for {OLD}")
-    assert any("collection_origin" in note for note in case.notes)
+    assert any("Why are these data recorded in the first place?" in note for note in case.notes)
 
 
 def _old_document() -> bytes:
@@ -218,7 +218,9 @@ def test_the_app_shows_the_notes_when_an_old_file_is_imported(tmp_path, monkeypa
     no_failures(app)
     notice = next(w.value for w in app.warning if "written for" in w.value)
     assert f"written for {OLD}; opened as {NEW}" in notice
-    assert "collection_origin" in notice and "answer it again" in notice
+    assert (
+        "Why are these data recorded in the first place?" in notice and "answer it again" in notice
+    )
     app.button(key="import-open").click().run()
     no_failures(app)
     assert any(f"written for {OLD}" in w.value for w in app.warning)
