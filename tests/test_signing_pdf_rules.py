@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import io
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -34,6 +35,7 @@ from dpia.signing import (
     Coverage,
     FileKeySigner,
     HttpTimestamper,
+    SignatureVerdict,
     TrustStore,
     load_certificate,
     sign_pdf,
@@ -91,7 +93,7 @@ def test_three_signers_are_valid_only_with_their_certificates_trusted(people, tm
     everyone = _store(tmp_path / "trust", *(p.cert for p in people.values()))
 
     result = verify_pdf(pdf, trust=everyone)
-    assert [r.verdict for r in result.signatures] == ["VALID"] * 3
+    assert [r.verdict for r in result.signatures] == [SignatureVerdict.VALID] * 3
     assert [r.role for r in result.signatures] == ["assessor", "dpo", "decision_maker"]
     assert [r.coverage for r in result.signatures] == [
         Coverage.LATER_SIGNATURES,
@@ -100,24 +102,24 @@ def test_three_signers_are_valid_only_with_their_certificates_trusted(people, tm
     ]
     assert result.signatures[0].later == "later updates add only signatures 2, 3"
     assert result.signatures[0].reason == "Prepared this assessment"
-    assert result.passed
+    assert result.all_valid
     judged = pyhanko_verdicts(pdf, everyone)
     assert all(v.intact and v.valid and v.trusted and v.bottom_line for v in judged)
 
     only_two = _store(tmp_path / "two", people["assessor"].cert, people["dpo"].cert)
     verdicts = [r.verdict for r in verify_pdf(pdf, trust=only_two).signatures]
-    assert verdicts == ["VALID", "VALID", "NOT PROVEN"]
-    assert not verify_pdf(pdf, trust=only_two).passed
+    assert verdicts == ["valid", "valid", "intact"]
+    assert not verify_pdf(pdf, trust=only_two).all_valid
 
 
-def test_without_a_trust_anchor_nothing_is_valid_and_verify_fails(people, tmp_path, capsys):
+def test_without_a_trust_anchor_every_signature_is_intact_and_none_valid(people, tmp_path, capsys):
     document = tmp_path / "dpia.pdf"
     document.write_bytes(_signed_by_all(people))
 
-    assert main(["verify", str(document)]) == 1
+    assert main(["verify", str(document)]) == 3
     out = capsys.readouterr().out
-    assert "VALID " not in out.replace("NOT PROVEN", "")
-    assert out.count("NOT PROVEN") == 3
+    assert "VALID " not in out
+    assert out.count("  INTACT ") == 3
     assert "holds no certificate" in out and "the signer is not proven" in out
     assert "3 intact but not proven" in out
 
@@ -145,6 +147,32 @@ def test_a_flipped_byte_is_caught_by_pdfsig_pyhanko_and_dpia(people, tmp_path, c
     assert "INVALID" in out and "the signed bytes were changed after signing" in out
 
 
+@needs_pdfsig
+def test_a_signature_that_cannot_be_parsed_is_unreadable_and_the_others_still_count(
+    people, tmp_path, capsys
+):
+    pdf = _signed_by_all(people)
+    contents = list(re.finditer(rb"/Contents <([0-9a-fA-F]+)>", pdf))
+    assert len(contents) == 3
+    last = contents[-1]
+    damaged = bytearray(pdf)
+    damaged[last.start(1) : last.end(1)] = b"0" * (last.end(1) - last.start(1))
+    document = tmp_path / "damaged.pdf"
+    document.write_bytes(damaged)
+    trust = _store(tmp_path / "trust", *(p.cert for p in people.values()))
+
+    seen = pdfsig(document)
+    assert [s.validation for s in seen[:2]] == ["Signature is Valid."] * 2
+    assert len(seen) < 3 or seen[2].validation != "Signature is Valid."
+    result = verify_pdf(bytes(damaged), trust=trust)
+    assert [r.verdict for r in result.signatures] == ["valid", "valid", "unreadable"]
+    assert "not a readable CMS structure" in result.signatures[2].unreadable
+    assert main(["verify", str(document), "--trust", str(trust.directory)]) == 1
+    out = capsys.readouterr().out
+    assert "  UNREADABLE 3. " in out and out.count("  VALID ") == 2
+    assert "2 valid; 1 unreadable" in out
+
+
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(position=st.floats(min_value=0, max_value=1, exclude_max=True), bit=st.integers(0, 7))
 def test_no_changed_byte_in_the_signed_range_leaves_the_signature_valid(
@@ -161,7 +189,7 @@ def test_no_changed_byte_in_the_signed_range_leaves_the_signature_valid(
         result = verify_pdf(bytes(tampered), trust=trust)
     except SigningError:
         return
-    assert not any(report.valid for report in result.signatures)
+    assert not any(r.verdict is SignatureVerdict.VALID for r in result.signatures)
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -183,7 +211,8 @@ def _byte_range(pdf: bytes) -> tuple[int, int, int, int]:
     return first, length, second, tail
 
 
-def test_a_change_after_signing_makes_the_signature_invalid(people, tmp_path):
+@needs_pdfsig
+def test_a_change_after_signing_leaves_the_signature_intact_but_not_valid(people, tmp_path, capsys):
     pdf = sign_pdf(small_pdf(), _signer(people["assessor"]))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     page = writer.root["/Pages"]["/Kids"][0].get_object()
@@ -196,8 +225,22 @@ def test_a_change_after_signing_makes_the_signature_invalid(people, tmp_path):
     (report,) = verify_pdf(changed.getvalue(), trust=trust).signatures
     assert report.intact and report.trust.trusted
     assert report.coverage is Coverage.CHANGED_AFTER
-    assert report.verdict == "INVALID"
-    assert any("changed afterwards" in problem for problem in report.problems)
+    assert report.verdict is SignatureVerdict.INTACT
+    assert any("changed afterwards" in reservation for reservation in report.reservations)
+    document = tmp_path / "changed.pdf"
+    document.write_bytes(changed.getvalue())
+    (tmp_path / "signed.pdf").write_bytes(pdf)
+    (seen,) = pdfsig(document)
+    assert seen.validation == "Signature is Valid." and not seen.whole_document
+    assert [s.whole_document for s in pdfsig(tmp_path / "signed.pdf")] == [True]
+    (judged,) = pyhanko_verdicts(changed.getvalue(), trust)
+    assert judged.intact and not judged.bottom_line
+
+    assert main(["verify", str(document), "--trust", str(trust.directory)]) == 3
+    out = capsys.readouterr().out
+    assert "  INTACT " in out and "trusted:     yes" in out
+    assert "changed:     it covers the document as signed, but it was changed afterwards" in out
+    assert "1 intact but followed by changes to the file" in out
 
 
 def test_role_comes_from_the_certificate_and_a_contradiction_is_refused(people):
@@ -229,7 +272,8 @@ def test_a_certificate_without_role_needs_one_and_it_is_reported_as_claimed(tmp_
     trust = TrustStore(tmp_path / "trust")
     trust.add(certificate)
     (report,) = verify_pdf(pdf, trust=trust).signatures
-    assert (report.role, report.role_claimed, report.verdict) == ("dpo", True, "VALID")
+    assert (report.role, report.role_claimed) == ("dpo", True)
+    assert report.verdict is SignatureVerdict.VALID
     assert report.reason == "Advice: approve with conditions"
 
 
@@ -308,14 +352,15 @@ def test_timestamped_signatures_are_b_t_and_b_lt_when_the_store_vouches(
     b_t = sign_pdf(small_pdf(), _signer(people["assessor"]), timestamper=stamper, trust=signer_only)
     assert authority.answered > before
     (report,) = verify_pdf(b_t, trust=signer_only).signatures
-    assert report.level == "PAdES-B-T" and report.verdict == "VALID"
+    assert report.level == "PAdES-B-T" and report.verdict is SignatureVerdict.VALID
     assert report.timestamp is not None and report.timestamp.authority == "Test TSA"
     assert "the time-stamp authority is not trusted" in report.notes[0]
 
     everyone = _store(tmp_path / "all", people["assessor"].cert, authority.root_certificate)
     b_lt = sign_pdf(small_pdf(), _signer(people["assessor"]), timestamper=stamper, trust=everyone)
     (report,) = verify_pdf(b_lt, trust=everyone).signatures
-    assert (report.level, report.verdict, report.notes) == ("PAdES-B-LT", "VALID", ())
+    assert (report.level, report.notes) == ("PAdES-B-LT", ())
+    assert report.verdict is SignatureVerdict.VALID
     assert report.timestamp is not None and report.timestamp.trust.trusted
     assert report.coverage is Coverage.WHOLE_DOCUMENT
     assert abs(report.timestamp.time - report.signing_time) < dt.timedelta(minutes=5)
@@ -392,7 +437,7 @@ def test_an_organisation_ca_in_the_store_vouches_for_the_certificates_it_issued(
     pdf = sign_pdf(small_pdf(), FileKeySigner(key, issued), trust=trust)
 
     (report,) = verify_pdf(pdf, trust=trust).signatures
-    assert report.verdict == "VALID"
+    assert report.verdict is SignatureVerdict.VALID
     assert report.trust.reason.startswith("issued by Example Org CA")
     assert all(v.trusted for v in pyhanko_verdicts(pdf, trust))
 
@@ -496,4 +541,5 @@ def test_the_crl_a_ca_publishes_goes_into_the_pdf_and_a_revoked_certificate_cann
     dss = PdfFileReader(io.BytesIO(pdf)).root["/DSS"]
     assert len(dss["/CRLs"]) == 1 and dss["/CRLs"][0].get_object().data == crl
     (report,) = verify_pdf(pdf, trust=trust).signatures
-    assert report.verdict == "VALID" and report.trust.reason.startswith("issued by Example Org CA")
+    assert report.verdict is SignatureVerdict.VALID
+    assert report.trust.reason.startswith("issued by Example Org CA")

@@ -263,6 +263,8 @@ def _verdict_detail(report) -> str:
         return report.unreadable
     if report.problems:
         return "; ".join(report.problems)
+    if report.reservations:
+        return "; ".join(report.reservations)
     return SIGNATURE_VERDICT_MEANING[report.verdict]
 
 

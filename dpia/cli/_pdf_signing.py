@@ -14,12 +14,13 @@ from pathlib import Path
 
 from .._errors import SigningError
 from .._signoff import SignOff
-from .._vocabulary import SIGNATORY_ROLE
+from .._vocabulary import SIGNATORY_ROLE, SIGNATURE_VERDICT
 from ..signing import (
     FileKeySigner,
     HttpTimestamper,
     PdfSignatureReport,
     PdfVerification,
+    SignatureVerdict,
     TrustStore,
     compare_with_signoff,
     default_trust_dir,
@@ -92,20 +93,20 @@ def _write_beside(target: Path, content: bytes) -> None:
         raise SigningError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
-def verify_pdf_file(args: argparse.Namespace) -> tuple[PdfVerification, bool]:
-    """Print each signature; return the result and whether every one is VALID."""
+def verify_pdf_file(args: argparse.Namespace) -> PdfVerification:
+    """Print each signature, in the verdicts of the .docx signatures."""
     document = Path(args.document)
     store = TrustStore(args.trust or default_trust_dir())
-    result = verify_pdf(read_document(document), trust=store)
+    result = verify_pdf(read_document(document), trust=store, document=str(document))
     count = len(result.signatures)
     if not count:
         print(f"{document}: no signatures in the PDF")
-        return result, False
+        return result
     print(f"{document}: {count} PAdES signature{'s' if count != 1 else ''}")
     for report in result.signatures:
         _print_report(report)
     _print_summary(result)
-    return result, result.passed
+    return result
 
 
 def print_pdf_differences(source: str, signoff: SignOff, result: PdfVerification) -> bool:
@@ -123,8 +124,13 @@ def _print_report(report: PdfSignatureReport) -> None:
     title = report.field
     if report.signer is not None:
         title = f"{SIGNATORY_ROLE.get(report.role or '', 'no role')}: {report.signer.name}"
-    print(f"  {report.verdict:10} {report.number}. {title}")
+    print(f"  {SIGNATURE_VERDICT[report.verdict].upper():10} {report.number}. {title}")
     lines: list[tuple[str, str]] = []
+    if report.unreadable is not None:
+        lines.append(("unreadable", report.unreadable))
+        for label, text in lines:
+            print(f"             {label + ':':12} {text}")
+        return
     if report.signer is not None:
         email = f" <{report.signer.email}>" if report.signer.email else ""
         if report.role is None:
@@ -158,23 +164,31 @@ def _print_report(report: PdfSignatureReport) -> None:
     else:
         lines.append(("trusted", f"no: {report.trust.reason}; the signer is not proven"))
     lines.extend(("problem", problem) for problem in report.problems)
+    lines.extend(("changed", reservation) for reservation in report.reservations)
     lines.extend(("note", note) for note in report.notes)
     for label, text in lines:
         print(f"             {label + ':':12} {text}")
 
 
 def _print_summary(result: PdfVerification) -> None:
-    valid = sum(report.valid for report in result.signatures)
-    unproven = sum(report.verdict == "NOT PROVEN" for report in result.signatures)
-    invalid = len(result.signatures) - valid - unproven
-    parts = [f"{valid} valid"]
+    counts = {verdict: 0 for verdict in SignatureVerdict}
+    for report in result.signatures:
+        counts[report.verdict] += 1
+    parts = [f"{counts[SignatureVerdict.VALID]} valid"]
+    unproven = sum(
+        not r.trust.trusted for r in result.signatures if r.verdict is SignatureVerdict.INTACT
+    )
+    changed = counts[SignatureVerdict.INTACT] - unproven
     if unproven:
         parts.append(
             f"{unproven} intact but not proven (trust the signer's certificate with "
             f"dpia trust add CERT, or name the store with --trust)"
         )
-    if invalid:
-        parts.append(f"{invalid} invalid")
+    if changed:
+        parts.append(f"{changed} intact but followed by changes to the file")
+    for verdict in (SignatureVerdict.INVALID, SignatureVerdict.UNREADABLE):
+        if counts[verdict]:
+            parts.append(f"{counts[verdict]} {SIGNATURE_VERDICT[verdict].lower()}")
     print(f"  {'; '.join(parts)}")
 
 

@@ -116,7 +116,8 @@ def register(subcommands: Any) -> None:
     verify = subcommands.add_parser(
         "verify",
         description="Exit status: 0 when every signature is VALID (intact and by a trusted "
-        "signer); 3 when every signature is intact but a signer is not proven; 1 when a "
+        "signer); 3 when every signature is intact but one does not count (its signer is not "
+        "proven, or the PDF was changed after it); 1 when a "
         "signature is invalid or unreadable, none is found, or the sign-off record differs.",
     )
     verify.add_argument("document", metavar="DOC", help="the signed document")
@@ -222,7 +223,8 @@ VERIFIED = 0
 NOT_VERIFIED = 1
 """A signature is invalid or unreadable, none was found, or the sign-off record differs."""
 UNPROVEN = 3
-"""Every signature is intact, but at least one signer is not proven by the trust store."""
+"""Every signature is intact, but one does not count: its signer is not proven by the trust
+store, or (in a PDF) the file was changed after it."""
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -235,12 +237,7 @@ def _verify(args: argparse.Namespace) -> int:
         raise SigningError(f"--trust {args.trust}: no such directory")
     result = verify_document(args.document, trust=store)
     _print_verification(result, store)
-    if not result.all_intact:
-        outcome = NOT_VERIFIED
-    elif result.all_valid:
-        outcome = VERIFIED
-    else:
-        outcome = UNPROVEN
+    outcome = _outcome(result)
     if args.signoff is not None and not _matches_signoff(args.signoff, result):
         outcome = NOT_VERIFIED
     if any(s.verdict is SignatureVerdict.INTACT for s in result.signatures):
@@ -275,11 +272,20 @@ def _matches_signoff(answers: str, result: DocumentVerification) -> bool:
 def _verify_pdf(args: argparse.Namespace) -> int:
     from ._pdf_signing import print_pdf_differences, verify_pdf_file
 
-    result, passed = verify_pdf_file(args)
-    if args.signoff is None:
-        return 0 if passed else 1
-    agrees = print_pdf_differences(args.signoff, _signoff_of(args.signoff), result)
-    return 0 if passed and agrees else 1
+    result = verify_pdf_file(args)
+    outcome = _outcome(result)
+    if args.signoff is not None and not print_pdf_differences(
+        args.signoff, _signoff_of(args.signoff), result
+    ):
+        outcome = NOT_VERIFIED
+    return outcome
+
+
+def _outcome(result: DocumentVerification) -> int:
+    """The same exit status for the signatures beside a .docx and those inside a PDF."""
+    if not result.all_intact:
+        return NOT_VERIFIED
+    return VERIFIED if result.all_valid else UNPROVEN
 
 
 def _signoff_of(answers: str) -> SignOff:

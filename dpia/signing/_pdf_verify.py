@@ -5,12 +5,16 @@ and by a time-stamp authority if one stamped it), whether the signed bytes are i
 the trust store vouches for the signer, and how much of the file it covers: the whole file, the
 file as signed with only later signatures added, or a file changed after signing.
 
-A signature is VALID only when all of that holds: intact, covering the document, made while
-its certificate was valid, and by a signer the trust store vouches for. Without a trust anchor
-an intact signature is never VALID: it proves that someone holding that key signed, not that
-the organisation's assessor, DPO or decision-maker did. pyHanko checks the PDF side (byte
-ranges, CMS integrity, what later incremental updates changed); dpia's trust store and
-time-stamp check decide trust, exactly as for the .docx.
+The verdicts are those of every signature dpia checks (`_verdict`). A signature is VALID only
+when all of that holds: intact, covering the document (later updates adding only signatures or
+validation data), made while its certificate was valid, and by a signer the trust store
+vouches for. It is INTACT when its signed bytes hold but its signer is not proven, or when the
+file was changed after it (the signer vouched for an earlier state of the file, not this one);
+INVALID when its bytes or its certificate do not hold; UNREADABLE when it cannot be parsed.
+Without a trust anchor an intact signature is never VALID: it proves that someone holding that
+key signed, not that the organisation's assessor, DPO or decision-maker did. pyHanko checks
+the PDF side (byte ranges, CMS integrity, what later incremental updates changed); dpia's
+trust store and time-stamp check decide trust, exactly as for the .docx.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
@@ -38,7 +43,8 @@ from .._signoff import SIGNATORY_ROLES
 from ._certificates import SignerIdentity, identity_of
 from ._pades import DAMAGE, asn1_certificate, read_pdf
 from ._timestamp import TimestampCheck, check_timestamp_token
-from ._trust import TrustStore, TrustVerdict, default_trust_dir
+from ._trust import TrustStore, TrustVerdict, default_trust_dir, trust_verdict
+from ._verdict import DocumentVerification, SignatureReport
 from ._verify import _validity_notes, _validity_problems
 
 __all__ = ["Coverage", "PdfSignatureReport", "PdfVerification", "verify_pdf"]
@@ -55,49 +61,25 @@ class Coverage(enum.Enum):
     UNCLEAR = "an unclear part of the file"
 
 
-@dataclass(frozen=True)
-class PdfSignatureReport:
-    """One signature of the PDF; `problems` make it INVALID, `notes` only inform."""
+@dataclass(frozen=True, kw_only=True)
+class PdfSignatureReport(SignatureReport):
+    """One signature of the PDF, in the verdicts of every signature (`SignatureReport`), with
+    what only a signature inside a PDF has: its number and field, the role and reason it
+    states, its PAdES level, and how much of the file it covers."""
 
     number: int
     field: str
-    signer: SignerIdentity | None
     role: str | None
     role_claimed: bool
     reason: str | None
-    signing_time: dt.datetime | None
-    timestamp: TimestampCheck | None
     level: str
-    intact: bool
     coverage: Coverage
     later: str
-    trust: TrustVerdict
-    problems: tuple[str, ...]
-    notes: tuple[str, ...]
-
-    @property
-    def valid(self) -> bool:
-        """Intact, covering the document, and by a signer the trust store vouches for."""
-        return self.intact and not self.problems and self.trust.trusted
-
-    @property
-    def verdict(self) -> str:
-        if self.valid:
-            return "VALID"
-        if self.intact and not self.problems:
-            return "NOT PROVEN"
-        return "INVALID"
 
 
 @dataclass(frozen=True)
-class PdfVerification:
-    trust_store: Path
-    signatures: tuple[PdfSignatureReport, ...]
-
-    @property
-    def passed(self) -> bool:
-        """At least one signature, and every one VALID."""
-        return bool(self.signatures) and all(s.valid for s in self.signatures)
+class PdfVerification(DocumentVerification):
+    """Every signature inside one PDF, judged as the signatures beside a .docx are."""
 
 
 def verify_pdf(
@@ -106,6 +88,7 @@ def verify_pdf(
     trust: TrustStore | None = None,
     now: dt.datetime | None = None,
     last_only: bool = False,
+    document: str = "the PDF",
 ) -> PdfVerification:
     """Check every signature in `pdf`; `trust` defaults to the default trust store.
 
@@ -119,22 +102,50 @@ def verify_pdf(
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     try:
-        embedded = list(reader.embedded_signatures)
+        found = _signatures_in(reader)
         dss = _dss_certificates(reader)
     except _DAMAGE as exc:
         raise SigningError(
             f"the PDF's signatures cannot be read; the file is damaged ({exc})"
         ) from None
-    numbered = list(enumerate(embedded, start=1))
+    embedded = [s if isinstance(s, EmbeddedPdfSignature) else None for _, s in found]
+    numbered = list(enumerate(found, start=1))
     reports = []
-    for number, signature in numbered[-1:] if last_only else numbered:
+    for number, (field, signature) in numbered[-1:] if last_only else numbered:
+        if not isinstance(signature, EmbeddedPdfSignature):
+            reports.append(_unreadable(number, field, signature))
+            continue
         try:
             reports.append(_check(number, signature, embedded, dss, store, moment))
         except _DAMAGE as exc:
             reports.append(
-                _broken(number, f"signature {number}", f"the signature is damaged ({exc})")
+                _unreadable(number, field, f"the signature is damaged ({_one_line(exc)})")
             )
-    return PdfVerification(store.directory, tuple(reports))
+    return PdfVerification(document, store.directory, tuple(reports))
+
+
+def _signatures_in(reader: PdfFileReader) -> list[tuple[str, EmbeddedPdfSignature | str]]:
+    """Each signed field in signing order, with its signature or why that cannot be read: one
+    damaged signature does not hide the others."""
+    found: list[tuple[float, str, EmbeddedPdfSignature | str]] = []
+    for name, value, field in fields.enumerate_sig_fields(reader, filled_status=True):
+        try:
+            byte_range = [int(v) for v in value.get_object()["/ByteRange"]]
+            end = byte_range[2] + byte_range[3]
+        except _DAMAGE as exc:
+            found.append((math.inf, name, f"its byte range cannot be read ({_one_line(exc)})"))
+            continue
+        try:
+            found.append((end, name, EmbeddedPdfSignature(reader, field, name)))
+        except _DAMAGE as exc:
+            found.append(
+                (end, name, f"the signature is not a readable CMS structure ({_one_line(exc)})")
+            )
+    return [(name, signature) for _, name, signature in sorted(found, key=lambda f: f[0])]
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
 
 
 def _dss_certificates(reader: PdfFileReader) -> list[x509.Certificate]:
@@ -152,7 +163,7 @@ def _cryptography(certificate: asn1_x509.Certificate) -> x509.Certificate:
 def _check(
     number: int,
     signature: EmbeddedPdfSignature,
-    embedded: list[EmbeddedPdfSignature],
+    embedded: list[EmbeddedPdfSignature | None],
     dss: list[x509.Certificate],
     store: TrustStore,
     now: dt.datetime,
@@ -163,14 +174,16 @@ def _check(
     identity = identity_of(certificate)
     problems: list[str] = []
     notes: list[str] = []
-    intact = bool(status.intact and status.valid)
+    reservations: list[str] = []
     if not status.intact:
         problems.append("the signed bytes were changed after signing (their digest differs)")
     elif not status.valid:
         problems.append("the signature value does not verify with the certificate's key")
     coverage, later = _coverage(status, signature, embedded)
-    if coverage in (Coverage.CHANGED_AFTER, Coverage.UNCLEAR):
+    if coverage is Coverage.UNCLEAR:
         problems.append(f"it covers {coverage.value}: {later}")
+    elif coverage is Coverage.CHANGED_AFTER:
+        reservations.append(f"it covers {coverage.value}: {later}")
     role, claimed = _role(identity, signature.signer_info)
     timestamp = _timestamp(signature.signer_info, store)
     claimed_time = status.signer_reported_dt
@@ -191,8 +204,8 @@ def _check(
     if status.revoked:
         problems.append("the signer's certificate is revoked, by the revocation data embedded")
     intermediates = [_cryptography(c) for c in signature.other_embedded_certs] + dss
-    trust = store.verdict(certificate, intermediates, when)
     return PdfSignatureReport(
+        name=_name(number),
         number=number,
         field=field,
         signer=identity,
@@ -202,13 +215,18 @@ def _check(
         signing_time=claimed_time.astimezone(dt.UTC) if claimed_time else None,
         timestamp=timestamp,
         level=_level(signature, timestamp, certificate, dss),
-        intact=intact,
         coverage=coverage,
         later=later,
-        trust=trust,
+        trust=trust_verdict(store, certificate, intermediates, when),
         problems=tuple(problems),
         notes=tuple(notes),
+        reservations=tuple(reservations),
     )
+
+
+def _name(number: int) -> str:
+    """How approval messages and `--signoff` differences point at a signature in the PDF."""
+    return f"PDF signature {number}"
 
 
 def _context(store: TrustStore, reader: PdfFileReader) -> ValidationContext:
@@ -225,8 +243,9 @@ def _context(store: TrustStore, reader: PdfFileReader) -> ValidationContext:
         return ValidationContext(**settings)
 
 
-def _broken(number: int, field: str, problem: str) -> PdfSignatureReport:
+def _unreadable(number: int, field: str, reason: str) -> PdfSignatureReport:
     return PdfSignatureReport(
+        name=_name(number),
         number=number,
         field=field,
         signer=None,
@@ -236,26 +255,26 @@ def _broken(number: int, field: str, problem: str) -> PdfSignatureReport:
         signing_time=None,
         timestamp=None,
         level="unknown",
-        intact=False,
         coverage=Coverage.UNCLEAR,
         later="",
         trust=TrustVerdict(False, "not checked"),
-        problems=(problem,),
+        problems=(),
         notes=(),
+        unreadable=reason,
     )
 
 
 def _coverage(
     status: PdfSignatureStatus,
     signature: EmbeddedPdfSignature,
-    embedded: list[EmbeddedPdfSignature],
+    embedded: list[EmbeddedPdfSignature | None],
 ) -> tuple[Coverage, str]:
     """What the file holds beyond the signed revision, in words a reader can act on."""
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return Coverage.WHOLE_DOCUMENT, ""
     if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
         return Coverage.UNCLEAR, "its byte range does not cover a whole revision of the file"
-    later = [s for s in embedded if s.signed_revision > signature.signed_revision]
+    later = [s for s in embedded if s is not None and s.signed_revision > signature.signed_revision]
     result = status.diff_result
     if not isinstance(result, DiffResult):
         reason = str(result) if result is not None else "the changes could not be analysed"

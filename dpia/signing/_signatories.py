@@ -7,14 +7,9 @@ the comparison an auditor would otherwise do by hand with fingerprints.
 
 from __future__ import annotations
 
-import typing
-
 from .._signoff import SignOff
 from .._vocabulary import role_in_sentence
 from ._verdict import DocumentVerification, SignatureReport
-
-if typing.TYPE_CHECKING:
-    from ._pdf_verify import PdfSignatureReport, PdfVerification
 
 __all__ = ["compare_with_signoff"]
 
@@ -22,23 +17,14 @@ __all__ = ["compare_with_signoff"]
 _role = role_in_sentence
 
 
-def _where(report: SignatureReport | PdfSignatureReport) -> str:
-    """A .docx signature is a file beside the document; a PDF one is numbered inside it."""
-    if isinstance(report, SignatureReport):
-        return report.name
-    return f"signature {report.number} in the PDF"
-
-
-def compare_with_signoff(
-    signoff: SignOff, verification: DocumentVerification | PdfVerification
-) -> list[str]:
+def compare_with_signoff(signoff: SignOff, verification: DocumentVerification) -> list[str]:
     """Every difference between the record's signatories and the intact signatures."""
     if not signoff.signatories:
         return ["the sign-off record lists no signatories"]
-    signed: dict[str, SignatureReport | PdfSignatureReport] = {
+    signed: dict[str, SignatureReport] = {
         report.signer.fingerprint: report
         for report in verification.signatures
-        if report.intact and not report.problems and report.signer is not None
+        if report.intact and report.signer is not None
     }
     differences = []
     for signatory in signoff.signatories:
@@ -57,7 +43,7 @@ def compare_with_signoff(
     for fingerprint, report in signed.items():
         if fingerprint not in listed and report.signer is not None:
             differences.append(
-                f"{report.signer.describe()} signed ({_where(report)}) but is not a signatory "
+                f"{report.signer.describe()} signed ({report.name}) but is not a signatory "
                 "in the sign-off record"
             )
     return differences

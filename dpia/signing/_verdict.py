@@ -1,7 +1,8 @@
 """What a signature check concludes, in four words a DPO can act on, whatever was signed.
 
     VALID        the bytes are exactly those signed, and the signer's certificate is trusted
-    INTACT       the bytes are exactly those signed, but nothing proves who the signer is
+    INTACT       the bytes are exactly those signed, but the signature does not count: nothing
+                 proves who the signer is, or (inside a PDF) the file was changed after it
     INVALID      the signature does not hold for these bytes (or its certificate was not valid)
     UNREADABLE   the file cannot be read as a signature that dpia can check
 
@@ -37,8 +38,10 @@ class SignatureVerdict(StrEnum):
 class SignatureReport:
     """One signer of one signature; `problems` make it invalid, `notes` only inform.
 
-    `name` is where the signature was found (the `.p7s` file's name); `unreadable` says why a
-    signature could not be checked at all, in which case nothing else is known about it.
+    `name` is where the signature was found (the `.p7s` file's name, or its place in a PDF);
+    `unreadable` says why a signature could not be checked at all, in which case nothing else
+    is known about it. `reservations` say why an intact signature by a trusted signer still
+    does not vouch for the file as it stands (a PDF changed after it was signed).
     """
 
     name: str
@@ -49,6 +52,7 @@ class SignatureReport:
     trust: TrustVerdict
     timestamp: TimestampCheck | None
     unreadable: str | None = None
+    reservations: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -61,7 +65,9 @@ class SignatureReport:
             return SignatureVerdict.UNREADABLE
         if self.problems:
             return SignatureVerdict.INVALID
-        return SignatureVerdict.VALID if self.trust.trusted else SignatureVerdict.INTACT
+        if self.reservations or not self.trust.trusted:
+            return SignatureVerdict.INTACT
+        return SignatureVerdict.VALID
 
     @classmethod
     def unreadable_file(cls, name: str, reason: str) -> SignatureReport:

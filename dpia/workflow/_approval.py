@@ -159,6 +159,14 @@ def _check(person: RequiredSigner, verification: DocumentVerification) -> Signer
             f"the certificate that signed {best.name} is issued to {signer.email}, but the "
             f"sign-off record lists {person.name} as {listed_email}",
         )
+    if best.reservations:
+        return SignerCheck(
+            person,
+            "invalid",
+            best,
+            f"{who}, has signed ({best.name}), and the signed bytes are intact, but "
+            f"{'; '.join(best.reservations)}; sign the document as it was rendered again",
+        )
     if best.verdict is not SignatureVerdict.VALID:
         return SignerCheck(
             person,
