@@ -60,6 +60,17 @@ REPORT: dict[str, Any] = {
 }
 
 
+def schema_head() -> str:
+    """The newest schema revision the code ships, which `dpia db upgrade` leads to."""
+    from alembic.script import ScriptDirectory
+
+    from dpia.archive._database import _alembic_config
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
 def answers_for(assessment_id: str | None = None, **changes: Any) -> dict[str, Any]:
     answers = copy.deepcopy(ANSWERS)
     answers["assessment"]["id"] = assessment_id

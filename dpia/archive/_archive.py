@@ -171,9 +171,11 @@ class Archive:
         evidence: Mapping[str, Any],
         number: int,
         review_due: dt.date | None = None,
+        signed_pdf: bytes | None = None,
     ) -> VersionSummary:
         """Archive a signed version as version `number` and move it to its decided status, in
         one transaction; nothing is written if `number` is no longer the next version.
+        `signed_pdf` is the document's PDF/A with the PAdES signatures inside it.
 
         The caller has checked the signatures against the trust store (`dpia.workflow.freeze`
         does, and is the one caller); `evidence` says what was checked (who signed in which
@@ -189,6 +191,7 @@ class Archive:
                 signature_files=signatures,
                 actor=actor,
                 review_due=review_due,
+                signed_pdf=signed_pdf,
             )
             if added != number:
                 raise ArchiveError(

@@ -81,7 +81,9 @@ def export_bag(
             files["document.docx"] = version.document
             for signer, signature in version.signature_files.items():
                 files[f"signatures/document.docx.{signer}.p7s"] = signature
-            if pdf:
+            if version.signed_pdf is not None:
+                files["document.pdf"] = version.signed_pdf
+            elif pdf:
                 rendition, reason = pdf_rendition(version.document)
                 if rendition is None:
                     notes.append(f"no document.pdf: {reason}")
@@ -158,6 +160,8 @@ def _checked_record(version: StoredVersion) -> bytes:
         parts["document"] = (version.document, version.document_sha256)
     for signer, signature in version.signature_files.items():
         parts[f"signature {signer!r}"] = (signature, version.signatures[signer])
+    if version.signed_pdf is not None and version.signed_pdf_sha256:
+        parts["signed PDF"] = (version.signed_pdf, version.signed_pdf_sha256)
     record = version_record(
         assessment_id=version.assessment_id,
         number=version.number,
@@ -170,6 +174,7 @@ def _checked_record(version: StoredVersion) -> bytes:
         author=version.author,
         created_at=_stored_time(version.created_at),
         review_due=version.review_due.isoformat() if version.review_due else None,
+        signed_pdf_sha256=version.signed_pdf_sha256,
     )
     damaged = [part for part, (content, sha) in parts.items() if sha256_hex(content) != sha]
     if sha256_hex(record) != version.content_sha256:

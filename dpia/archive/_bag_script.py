@@ -69,6 +69,8 @@ def check_version():
     }
     if record["document_sha256"]:
         parts["document_sha256"] = "document.docx"
+    if record.get("signed_pdf_sha256"):
+        parts["signed_pdf_sha256"] = "document.pdf"
     for key, name in parts.items():
         check(record[key] == sha256((DATA / name).read_bytes()), f"data/{name} is the {key}")
     for signer, digest in sorted(record["signatures"].items()):

@@ -84,10 +84,17 @@ def version_record(
     author: str,
     created_at: str,
     review_due: str | None,
+    signed_pdf_sha256: str | None = None,
 ) -> bytes:
-    """The canonical record of one version; its SHA-256 is the version's content hash."""
+    """The canonical record of one version; its SHA-256 is the version's content hash.
+
+    `signed_pdf_sha256` (the PDF/A with its PAdES signatures, kept since revision 0004) is in
+    the record only when a version has one, so every record written before keeps its hash.
+    """
+    pdf = {} if signed_pdf_sha256 is None else {"signed_pdf_sha256": signed_pdf_sha256}
     return canonical_json(
         {
+            **pdf,
             "format": RECORD_FORMAT,
             "assessment_id": assessment_id,
             "number": number,

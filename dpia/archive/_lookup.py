@@ -59,6 +59,7 @@ _SUMMARY_COLUMNS = [
         "created_at",
         "review_due",
         "document_sha256",
+        "signed_pdf_sha256",
         "content_sha256",
         "prev_chain_hash",
         "chain_hash",
@@ -219,8 +220,7 @@ def stored_version(
         )
     ).one()
     wanted = {summary.questionnaire_sha256, *summary.signatures.values()}
-    if summary.document_sha256:
-        wanted.add(summary.document_sha256)
+    wanted |= {sha for sha in (summary.document_sha256, summary.signed_pdf_sha256) if sha}
     content = {
         sha: bytes(stored)
         for sha, stored in connection.execute(
@@ -230,6 +230,7 @@ def stored_version(
     parts = {
         "questionnaire snapshot": summary.questionnaire_sha256,
         "document": summary.document_sha256,
+        "signed PDF": summary.signed_pdf_sha256,
         **{f"signature {signer!r}": sha for signer, sha in summary.signatures.items()},
     }
     damage = [
@@ -251,6 +252,7 @@ def stored_version(
         questionnaire_text=content[summary.questionnaire_sha256].decode("utf-8"),
         document=content[summary.document_sha256] if summary.document_sha256 else None,
         signature_files={signer: content[sha] for signer, sha in summary.signatures.items()},
+        signed_pdf=content[summary.signed_pdf_sha256] if summary.signed_pdf_sha256 else None,
     )
 
 
@@ -269,6 +271,7 @@ def _record_damage(
         "answers_sha256": sha256_hex(answers_json.encode("utf-8")),
         "report_sha256": sha256_hex(report_json.encode("utf-8")),
         "document_sha256": summary.document_sha256,
+        "signed_pdf_sha256": summary.signed_pdf_sha256,
         "signatures": summary.signatures,
         "author": summary.author,
         "created_at": summary.created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),

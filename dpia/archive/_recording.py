@@ -71,8 +71,10 @@ def add_version(
     signature_files: Mapping[str, bytes],
     actor: str,
     review_due: dt.date | None,
+    signed_pdf: bytes | None = None,
 ) -> tuple[str, int]:
-    """Append one version; returns (assessment id, version number)."""
+    """Append one version; returns (assessment id, version number). `signed_pdf` is the
+    document's PDF/A with the signatures inside it, kept beside the .docx."""
     actor = _actor(actor)
     questionnaire, title, organisation, assessment_id = _answers_header(answers)
     for signer in signature_files:
@@ -83,6 +85,8 @@ def add_version(
             )
     if signature_files and document is None:
         raise ArchiveError("signatures were given without the document they sign")
+    if signed_pdf is not None and document is None:
+        raise ArchiveError("a signed PDF was given without the document it renders")
     book = ledger(connection)
     now = utc_now_text()
     if assessment_id is None:
@@ -96,6 +100,7 @@ def add_version(
     report_text = canonical_json(dict(report), "the risk report").decode("utf-8")
     questionnaire_sha = _store_blob(connection, questionnaire_text.encode("utf-8"))
     document_sha = None if document is None else _store_blob(connection, document)
+    pdf_sha = None if signed_pdf is None else _store_blob(connection, signed_pdf)
     signature_shas = {
         signer: _store_blob(connection, content)
         for signer, content in sorted(signature_files.items())
@@ -113,6 +118,7 @@ def add_version(
         author=actor,
         created_at=now,
         review_due=due.isoformat(),
+        signed_pdf_sha256=pdf_sha,
     )
     content_sha = sha256_hex(record)
     version_chain = chain_hash(prev, content_sha)
@@ -126,6 +132,7 @@ def add_version(
             answers_json=answers_text,
             report_json=report_text,
             document_sha256=document_sha,
+            signed_pdf_sha256=pdf_sha,
             author=actor,
             created_at=now,
             review_due=due.isoformat(),
@@ -157,6 +164,7 @@ def add_version(
             "chain_hash": version_chain,
             "document_sha256": document_sha,
             "signatures": signature_shas,
+            **({} if pdf_sha is None else {"signed_pdf_sha256": pdf_sha}),
         },
     )
     refresh_listing(connection, assessment_id)

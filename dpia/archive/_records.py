@@ -90,6 +90,7 @@ class VersionSummary(_Frozen):
     review_due: dt.date | None
     document_sha256: str | None
     signatures: dict[str, str]
+    signed_pdf_sha256: str | None = None
     content_sha256: str
     prev_chain_hash: str
     chain_hash: str
@@ -108,6 +109,7 @@ class StoredVersion(VersionSummary):
     questionnaire_text: str
     document: bytes | None
     signature_files: dict[str, bytes]
+    signed_pdf: bytes | None = None
 
     @property
     def answers(self) -> dict[str, Any]:

@@ -123,6 +123,7 @@ versions = Table(
     Column("answers_json", Text, nullable=False),
     Column("report_json", Text, nullable=False),
     Column("document_sha256", _Hash, ForeignKey("blobs.sha256")),
+    Column("signed_pdf_sha256", _Hash),
     Column("author", _Name, nullable=False),
     Column("created_at", _Time, nullable=False),
     Column("review_due", String(10)),

@@ -63,6 +63,7 @@ class _VersionRecord(msgspec.Struct, forbid_unknown_fields=True):
     report_sha256: str
     review_due: str | None
     signatures: dict[str, str]
+    signed_pdf_sha256: str | None = None
 
 
 class _StatusRecord(msgspec.Struct, forbid_unknown_fields=True):
@@ -175,6 +176,7 @@ def walk_versions(
     and its signatures. Returns what was seen of versions and of signatures."""
     question_blob = blobs.alias("question_blob")
     document_blob = blobs.alias("document_blob")
+    pdf_blob = blobs.alias("pdf_blob")
     event = audit_events.alias("event")
     query = (
         select(
@@ -186,6 +188,7 @@ def walk_versions(
             versions.c.answers_json,
             versions.c.report_json,
             versions.c.document_sha256,
+            versions.c.signed_pdf_sha256,
             versions.c.author,
             versions.c.created_at,
             versions.c.review_due,
@@ -195,6 +198,7 @@ def walk_versions(
             versions.c.chain_hash,
             question_blob.c.sha256.label("question_blob"),
             document_blob.c.sha256.label("document_blob"),
+            pdf_blob.c.sha256.label("pdf_blob"),
             event.c.id.label("event_id"),
         )
         .select_from(
@@ -202,6 +206,7 @@ def walk_versions(
                 question_blob, question_blob.c.sha256 == versions.c.questionnaire_sha256
             )
             .outerjoin(document_blob, document_blob.c.sha256 == versions.c.document_sha256)
+            .outerjoin(pdf_blob, pdf_blob.c.sha256 == versions.c.signed_pdf_sha256)
             .outerjoin(
                 event,
                 and_(
@@ -223,8 +228,9 @@ def walk_versions(
     decode = _decode_version
     for partition in _batches(connection, query):
         for (vid, aid, number, questionnaire, question_sha, answers, report, document_sha,
-             author, created_at, review_due, record_json, content, prev, chain,
-             question_blob_found, document_blob_found, event_id) in partition:  # fmt: skip
+             pdf_sha, author, created_at, review_due, record_json, content, prev, chain,
+             question_blob_found, document_blob_found, pdf_blob_found,
+             event_id) in partition:  # fmt: skip
             if number == expected_number - 1 and (aid, number) == last_key:
                 add(aid, number, "a second version.added event in the audit log names it")
                 continue
@@ -264,6 +270,7 @@ def walk_versions(
                     and record.author == author
                     and record.questionnaire_sha256 == question_sha
                     and record.document_sha256 == document_sha
+                    and record.signed_pdf_sha256 == pdf_sha
                     and record.questionnaire == questionnaire
                     and record.review_due == review_due
                     and record.signatures == named
@@ -292,8 +299,13 @@ def walk_versions(
             if document_sha is not None and document_blob_found is None:
                 add(aid, number, f"the document (sha256 {document_sha}) is missing from the "
                     "archive")  # fmt: skip
+            if pdf_sha is not None and pdf_blob_found is None:
+                add(aid, number, f"the signed PDF (sha256 {pdf_sha}) is missing from the "
+                    "archive")  # fmt: skip
             if damaged:
-                _damaged_parts(add, aid, number, damaged, question_sha, document_sha, named)
+                _damaged_parts(
+                    add, aid, number, damaged, question_sha, document_sha, named, pdf_sha
+                )
             expected_number, expected_prev = number + 1, chain
     return seen, signature_seen
 
@@ -306,8 +318,13 @@ def _damaged_parts(
     question_sha: str,
     document_sha: str | None,
     named: dict[str, str],
+    pdf_sha: str | None,
 ) -> None:
-    parts = [("questionnaire snapshot", question_sha), ("document", document_sha)]
+    parts = [
+        ("questionnaire snapshot", question_sha),
+        ("document", document_sha),
+        ("signed PDF", pdf_sha),
+    ]
     for part, sha in parts:
         if sha in damaged:
             add(aid, number, f"the {part} was changed: its bytes no longer hash to {sha}")

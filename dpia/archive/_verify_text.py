@@ -60,6 +60,18 @@ def verify_instructions(
         lines += ["", "Each must print `CMS Verification successful`.", ""]
     else:
         lines += ["This version was archived without signatures.", ""]
+    if version.signed_pdf_sha256 is not None:
+        lines += [
+            "`data/document.pdf` is the PDF/A of the document as its signatories signed it:",
+            "the signatures are inside it (PAdES), and any PDF reader lists them in its",
+            "signature panel. With poppler:",
+            "",
+            "    pdfsig data/document.pdf",
+            "",
+            "must print `Signature is Valid.` for every signature and, for the last one,",
+            "`Total document signed`. Its SHA-256 is the `signed_pdf_sha256` of the record.",
+            "",
+        ]
     lines += [
         "## 4. The content hash and the chain",
         "",
@@ -80,12 +92,19 @@ def verify_instructions(
         "",
     ]
     lines += _checkpoint_section(checkpoint)
+    rendition = (
+        []
+        if version.signed_pdf_sha256 is not None
+        else [
+            "- `document.pdf`, when present, is a rendition made by LibreOffice at export time",
+            "  for readers without Word. It is not signed and not part of the content hash; the",
+            "  signed original is `document.docx`.",
+        ]
+    )
     lines += [
         "## What these checks do not cover",
         "",
-        "- `document.pdf`, when present, is a rendition made by LibreOffice at export time for",
-        "  readers without Word. It is not signed and not part of the content hash; the",
-        "  signed original is `document.docx`.",
+        *rendition,
         "- Whether a signer's certificate was valid and trusted is decided by the CERT you pass",
         "  to OpenSSL.",
         "- The audit events of other assessments are not in this bag; the checkpoint covers",

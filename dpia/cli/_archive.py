@@ -132,6 +132,12 @@ def register(subcommands: Any) -> None:
         help="the final document as rendered, with its signatures beside it "
         "(DOC.docx.<signer>.p7s)",
     )
+    freeze.add_argument(
+        "--pdf",
+        metavar="DOC.pdf",
+        help="also keep this PDF/A of the document (dpia render --pdf), signed inside by the "
+        "same signatories (dpia sign DOC.pdf); its signatures must approve it as well",
+    )
     _actor_option(freeze)
     freeze.set_defaults(handler=_freeze)
 
@@ -327,6 +333,7 @@ def _freeze(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return REFUSED
+    signed_pdf = _signed_pdf(args.pdf) if args.pdf else None
     questionnaire = questionnaire_for(assessment.questionnaire)
     archive = open_archive()
     try:
@@ -338,6 +345,7 @@ def _freeze(args: argparse.Namespace) -> int:
             signatures,
             actor=args.actor,
             roles=roles_of(archive, args.actor),
+            signed_pdf=signed_pdf,
         )
     except WorkflowError as exc:
         print(f"dpia: {exc}", file=sys.stderr)
@@ -349,9 +357,17 @@ def _freeze(args: argparse.Namespace) -> int:
     )
     for check in approval.signers:
         print(f"  {check.message}")
+    if version.signed_pdf_sha256 is not None:
+        print(f"  signed PDF     sha256 {version.signed_pdf_sha256}, kept beside the .docx")
     print(f"  content sha256 {version.content_sha256}")
     print(f"  chain hash     {version.chain_hash}")
     return 0
+
+
+def _signed_pdf(path: str) -> bytes:
+    from ..signing._sign import read_document
+
+    return read_document(path)
 
 
 def _document_and_signatures(path: str) -> tuple[bytes, dict[str, bytes]]:

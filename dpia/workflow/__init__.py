@@ -17,7 +17,8 @@ what the record then says, is decided here:
   `decided_status`;
 - whether a document's signatures approve it: `check_approval`, which counts a signature only
   when it is intact, trusted by the archive's trust store, and by the listed certificate of
-  the person in the role the record gives them;
+  the person in the role the record gives them; a signed PDF/A kept beside the .docx answers
+  to the same rule over the signatures inside it: `check_signed_pdf`;
 - the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`;
 - what must be looked at again: `reconsiderations` (advice or a decision that a material change
   since the version it was given on leaves "to be reviewed", with the changes), and what a
@@ -69,6 +70,7 @@ if typing.TYPE_CHECKING:
         require_signing_role,
         roles_of,
     )
+    from ._signed_pdf import check_signed_pdf
     from ._signers import (
         RequiredSigner,
         bound_part,
@@ -115,6 +117,7 @@ __all__ = [
     "bound_part",
     "check_approval",
     "check_document",
+    "check_signed_pdf",
     "condition_items",
     "decided_status",
     "document_status",
@@ -174,6 +177,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "require_signing_role",
             "roles_of",
         ),
+        "._signed_pdf": ("check_signed_pdf",),
         "._signers": (
             "RequiredSigner",
             "bound_part",

@@ -40,6 +40,7 @@ from ._approval import Approval, check_approval
 from ._final import check_document, version_parts
 from ._law import law_date
 from ._roles import require, require_signing_role
+from ._signed_pdf import check_signed_pdf
 from ._signers import withdrawn
 
 __all__ = [
@@ -254,6 +255,7 @@ def freeze(
     actor: str,
     roles: Iterable[str],
     trust: TrustStore | None = None,
+    signed_pdf: bytes | None = None,
 ) -> Frozen:
     """Archive the signed final document as the next version, in the status its decision gives.
 
@@ -261,6 +263,8 @@ def freeze(
     for that version number, and every signature the decision needs must be valid over its
     bytes and trusted by the archive's trust store (`trust`, default `DPIA_TRUST_DIR`);
     otherwise ApprovalRefusedError names each signatory still missing, invalid or untrusted.
+    A `signed_pdf` kept beside it is held to the same rule, over the signatures inside it
+    (`check_signed_pdf`).
     """
     require(roles, "freeze")
     assessment_id = assessment.meta.id
@@ -277,20 +281,21 @@ def freeze(
         raise ApprovalRefusedError(
             f"{assessment_id} v{number} cannot be frozen yet:\n{approval.refusal()}"
         )
+    pdf_approval = None
+    if signed_pdf is not None:
+        pdf_approval = check_signed_pdf(signed_pdf, assessment, version=number, trust=store)
+        if not pdf_approval.ready:
+            raise ApprovalRefusedError(
+                f"{assessment_id} v{number} cannot be frozen with this signed PDF; in the "
+                f"PDF:\n{pdf_approval.refusal()}"
+            )
     parts = version_parts(questionnaire, assessment, as_of=law_date(assessment, document=record))
-    evidence = {
+    evidence: dict[str, object] = {
         "trust_store": str(store.directory),
-        "signed_by": {
-            check.required.role: {
-                "name": check.required.name,
-                "certificate_sha256": check.report.signer.fingerprint,
-                "signature": check.report.name,
-                "trust": check.report.trust.reason,
-            }
-            for check in approval.signers
-            if check.report is not None and check.report.signer is not None
-        },
+        "signed_by": _signed_by(approval),
     }
+    if pdf_approval is not None:
+        evidence["signed_pdf_by"] = _signed_by(pdf_approval)
     version = archive.freeze(
         parts.answers,
         parts.report_json,
@@ -302,8 +307,23 @@ def freeze(
         note=approval.note,
         evidence=evidence,
         number=number,
+        signed_pdf=signed_pdf,
     )
     return Frozen(version, approval)
+
+
+def _signed_by(approval: Approval) -> dict[str, dict[str, str]]:
+    """What the audit log keeps of each signature that approved: who, which key, which file."""
+    return {
+        check.required.role: {
+            "name": check.required.name,
+            "certificate_sha256": check.report.signer.fingerprint,
+            "signature": check.report.name,
+            "trust": check.report.trust.reason,
+        }
+        for check in approval.signers
+        if check.report is not None and check.report.signer is not None
+    }
 
 
 def withdraw(
