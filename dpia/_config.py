@@ -116,7 +116,8 @@ LOCAL_ROLE = Setting(
 TSA_URL = Setting(
     "DPIA_TSA_URL",
     "",
-    "an RFC 3161 time-stamp authority that stamps every archive checkpoint (default: none)",
+    "an RFC 3161 time-stamp authority that stamps every archive checkpoint and every signature "
+    "the app makes, on the .docx and inside the PDF (default: none)",
 )
 
 SETTINGS: tuple[Setting, ...] = (

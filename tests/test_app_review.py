@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from app_support import (
 from pydantic import ValidationError
 from signing_support import openssl_verify
 from streamlit.testing.v1 import AppTest
+from timestamp_authority import local_timestamp_authority
 
 from dpia._library import questionnaire_for
 from dpia._signoff import SignOff
@@ -234,6 +236,39 @@ def test_a_signature_made_in_one_session_is_seen_in_a_reloaded_one(archive, peop
     assert signers == ["Dana Officer"]
     waiting = [m.value for m in later.markdown if "No signature yet from" in m.value]
     assert len(waiting) == 2 and not any("Dana Officer" in line for line in waiting)
+
+
+def test_with_a_time_stamp_authority_every_signature_the_app_makes_is_stamped(
+    archive, people, trusted, tmp_path, monkeypatch
+):
+    app = decide(record_everything(saved_case(import_answers(fresh_app())), people))
+    with local_timestamp_authority(tmp_path / "tsa") as authority:
+        trusted.add(load_certificate(authority.root_certificate))
+        monkeypatch.setenv("DPIA_TSA_URL", authority.url)
+        app.selectbox(key="sign-as").select(people["dpo"].fingerprint).run()
+        sign_as(app, people["dpo"], PASSPHRASE.decode())
+        no_failures(app)
+        assert authority.answered == 1
+    assert app.success[0].value == "Signed as Dana Officer."
+    (signed_at,) = app.table[0].value["Signed at"]
+    assert signed_at.endswith("UTC (time-stamped by Test TSA)")
+
+    (document,) = Path(os.environ["DPIA_SIGNING_DIR"]).glob("*/*/*.docx")
+    (signature,) = document.parent.glob("*.p7s")
+    printed = subprocess.run(
+        ["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", str(signature)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "id-smime-aa-timeStampToken" in printed
+    assert openssl_verify(signature, document, people["dpo"].certificate_path).returncode == 0
+
+    monkeypatch.setenv("DPIA_TSA_URL", "http://127.0.0.1:9/unreachable")
+    app.selectbox(key="sign-as").select(people["assessor"].fingerprint).run()
+    sign_as(app, people["assessor"], PASSPHRASE.decode())
+    assert "time-stamp authority" in app.error[0].value
+    assert len(list(document.parent.glob("*.p7s"))) == 1, "an unstamped signature was kept"
 
 
 def _signed_off(people, decision: str = "conditionally_approve") -> dict:

@@ -29,7 +29,9 @@ from ..questionnaire import Questionnaire
 from ..signing import (
     DocumentVerification,
     FileKeySigner,
+    SignatureReport,
     archive_trust_store,
+    configured_timestamper,
     verify_signatures,
 )
 from ..workflow import (
@@ -240,7 +242,7 @@ def verification_table(verification: DocumentVerification) -> None:
                 "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
                 "Signature": f"{SIGNATURE_VERDICT[s.verdict]}: {_verdict_detail(s)}",
                 "Trust": ("Trusted" if s.trust.trusted else "Not trusted") + f": {s.trust.reason}",
-                "Signed at": moment(s.signing_time) if s.signing_time else "not stated",
+                "Signed at": _signed_at(s),
                 "Email": (s.signer.email or "") if s.signer else "",
                 "Certificate SHA-256": s.signer.fingerprint if s.signer else "",
             }
@@ -258,7 +260,19 @@ def verification_table(verification: DocumentVerification) -> None:
         )
 
 
-def _verdict_detail(report) -> str:
+def _signed_at(report: SignatureReport) -> str:
+    """The authority's time when a time-stamp proves it, else the signer's own clock."""
+    stamp = report.timestamp
+    if stamp is not None and stamp.time is not None and not stamp.problems:
+        trusted = stamp.trust is not None and stamp.trust.trusted
+        by = f"time-stamped by {stamp.authority}" + ("" if trusted else ", authority not trusted")
+        return f"{moment(stamp.time)} ({by})"
+    if report.signing_time is None:
+        return "not stated"
+    return f"{moment(report.signing_time)} (signer's clock)"
+
+
+def _verdict_detail(report: SignatureReport) -> str:
     if report.unreadable is not None:
         return report.unreadable
     if report.problems:
@@ -393,6 +407,7 @@ def _attempt_signing(
             roles=user.roles,
             signing_as=widget_value("sign-as"),
             signed_in_as=None if user.local else user.email,
+            timestamper=configured_timestamper(),
         )
         file_signature(case.assessment_id, final, made)
     except DPIAError as exc:

@@ -52,7 +52,7 @@ from ._sign import (
     signature_label,
 )
 from ._signatories import compare_with_signoff
-from ._timestamp import HttpTimestamper, TimestampCheck
+from ._timestamp import HttpTimestamper, TimestampCheck, configured_timestamper
 from ._trust import (
     TRUST_DIR_VARIABLE,
     TrustStore,
@@ -100,6 +100,7 @@ __all__ = [
     "certificate_fingerprint",
     "certificate_request",
     "compare_with_signoff",
+    "configured_timestamper",
     "create_identity",
     "default_trust_dir",
     "identity_of",

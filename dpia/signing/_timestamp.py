@@ -20,15 +20,29 @@ from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from .._config import settings
 from .._errors import SigningError
 from ._certificates import identity_of
 from ._cms_check import DIGESTS, check_signer, embedded_certificates
 from ._protocols import Timestamper
 from ._trust import TrustStore, TrustVerdict
 
-__all__ = ["HttpTimestamper", "TimestampCheck", "check_timestamp_token", "request_timestamp"]
+__all__ = [
+    "HttpTimestamper",
+    "TimestampCheck",
+    "check_timestamp_token",
+    "configured_timestamper",
+    "request_timestamp",
+]
 
 _MAX_REPLY_BYTES = 1024 * 1024
+
+
+def configured_timestamper() -> HttpTimestamper | None:
+    """The authority of `DPIA_TSA_URL`, which stamps every signature the app makes (and every
+    archive checkpoint); None when none is configured."""
+    url = settings().tsa_url
+    return HttpTimestamper(url) if url else None
 
 
 class HttpTimestamper:
