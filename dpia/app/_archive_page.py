@@ -18,8 +18,8 @@ from ._archive_link import archive, bag_archive, load_case
 from ._assessments import STATUS_LABELS
 from ._frame import PAGES
 from ._levels import LEVEL_COLOURS, level_word
-from ._review import verification_table
 from ._session import current_case, open_case, recall, remember
+from ._signature_table import verification_table
 from ._users import current_user
 
 __all__ = ["show_archive"]

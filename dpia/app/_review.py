@@ -19,17 +19,13 @@ from .._assessment import Assessment
 from .._errors import AnswersError, DPIAError, StaleDraftError
 from .._vocabulary import (
     SIGNATORY_ROLE,
-    SIGNATURE_VERDICT,
-    SIGNATURE_VERDICT_MEANING,
     VERSION_STATUS,
-    moment,
 )
 from ..archive import AuditAction, VersionSummary, canonical_json
 from ..questionnaire import Questionnaire
 from ..signing import (
     DocumentVerification,
     FileKeySigner,
-    SignatureReport,
     archive_trust_store,
     configured_timestamper,
     verify_signatures,
@@ -38,6 +34,7 @@ from ..workflow import (
     SIGNS_AS,
     Approval,
     FinalDocument,
+    SignedPdfCheck,
     check_approval,
     final_document,
     freeze,
@@ -53,25 +50,19 @@ from ._frame import PAGES, open_assessment_or_stop
 from ._messages import sentence, stale_draft_text
 from ._reporting import case_report
 from ._session import forget_signing_inputs, pop_notice, push_notice, widget_value
+from ._signature_table import approval_list, verification_table
+from ._signed_pdf_view import pdf_check, sign_room_pdf, signed_pdf_section
 from ._signing_room import file_signature, room_signatures
 from ._signoff_forms import advice_form, decision_form, people_form, signatories_form
 from ._users import AppUser, current_user
 
-__all__ = ["show_review", "verification_table"]
+__all__ = ["show_review"]
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _NOTICE_ICONS = {
     "signed": ":material/draw:",
     "frozen": ":material/lock:",
     "withdrawn": ":material/undo:",
-}
-_STATE_ICONS = {
-    "signed": ":material/check_circle:",
-    "missing": ":material/pending:",
-    "unlisted": ":material/person_add:",
-    "untrusted": ":material/gpp_maybe:",
-    "invalid": ":material/gpp_bad:",
-    "mismatch": ":material/gpp_bad:",
 }
 
 
@@ -192,6 +183,7 @@ def _final_document(case: Case, questionnaire: Questionnaire, user: AppUser) -> 
         final.content, signatures, trust=archive_trust_store(), document=final.file_name
     )
     approval = check_approval(assessment.signoff, verification)
+    pdf, pdf_signatures = pdf_check(case.assessment_id, assessment, final)
     st.markdown(
         f"Version {final.version} is ready for signing. Every signatory signs these exact "
         "bytes; changing any answer makes a new document.  \n"
@@ -207,10 +199,17 @@ def _final_document(case: Case, questionnaire: Questionnaire, user: AppUser) -> 
         key="final-download",
     )
     verification_table(verification)
-    _approval_list(approval)
-    _sign(case, assessment, user, final, verification)
-    if approval.ready:
-        _freeze(case, questionnaire, assessment, user, final, signatures, approval)
+    approval_list(approval)
+    signed_pdf_section(final, pdf, pdf_signatures)
+    _sign(case, assessment, user, final, verification, pdf_signatures)
+    if approval.ready and pdf_signatures is not None and not pdf_signatures.approval.ready:
+        st.info(
+            "Every signature the decision needs is on the document. The PDF is frozen with it, "
+            "so freezing waits until they are in the PDF too.",
+            icon=":material/lock_clock:",
+        )
+    elif approval.ready:
+        _freeze(case, questionnaire, assessment, user, final, signatures, approval, pdf)
 
 
 def _frozen_unchanged(
@@ -230,85 +229,35 @@ def _frozen_unchanged(
     return latest if archive().version(assessment_id, latest.number).answers == mine else None
 
 
-def verification_table(verification: DocumentVerification) -> None:
-    """One line per signature: who, in which role, when, and what the signature proves."""
-    if not verification.signatures:
-        st.caption("No signature yet.")
-        return
-    st.table(
-        [
-            {
-                "Signer": s.signer.name if s.signer else "unknown",
-                "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
-                "Signature": f"{SIGNATURE_VERDICT[s.verdict]}: {_verdict_detail(s)}",
-                "Trust": ("Trusted" if s.trust.trusted else "Not trusted") + f": {s.trust.reason}",
-                "Signed at": _signed_at(s),
-                "Email": (s.signer.email or "") if s.signer else "",
-                "Certificate SHA-256": s.signer.fingerprint if s.signer else "",
-            }
-            for s in verification.signatures
-        ],
-        hide_index=True,
-        border="horizontal",
-    )
-    if any(not s.trust.trusted for s in verification.signatures):
-        st.caption(
-            "An intact signature proves only that the holder of the key signed these bytes; it "
-            "counts once the organisation trusts that certificate. Whoever keeps the trust "
-            "store on the server runs `dpia trust add cert.pem` with the signer's certificate "
-            "(or the CA that issued it)."
-        )
-
-
-def _signed_at(report: SignatureReport) -> str:
-    """The authority's time when a time-stamp proves it, else the signer's own clock."""
-    stamp = report.timestamp
-    if stamp is not None and stamp.time is not None and not stamp.problems:
-        trusted = stamp.trust is not None and stamp.trust.trusted
-        by = f"time-stamped by {stamp.authority}" + ("" if trusted else ", authority not trusted")
-        return f"{moment(stamp.time)} ({by})"
-    if report.signing_time is None:
-        return "not stated"
-    return f"{moment(report.signing_time)} (signer's clock)"
-
-
-def _verdict_detail(report: SignatureReport) -> str:
-    if report.unreadable is not None:
-        return report.unreadable
-    if report.problems:
-        return "; ".join(report.problems)
-    if report.reservations:
-        return "; ".join(report.reservations)
-    return SIGNATURE_VERDICT_MEANING[report.verdict]
-
-
-def _approval_list(approval: Approval) -> None:
-    st.markdown(f"**Signatures the decision needs** ({approval.note})")
-    for check in approval.signers:
-        icon = _STATE_ICONS[check.state]
-        st.markdown(f"{icon} {check.message[:1].upper()}{check.message[1:]}")
-    for problem in approval.problems:
-        st.markdown(f":material/gpp_bad: {problem[:1].upper()}{problem[1:]}")
-
-
 def _sign(
     case: Case,
     assessment: Assessment,
     user: AppUser,
     final: FinalDocument,
     verification: DocumentVerification,
+    pdf_check: SignedPdfCheck | None,
 ) -> None:
     signoff = assessment.signoff
     if signoff is None:
         return
     signed = {s.signer.fingerprint for s in verification.signatures if s.intact and s.signer}
-    mine = [
+    in_pdf = set()
+    if pdf_check is not None:
+        in_pdf = {
+            s.signer.fingerprint for s in pdf_check.verification.signatures if s.intact and s.signer
+        }
+    missing = [
         s
         for s in signoff.signatories
-        if s.certificate_sha256 not in signed and SIGNS_AS[s.role] in user.roles
+        if s.certificate_sha256 not in signed or s.certificate_sha256 not in in_pdf
     ]
+    # Whoever has not signed the document yet comes first: the PDF is the optional copy.
+    mine = sorted(
+        (s for s in missing if SIGNS_AS[s.role] in user.roles),
+        key=lambda s: s.certificate_sha256 in signed,
+    )
     if not mine:
-        if any(s.certificate_sha256 not in signed for s in signoff.signatories):
+        if missing:
             st.caption("None of the signatures still missing is yours to give.")
         return
     with st.container(border=True):
@@ -350,13 +299,21 @@ def _sign_form(
             left.text_input("Path of key.pem", key="sign-key-path")
             right.text_input("Path of cert.pem", key="sign-cert-path")
         st.text_input("Passphrase of the key", type="password", key="sign-passphrase")
-        st.form_submit_button(
+        left, right = st.columns(2)
+        left.form_submit_button(
             "Sign the document",
             type="primary",
             icon=":material/draw:",
             key="sign-go",
             on_click=_attempt_signing,
             args=(case, assessment, user, final, source),
+        )
+        right.form_submit_button(
+            "Sign the PDF",
+            icon=":material/picture_as_pdf:",
+            key="sign-pdf-go",
+            on_click=_attempt_signing,
+            args=(case, assessment, user, final, source, "pdf"),
         )
 
 
@@ -381,9 +338,15 @@ def _server_file(path: str, what: str) -> bytes | None:
 
 
 def _attempt_signing(
-    case: Case, assessment: Assessment, user: AppUser, final: FinalDocument, source: str
+    case: Case,
+    assessment: Assessment,
+    user: AppUser,
+    final: FinalDocument,
+    source: str,
+    target: str = "docx",
 ) -> None:
     """Sign with what the form holds, say how it went, and forget the inputs either way."""
+    signed = False
     try:
         key, certificate, passphrase = _inputs(source)
         missing = [
@@ -400,6 +363,11 @@ def _attempt_signing(
             return
         assert key is not None and certificate is not None and case.assessment_id is not None
         signer = FileKeySigner.from_pem(key, certificate, passphrase.encode())
+        if target == "pdf":
+            name = sign_room_pdf(case.assessment_id, assessment, user, final, signer)
+            push_notice("signed", f"Signed the PDF as {name}.")
+            signed = True
+            return
         made = sign(
             assessment,
             final.content,
@@ -414,8 +382,9 @@ def _attempt_signing(
         push_notice("error", sentence(str(exc)))
     else:
         push_notice("signed", f"Signed as {made.signatory.name}.")
+        signed = True
     finally:
-        forget_signing_inputs()
+        forget_signing_inputs(signed=signed)
 
 
 def _freeze(
@@ -426,6 +395,7 @@ def _freeze(
     final: FinalDocument,
     signatures: dict[str, bytes],
     approval: Approval,
+    pdf: bytes | None,
 ) -> None:
     """Every signature the decision needs is in: the decision-maker freezes the version."""
     status = VERSION_STATUS[approval.status].lower() if approval.status else ""
@@ -438,7 +408,8 @@ def _freeze(
         return
     st.success(
         f"Every signature the decision needs is valid and trusted. Freezing archives version "
-        f"{final.version} with this document and its signatures, {status} ({approval.note}).",
+        f"{final.version} with this document and its signatures"
+        f"{', and the signed PDF' if pdf is not None else ''}, {status} ({approval.note}).",
         icon=":material/task_alt:",
     )
     if not st.button(
@@ -454,6 +425,7 @@ def _freeze(
             signatures,
             actor=user.actor,
             roles=user.roles,
+            signed_pdf=pdf,
         )
     except DPIAError as exc:
         st.error(f"Not frozen: {sentence(str(exc))}", icon=":material/error:")

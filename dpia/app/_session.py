@@ -79,6 +79,7 @@ _CASE_WIDGET_PREFIXES = (WIDGET_PREFIX, "sign-", "so-sig-", "diff-", "proof-")
 versions to compare or verify."""
 _SIGNING_FILES = ("sign-key", "sign-cert")
 _SIGNING_TEXT = ("sign-key-path", "sign-cert-path", "sign-passphrase")
+_SIGNING_AS = "sign-as"
 
 
 def current_case() -> Case | None:
@@ -186,14 +187,18 @@ def widget_state(key: str, initial: Callable[[], Any]) -> Any:
     return st.session_state[key]
 
 
-def forget_signing_inputs() -> None:
+def forget_signing_inputs(*, signed: bool = False) -> None:
     """Drop the key, its certificate and its passphrase from the session after an attempt to
     sign (the sign form also clears itself in the browser on every submit), so that the next
-    person at the screen finds an empty form and nothing of the key stays in memory."""
+    person at the screen finds an empty form and nothing of the key stays in memory. After a
+    signature the choice of signatory goes too: the next one starts from whoever has signed
+    least, not from the person who just signed."""
     for name in _SIGNING_FILES:
         st.session_state.pop(name, None)
     for name in _SIGNING_TEXT:
         st.session_state[name] = ""
+    if signed:
+        st.session_state.pop(_SIGNING_AS, None)
 
 
 def acting_as() -> str | None:

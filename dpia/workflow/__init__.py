@@ -19,7 +19,8 @@ what the record then says, is decided here:
   when it is intact, trusted by the archive's trust store, and by the listed certificate of
   the person in the role the record gives them; a signed PDF/A kept beside the .docx answers
   to the same rule over the signatures inside it: `check_signed_pdf`;
-- the steps that write: `add_version`, `sign`, `freeze`, `withdraw`, `submit_for_review`;
+- the steps that write: `add_version`, `sign` (and `sign_final_pdf`, the same rules for a
+  signature inside the PDF/A), `freeze`, `withdraw`, `submit_for_review`;
 - what must be looked at again: `reconsiderations` (advice or a decision that a material change
   since the version it was given on leaves "to be reviewed", with the changes), and what a
   conditional approval leaves to do: `condition_items`, `track_condition` (owner, due date,
@@ -70,7 +71,7 @@ if typing.TYPE_CHECKING:
         require_signing_role,
         roles_of,
     )
-    from ._signed_pdf import check_signed_pdf
+    from ._signed_pdf import SignedPdfCheck, check_signed_pdf
     from ._signers import (
         RequiredSigner,
         bound_part,
@@ -89,6 +90,7 @@ if typing.TYPE_CHECKING:
         freeze,
         repeated_version,
         sign,
+        sign_final_pdf,
         submit_for_review,
         withdraw,
     )
@@ -107,6 +109,7 @@ __all__ = [
     "RecordShown",
     "RequiredSigner",
     "Signature",
+    "SignedPdfCheck",
     "SignerCheck",
     "SignerState",
     "Step",
@@ -135,6 +138,7 @@ __all__ = [
     "roles_of",
     "same_person",
     "sign",
+    "sign_final_pdf",
     "signing_gaps",
     "submit_for_review",
     "track_condition",
@@ -177,7 +181,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "require_signing_role",
             "roles_of",
         ),
-        "._signed_pdf": ("check_signed_pdf",),
+        "._signed_pdf": ("SignedPdfCheck", "check_signed_pdf"),
         "._signers": (
             "RequiredSigner",
             "bound_part",
@@ -196,6 +200,7 @@ __getattr__, __dir__ = _on_demand.exports(
             "freeze",
             "repeated_version",
             "sign",
+            "sign_final_pdf",
             "submit_for_review",
             "withdraw",
         ),

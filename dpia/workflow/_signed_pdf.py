@@ -14,20 +14,29 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import dataclass
 
 from .._assessment import Assessment
 from .._errors import WorkflowError
-from ..signing import TrustStore
+from ..signing import DocumentVerification, TrustStore
 from ._approval import Approval, check_approval
 
-__all__ = ["check_signed_pdf"]
+__all__ = ["SignedPdfCheck", "check_signed_pdf"]
 
 _STATED = re.compile(r"^(Assessment ID|Version):\s*(.+?)\s*$", re.MULTILINE)
 
 
+@dataclass(frozen=True)
+class SignedPdfCheck:
+    """Every signature inside the PDF, and what they make of the decision's approval."""
+
+    verification: DocumentVerification
+    approval: Approval
+
+
 def check_signed_pdf(
     pdf: bytes, assessment: Assessment, *, version: int, trust: TrustStore
-) -> Approval:
+) -> SignedPdfCheck:
     """The approval the PDF's own signatures give; WorkflowError when it is another document."""
     from ..signing import verify_pdf
 
@@ -42,7 +51,7 @@ def check_signed_pdf(
                 "(dpia render --pdf)"
             )
     verification = verify_pdf(pdf, trust=trust, document="the signed PDF")
-    return check_approval(assessment.signoff, verification)
+    return SignedPdfCheck(verification, check_approval(assessment.signoff, verification))
 
 
 def _title_page(pdf: bytes) -> dict[str, str]:

@@ -27,6 +27,7 @@ from ..archive import (
 from ..document import read_record
 from ..questionnaire import Questionnaire
 from ..signing import (
+    RawSigner,
     Signer,
     Timestamper,
     TrustStore,
@@ -51,6 +52,7 @@ __all__ = [
     "freeze",
     "repeated_version",
     "sign",
+    "sign_final_pdf",
     "submit_for_review",
     "withdraw",
 ]
@@ -213,6 +215,47 @@ def sign(
     app role for that signatory's role, or, for a person signed in with an email address
     (`signed_in_as`), when the certificate is issued to someone else.
     """
+    signatory = _signatory(assessment, signer, roles, signing_as, signed_in_as)
+    content = sign_bytes(document, signer, timestamper=timestamper)
+    return Signature(signature_label(signer.certificate), content, signatory)
+
+
+def sign_final_pdf(
+    assessment: Assessment,
+    pdf: bytes,
+    signer: RawSigner,
+    *,
+    roles: Iterable[str],
+    signing_as: str | None = None,
+    signed_in_as: str | None = None,
+    timestamper: Timestamper | None = None,
+    trust: TrustStore | None = None,
+) -> tuple[bytes, Signatory]:
+    """`pdf` with one more PAdES signature, by the signatory whose certificate `signer` holds,
+    under exactly the rules of `sign`, and that signatory; the signature states the
+    signatory's role and shows in a box on the Signatures page."""
+    from ..signing import sign_pdf  # pyHanko is loaded only when a PDF is signed
+
+    signatory = _signatory(assessment, signer, roles, signing_as, signed_in_as)
+    signed = sign_pdf(
+        pdf,
+        signer,
+        role=signatory.role,
+        timestamper=timestamper,
+        visible=True,
+        trust=trust or archive_trust_store(),
+    )
+    return signed, signatory
+
+
+def _signatory(
+    assessment: Assessment,
+    signer: Signer | RawSigner,
+    roles: Iterable[str],
+    signing_as: str | None,
+    signed_in_as: str | None,
+) -> Signatory:
+    """The listed signatory `signer` signs for, once every rule of signing holds."""
     signoff = assessment.signoff
     holder = identity_of(signer.certificate)
     listed = {s.certificate_sha256: s for s in (signoff.signatories if signoff else ())}
@@ -235,8 +278,7 @@ def sign(
             f"you are signed in as {signed_in_as}; a certificate issued to "
             f"{holder.email or 'no email address'} cannot be used in your name"
         )
-    content = sign_bytes(document, signer, timestamper=timestamper)
-    return Signature(signature_label(signer.certificate), content, signatory)
+    return signatory
 
 
 @dataclass(frozen=True)
@@ -283,7 +325,9 @@ def freeze(
         )
     pdf_approval = None
     if signed_pdf is not None:
-        pdf_approval = check_signed_pdf(signed_pdf, assessment, version=number, trust=store)
+        pdf_approval = check_signed_pdf(
+            signed_pdf, assessment, version=number, trust=store
+        ).approval
         if not pdf_approval.ready:
             raise ApprovalRefusedError(
                 f"{assessment_id} v{number} cannot be frozen with this signed PDF; in the "
