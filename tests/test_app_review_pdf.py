@@ -115,3 +115,10 @@ def test_each_signatory_signs_the_pdf_and_it_is_frozen_beside_the_docx(
     assert stored.status == "approved"
     assert stored.signed_pdf == signed
     assert archive.verify().intact
+
+    shelf = decider.switch_page("dpia/app/pages/archive.py").run(timeout=120)
+    no_failures(shelf)
+    assert any(m.value == "**Signatures inside the archived PDF**" for m in shelf.markdown)
+    inside = shelf.table[-1].value
+    assert list(inside["Signer"]) == ["Dana Officer", "Ada Assessor", "Max Decider"]
+    assert all(v.startswith("Valid: ") for v in inside["Signature"])

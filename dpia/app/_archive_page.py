@@ -239,6 +239,8 @@ def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
         verification_table(
             verify_signatures(stored.document, signatures, trust=archive_trust_store())
         )
+    if stored.signed_pdf is not None:
+        _signed_pdf(assessment_id, number, stored.signed_pdf)
     prepared = recall("archive_bag")
     wanted = (assessment_id, number)
     if (prepared is None or prepared[0] != wanted) and st.button(
@@ -279,3 +281,20 @@ def _chain_check() -> None:
         )
         for problem in report.breaks:
             st.markdown(f"- {problem}")
+
+
+def _signed_pdf(assessment_id: str, number: int, pdf: bytes) -> None:
+    """The PDF/A frozen with the version, its signatures checked inside the archived bytes."""
+    from ..signing import verify_pdf  # pyHanko is loaded only for a version that has one
+
+    st.download_button(
+        "Download the signed PDF",
+        pdf,
+        file_name=f"{assessment_id}-v{number}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="proof-pdf",
+    )
+    st.markdown("**Signatures inside the archived PDF**")
+    verification_table(verify_pdf(pdf, trust=archive_trust_store(), document="the signed PDF"))
