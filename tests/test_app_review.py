@@ -541,3 +541,21 @@ def test_sign_off_messages_name_what_the_page_shows_not_the_answers_file_fields(
         "DPO's advice?” and give the reasons for not following the advice."
     )
     assert "_" not in message
+
+
+def test_a_damaged_signed_pdf_in_the_room_blocks_the_freeze_and_says_so(
+    archive, people, trusted, staff
+):
+    assessment_id = archive.save_draft(_signed_off(people), actor="ada@example.org").assessment_id
+    _sign_in_room(archive, assessment_id, people, ("assessor", "dpo", "decision_maker"))
+    (document,) = Path(os.environ["DPIA_SIGNING_DIR"]).glob("*/*/*.docx")
+    document.with_suffix(".pdf").write_bytes(b"%PDF-1.7\nnot really a PDF")
+
+    decider = open_as("max@example.org", assessment_id)
+    assert not decider.exception
+    (error,) = [e.value for e in decider.error]
+    assert error.startswith(
+        "The signed PDF kept for this document cannot be checked: the signed PDF cannot be read"
+    )
+    assert not [b for b in decider.button if b.key == "freeze"]
+    assert archive.assessments()[0].latest_version == 0

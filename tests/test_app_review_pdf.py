@@ -24,6 +24,7 @@ from test_app_review import (
     staff,
     trusted,
 )
+from test_signing_pdf import _pdfa_markers
 from timestamp_authority import local_timestamp_authority
 
 from dpia.signing import SignatureVerdict, load_certificate, verify_pdf
@@ -101,6 +102,9 @@ def test_each_signatory_signs_the_pdf_and_it_is_frozen_beside_the_docx(
 
     signed = _room_pdf().read_bytes()
     assert signed.startswith(first)
+    markers = _pdfa_markers(signed)
+    assert (markers.part, markers.conformance, markers.intents) == ("2", "B", ["/GTS_PDFA1"])
+    assert markers == _pdfa_markers(first), "a later signature changed the PDF/A markers"
     seen = pdfsig(_room_pdf())
     assert [s.common_name for s in seen] == ["Dana Officer", "Ada Assessor", "Max Decider"]
     assert [s.validation for s in seen] == ["Signature is Valid."] * 3

@@ -202,6 +202,8 @@ def _final_document(case: Case, questionnaire: Questionnaire, user: AppUser) -> 
     approval_list(approval)
     signed_pdf_section(final, pdf, pdf_signatures)
     _sign(case, assessment, user, final, verification, pdf_signatures)
+    if approval.ready and pdf is not None and pdf_signatures is None:
+        return  # the PDF kept for this document cannot be checked; its section says why
     if approval.ready and pdf_signatures is not None and not pdf_signatures.approval.ready:
         st.info(
             "Every signature the decision needs is on the document. The PDF is frozen with it, "

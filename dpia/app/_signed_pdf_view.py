@@ -29,12 +29,24 @@ def pdf_check(
     assessment_id: str, assessment: Assessment, final: FinalDocument
 ) -> tuple[bytes | None, SignedPdfCheck | None]:
     """The PDF signed so far for this document, and what its signatures prove; None before the
-    first signature."""
-    pdf = room_pdf(assessment_id, final)
-    if pdf is None:
-        return None, None
-    check = check_signed_pdf(pdf, assessment, version=final.version, trust=archive_trust_store())
-    return pdf, check
+    first signature, and no check (with the reason shown) when the kept PDF cannot be read; the
+    bytes are then empty if not even they could be read."""
+    pdf: bytes | None = None
+    try:
+        pdf = room_pdf(assessment_id, final)
+        if pdf is None:
+            return None, None
+        return pdf, check_signed_pdf(
+            pdf, assessment, version=final.version, trust=archive_trust_store()
+        )
+    except DPIAError as exc:
+        st.error(
+            f"The signed PDF kept for this document cannot be checked: {exc}. Nothing is frozen "
+            "with it; whoever keeps the server's signing folder can remove it, and the "
+            "signatories sign the PDF again.",
+            icon=":material/gpp_bad:",
+        )
+        return pdf or b"", None
 
 
 def signed_pdf_section(
@@ -42,6 +54,8 @@ def signed_pdf_section(
 ) -> None:
     """The PDF/A copy, signed inside: what a DPO opens in any PDF reader."""
     st.markdown("**The PDF, signed inside**")
+    if pdf is not None and check is None:
+        return  # `pdf_check` has said why it cannot be checked
     if pdf is None or check is None:
         st.caption(
             "Signatories can also sign the PDF/A copy of this document. Each signature goes "
