@@ -7,6 +7,7 @@ bagit.py and the bag's own verify_bag.py run by the system Python.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -72,6 +73,11 @@ def test_the_signed_pdf_is_frozen_verified_and_exported_beside_the_docx(office, 
     assert sorted(frozen[0].details["signed_pdf_by"]) == ["assessor", "decision_maker", "dpo"]
     assert frozen[0].details["signed_pdf_by"]["dpo"]["signature"] == "PDF signature 2"
     assert _run(capsys, "archive", "verify")[0] == 0
+    code, out, _ = _run(capsys, "archive", "show", assessment_id)
+    assert code == 0
+    assert f"signed PDF        {len(signed):,} bytes, sha256 {sha256_hex(signed)}" in out
+    code, out, _ = _run(capsys, "archive", "show", assessment_id, "--json")
+    assert code == 0 and json.loads(out)["signed_pdf_sha256"] == sha256_hex(signed)
 
     bag = directory / "bag"
     code, _, err = _run(capsys, "archive", "export", assessment_id, "-o", bag)

@@ -409,7 +409,14 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         body = version.model_dump(
             mode="json",
-            exclude={"answers_json", "report_json", "questionnaire_text", "document"},
+            exclude={
+                "answers_json",
+                "report_json",
+                "questionnaire_text",
+                "document",
+                "signature_files",
+                "signed_pdf",
+            },
         )
         body["signature_files"] = sorted(version.signature_files)
         body["status"] = version.status
@@ -434,6 +441,16 @@ def _show(args: argparse.Namespace) -> int:
             else f"{len(version.document):,} bytes, sha256 {version.document_sha256}",
         ),
         *(("signature", f"{s} (sha256 {sha})") for s, sha in version.signatures.items()),
+        *(
+            (
+                (
+                    "signed PDF",
+                    f"{len(version.signed_pdf):,} bytes, sha256 {version.signed_pdf_sha256}",
+                ),
+            )
+            if version.signed_pdf is not None
+            else ()
+        ),
         ("content sha256", version.content_sha256),
         ("chain hash", version.chain_hash),
     ]
