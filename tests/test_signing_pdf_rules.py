@@ -239,7 +239,7 @@ def test_a_change_after_signing_leaves_the_signature_intact_but_not_valid(people
     assert main(["verify", str(document), "--trust", str(trust.directory)]) == 3
     out = capsys.readouterr().out
     assert "  INTACT " in out and "trusted:     yes" in out
-    assert "changed:     it covers the document as signed, but it was changed afterwards" in out
+    assert "covers:      the document as signed, but it was changed afterwards; objects it " in out
     assert "1 intact but followed by changes to the file" in out
 
 

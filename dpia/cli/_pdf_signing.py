@@ -164,7 +164,6 @@ def _print_report(report: PdfSignatureReport) -> None:
     else:
         lines.append(("trusted", f"no: {report.trust.reason}; the signer is not proven"))
     lines.extend(("problem", problem) for problem in report.problems)
-    lines.extend(("changed", reservation) for reservation in report.reservations)
     lines.extend(("note", note) for note in report.notes)
     for label, text in lines:
         print(f"             {label + ':':12} {text}")

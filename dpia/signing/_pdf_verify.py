@@ -277,8 +277,13 @@ def _coverage(
     later = [s for s in embedded if s is not None and s.signed_revision > signature.signed_revision]
     result = status.diff_result
     if not isinstance(result, DiffResult):
-        reason = str(result) if result is not None else "the changes could not be analysed"
-        return Coverage.CHANGED_AFTER, reason
+        # pyHanko's account names object numbers and paths; its first line says what it found.
+        detail = str(result).strip().splitlines()[0].rstrip(".:") if result is not None else ""
+        found = f" (pyHanko: {detail})" if detail else ""
+        return (
+            Coverage.CHANGED_AFTER,
+            f"objects it signed were replaced by a later update{found}",
+        )
     level = result.modification_level
     if level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False:
         if later:
