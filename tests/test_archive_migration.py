@@ -291,3 +291,35 @@ def test_an_archive_whose_status_rows_lost_their_version_is_not_upgraded(databas
         revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert revision == "0002"
     engine.dispose()
+
+
+def test_revision_0004_adds_the_signed_pdf_column_and_rewrites_no_stored_row(database, capsys):
+    old = Revision0002(database)
+    old.assessment("A-2026-000000000004")
+    vid, _, chain = old.version("A-2026-000000000004", 1, GENESIS, document=b"PK the document")
+    old.status("A-2026-000000000004", 1, vid, "in_review", "draft")
+    old.version("A-2026-000000000004", 2, chain, headcount=41)
+    with writing(old.engine) as connection:
+        command.upgrade(_alembic_config(connection), "0003")
+    chained = "SELECT id, record_json, chain_hash FROM {} ORDER BY id"
+    before = {
+        table: list(old.run(chained.format(table)))
+        for table in ("versions", "version_statuses", "audit_events")
+    }
+    assert len(before["versions"]) == 2
+    old.engine.dispose()
+
+    code, out, err = _upgrade(capsys)
+    assert code == 0, err
+    upgraded = f"the archive schema was upgraded from 0003 to revision {schema_head()}"
+    assert out.splitlines()[0] == upgraded
+    archive = open_archive(database)
+    with archive.engine.connect() as connection:
+        for table, rows in before.items():
+            assert list(connection.execute(text(chained.format(table)))) == rows, table
+        pdfs = connection.execute(text("SELECT signed_pdf_sha256 FROM versions")).scalars()
+        assert list(pdfs) == [None, None]
+    assert main(["archive", "checkpoint"]) == 0  # rows written as 0002 did: never anchored
+    report = archive.verify()
+    assert report.intact, [str(b) for b in report.breaks]
+    assert archive.version("A-2026-000000000004", 1).signed_pdf is None
