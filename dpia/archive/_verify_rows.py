@@ -11,7 +11,6 @@ that copy it.
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ import msgspec
 from sqlalchemy import Connection, and_, select
 
 from ._canonical import AUDIT_FORMAT, GENESIS, GRANT_FORMAT, RECORD_FORMAT, STATUS_FORMAT
+from ._driver_rows import driver_batches
 from ._records import AuditAction, VersionStatus
 from ._schema import (
     assessments,
@@ -41,8 +41,6 @@ __all__ = [
     "walk_versions",
 ]
 
-_BATCH = 5000
-_CURSORS = itertools.count(1)
 _CHANGED = (
     "the stored answers, report, signatures or metadata no longer match the version's content hash"
 )
@@ -129,34 +127,8 @@ class TableSeen:
     by_action: dict[str, int] = field(default_factory=dict)
 
 
-def _batches(connection: Connection, query: Any) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `query` in batches, straight from the driver's cursor.
-
-    SQLAlchemy builds the SQL; the rows come from the driver as plain tuples, because wrapping
-    a million of them in result rows costs more than checking them. On PostgreSQL the cursor is
-    a named, server-side one, so only one batch at a time crosses to the client. It runs in the
-    connection's own transaction, so every walk sees the same snapshot.
-    """
-    compiled = query.compile(dialect=connection.dialect)
-    params: Any = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup or ())
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name=f"dpia_verify_{next(_CURSORS)}")
-    else:
-        cursor = driver.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while batch := cursor.fetchmany(_BATCH):
-            yield batch
-    finally:
-        cursor.close()
-
-
 def _stream(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
-    for batch in _batches(connection, query):
+    for batch in driver_batches(connection, query):
         yield from batch
 
 
@@ -221,7 +193,7 @@ def walk_versions(
     add = findings.add
     sha256 = hashlib.sha256
     decode = _decode_version
-    for partition in _batches(connection, query):
+    for partition in driver_batches(connection, query):
         for (vid, aid, number, questionnaire, question_sha, answers, report, document_sha,
              author, created_at, review_due, record_json, content, prev, chain,
              question_blob_found, document_blob_found, event_id) in partition:  # fmt: skip
@@ -468,7 +440,7 @@ def walk_audit(
     sha256 = hashlib.sha256
     decode = _decode_audit
     actions = _ACTIONS
-    for partition in _batches(connection, query):
+    for partition in driver_batches(connection, query):
         for eid, at, actor, action, aid, number, subject, record_json, prev, chain in partition:
             by_action[action] = by_action.get(action, 0) + 1
             if after_id is not None and eid > after_id:
