@@ -25,8 +25,10 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import jinja2.nodes
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from ._condition_code import expression_function, text_function
 from ._errors import ConditionError
 
 __all__ = [
@@ -106,7 +108,7 @@ _TEXTS = _environment(block_statements=True)
 
 def referenced_names(expression: str) -> set[str]:
     """Question ids an expression reads; raises ConditionError if it is not a safe expression."""
-    return set(_checked(expression)[1])
+    return set(_checked(expression).names)
 
 
 def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> None:
@@ -126,8 +128,37 @@ def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> None:
             )
 
 
+class _Checked:
+    """A condition read once: the names it reads, a plain function computing it when
+    `_condition_code` could make one, and Jinja2's compiled code, made only when needed."""
+
+    __slots__ = ("_jinja", "expression", "function", "names")
+
+    def __init__(self, expression: str, names: frozenset[str], function: Any) -> None:
+        self.expression = expression
+        self.names = names
+        self.function = function
+        self._jinja: Callable[..., Any] | None = None
+
+    def jinja(self) -> Callable[..., Any]:
+        if self._jinja is None:
+            self._jinja = _CONDITIONS.compile_expression(self.expression, undefined_to_none=False)
+        return self._jinja
+
+
+def _tree(expression: str) -> jinja2.nodes.Expr:
+    """The expression as `compile_expression` reads it (the tree its code is generated from)."""
+    parser = Parser(_CONDITIONS, expression, state="variable")
+    tree = parser.parse_expression()
+    if not parser.stream.eos:
+        raise jinja2.TemplateSyntaxError(
+            "chunk after expression", parser.stream.current.lineno, None, None
+        )
+    return tree
+
+
 @lru_cache(maxsize=4096)
-def _checked(expression: str) -> tuple[Callable[..., Any], frozenset[str]]:
+def _checked(expression: str) -> _Checked:
     if not expression or not expression.strip():
         raise ConditionError("a condition cannot be empty")
     if len(expression) > MAX_EXPRESSION_LENGTH:
@@ -144,26 +175,31 @@ def _checked(expression: str) -> tuple[Callable[..., Any], frozenset[str]]:
             raise ConditionError("a condition must be a single expression")
         _refuse_unsafe(parsed, "a condition")
         names = frozenset(jinja2.meta.find_undeclared_variables(parsed))
-        compiled = _CONDITIONS.compile_expression(expression, undefined_to_none=False)
+        checked = _Checked(
+            expression, names, expression_function(_tree(expression), _CONDITIONS, names)
+        )
+        if checked.function is None:
+            checked.jinja()
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid expression: {exc.message}") from None
     except RecursionError:
         raise ConditionError("the expression is nested too deeply") from None
-    return compiled, names
+    return checked
 
 
 @lru_cache(maxsize=4096)
-def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str]]:
+def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str], Any]:
     try:
         parsed = _TEXTS.parse(template)
         _refuse_unsafe(parsed, "a text template")
         names = frozenset(jinja2.meta.find_undeclared_variables(parsed))
-        compiled = _TEXTS.from_string(parsed)
+        fill = text_function(parsed)
+        compiled = _TEXTS.from_string(parsed) if fill is None else None
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid text template: {exc.message}") from None
     except RecursionError:
         raise ConditionError("the text template is nested too deeply") from None
-    return compiled, names
+    return compiled, names, fill
 
 
 def check_condition(expression: str, known: Iterable[str]) -> set[str]:
@@ -188,9 +224,14 @@ def _refuse_unknown(names: Iterable[str], known: Iterable[str]) -> None:
 
 def evaluate(expression: str, values: Mapping[str, Any]) -> bool:
     """True or false for `expression` over `values`; any other result is a ConditionError."""
-    compiled, names = _checked(expression)
+    checked = _checked(expression)
+    names = checked.names
     try:
-        result = compiled(**{name: values[name] for name in names if name in values})
+        if checked.function is not None and names <= values.keys():
+            result = checked.function(values)
+        else:
+            # A name without a value: Jinja2's code says what is undefined, in its words.
+            result = checked.jinja()(**{name: values[name] for name in names if name in values})
     except (TypeError, ArithmeticError):
         return False
     except SecurityError as exc:
@@ -213,7 +254,11 @@ def render_text(template: str, values: Mapping[str, Any]) -> str:
     Values are inserted as they are and never read as template text, so an answer containing
     `{{ 7*7 }}` or `{% include %}` is printed literally.
     """
-    compiled, names = _checked_text(template)
+    compiled, names, fill = _checked_text(template)
+    if fill is not None and names <= values.keys():
+        return fill(values)
+    if compiled is None:
+        compiled = _TEXTS.from_string(template)
     try:
         return compiled.render(**{name: values[name] for name in names if name in values})
     except jinja2.UndefinedError as exc:
