@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -85,10 +86,12 @@ class Questionnaire(_Frozen):
                 yield section, question
 
     def question(self, question_id: str) -> Question:
-        for _, question in self.questions():
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        return self._by_id[question_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        """Questions by id, built on first use: the app looks one up for every field drawn."""
+        return {question.id: question for _, question in self.questions()}
 
     def question_ids(self) -> list[str]:
         return [q.id for _, q in self.questions()]
