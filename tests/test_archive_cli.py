@@ -313,9 +313,9 @@ def test_export_adds_a_pdf_rendition_when_libreoffice_is_there(capsys, tmp_path,
 
 def test_db_upgrade_creates_the_schema_once(database, capsys):
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert (code, out.strip()) == (0, "the archive schema was upgraded from empty to revision 0003")
+    assert (code, out.strip()) == (0, "the archive schema was upgraded from empty to revision 0005")
     code, out, _ = _run(capsys, "db", "upgrade")
-    assert (code, out.strip()) == (0, "the archive schema is up to date (revision 0003)")
+    assert (code, out.strip()) == (0, "the archive schema is up to date (revision 0005)")
 
 
 def test_the_default_archive_is_a_sqlite_file_under_var(tmp_path, monkeypatch):

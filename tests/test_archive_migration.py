@@ -199,7 +199,7 @@ def test_an_archive_of_revision_0002_is_upgraded_readable_anchored_and_verifiabl
     code, out, err = _upgrade(capsys)
     assert code == 0, err
     assert out.splitlines() == [
-        "the archive schema was upgraded from 0002 to revision 0003",
+        "the archive schema was upgraded from 0002 to revision 0005",
         "checkpoint #1 signed: the upgraded history is anchored",
     ]
     archive = open_archive(database)
