@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
 
 __all__ = ["driver_batches"]
 
@@ -26,10 +28,7 @@ def driver_batches(connection: Connection, query: Any) -> Iterator[list[tuple[An
     to the client. It runs in the connection's own transaction, so every read in it sees the
     same snapshot.
     """
-    compiled = query.compile(dialect=connection.dialect)
-    params: Any = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup or ())
+    sql, params = _compiled(query, connection.dialect)
     driver = connection.connection.driver_connection
     assert driver is not None
     if connection.dialect.name == "postgresql":
@@ -37,8 +36,19 @@ def driver_batches(connection: Connection, query: Any) -> Iterator[list[tuple[An
     else:
         cursor = driver.cursor()
     try:
-        cursor.execute(str(compiled), params)
+        cursor.execute(sql, params)
         while batch := cursor.fetchmany(_BATCH):
             yield batch
     finally:
         cursor.close()
+
+
+@lru_cache(maxsize=64)
+def _compiled(query: Any, dialect: Dialect) -> tuple[str, Any]:
+    """The SQL and parameters of a query, compiled once: verify's queries are built once at
+    import, and compiling them cost more than reading a small archive."""
+    compiled = query.compile(dialect=dialect)
+    params: Any = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    return str(compiled), params

@@ -140,50 +140,53 @@ def _link(prev: str, record_sha: str) -> str:
     return hashlib.sha256((prev + record_sha).encode("ascii")).hexdigest()
 
 
+_question_blob = blobs.alias("question_blob")
+_document_blob = blobs.alias("document_blob")
+_version_event = audit_events.alias("event")
+_VERSIONS = (
+    select(
+        versions.c.id,
+        versions.c.assessment_id,
+        versions.c.number,
+        versions.c.questionnaire,
+        versions.c.questionnaire_sha256,
+        versions.c.answers_json,
+        versions.c.report_json,
+        versions.c.document_sha256,
+        versions.c.author,
+        versions.c.created_at,
+        versions.c.review_due,
+        versions.c.record_json,
+        versions.c.content_sha256,
+        versions.c.prev_chain_hash,
+        versions.c.chain_hash,
+        _question_blob.c.sha256.label("question_blob"),
+        _document_blob.c.sha256.label("document_blob"),
+        _version_event.c.id.label("event_id"),
+    )
+    .select_from(
+        versions.outerjoin(
+            _question_blob, _question_blob.c.sha256 == versions.c.questionnaire_sha256
+        )
+        .outerjoin(_document_blob, _document_blob.c.sha256 == versions.c.document_sha256)
+        .outerjoin(
+            _version_event,
+            and_(
+                _version_event.c.subject_sha256 == versions.c.chain_hash,
+                _version_event.c.action == AuditAction.VERSION_ADDED.value,
+            ),
+        )
+    )
+    .order_by(versions.c.assessment_id, versions.c.number)
+)
+
+
 def walk_versions(
     connection: Connection, findings: Findings, damaged: set[str], after_id: int | None
 ) -> tuple[TableSeen, TableSeen]:
     """Versions in chain order, each against its record, its chain, its blobs, its audit event
     and its signatures. Returns what was seen of versions and of signatures."""
-    question_blob = blobs.alias("question_blob")
-    document_blob = blobs.alias("document_blob")
-    event = audit_events.alias("event")
-    query = (
-        select(
-            versions.c.id,
-            versions.c.assessment_id,
-            versions.c.number,
-            versions.c.questionnaire,
-            versions.c.questionnaire_sha256,
-            versions.c.answers_json,
-            versions.c.report_json,
-            versions.c.document_sha256,
-            versions.c.author,
-            versions.c.created_at,
-            versions.c.review_due,
-            versions.c.record_json,
-            versions.c.content_sha256,
-            versions.c.prev_chain_hash,
-            versions.c.chain_hash,
-            question_blob.c.sha256.label("question_blob"),
-            document_blob.c.sha256.label("document_blob"),
-            event.c.id.label("event_id"),
-        )
-        .select_from(
-            versions.outerjoin(
-                question_blob, question_blob.c.sha256 == versions.c.questionnaire_sha256
-            )
-            .outerjoin(document_blob, document_blob.c.sha256 == versions.c.document_sha256)
-            .outerjoin(
-                event,
-                and_(
-                    event.c.subject_sha256 == versions.c.chain_hash,
-                    event.c.action == AuditAction.VERSION_ADDED.value,
-                ),
-            )
-        )
-        .order_by(versions.c.assessment_id, versions.c.number)
-    )
+    query = _VERSIONS
     signed = _signatures(connection, findings)
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
@@ -292,26 +295,29 @@ def _damaged_parts(
             )
 
 
+_signature_blob = blobs.alias("signature_blob")
+_SIGNATURES = (
+    select(
+        versions.c.assessment_id,
+        versions.c.number,
+        signatures.c.signer,
+        signatures.c.blob_sha256,
+        signatures.c.id,
+        _signature_blob.c.sha256.label("found"),
+    )
+    .select_from(
+        signatures.join(versions, versions.c.id == signatures.c.version_id).outerjoin(
+            _signature_blob, _signature_blob.c.sha256 == signatures.c.blob_sha256
+        )
+    )
+    .order_by(versions.c.assessment_id, versions.c.number, signatures.c.signer)
+)
+
+
 def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[Any, ...]]:
     """Signature rows in the versions' order, for the version walk to merge; a signature whose
     version or blob is gone is reported here."""
-    blob = blobs.alias("signature_blob")
-    query = (
-        select(
-            versions.c.assessment_id,
-            versions.c.number,
-            signatures.c.signer,
-            signatures.c.blob_sha256,
-            signatures.c.id,
-            blob.c.sha256.label("found"),
-        )
-        .select_from(
-            signatures.join(versions, versions.c.id == signatures.c.version_id).outerjoin(
-                blob, blob.c.sha256 == signatures.c.blob_sha256
-            )
-        )
-        .order_by(versions.c.assessment_id, versions.c.number, signatures.c.signer)
-    )
+    query = _SIGNATURES
     orphans = connection.execute(
         select(signatures.c.id, signatures.c.signer).where(
             ~select(versions.c.id).where(versions.c.id == signatures.c.version_id).exists()
@@ -332,40 +338,43 @@ def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[An
         yield aid, number, signer, sha, sid
 
 
+_status_event = audit_events.alias("event")
+_STATUSES_QUERY = (
+    select(
+        version_statuses.c.id,
+        version_statuses.c.assessment_id,
+        version_statuses.c.number,
+        version_statuses.c.status,
+        version_statuses.c.actor,
+        version_statuses.c.at,
+        version_statuses.c.note,
+        version_statuses.c.record_json,
+        version_statuses.c.prev_chain_hash,
+        version_statuses.c.chain_hash,
+        versions.c.assessment_id.label("version_assessment"),
+        versions.c.number.label("version_number"),
+        versions.c.created_at.label("version_added"),
+        _status_event.c.id.label("event_id"),
+    )
+    .select_from(
+        version_statuses.outerjoin(
+            versions, versions.c.id == version_statuses.c.version_id
+        ).outerjoin(
+            _status_event,
+            and_(
+                _status_event.c.subject_sha256 == version_statuses.c.chain_hash,
+                _status_event.c.action == AuditAction.STATUS_CHANGED.value,
+            ),
+        )
+    )
+    .order_by(version_statuses.c.assessment_id, version_statuses.c.id)
+)
+
+
 def walk_statuses(connection: Connection, findings: Findings, after_id: int | None) -> TableSeen:
     """Status changes in chain order (per assessment), each against its record, its version and
     its audit event."""
-    event = audit_events.alias("event")
-    query = (
-        select(
-            version_statuses.c.id,
-            version_statuses.c.assessment_id,
-            version_statuses.c.number,
-            version_statuses.c.status,
-            version_statuses.c.actor,
-            version_statuses.c.at,
-            version_statuses.c.note,
-            version_statuses.c.record_json,
-            version_statuses.c.prev_chain_hash,
-            version_statuses.c.chain_hash,
-            versions.c.assessment_id.label("version_assessment"),
-            versions.c.number.label("version_number"),
-            versions.c.created_at.label("version_added"),
-            event.c.id.label("event_id"),
-        )
-        .select_from(
-            version_statuses.outerjoin(
-                versions, versions.c.id == version_statuses.c.version_id
-            ).outerjoin(
-                event,
-                and_(
-                    event.c.subject_sha256 == version_statuses.c.chain_hash,
-                    event.c.action == AuditAction.STATUS_CHANGED.value,
-                ),
-            )
-        )
-        .order_by(version_statuses.c.assessment_id, version_statuses.c.id)
-    )
+    query = _STATUSES_QUERY
     seen = TableSeen()
     current: str | None = None
     expected_prev = GENESIS
@@ -415,24 +424,27 @@ def walk_statuses(connection: Connection, findings: Findings, after_id: int | No
     return seen
 
 
+_AUDIT = select(
+    audit_events.c.id,
+    audit_events.c.at,
+    audit_events.c.actor,
+    audit_events.c.action,
+    audit_events.c.assessment_id,
+    audit_events.c.version_number,
+    audit_events.c.subject_sha256,
+    audit_events.c.record_json,
+    audit_events.c.prev_chain_hash,
+    audit_events.c.chain_hash,
+).order_by(audit_events.c.id)
+
+
 def walk_audit(
     connection: Connection, findings: Findings, after_id: int | None, watch: set[int]
 ) -> TableSeen:
     """The audit log in chain order, each event against its record; the chain hash at the ids
     in `watch` is kept so checkpoints can be compared with it. Whether each event still finds
     the row it created is settled by counting (`orphans`), not by a join per event."""
-    query = select(
-        audit_events.c.id,
-        audit_events.c.at,
-        audit_events.c.actor,
-        audit_events.c.action,
-        audit_events.c.assessment_id,
-        audit_events.c.version_number,
-        audit_events.c.subject_sha256,
-        audit_events.c.record_json,
-        audit_events.c.prev_chain_hash,
-        audit_events.c.chain_hash,
-    ).order_by(audit_events.c.id)
+    query = _AUDIT
     seen = TableSeen()
     by_action = seen.by_action
     expected_prev = GENESIS
@@ -500,21 +512,24 @@ def orphans(
     return [tuple(row) for row in connection.execute(query)]
 
 
+_GRANTS = select(
+    role_grants.c.id,
+    role_grants.c.person,
+    role_grants.c.role,
+    role_grants.c.granted,
+    role_grants.c.actor,
+    role_grants.c.at,
+    role_grants.c.record_json,
+    role_grants.c.prev_chain_hash,
+    role_grants.c.chain_hash,
+).order_by(role_grants.c.id)
+
+
 def walk_grants(
     connection: Connection, findings: Findings, after_id: int | None, watch: set[int]
 ) -> TableSeen:
     """Role grants in chain order, each against its record."""
-    query = select(
-        role_grants.c.id,
-        role_grants.c.person,
-        role_grants.c.role,
-        role_grants.c.granted,
-        role_grants.c.actor,
-        role_grants.c.at,
-        role_grants.c.record_json,
-        role_grants.c.prev_chain_hash,
-        role_grants.c.chain_hash,
-    ).order_by(role_grants.c.id)
+    query = _GRANTS
     seen = TableSeen()
     expected_prev = GENESIS
     add = findings.add
