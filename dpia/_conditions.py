@@ -23,7 +23,6 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-import jinja2.meta
 import jinja2.nodes
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -74,6 +73,8 @@ _FORBIDDEN_NODES: dict[type[jinja2.nodes.Node], str] = {
     jinja2.nodes.Pow: "raising to a power (**) is",
 }
 
+_WATCHED_NODES = (*_FORBIDDEN_NODES, jinja2.nodes.Filter, jinja2.nodes.Test, jinja2.nodes.Name)
+
 
 class _SafeEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, also refusing `'x' * n` and `'%9999999s' % x`: both build huge strings."""
@@ -111,21 +112,42 @@ def referenced_names(expression: str) -> set[str]:
     return set(_checked(expression).names)
 
 
-def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> None:
+def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> frozenset[str]:
+    """Refuse what a condition or rationale may not hold; returns the names it reads.
+
+    One walk of the tree finds all of it: reading a catalogue checks hundreds of them.
+    """
+    found: set[type[jinja2.nodes.Node]] = set()
+    filters: list[str] = []
+    tests: list[str] = []
+    loaded: set[str] = set()
+    for node in parsed.find_all(_WATCHED_NODES):
+        if isinstance(node, jinja2.nodes.Name):
+            if node.ctx == "load":
+                loaded.add(node.name)
+        elif isinstance(node, jinja2.nodes.Filter):
+            filters.append(node.name)
+        elif isinstance(node, jinja2.nodes.Test):
+            tests.append(node.name)
+        else:
+            found.add(type(node))
     for node_type, words in _FORBIDDEN_NODES.items():
-        if next(iter(parsed.find_all(node_type)), None) is not None:
+        if node_type in found:
             raise ConditionError(f"{words} not allowed in {where}")
-    for node in parsed.find_all(jinja2.nodes.Filter):
-        if node.name not in ALLOWED_FILTERS:
+    for name in filters:
+        if name not in ALLOWED_FILTERS:
             raise ConditionError(
-                f"filter {node.name!r} is not allowed in {where}; "
-                f"allowed: {', '.join(ALLOWED_FILTERS)}"
+                f"filter {name!r} is not allowed in {where}; allowed: {', '.join(ALLOWED_FILTERS)}"
             )
-    for node in parsed.find_all(jinja2.nodes.Test):
-        if node.name not in ALLOWED_TESTS:
+    for name in tests:
+        if name not in ALLOWED_TESTS:
             raise ConditionError(
-                f"test {node.name!r} is not allowed in {where}; allowed: {', '.join(ALLOWED_TESTS)}"
+                f"test {name!r} is not allowed in {where}; allowed: {', '.join(ALLOWED_TESTS)}"
             )
+    # What `jinja2.meta.find_undeclared_variables` says, without generating the template's
+    # code to find out: neither a condition nor a rationale declares a name (no loops, no
+    # assignments), so every name loaded is undeclared, except `self`, Jinja2's own.
+    return frozenset(loaded - {"self"})
 
 
 class _Checked:
@@ -173,8 +195,7 @@ def _checked(expression: str) -> _Checked:
         output = parsed.body
         if len(output) != 1 or not isinstance(output[0], jinja2.nodes.Output):
             raise ConditionError("a condition must be a single expression")
-        _refuse_unsafe(parsed, "a condition")
-        names = frozenset(jinja2.meta.find_undeclared_variables(parsed))
+        names = _refuse_unsafe(parsed, "a condition")
         checked = _Checked(
             expression, names, expression_function(_tree(expression), _CONDITIONS, names)
         )
@@ -191,8 +212,7 @@ def _checked(expression: str) -> _Checked:
 def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str], Any]:
     try:
         parsed = _TEXTS.parse(template)
-        _refuse_unsafe(parsed, "a text template")
-        names = frozenset(jinja2.meta.find_undeclared_variables(parsed))
+        names = _refuse_unsafe(parsed, "a text template")
         fill = text_function(parsed)
         compiled = _TEXTS.from_string(parsed) if fill is None else None
     except jinja2.TemplateSyntaxError as exc:

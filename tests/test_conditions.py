@@ -383,3 +383,17 @@ def test_every_operator_on_every_pair_of_values_computes_what_jinja2_computes() 
         for left in values:
             for right in values:
                 _same_as_jinja2(f"{left} {operator} {right}")
+
+
+@given(st.recursive(_ATOMS, _combined, max_leaves=8) | st.sampled_from(["self", "loop", "x"]))
+def test_the_names_a_condition_reads_are_those_jinja2_finds_undeclared(expression: str) -> None:
+    import jinja2.meta
+
+    from dpia._conditions import _CONDITIONS
+
+    try:
+        names = referenced_names(expression)
+    except ConditionError:
+        return
+    parsed = _CONDITIONS.parse("{{ (" + expression + ") }}")
+    assert names == jinja2.meta.find_undeclared_variables(parsed)
