@@ -18,6 +18,7 @@ Arithmetic that cannot be done (a division by an answer of zero) is false for th
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -112,7 +113,7 @@ def referenced_names(expression: str) -> set[str]:
     return set(_checked(expression).names)
 
 
-def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> frozenset[str]:
+def _refuse_unsafe(parsed: jinja2.nodes.Node, where: str) -> frozenset[str]:
     """Refuse what a condition or rationale may not hold; returns the names it reads.
 
     One walk of the tree finds all of it: reading a catalogue checks hundreds of them.
@@ -121,7 +122,7 @@ def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> frozenset[str]:
     filters: list[str] = []
     tests: list[str] = []
     loaded: set[str] = set()
-    for node in parsed.find_all(_WATCHED_NODES):
+    for node in itertools.chain([parsed], parsed.find_all(_WATCHED_NODES)):
         if isinstance(node, jinja2.nodes.Name):
             if node.ctx == "load":
                 loaded.add(node.name)
@@ -129,7 +130,7 @@ def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> frozenset[str]:
             filters.append(node.name)
         elif isinstance(node, jinja2.nodes.Test):
             tests.append(node.name)
-        else:
+        elif isinstance(node, _WATCHED_NODES):
             found.add(type(node))
     for node_type, words in _FORBIDDEN_NODES.items():
         if node_type in found:
@@ -179,6 +180,16 @@ def _tree(expression: str) -> jinja2.nodes.Expr:
     return tree
 
 
+def _refuse_malformed(expression: str) -> None:
+    """For an expression that does not parse, the error it has always had: read inside
+    `{{ ( ... ) }}` first, which names the token that breaks it, then what it may not hold."""
+    parsed = _CONDITIONS.parse("{{ (" + expression + ") }}")
+    output = parsed.body
+    if len(output) != 1 or not isinstance(output[0], jinja2.nodes.Output):
+        raise ConditionError("a condition must be a single expression")
+    _refuse_unsafe(parsed, "a condition")
+
+
 @lru_cache(maxsize=4096)
 def _checked(expression: str) -> _Checked:
     if not expression or not expression.strip():
@@ -191,14 +202,13 @@ def _checked(expression: str) -> _Checked:
     if "{" in expression or "}" in expression:
         raise ConditionError("a condition is a bare expression: drop '{{', '}}', '{%' and '%}'")
     try:
-        parsed = _CONDITIONS.parse("{{ (" + expression + ") }}")
-        output = parsed.body
-        if len(output) != 1 or not isinstance(output[0], jinja2.nodes.Output):
-            raise ConditionError("a condition must be a single expression")
-        names = _refuse_unsafe(parsed, "a condition")
-        checked = _Checked(
-            expression, names, expression_function(_tree(expression), _CONDITIONS, names)
-        )
+        try:
+            tree = _tree(expression)
+        except jinja2.TemplateSyntaxError as exc:
+            _refuse_malformed(expression)
+            raise exc from None
+        names = _refuse_unsafe(tree, "a condition")
+        checked = _Checked(expression, names, expression_function(tree, _CONDITIONS, names))
         if checked.function is None:
             checked.jinja()
     except jinja2.TemplateSyntaxError as exc:
