@@ -129,7 +129,7 @@ class Questionnaire(_Frozen):
         look backwards, so one pass in order settles it.
         """
         shown = self.visibility(answers)
-        scope = self.scope(answers)
+        scope = self.scope(answers, shown)
         open_ids: set[str] = set()
         found: dict[str, Outlook] = {}
         for section in self.sections:
@@ -150,9 +150,16 @@ class Questionnaire(_Frozen):
                 found[section.id] = "may_add" if possible else "not_needed"
         return found
 
-    def scope(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        """Every question id with its answer, or its empty value when hidden or unanswered."""
-        shown = self.visibility(answers)
+    def scope(
+        self, answers: Mapping[str, Any], shown: Mapping[str, bool] | None = None
+    ) -> dict[str, Any]:
+        """Every question id with its answer, or its empty value when hidden or unanswered.
+
+        `shown` is `visibility(answers)` when the caller has it already: a page that needs
+        both works the conditions out once.
+        """
+        if shown is None:
+            shown = self.visibility(answers)
         return {
             q.id: answers[q.id] if shown[q.id] and answers.get(q.id) is not None else q.empty()
             for _, q in self.questions()
