@@ -185,7 +185,7 @@ def assessment_from_source(
                 problems.append(source.problem(path, f"text over {MAX_TEXT_LENGTH:,} characters"))
 
     shown = questionnaire.visibility(clean)
-    scope = questionnaire.scope(clean)
+    scope = questionnaire.scope(clean, shown)
     warnings: list[Problem] = []
     for question_id in list(clean):
         if not shown[question_id]:

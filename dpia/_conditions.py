@@ -18,15 +18,17 @@ Arithmetic that cannot be done (a division by an answer of zero) is false for th
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
 import jinja2
-import jinja2.meta
 import jinja2.nodes
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from ._condition_code import expression_function, text_function
 from ._errors import ConditionError
 
 __all__ = [
@@ -72,6 +74,8 @@ _FORBIDDEN_NODES: dict[type[jinja2.nodes.Node], str] = {
     jinja2.nodes.Pow: "raising to a power (**) is",
 }
 
+_WATCHED_NODES = (*_FORBIDDEN_NODES, jinja2.nodes.Filter, jinja2.nodes.Test, jinja2.nodes.Name)
+
 
 class _SafeEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, also refusing `'x' * n` and `'%9999999s' % x`: both build huge strings."""
@@ -106,28 +110,88 @@ _TEXTS = _environment(block_statements=True)
 
 def referenced_names(expression: str) -> set[str]:
     """Question ids an expression reads; raises ConditionError if it is not a safe expression."""
-    return set(_checked(expression)[1])
+    return set(_checked(expression).names)
 
 
-def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> None:
+def _refuse_unsafe(parsed: jinja2.nodes.Node, where: str) -> frozenset[str]:
+    """Refuse what a condition or rationale may not hold; returns the names it reads.
+
+    One walk of the tree finds all of it: reading a catalogue checks hundreds of them.
+    """
+    found: set[type[jinja2.nodes.Node]] = set()
+    filters: list[str] = []
+    tests: list[str] = []
+    loaded: set[str] = set()
+    for node in itertools.chain([parsed], parsed.find_all(_WATCHED_NODES)):
+        if isinstance(node, jinja2.nodes.Name):
+            if node.ctx == "load":
+                loaded.add(node.name)
+        elif isinstance(node, jinja2.nodes.Filter):
+            filters.append(node.name)
+        elif isinstance(node, jinja2.nodes.Test):
+            tests.append(node.name)
+        elif isinstance(node, _WATCHED_NODES):
+            found.add(type(node))
     for node_type, words in _FORBIDDEN_NODES.items():
-        if next(iter(parsed.find_all(node_type)), None) is not None:
+        if node_type in found:
             raise ConditionError(f"{words} not allowed in {where}")
-    for node in parsed.find_all(jinja2.nodes.Filter):
-        if node.name not in ALLOWED_FILTERS:
+    for name in filters:
+        if name not in ALLOWED_FILTERS:
             raise ConditionError(
-                f"filter {node.name!r} is not allowed in {where}; "
-                f"allowed: {', '.join(ALLOWED_FILTERS)}"
+                f"filter {name!r} is not allowed in {where}; allowed: {', '.join(ALLOWED_FILTERS)}"
             )
-    for node in parsed.find_all(jinja2.nodes.Test):
-        if node.name not in ALLOWED_TESTS:
+    for name in tests:
+        if name not in ALLOWED_TESTS:
             raise ConditionError(
-                f"test {node.name!r} is not allowed in {where}; allowed: {', '.join(ALLOWED_TESTS)}"
+                f"test {name!r} is not allowed in {where}; allowed: {', '.join(ALLOWED_TESTS)}"
             )
+    # What `jinja2.meta.find_undeclared_variables` says, without generating the template's
+    # code to find out: neither a condition nor a rationale declares a name (no loops, no
+    # assignments), so every name loaded is undeclared, except `self`, Jinja2's own.
+    return frozenset(loaded - {"self"})
+
+
+class _Checked:
+    """A condition read once: the names it reads, a plain function computing it when
+    `_condition_code` could make one, and Jinja2's compiled code, made only when needed."""
+
+    __slots__ = ("_jinja", "expression", "function", "names")
+
+    def __init__(self, expression: str, names: frozenset[str], function: Any) -> None:
+        self.expression = expression
+        self.names = names
+        self.function = function
+        self._jinja: Callable[..., Any] | None = None
+
+    def jinja(self) -> Callable[..., Any]:
+        if self._jinja is None:
+            self._jinja = _CONDITIONS.compile_expression(self.expression, undefined_to_none=False)
+        return self._jinja
+
+
+def _tree(expression: str) -> jinja2.nodes.Expr:
+    """The expression as `compile_expression` reads it (the tree its code is generated from)."""
+    parser = Parser(_CONDITIONS, expression, state="variable")
+    tree = parser.parse_expression()
+    if not parser.stream.eos:
+        raise jinja2.TemplateSyntaxError(
+            "chunk after expression", parser.stream.current.lineno, None, None
+        )
+    return tree
+
+
+def _refuse_malformed(expression: str) -> None:
+    """For an expression that does not parse, the error it has always had: read inside
+    `{{ ( ... ) }}` first, which names the token that breaks it, then what it may not hold."""
+    parsed = _CONDITIONS.parse("{{ (" + expression + ") }}")
+    output = parsed.body
+    if len(output) != 1 or not isinstance(output[0], jinja2.nodes.Output):
+        raise ConditionError("a condition must be a single expression")
+    _refuse_unsafe(parsed, "a condition")
 
 
 @lru_cache(maxsize=4096)
-def _checked(expression: str) -> tuple[Callable[..., Any], frozenset[str]]:
+def _checked(expression: str) -> _Checked:
     if not expression or not expression.strip():
         raise ConditionError("a condition cannot be empty")
     if len(expression) > MAX_EXPRESSION_LENGTH:
@@ -138,32 +202,34 @@ def _checked(expression: str) -> tuple[Callable[..., Any], frozenset[str]]:
     if "{" in expression or "}" in expression:
         raise ConditionError("a condition is a bare expression: drop '{{', '}}', '{%' and '%}'")
     try:
-        parsed = _CONDITIONS.parse("{{ (" + expression + ") }}")
-        output = parsed.body
-        if len(output) != 1 or not isinstance(output[0], jinja2.nodes.Output):
-            raise ConditionError("a condition must be a single expression")
-        _refuse_unsafe(parsed, "a condition")
-        names = frozenset(jinja2.meta.find_undeclared_variables(parsed))
-        compiled = _CONDITIONS.compile_expression(expression, undefined_to_none=False)
+        try:
+            tree = _tree(expression)
+        except jinja2.TemplateSyntaxError as exc:
+            _refuse_malformed(expression)
+            raise exc from None
+        names = _refuse_unsafe(tree, "a condition")
+        checked = _Checked(expression, names, expression_function(tree, _CONDITIONS, names))
+        if checked.function is None:
+            checked.jinja()
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid expression: {exc.message}") from None
     except RecursionError:
         raise ConditionError("the expression is nested too deeply") from None
-    return compiled, names
+    return checked
 
 
 @lru_cache(maxsize=4096)
-def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str]]:
+def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str], Any]:
     try:
         parsed = _TEXTS.parse(template)
-        _refuse_unsafe(parsed, "a text template")
-        names = frozenset(jinja2.meta.find_undeclared_variables(parsed))
-        compiled = _TEXTS.from_string(parsed)
+        names = _refuse_unsafe(parsed, "a text template")
+        fill = text_function(parsed)
+        compiled = _TEXTS.from_string(parsed) if fill is None else None
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid text template: {exc.message}") from None
     except RecursionError:
         raise ConditionError("the text template is nested too deeply") from None
-    return compiled, names
+    return compiled, names, fill
 
 
 def check_condition(expression: str, known: Iterable[str]) -> set[str]:
@@ -188,9 +254,14 @@ def _refuse_unknown(names: Iterable[str], known: Iterable[str]) -> None:
 
 def evaluate(expression: str, values: Mapping[str, Any]) -> bool:
     """True or false for `expression` over `values`; any other result is a ConditionError."""
-    compiled, names = _checked(expression)
+    checked = _checked(expression)
+    names = checked.names
     try:
-        result = compiled(**{name: values[name] for name in names if name in values})
+        if checked.function is not None and names <= values.keys():
+            result = checked.function(values)
+        else:
+            # A name without a value: Jinja2's code says what is undefined, in its words.
+            result = checked.jinja()(**{name: values[name] for name in names if name in values})
     except (TypeError, ArithmeticError):
         return False
     except SecurityError as exc:
@@ -213,7 +284,11 @@ def render_text(template: str, values: Mapping[str, Any]) -> str:
     Values are inserted as they are and never read as template text, so an answer containing
     `{{ 7*7 }}` or `{% include %}` is printed literally.
     """
-    compiled, names = _checked_text(template)
+    compiled, names, fill = _checked_text(template)
+    if fill is not None and names <= values.keys():
+        return fill(values)
+    if compiled is None:
+        compiled = _TEXTS.from_string(template)
     try:
         return compiled.render(**{name: values[name] for name in names if name in values})
     except jinja2.UndefinedError as exc:

@@ -20,6 +20,7 @@ __all__ = [
     "ACTOR",
     "ARCHIVE_KEY",
     "ARCHIVE_KEY_PASSPHRASE",
+    "CACHE_DIR",
     "CHECKPOINT_DIR",
     "DATABASE_URL",
     "KEY_PASSPHRASE",
@@ -119,6 +120,12 @@ TSA_URL = Setting(
     "an RFC 3161 time-stamp authority that stamps every archive checkpoint and every signature "
     "the app makes, on the .docx and inside the PDF (default: none)",
 )
+CACHE_DIR = Setting(
+    "DPIA_CACHE_DIR",
+    "",
+    "where the document's text templates are kept compiled between runs, each under the hash "
+    "of its source (safe to delete; default: the user's cache folder, e.g. ~/.cache/dpia)",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     DATABASE_URL,
@@ -133,6 +140,7 @@ SETTINGS: tuple[Setting, ...] = (
     CHECKPOINT_DIR,
     TSA_URL,
     LOCAL_ROLE,
+    CACHE_DIR,
 )
 
 
@@ -152,6 +160,7 @@ class Settings:
     checkpoint_dir: str = ""
     tsa_url: str = ""
     local_role: str = ""
+    cache_dir: str = ""
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -170,4 +179,5 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         checkpoint_dir=CHECKPOINT_DIR.read(source),
         tsa_url=TSA_URL.read(source),
         local_role=LOCAL_ROLE.read(source).strip(),
+        cache_dir=CACHE_DIR.read(source),
     )

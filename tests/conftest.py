@@ -40,4 +40,6 @@ def _archive_anchor(tmp_path_factory):
         patch.setenv("DPIA_ARCHIVE_KEY", str(home / "archive-key.pem"))
         patch.setenv("DPIA_ARCHIVE_KEY_PASSPHRASE", passphrase)
         patch.setenv("DPIA_CHECKPOINT_DIR", str(home / "checkpoints"))
+        # Compiled templates, too, stay in the session's folder, not in the user's cache.
+        patch.setenv("DPIA_CACHE_DIR", str(home / "cache"))
         yield

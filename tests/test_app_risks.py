@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from app_support import archive, archive_url, fresh_app, import_answers, no_failures
 
@@ -112,3 +113,26 @@ def test_planned_measures_are_not_shown_as_done_and_why_names_what_lowers(archiv
     assert "No content capture (planned, due 2026-10-01) lowers likelihood" in lowers
     raises = text.split("**What lowers it or keeps it low**")[0]
     assert "Everything typed is recorded" in raises and "lowers" not in raises
+
+
+def _markers(chart) -> dict[tuple[str, str], int]:
+    """Risks per cell, as the map's markers say (likelihood, severity) → count."""
+    spec = json.loads(chart.proto.spec)
+    rows = [row for rows in spec.get("datasets", {}).values() for row in rows]
+    rows += [row for layer in spec["layer"] for row in layer.get("data", {}).get("values", [])]
+    return {(r["likelihood"], r["severity"]): r["count"] for r in rows if "count" in r}
+
+
+def test_the_maps_place_each_risk_where_the_register_rates_it(archive_url):
+    app = risks_page(import_answers(fresh_app()))
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 2
+    before, after = (_markers(chart) for chart in charts)
+    expected = {("4 maximum", "3 significant"): 2}
+    assert before == expected
+    assert after == expected
+    app.checkbox(key="q-plan-no_content").check().run()
+    app.text_input(key="q-plan-no_content-owner").input("Head of data science").run()
+    app.date_input(key="q-plan-no_content-due").set_value(dt.date(2026, 10, 1)).run()
+    moved = _markers(app.get("vega_lite_chart")[1])
+    assert sum(moved.values()) == 2 and moved != expected

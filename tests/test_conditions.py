@@ -314,3 +314,86 @@ def test_any_text_is_either_a_safe_expression_or_a_condition_error(expression: s
     except ConditionError:
         return
     assert isinstance(result, bool)
+
+
+_ATOM_TEXTS = [*SCOPE, "none", "true", "false", "0", "1", "-3", "2.5", "250", "''", "'de'"]
+_ATOM_TEXTS += ["'screenshots'", "[]", "[1, 2]", "['keystroke_content']", "(1, 'de')", "{'de': 1}"]
+_BINARY = ["and", "or", "==", "!=", "<", "<=", ">", ">=", "in", "not in", "+", "-", "*", "/"]
+_BINARY += ["//", "%", "~"]
+_ATOMS = st.sampled_from(_ATOM_TEXTS)
+
+
+def _combined(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    binary = st.sampled_from(_BINARY)
+    return st.one_of(
+        st.tuples(inner, binary, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["<", "=="]), inner, inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]} < {t[3]})"
+        ),
+        inner.map(lambda e: f"(not {e})"),
+        inner.map(lambda e: f"(-{e})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.tuples(inner, st.sampled_from(["length", "lower", "upper", "int", "float", "sum"])).map(
+            lambda t: f"({t[0]} | {t[1]})"
+        ),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} | default({t[1]}))"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} | join({t[1]}))"),
+        st.tuples(inner, st.sampled_from(["none", "number", "string", "true", "defined"])).map(
+            lambda t: f"({t[0]} is {t[1]})"
+        ),
+        st.tuples(inner, st.sampled_from(["in", "eq", "lt", "sameas"]), inner).map(
+            lambda t: f"({t[0]} is not {t[1]}({t[2]}))"
+        ),
+    )
+
+
+def _outcome(run) -> tuple[str, object]:
+    try:
+        value = run()
+    except Exception as exc:  # the kind of failure is what is compared
+        return "raises", type(exc)
+    return type(value).__name__, value
+
+
+def _same_as_jinja2(expression: str) -> None:
+    from dpia._conditions import _checked
+
+    try:
+        checked = _checked(expression)
+    except ConditionError:
+        return
+    assert checked.function is not None, expression
+    given_values = {name: SCOPE[name] for name in checked.names}
+    ours = _outcome(lambda: checked.function(SCOPE))
+    jinja = _outcome(lambda: checked.jinja()(**given_values))
+    assert ours == jinja, expression
+
+
+@given(st.recursive(_ATOMS, _combined, max_leaves=8))
+def test_a_condition_computes_what_jinja2_computes(expression: str) -> None:
+    """Conditions run as plain functions over their parsed tree; Jinja2's own compiled code,
+    which they replace, is the judge of every result and every failure."""
+    _same_as_jinja2(expression)
+
+
+def test_every_operator_on_every_pair_of_values_computes_what_jinja2_computes() -> None:
+    """Equal, smaller and larger numbers, text, lists and none on both sides of each operator."""
+    values = ["headcount", "250", "1", "2.5", "none", "'de'", "note", "captured", "[]"]
+    for operator in _BINARY:
+        for left in values:
+            for right in values:
+                _same_as_jinja2(f"{left} {operator} {right}")
+
+
+@given(st.recursive(_ATOMS, _combined, max_leaves=8) | st.sampled_from(["self", "loop", "x"]))
+def test_the_names_a_condition_reads_are_those_jinja2_finds_undeclared(expression: str) -> None:
+    import jinja2.meta
+
+    from dpia._conditions import _CONDITIONS
+
+    try:
+        names = referenced_names(expression)
+    except ConditionError:
+        return
+    parsed = _CONDITIONS.parse("{{ (" + expression + ") }}")
+    assert names == jinja2.meta.find_undeclared_variables(parsed)

@@ -3,11 +3,18 @@
 Two maps side by side, before and after measures, on the same CNIL 4 × 4 grid the risk engine
 uses, coloured by the level each cell stands for. Risks in the same cell are counted in one
 marker (the tooltip names them), so a crowded cell stays readable.
+
+Building a chart with Altair validates it against the whole Vega-Lite schema, which costs more
+than the rest of the risk page; a map depends only on where the risks sit, so its Vega-Lite
+specification is built once for each placement and handed to Streamlit as it is.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from functools import lru_cache
+from typing import Any
 
 import altair as alt
 
@@ -17,8 +24,19 @@ from ._levels import LEVEL_TINTS
 __all__ = ["risk_map"]
 
 
-def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
-    """`stage` is "inherent" (before measures) or "residual" (after measures)."""
+def risk_map(report: RiskReport, stage: str) -> dict[str, Any]:
+    """The map's Vega-Lite specification, for `st.vega_lite_chart`; `stage` is "inherent"
+    (before measures) or "residual" (after measures). Each call gets its own copy."""
+    placed: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for risk in report.risks:
+        rating = getattr(risk, stage)
+        placed[(rating.likelihood, rating.severity)].append(risk.title)
+    key = tuple((cell, tuple(titles)) for cell, titles in sorted(placed.items()))
+    return json.loads(_specification(key))
+
+
+@lru_cache(maxsize=256)
+def _specification(placed: tuple[tuple[tuple[int, int], tuple[str, ...]], ...]) -> str:
     grid = [
         {
             "likelihood": f"{likelihood} {SCALE[likelihood]}",
@@ -28,10 +46,6 @@ def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
         for likelihood in SCALE
         for severity in SCALE
     ]
-    placed: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for risk in report.risks:
-        rating = getattr(risk, stage)
-        placed[(rating.likelihood, rating.severity)].append(risk.title)
     markers = [
         {
             "likelihood": f"{likelihood} {SCALE[likelihood]}",
@@ -39,7 +53,7 @@ def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
             "count": len(titles),
             "risks": "; ".join(titles),
         }
-        for (likelihood, severity), titles in sorted(placed.items())
+        for (likelihood, severity), titles in placed
     ]
     order = [f"{value} {SCALE[value]}" for value in SCALE]
     x = alt.X(
@@ -81,4 +95,5 @@ def risk_map(report: RiskReport, stage: str) -> alt.LayerChart:
         .mark_text(color="white", fontWeight="bold", fontSize=13)
         .encode(x=x, y=y, text="count:Q")
     )
-    return alt.layer(cells, dots, counts).properties(width=alt.Step(80), height=alt.Step(64))
+    chart = alt.layer(cells, dots, counts).properties(width=alt.Step(80), height=alt.Step(64))
+    return json.dumps(chart.to_dict(), sort_keys=True)

@@ -226,10 +226,10 @@ def _maps(report: RiskReport) -> None:
     before, after = st.columns(2)
     with before:
         st.markdown("**Before measures** (inherent risk)")
-        st.altair_chart(risk_map(report, "inherent"), width="stretch")
+        st.vega_lite_chart(risk_map(report, "inherent"), width="stretch")
     with after:
         st.markdown("**After measures** (residual risk)")
-        st.altair_chart(risk_map(report, "residual"), width="stretch")
+        st.vega_lite_chart(risk_map(report, "residual"), width="stretch")
     st.caption(
         f"Rated under the law in force on {long_date(report.as_of)}, the assessment's date "
         "(change it in the wizard to rate under another date). Likelihood and severity use "

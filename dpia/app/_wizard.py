@@ -198,7 +198,7 @@ def _section_fields(section: Section, case: Case, questionnaire: Questionnaire) 
     answers = case.answers
     errors = field_errors()
     shown = questionnaire.visibility(answers)
-    scope = questionnaire.scope(answers)
+    scope = questionnaire.scope(answers, shown)
     for question in section.questions:
         if not shown[question.id]:
             continue
@@ -223,7 +223,7 @@ def _section_fields(section: Section, case: Case, questionnaire: Questionnaire) 
                     answers[question.id] = answer
                 errors.pop(question.id, None)
                 shown = questionnaire.visibility(answers)
-                scope = questionnaire.scope(answers)
+                scope = questionnaire.scope(answers, shown)
             _field_error(errors, question.id)
 
 

@@ -177,7 +177,7 @@ audit_events = Table(
     Column("prev_chain_hash", _Hash, nullable=False),
     Column("chain_hash", _Hash, nullable=False, unique=True),
     Index("ix_audit_events_assessment_id", "assessment_id", "id"),
-    Index("ix_audit_events_subject", "subject_sha256"),
+    Index("ix_audit_events_subject_action", "subject_sha256", "action", "id"),
 )
 
 role_grants = Table(

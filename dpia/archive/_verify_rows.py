@@ -11,7 +11,6 @@ that copy it.
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ import msgspec
 from sqlalchemy import Connection, and_, select
 
 from ._canonical import AUDIT_FORMAT, GENESIS, GRANT_FORMAT, RECORD_FORMAT, STATUS_FORMAT
+from ._driver_rows import driver_batches
 from ._records import AuditAction, VersionStatus
 from ._schema import (
     assessments,
@@ -41,8 +41,6 @@ __all__ = [
     "walk_versions",
 ]
 
-_BATCH = 5000
-_CURSORS = itertools.count(1)
 _CHANGED = (
     "the stored answers, report, signatures or metadata no longer match the version's content hash"
 )
@@ -130,34 +128,8 @@ class TableSeen:
     by_action: dict[str, int] = field(default_factory=dict)
 
 
-def _batches(connection: Connection, query: Any) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `query` in batches, straight from the driver's cursor.
-
-    SQLAlchemy builds the SQL; the rows come from the driver as plain tuples, because wrapping
-    a million of them in result rows costs more than checking them. On PostgreSQL the cursor is
-    a named, server-side one, so only one batch at a time crosses to the client. It runs in the
-    connection's own transaction, so every walk sees the same snapshot.
-    """
-    compiled = query.compile(dialect=connection.dialect)
-    params: Any = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup or ())
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name=f"dpia_verify_{next(_CURSORS)}")
-    else:
-        cursor = driver.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while batch := cursor.fetchmany(_BATCH):
-            yield batch
-    finally:
-        cursor.close()
-
-
 def _stream(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
-    for batch in _batches(connection, query):
+    for batch in driver_batches(connection, query):
         yield from batch
 
 
@@ -169,54 +141,57 @@ def _link(prev: str, record_sha: str) -> str:
     return hashlib.sha256((prev + record_sha).encode("ascii")).hexdigest()
 
 
+_question_blob = blobs.alias("question_blob")
+_document_blob = blobs.alias("document_blob")
+_pdf_blob = blobs.alias("pdf_blob")
+_version_event = audit_events.alias("event")
+_VERSIONS = (
+    select(
+        versions.c.id,
+        versions.c.assessment_id,
+        versions.c.number,
+        versions.c.questionnaire,
+        versions.c.questionnaire_sha256,
+        versions.c.answers_json,
+        versions.c.report_json,
+        versions.c.document_sha256,
+        versions.c.signed_pdf_sha256,
+        versions.c.author,
+        versions.c.created_at,
+        versions.c.review_due,
+        versions.c.record_json,
+        versions.c.content_sha256,
+        versions.c.prev_chain_hash,
+        versions.c.chain_hash,
+        _question_blob.c.sha256.label("question_blob"),
+        _document_blob.c.sha256.label("document_blob"),
+        _pdf_blob.c.sha256.label("pdf_blob"),
+        _version_event.c.id.label("event_id"),
+    )
+    .select_from(
+        versions.outerjoin(
+            _question_blob, _question_blob.c.sha256 == versions.c.questionnaire_sha256
+        )
+        .outerjoin(_document_blob, _document_blob.c.sha256 == versions.c.document_sha256)
+        .outerjoin(_pdf_blob, _pdf_blob.c.sha256 == versions.c.signed_pdf_sha256)
+        .outerjoin(
+            _version_event,
+            and_(
+                _version_event.c.subject_sha256 == versions.c.chain_hash,
+                _version_event.c.action == AuditAction.VERSION_ADDED.value,
+            ),
+        )
+    )
+    .order_by(versions.c.assessment_id, versions.c.number)
+)
+
+
 def walk_versions(
     connection: Connection, findings: Findings, damaged: set[str], after_id: int | None
 ) -> tuple[TableSeen, TableSeen]:
     """Versions in chain order, each against its record, its chain, its blobs, its audit event
     and its signatures. Returns what was seen of versions and of signatures."""
-    question_blob = blobs.alias("question_blob")
-    document_blob = blobs.alias("document_blob")
-    pdf_blob = blobs.alias("pdf_blob")
-    event = audit_events.alias("event")
-    query = (
-        select(
-            versions.c.id,
-            versions.c.assessment_id,
-            versions.c.number,
-            versions.c.questionnaire,
-            versions.c.questionnaire_sha256,
-            versions.c.answers_json,
-            versions.c.report_json,
-            versions.c.document_sha256,
-            versions.c.signed_pdf_sha256,
-            versions.c.author,
-            versions.c.created_at,
-            versions.c.review_due,
-            versions.c.record_json,
-            versions.c.content_sha256,
-            versions.c.prev_chain_hash,
-            versions.c.chain_hash,
-            question_blob.c.sha256.label("question_blob"),
-            document_blob.c.sha256.label("document_blob"),
-            pdf_blob.c.sha256.label("pdf_blob"),
-            event.c.id.label("event_id"),
-        )
-        .select_from(
-            versions.outerjoin(
-                question_blob, question_blob.c.sha256 == versions.c.questionnaire_sha256
-            )
-            .outerjoin(document_blob, document_blob.c.sha256 == versions.c.document_sha256)
-            .outerjoin(pdf_blob, pdf_blob.c.sha256 == versions.c.signed_pdf_sha256)
-            .outerjoin(
-                event,
-                and_(
-                    event.c.subject_sha256 == versions.c.chain_hash,
-                    event.c.action == AuditAction.VERSION_ADDED.value,
-                ),
-            )
-        )
-        .order_by(versions.c.assessment_id, versions.c.number)
-    )
+    query = _VERSIONS
     signed = _signatures(connection, findings)
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
@@ -226,7 +201,7 @@ def walk_versions(
     add = findings.add
     sha256 = hashlib.sha256
     decode = _decode_version
-    for partition in _batches(connection, query):
+    for partition in driver_batches(connection, query):
         for (vid, aid, number, questionnaire, question_sha, answers, report, document_sha,
              pdf_sha, author, created_at, review_due, record_json, content, prev, chain,
              question_blob_found, document_blob_found, pdf_blob_found,
@@ -337,26 +312,29 @@ def _damaged_parts(
             )
 
 
+_signature_blob = blobs.alias("signature_blob")
+_SIGNATURES = (
+    select(
+        versions.c.assessment_id,
+        versions.c.number,
+        signatures.c.signer,
+        signatures.c.blob_sha256,
+        signatures.c.id,
+        _signature_blob.c.sha256.label("found"),
+    )
+    .select_from(
+        signatures.join(versions, versions.c.id == signatures.c.version_id).outerjoin(
+            _signature_blob, _signature_blob.c.sha256 == signatures.c.blob_sha256
+        )
+    )
+    .order_by(versions.c.assessment_id, versions.c.number, signatures.c.signer)
+)
+
+
 def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[Any, ...]]:
     """Signature rows in the versions' order, for the version walk to merge; a signature whose
     version or blob is gone is reported here."""
-    blob = blobs.alias("signature_blob")
-    query = (
-        select(
-            versions.c.assessment_id,
-            versions.c.number,
-            signatures.c.signer,
-            signatures.c.blob_sha256,
-            signatures.c.id,
-            blob.c.sha256.label("found"),
-        )
-        .select_from(
-            signatures.join(versions, versions.c.id == signatures.c.version_id).outerjoin(
-                blob, blob.c.sha256 == signatures.c.blob_sha256
-            )
-        )
-        .order_by(versions.c.assessment_id, versions.c.number, signatures.c.signer)
-    )
+    query = _SIGNATURES
     orphans = connection.execute(
         select(signatures.c.id, signatures.c.signer).where(
             ~select(versions.c.id).where(versions.c.id == signatures.c.version_id).exists()
@@ -377,40 +355,43 @@ def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[An
         yield aid, number, signer, sha, sid
 
 
+_status_event = audit_events.alias("event")
+_STATUSES_QUERY = (
+    select(
+        version_statuses.c.id,
+        version_statuses.c.assessment_id,
+        version_statuses.c.number,
+        version_statuses.c.status,
+        version_statuses.c.actor,
+        version_statuses.c.at,
+        version_statuses.c.note,
+        version_statuses.c.record_json,
+        version_statuses.c.prev_chain_hash,
+        version_statuses.c.chain_hash,
+        versions.c.assessment_id.label("version_assessment"),
+        versions.c.number.label("version_number"),
+        versions.c.created_at.label("version_added"),
+        _status_event.c.id.label("event_id"),
+    )
+    .select_from(
+        version_statuses.outerjoin(
+            versions, versions.c.id == version_statuses.c.version_id
+        ).outerjoin(
+            _status_event,
+            and_(
+                _status_event.c.subject_sha256 == version_statuses.c.chain_hash,
+                _status_event.c.action == AuditAction.STATUS_CHANGED.value,
+            ),
+        )
+    )
+    .order_by(version_statuses.c.assessment_id, version_statuses.c.id)
+)
+
+
 def walk_statuses(connection: Connection, findings: Findings, after_id: int | None) -> TableSeen:
     """Status changes in chain order (per assessment), each against its record, its version and
     its audit event."""
-    event = audit_events.alias("event")
-    query = (
-        select(
-            version_statuses.c.id,
-            version_statuses.c.assessment_id,
-            version_statuses.c.number,
-            version_statuses.c.status,
-            version_statuses.c.actor,
-            version_statuses.c.at,
-            version_statuses.c.note,
-            version_statuses.c.record_json,
-            version_statuses.c.prev_chain_hash,
-            version_statuses.c.chain_hash,
-            versions.c.assessment_id.label("version_assessment"),
-            versions.c.number.label("version_number"),
-            versions.c.created_at.label("version_added"),
-            event.c.id.label("event_id"),
-        )
-        .select_from(
-            version_statuses.outerjoin(
-                versions, versions.c.id == version_statuses.c.version_id
-            ).outerjoin(
-                event,
-                and_(
-                    event.c.subject_sha256 == version_statuses.c.chain_hash,
-                    event.c.action == AuditAction.STATUS_CHANGED.value,
-                ),
-            )
-        )
-        .order_by(version_statuses.c.assessment_id, version_statuses.c.id)
-    )
+    query = _STATUSES_QUERY
     seen = TableSeen()
     current: str | None = None
     expected_prev = GENESIS
@@ -460,24 +441,27 @@ def walk_statuses(connection: Connection, findings: Findings, after_id: int | No
     return seen
 
 
+_AUDIT = select(
+    audit_events.c.id,
+    audit_events.c.at,
+    audit_events.c.actor,
+    audit_events.c.action,
+    audit_events.c.assessment_id,
+    audit_events.c.version_number,
+    audit_events.c.subject_sha256,
+    audit_events.c.record_json,
+    audit_events.c.prev_chain_hash,
+    audit_events.c.chain_hash,
+).order_by(audit_events.c.id)
+
+
 def walk_audit(
     connection: Connection, findings: Findings, after_id: int | None, watch: set[int]
 ) -> TableSeen:
     """The audit log in chain order, each event against its record; the chain hash at the ids
     in `watch` is kept so checkpoints can be compared with it. Whether each event still finds
     the row it created is settled by counting (`orphans`), not by a join per event."""
-    query = select(
-        audit_events.c.id,
-        audit_events.c.at,
-        audit_events.c.actor,
-        audit_events.c.action,
-        audit_events.c.assessment_id,
-        audit_events.c.version_number,
-        audit_events.c.subject_sha256,
-        audit_events.c.record_json,
-        audit_events.c.prev_chain_hash,
-        audit_events.c.chain_hash,
-    ).order_by(audit_events.c.id)
+    query = _AUDIT
     seen = TableSeen()
     by_action = seen.by_action
     expected_prev = GENESIS
@@ -485,7 +469,7 @@ def walk_audit(
     sha256 = hashlib.sha256
     decode = _decode_audit
     actions = _ACTIONS
-    for partition in _batches(connection, query):
+    for partition in driver_batches(connection, query):
         for eid, at, actor, action, aid, number, subject, record_json, prev, chain in partition:
             by_action[action] = by_action.get(action, 0) + 1
             if after_id is not None and eid > after_id:
@@ -545,21 +529,24 @@ def orphans(
     return [tuple(row) for row in connection.execute(query)]
 
 
+_GRANTS = select(
+    role_grants.c.id,
+    role_grants.c.person,
+    role_grants.c.role,
+    role_grants.c.granted,
+    role_grants.c.actor,
+    role_grants.c.at,
+    role_grants.c.record_json,
+    role_grants.c.prev_chain_hash,
+    role_grants.c.chain_hash,
+).order_by(role_grants.c.id)
+
+
 def walk_grants(
     connection: Connection, findings: Findings, after_id: int | None, watch: set[int]
 ) -> TableSeen:
     """Role grants in chain order, each against its record."""
-    query = select(
-        role_grants.c.id,
-        role_grants.c.person,
-        role_grants.c.role,
-        role_grants.c.granted,
-        role_grants.c.actor,
-        role_grants.c.at,
-        role_grants.c.record_json,
-        role_grants.c.prev_chain_hash,
-        role_grants.c.chain_hash,
-    ).order_by(role_grants.c.id)
+    query = _GRANTS
     seen = TableSeen()
     expected_prev = GENESIS
     add = findings.add

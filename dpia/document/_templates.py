@@ -25,6 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .._config import TEMPLATES, settings
 from .._errors import RenderError
 from ._markup import Block, escape_markup, parse_markup
+from ._template_cache import template_cache
 
 __all__ = ["DEFAULT_TEMPLATES", "ProseTemplates", "templates_dir"]
 
@@ -168,7 +169,8 @@ class ProseTemplates:
     """Renders `sections/<name>.md.j2` (or the questionnaire's own variant) into blocks.
 
     One instance per folder is kept (`for_folder`), so templates are compiled once per
-    process and recompiled only when their file changes.
+    process and recompiled only when their file changes; the compiled code is also kept on
+    disk (`_template_cache`), so a new process compiles only templates that changed.
     """
 
     @classmethod
@@ -188,6 +190,7 @@ class ProseTemplates:
             lstrip_blocks=True,
             finalize=_finalize,
             auto_reload=True,
+            bytecode_cache=template_cache(Path(__file__)),
         )
         env.globals.clear()
         env.filters = {name: env.filters[name] for name in _FILTERS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -85,10 +86,12 @@ class Questionnaire(_Frozen):
                 yield section, question
 
     def question(self, question_id: str) -> Question:
-        for _, question in self.questions():
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        return self._by_id[question_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        """Questions by id, built on first use: the app looks one up for every field drawn."""
+        return {question.id: question for _, question in self.questions()}
 
     def question_ids(self) -> list[str]:
         return [q.id for _, q in self.questions()]
@@ -126,7 +129,7 @@ class Questionnaire(_Frozen):
         look backwards, so one pass in order settles it.
         """
         shown = self.visibility(answers)
-        scope = self.scope(answers)
+        scope = self.scope(answers, shown)
         open_ids: set[str] = set()
         found: dict[str, Outlook] = {}
         for section in self.sections:
@@ -147,9 +150,16 @@ class Questionnaire(_Frozen):
                 found[section.id] = "may_add" if possible else "not_needed"
         return found
 
-    def scope(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        """Every question id with its answer, or its empty value when hidden or unanswered."""
-        shown = self.visibility(answers)
+    def scope(
+        self, answers: Mapping[str, Any], shown: Mapping[str, bool] | None = None
+    ) -> dict[str, Any]:
+        """Every question id with its answer, or its empty value when hidden or unanswered.
+
+        `shown` is `visibility(answers)` when the caller has it already: a page that needs
+        both works the conditions out once.
+        """
+        if shown is None:
+            shown = self.visibility(answers)
         return {
             q.id: answers[q.id] if shown[q.id] and answers.get(q.id) is not None else q.empty()
             for _, q in self.questions()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from ._catalogue import Floor, Measure, Risk
 from ._context import Context
@@ -49,7 +50,10 @@ class Counted:
         return "recommended"
 
 
+@cache
 def _level_reason(likelihood: int, severity: int) -> Reason:
+    """One frozen reason per cell of the matrix, shared: every rating of every view ends on
+    one, and they are the same sixteen sentences."""
     level = level_of(likelihood, severity)
     return Reason(
         rule="matrix",
