@@ -27,6 +27,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._calendar import CalendarDate
 from ._errors import AnswersError, Problem
 from ._signoff import SignOff
 from ._source import Source, read_source
@@ -60,14 +61,14 @@ class AssessmentMeta(_Frozen):
     title: Annotated[DocumentText, Field(min_length=1, max_length=300)]
     organisation: Annotated[DocumentText, Field(min_length=1, max_length=300)]
     assessor: Annotated[DocumentText, Field(min_length=1, max_length=300)]
-    date: dt.date
+    date: CalendarDate
 
 
 class PlannedMeasure(_Frozen):
     """A measure the team commits to: the residual risk counts it as if in place."""
 
     owner: Annotated[DocumentText, Field(min_length=1, max_length=300)]
-    due: dt.date
+    due: CalendarDate
     note: Annotated[DocumentText, Field(max_length=5000)] = ""
 
 

@@ -33,10 +33,12 @@ __all__ = [
     "ALLOWED_FILTERS",
     "ALLOWED_TESTS",
     "MAX_EXPRESSION_LENGTH",
+    "MAX_NESTING",
     "RESERVED_NAMES",
     "check_condition",
     "check_text",
     "evaluate",
+    "nesting_fault",
     "referenced_names",
     "render_text",
 ]
@@ -63,6 +65,9 @@ RESERVED_NAMES = frozenset(
     | {"None", "loop", "self", "for", "endfor", "block", "with", "recursive", "import"}
 )
 MAX_EXPRESSION_LENGTH = 2000
+MAX_NESTING = 40
+"""Operators and brackets nest at most this deep: `a * b * c ...` nests one level per operator,
+and Python, which runs the compiled expression, refuses about 200 levels with a SyntaxError."""
 
 _FORBIDDEN_NODES: dict[type[jinja2.nodes.Node], str] = {
     jinja2.nodes.Getattr: "attribute access (.name) is",
@@ -109,7 +114,23 @@ def referenced_names(expression: str) -> set[str]:
     return set(_checked(expression)[1])
 
 
+def nesting_fault(parsed: jinja2.nodes.Node, limit: int = MAX_NESTING) -> int | None:
+    """The line at which `parsed` nests deeper than `limit`, or None; walked without recursion."""
+    stack: list[tuple[jinja2.nodes.Node, int]] = [(parsed, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return getattr(node, "lineno", 1) or 1
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return None
+
+
 def _refuse_unsafe(parsed: jinja2.nodes.Template, where: str) -> None:
+    if nesting_fault(parsed) is not None:
+        raise ConditionError(
+            f"{where} is nested too deeply (more than {MAX_NESTING} levels of operators or "
+            "brackets); split it over simpler conditions"
+        )
     for node_type, words in _FORBIDDEN_NODES.items():
         if next(iter(parsed.find_all(node_type)), None) is not None:
             raise ConditionError(f"{words} not allowed in {where}")
@@ -147,8 +168,11 @@ def _checked(expression: str) -> tuple[Callable[..., Any], frozenset[str]]:
         compiled = _CONDITIONS.compile_expression(expression, undefined_to_none=False)
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid expression: {exc.message}") from None
-    except RecursionError:
-        raise ConditionError("the expression is nested too deeply") from None
+    except (RecursionError, SyntaxError, MemoryError):
+        raise ConditionError(
+            f"the expression is nested too deeply (at most {MAX_NESTING} levels of operators or "
+            "brackets)"
+        ) from None
     return compiled, names
 
 
@@ -161,8 +185,11 @@ def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str]]:
         compiled = _TEXTS.from_string(parsed)
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid text template: {exc.message}") from None
-    except RecursionError:
-        raise ConditionError("the text template is nested too deeply") from None
+    except (RecursionError, SyntaxError, MemoryError):
+        raise ConditionError(
+            f"the text template is nested too deeply (at most {MAX_NESTING} levels of operators "
+            "or brackets)"
+        ) from None
     return compiled, names
 
 

@@ -7,6 +7,7 @@ plain Python value, and resolve a pydantic error location back to the node it na
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,32 +18,48 @@ import yaml
 
 from ._errors import Problem, SourceError
 
-__all__ = ["MAX_SOURCE_BYTES", "Source", "format_path", "read_source"]
+__all__ = [
+    "MAX_INTEGER_DIGITS",
+    "MAX_NESTING_DEPTH",
+    "MAX_SOURCE_BYTES",
+    "Source",
+    "format_path",
+    "read_source",
+]
 
 MAX_SOURCE_BYTES = 1024 * 1024
-_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_NESTING_DEPTH = 64
+MAX_INTEGER_DIGITS = 30
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
+_STR = "tag:yaml.org,2002:str"
 
 
 # libyaml's C parser reads a 100 kB questionnaire ten times faster than the pure-Python one;
 # PyYAML wheels include it, builds without it fall back to Python.
-_YAMLLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _YAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader without YAML 1.1's timestamps and merge keys.
 
-
-class _JSONLoader(yaml.SafeLoader):
-    """The pure-Python safe loader, for documents that open like JSON (`{` or `[`).
-
-    Two JSON habits need it: characters beyond U+FFFF escaped as UTF-16 pairs (`\\ud83d\\ude00`),
-    which libyaml refuses outright, and exponent numbers without a dot (`1e-05`, as written by
-    `json.dumps`), which YAML 1.1 reads as text. Block-style YAML keeps the fast loader and
-    YAML's own rules, since PyYAML's dumper writes the text "1e5" unquoted.
+    Dates stay text for pydantic to check (dpia._calendar): PyYAML's own conversion crashes on
+    `2026-02-30` or `25:61:00` and turns a typo into a traceback. `<<` is an ordinary key here
+    and is refused by name below: merging hides where a value came from.
     """
 
 
-_JSONLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
+_YAMLLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in (_TIMESTAMP, _MERGE)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YAMLLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
+_INTEGER = next(
+    pattern
+    for resolvers in yaml.SafeLoader.yaml_implicit_resolvers.values()
+    for tag, pattern in resolvers
+    if tag == _INT
 )
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+_JSON_NUMBER = re.compile(r"-?[0-9]")
 
 PathPart = str | int
 
@@ -132,10 +149,12 @@ def _child(node: yaml.Node, part: PathPart) -> tuple[yaml.Node | None, yaml.Node
 def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
     """Parse a YAML or JSON document from a path or from bytes, refusing unsafe input.
 
-    Refused: files over 1 MiB, anchors and aliases (the "billion laughs" shape, and a feature no
-    questionnaire needs), duplicate keys (PyYAML would silently keep the last), several
-    documents in one file, and anything but UTF-8. Each refusal names the line and column an
-    editor can jump to.
+    Refused before any value is built: files over 1 MiB, nesting deeper than 64 levels,
+    integers of more than 30 digits, anchors and aliases (the "billion laughs" shape, and a
+    feature no questionnaire needs), merge keys, duplicate keys (PyYAML would silently keep the
+    last), several documents in one file, and anything but UTF-8. Each refusal names the line
+    and column an editor can jump to. Every step is linear in the size of the file and none
+    recurses deeper than the nesting limit.
     """
     if isinstance(origin, bytes):
         raw, label = origin, name or "<input>"
@@ -144,28 +163,33 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
         label = name or str(origin)
         try:
             size = path.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                raise SourceError(_too_large(label, size))
+            raw = path.read_bytes()
         except OSError as exc:
             raise SourceError(f"{label}: cannot read: {exc.strerror or exc}") from None
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(_too_large(label, size))
-        raw = path.read_bytes()
     if len(raw) > MAX_SOURCE_BYTES:
         raise SourceError(_too_large(label, len(raw)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(_not_utf8(label, raw, exc)) from None
+    if text.lstrip()[:1] in ("{", "["):
+        source = _json_source(text, label)
+        if source is not None:
+            return source
+    return _yaml_source(text, label)
+
+
+def _yaml_source(text: str, label: str) -> Source:
     try:
-        loader_class = _JSONLoader if text.lstrip()[:1] in ("{", "[") else _YAMLLoader
-        _refuse_aliases(text, label, loader_class)
-        loader = loader_class(text)
+        _check_events(text, label)
+        loader = _YAMLLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return Source(label, None, None)
-            _refuse_duplicate_keys(root, label)
-            if "\\" in text:
-                _join_surrogate_pairs(root)
+            _check_keys(root, label)
             value = loader.construct_document(root)
         finally:
             loader.dispose()
@@ -186,6 +210,142 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
     except yaml.YAMLError as exc:
         raise SourceError(f"{label}: not valid YAML: {exc}") from None
     return Source(label, value, root)
+
+
+def _json_source(text: str, label: str) -> Source | None:
+    """A document that opens like JSON, read by the standard library's C parser.
+
+    The node tree that locates errors is built beside it by one linear pass over the tokens,
+    which also enforces the nesting and digit limits before `json` recurses into anything.
+    JSON habits YAML gets wrong (characters beyond U+FFFF escaped as UTF-16 pairs, `1e-05`)
+    are read as JSON means them. None when the text is not JSON after all (YAML flow style
+    such as `{a: 1}`): it is then read as YAML, and a JSON error is reported only if that
+    fails too.
+    """
+    root = _json_tree(text, label)
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        try:
+            return _yaml_source(text, label)
+        except SourceError:
+            raise SourceError(
+                f"{label}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+            ) from None
+    except _Refused as exc:
+        raise SourceError(f"{label}:1:1: {exc}") from None
+    if root is not None:
+        _check_keys(root, label)
+    return Source(label, value, root)
+
+
+class _Refused(ValueError):
+    """A value the JSON parser met that no dpia file may hold."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number a file may hold; write a finite number")
+
+
+def _json_tree(text: str, label: str) -> yaml.Node | None:
+    """The node tree of a JSON text, with marks; None if the tokens do not fit together."""
+    root: yaml.Node | None = None
+    open_nodes: list[yaml.Node] = []
+    keys: list[yaml.Node | None] = []
+    awaiting_key: list[bool] = []
+    line, line_start, scanned = 0, 0, 0
+    intact = True
+    for token in _JSON_TOKEN.finditer(text):
+        start = token.start()
+        breaks = text.count("\n", scanned, start)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", scanned, start) + 1
+        scanned = start
+        piece = token.group()
+        mark = yaml.Mark(label, start, line, start - line_start, None, None)
+        if piece in (":", ","):
+            continue
+        if piece in ("}", "]"):
+            if not open_nodes:
+                intact = False
+                continue
+            open_nodes.pop()
+            keys.pop()
+            awaiting_key.pop()
+            continue
+        node: yaml.Node
+        if piece == "{":
+            node = yaml.MappingNode("tag:yaml.org,2002:map", [], mark, mark)
+        elif piece == "[":
+            node = yaml.SequenceNode("tag:yaml.org,2002:seq", [], mark, mark)
+        else:
+            refusal = _number_fault(piece) if _JSON_NUMBER.match(piece) else None
+            if piece in ("NaN", "Infinity", "-Infinity"):
+                refusal = f"{piece} is not a number a file may hold; write a finite number"
+            if refusal:
+                raise SourceError(f"{_where(label, mark, _json_path(open_nodes, keys))} {refusal}")
+            node = yaml.ScalarNode(_STR, _json_text(piece), mark, mark)
+        top = open_nodes[-1] if open_nodes else None
+        if top is None:
+            intact = intact and root is None
+            root = node if root is None else root
+        elif isinstance(top, yaml.SequenceNode):
+            top.value.append(node)
+        elif awaiting_key[-1]:
+            if not isinstance(node, yaml.ScalarNode):
+                intact = False
+                continue
+            keys[-1], awaiting_key[-1] = node, False
+            continue
+        else:
+            top.value.append((keys[-1], node))
+            awaiting_key[-1] = True
+        if isinstance(node, yaml.CollectionNode):
+            open_nodes.append(node)
+            keys.append(None)
+            awaiting_key.append(isinstance(node, yaml.MappingNode))
+            if len(open_nodes) > MAX_NESTING_DEPTH:
+                raise SourceError(_too_deep(label, mark, _json_path(open_nodes[:-1], keys[:-1])))
+    return root if intact and not open_nodes else None
+
+
+def _json_text(piece: str) -> str:
+    if piece.startswith('"'):
+        try:
+            return str(json.loads(piece))
+        except ValueError:
+            return piece
+    return piece
+
+
+def _json_path(open_nodes: list[yaml.Node], keys: list[yaml.Node | None]) -> list[PathPart]:
+    """Where the next JSON value goes; only built for messages, so its cost is per message."""
+    path: list[PathPart] = []
+    innermost = len(open_nodes) - 1
+    for depth, (node, key) in enumerate(zip(open_nodes, keys, strict=True)):
+        if isinstance(node, yaml.SequenceNode):
+            path.append(len(node.value) - (depth < innermost))
+        elif key is not None:
+            path.append(str(key.value))
+    return path
+
+
+def _number_fault(value: str) -> str | None:
+    digits = sum(character.isdigit() for character in value)
+    if digits <= MAX_INTEGER_DIGITS:
+        return None
+    return (
+        f"a number of {digits:,} digits is over the limit of {MAX_INTEGER_DIGITS} digits; no "
+        "answer needs one this large (if it is text, put it in quotes)"
+    )
+
+
+def _too_deep(label: str, mark: yaml.Mark, path: Sequence[PathPart]) -> str:
+    return (
+        f"{_where(label, mark, path[:8])} nested more than {MAX_NESTING_DEPTH} levels deep; "
+        "no dpia file needs that many, so the file is refused before it is read further"
+    )
 
 
 def _too_large(label: str, size: int) -> str:
@@ -223,14 +383,16 @@ class _Position:
             self.part = int(self.part) + 1
 
 
-def _refuse_aliases(text: str, label: str, loader_class: type[yaml.SafeLoader]) -> None:
-    """Stop at the first anchor or alias, before any of them is expanded.
+def _check_events(text: str, label: str) -> None:
+    """Stop at the first anchor or alias, at nesting over the limit and at an integer with too
+    many digits, before any value is built.
 
     This works on the event stream, not the node tree, so a "billion laughs" file costs no more
-    than its own size; the path is tracked by hand to tell the author which field to rewrite.
+    than its own size and a deep one is refused before anything recurses; the path is tracked
+    by hand to tell the author which field to rewrite.
     """
     open_collections: list[_Position] = []
-    for event in yaml.parse(text, Loader=loader_class):
+    for event in yaml.parse(text, Loader=_YAMLLoader):
         if isinstance(event, yaml.CollectionEndEvent):
             open_collections.pop()
             if open_collections:
@@ -253,35 +415,26 @@ def _refuse_aliases(text: str, label: str, loader_class: type[yaml.SafeLoader]) 
                 "(&name, *name) are not allowed; write the value out in full"
             )
         if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_collections) >= MAX_NESTING_DEPTH:
+                parts = [p.part for p in open_collections]
+                raise SourceError(_too_deep(label, event.start_mark, parts))
             open_collections.append(_Position(isinstance(event, yaml.MappingStartEvent)))
-        elif is_key and top is not None:
+            continue
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_INTEGER_DIGITS:
+            integer = event.tag == _INT or (event.implicit[0] and _INTEGER.match(event.value))
+            refusal = _number_fault(event.value) if integer else None
+            if refusal:
+                parts = [p.part for p in open_collections]
+                raise SourceError(f"{_where(label, event.start_mark, parts)} {refusal}")
+        if is_key and top is not None:
             top.part = str(event.value)
             top.awaiting_key = False
         elif top is not None:
             top.value_done()
 
 
-def _join_surrogate_pairs(node: yaml.Node) -> None:
-    """Read JSON's `"\\ud83d\\ude00"` as the one character it encodes.
-
-    JSON writes characters beyond U+FFFF as two escaped UTF-16 halves (Python's `json.dumps`
-    does by default); PyYAML decodes each escape on its own and would leave two lone halves
-    that no document can hold. A half without its partner stays as it is, to be refused later.
-    """
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.ScalarNode):
-            if isinstance(current.value, str) and _SURROGATE.search(current.value):
-                halves = current.value.encode("utf-16-le", "surrogatepass")
-                current.value = halves.decode("utf-16-le", "surrogatepass")
-        elif isinstance(current, yaml.MappingNode):
-            stack.extend(part for pair in current.value for part in pair)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-
-
-def _refuse_duplicate_keys(node: yaml.Node, label: str) -> None:
+def _check_keys(node: yaml.Node, label: str) -> None:
+    """Refuse a key written twice and YAML's merge key `<<`, naming where."""
     stack: list[tuple[yaml.Node, tuple[PathPart, ...]]] = [(node, ())]
     while stack:
         current, path = stack.pop()
@@ -289,6 +442,11 @@ def _refuse_duplicate_keys(node: yaml.Node, label: str) -> None:
             seen: dict[str, yaml.Node] = {}
             for key_node, value_node in current.value:
                 key = str(key_node.value)
+                if key == "<<" or key_node.tag == _MERGE:
+                    raise SourceError(
+                        f"{_where(label, key_node.start_mark, path)} YAML merge keys (<<) are "
+                        "not allowed; write the fields out in full"
+                    )
                 if key in seen:
                     first = seen[key].start_mark.line + 1
                     raise SourceError(

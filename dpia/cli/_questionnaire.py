@@ -11,6 +11,7 @@ from .._assessment import AnswersFile, load_answers
 from .._errors import DPIAError, ValidationFailed
 from .._library import questionnaire_for, questionnaire_ref_of
 from ..questionnaire import Questionnaire, load_questionnaire
+from . import BAD_INPUT
 
 __all__ = ["register"]
 
@@ -58,7 +59,7 @@ def _validate(args: argparse.Namespace) -> int:
             sections = _count(len(questionnaire.sections), "section")
             questions = _count(sum(1 for _ in questionnaire.questions()), "question")
             print(f"{path}: OK: {questionnaire.ref}, {sections}, {questions}")
-    return 1 if failed else 0
+    return BAD_INPUT if failed else 0
 
 
 def _check_answers(args: argparse.Namespace) -> int:
