@@ -215,7 +215,8 @@ def test_an_option_hidden_by_its_condition_is_refused(tmp_path: Path) -> None:
     path = answers_file(tmp_path, body, ref="mini@1.0")
     assert problems(path, MINI) == [
         f"{path}:11:13: answers.captured: option 'screenshots' is not offered for these "
-        "answers (its condition does not hold)"
+        "answers: it is offered only when works_council; remove it from this answer, or change "
+        "the answer to works_council"
     ]
     shown = answers_file(tmp_path, body.replace("false", "true"), ref="mini@1.0")
     assert load_answers(shown, MINI).assessment.answers["captured"] == ["screenshots"]
@@ -415,7 +416,8 @@ def test_check_answers_names_a_questionnaire_it_cannot_use(
 ) -> None:
     path = answers_file(tmp_path, "  monitored: false\n", ref=ref)
     assert main(["check-answers", str(path)]) == 2
-    assert capsys.readouterr().err.startswith(f"dpia: {message}")
+    err = capsys.readouterr().err
+    assert err.startswith(f"dpia: {path}:1:16: questionnaire: {message}"), err
 
 
 @pytest.mark.usefixtures("questionnaires")

@@ -11,7 +11,7 @@ import yaml
 
 from .._assessment import load_answers
 from .._errors import DPIAError
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._library import answers_questionnaire, questionnaire_for
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
 from ..document._pdf import export_pdf
 from . import BAD_INPUT
@@ -93,7 +93,7 @@ def _render(args: argparse.Namespace) -> int:
     from ..risk import assess
     from ..workflow import document_status, law_date
 
-    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire)
     for note in check.notes:
         print(note, file=sys.stderr)

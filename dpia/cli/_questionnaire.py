@@ -9,7 +9,7 @@ from typing import Any
 
 from .._assessment import AnswersFile, load_answers
 from .._errors import DPIAError, ValidationFailed
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._library import answers_questionnaire, questionnaire_for
 from ..questionnaire import Questionnaire, load_questionnaire
 from . import BAD_INPUT
 
@@ -63,7 +63,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _check_answers(args: argparse.Namespace) -> int:
-    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire, require_complete=not args.draft)
     for problem in (*check.notes, *check.warnings):
         print(problem, file=sys.stderr)
