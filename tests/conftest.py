@@ -41,3 +41,22 @@ def _archive_anchor(tmp_path_factory):
         patch.setenv("DPIA_ARCHIVE_KEY_PASSPHRASE", passphrase)
         patch.setenv("DPIA_CHECKPOINT_DIR", str(home / "checkpoints"))
         yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After a fuzz run, the tally of the four outcomes, overall and per surface."""
+    import sys
+
+    support = sys.modules.get("fuzz_support")
+    if support is None or not support.TALLY:
+        return
+    tally = support.TALLY
+    bins = ("accepted", "refused", "traceback", "over-limit")
+    terminalreporter.section("fuzz tally")
+    terminalreporter.write_line("total: " + ", ".join(f"{tally[name]:,} {name}" for name in bins))
+    surfaces = sorted({key.split(":")[0] for key in tally if ":" in key})
+    for surface in surfaces:
+        counts = ", ".join(f"{tally[f'{surface}:{name}']:,} {name}" for name in bins)
+        terminalreporter.write_line(f"  {surface}: {counts}")
+    for fault in support.FAULTS[:20]:
+        terminalreporter.write_line(f"  fault: {fault}")

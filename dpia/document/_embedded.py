@@ -14,6 +14,7 @@ import io
 import json
 import uuid
 import zipfile
+import zlib
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -163,6 +164,21 @@ def embed_record(document: Any, record: EmbeddedRecord) -> None:
     add_custom_xml(part, _record_xml(record), record.item_id, NAMESPACE)
 
 
+_DAMAGED_PACKAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    AttributeError,
+    NotImplementedError,
+    RuntimeError,
+    etree.XMLSyntaxError,
+)
+"""What python-docx and zipfile raise for a damaged package: bad CRC or deflate data, a part
+cut short, an unsupported or encrypted compression, missing relationships, broken XML."""
+
+
 def read_record(docx: bytes) -> EmbeddedRecord:
     """The record a document carries; SourceError if it has none or it was altered."""
     if len(docx) > _MAX_DOCX_BYTES:
@@ -171,7 +187,7 @@ def read_record(docx: bytes) -> EmbeddedRecord:
     try:
         package = OpcPackage.open(io.BytesIO(docx))
         blobs = custom_xml_blobs(package.main_document_part, NAMESPACE)
-    except (zipfile.BadZipFile, KeyError, ValueError, AttributeError, etree.XMLSyntaxError) as exc:
+    except _DAMAGED_PACKAGE as exc:
         raise SourceError(f"not a Word document (.docx): {_reason(exc)}") from None
     if not blobs:
         raise SourceError(
