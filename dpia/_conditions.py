@@ -65,9 +65,11 @@ RESERVED_NAMES = frozenset(
     | {"None", "loop", "self", "for", "endfor", "block", "with", "recursive", "import"}
 )
 MAX_EXPRESSION_LENGTH = 2000
-MAX_NESTING = 40
-"""Operators and brackets nest at most this deep: `a * b * c ...` nests one level per operator,
-and Python, which runs the compiled expression, refuses about 200 levels with a SyntaxError."""
+MAX_NESTING = 120
+"""Operators and brackets nest at most this deep: `a or b or c ...` nests one level per
+operator, and Python, which runs the compiled expression, refuses about 200 levels with a
+SyntaxError. 120 leaves room for a long list of alternatives (the deepest shipped condition
+nests 16)."""
 
 _FORBIDDEN_NODES: dict[type[jinja2.nodes.Node], str] = {
     jinja2.nodes.Getattr: "attribute access (.name) is",

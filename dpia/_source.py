@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,10 @@ _INTEGER = next(
 )
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 _JSON_NUMBER = re.compile(r"-?[0-9]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_DIGITS = re.compile(r"[0-9]+")
+_NOT_BRACKET = re.compile(r"[^{}\[\]]+")
+_BRACKET_STEPS = str.maketrans({"{": "\x01", "[": "\x01", "}": "\xff", "]": "\xff"})
 
 PathPart = str | int
 
@@ -97,6 +103,14 @@ class Source:
     name: str
     value: Any
     root: yaml.Node | None
+    json_text: str | None = field(default=None, repr=False, compare=False)
+    """For JSON, the text its node tree is built from when a message first needs a line."""
+
+    def _tree(self) -> yaml.Node | None:
+        if self.root is None and self.json_text is not None:
+            object.__setattr__(self, "root", _json_tree(self.json_text, self.name))
+            object.__setattr__(self, "json_text", None)
+        return self.root
 
     def locate(
         self, path: Sequence[PathPart], *, key: bool = False
@@ -108,7 +122,7 @@ class Source:
         `key`, a path that ends in a mapping key points at the key itself: an unknown field is
         fixed by renaming the key, not by editing its value.
         """
-        node = self.root
+        node = self._tree()
         found: list[PathPart] = []
         if node is None:
             return 1, 1, _existing(self.value, path)
@@ -215,16 +229,23 @@ def _yaml_source(text: str, label: str) -> Source:
 def _json_source(text: str, label: str) -> Source | None:
     """A document that opens like JSON, read by the standard library's C parser.
 
-    The node tree that locates errors is built beside it by one linear pass over the tokens,
-    which also enforces the nesting and digit limits before `json` recurses into anything.
-    JSON habits YAML gets wrong (characters beyond U+FFFF escaped as UTF-16 pairs, `1e-05`)
-    are read as JSON means them. None when the text is not JSON after all (YAML flow style
-    such as `{a: 1}`): it is then read as YAML, and a JSON error is reported only if that
-    fails too.
+    Before `json` recurses into anything, the nesting depth and the longest number are measured
+    with regular expressions over the text with its strings blanked out, both linear and in C.
+    The node tree that gives messages their line and column is built only when a message needs
+    it (or here, to say where a limit was broken, a key repeated or NaN written), so an honest
+    file costs little more than `json.loads`. JSON habits YAML gets wrong (characters beyond
+    U+FFFF escaped as UTF-16 pairs, `1e-05`) are read as JSON means them. None when the text is
+    not JSON after all (YAML flow style such as `{a: 1}`): it is then read as YAML, and a JSON
+    error is reported only if that fails too.
     """
-    root = _json_tree(text, label)
+    bare = _JSON_STRING.sub('""', text)
+    steps = array("b", _NOT_BRACKET.sub("", bare).translate(_BRACKET_STEPS).encode("latin-1"))
+    depth = max(accumulate(steps, initial=0))
+    longest = max((len(m) for m in _JSON_DIGITS.findall(bare)), default=0)
+    if depth > MAX_NESTING_DEPTH or longest > MAX_INTEGER_DIGITS:
+        _json_tree(text, label)  # raises, saying where
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique)
     except json.JSONDecodeError as exc:
         try:
             return _yaml_source(text, label)
@@ -232,11 +253,19 @@ def _json_source(text: str, label: str) -> Source | None:
             raise SourceError(
                 f"{label}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
             ) from None
-    except _Refused as exc:
-        raise SourceError(f"{label}:1:1: {exc}") from None
-    if root is not None:
-        _check_keys(root, label)
-    return Source(label, value, root)
+    except (_Refused, RecursionError):
+        root = _json_tree(text, label)
+        if root is not None:
+            _check_keys(root, label)
+        raise SourceError(f"{label}:1:1: not valid JSON: a value no dpia file may hold") from None
+    return Source(label, value, None, text)
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Refused("a key appears twice in the same mapping")
+    return mapping
 
 
 class _Refused(ValueError):
