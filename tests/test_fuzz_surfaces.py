@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import zipfile
 from functools import lru_cache
@@ -24,9 +25,11 @@ from lxml import etree
 from signing_support import PASSPHRASE, make_docx, make_person
 
 from dpia._assessment import assessment_from_source
+from dpia._calendar import EARLIEST_DATE, LATEST_DATE
 from dpia._conditions import check_condition, evaluate
 from dpia._library import answers_questionnaire
 from dpia._source import read_source
+from dpia._text import document_text_fault
 from dpia.document import render_docx
 from dpia.document._embedded import (
     EmbeddedRecord,
@@ -35,6 +38,7 @@ from dpia.document._embedded import (
 )
 from dpia.document._templates import ProseTemplates
 from dpia.questionnaire import questionnaire_from_source
+from dpia.questionnaire._types import MAX_MAGNITUDE
 from dpia.risk import assess
 from dpia.signing import TrustStore, create_identity, read_certificate, verify_signatures
 from dpia.signing._sign import sign_document
@@ -87,9 +91,29 @@ def mutated_text(draw: st.DrawFn, text: str) -> str:
     return "".join(lines)
 
 
+def _holds_only_what_the_document_can(value: object) -> None:
+    """Whatever was accepted is text the document keeps, a date in range, a bounded number."""
+    if isinstance(value, str):
+        assert document_text_fault(value) is None, f"accepted {value!r}"
+    elif isinstance(value, dt.date):
+        assert EARLIEST_DATE <= value <= LATEST_DATE, f"accepted {value}"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        assert abs(value) <= MAX_MAGNITUDE, f"accepted {value!r}"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _holds_only_what_the_document_can(key)
+            _holds_only_what_the_document_can(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _holds_only_what_the_document_can(item)
+
+
 def _check_score_render(raw: bytes, name: str, render: bool) -> None:
     questionnaire = _questionnaire()
     check = assessment_from_source(read_source(raw, name=name), questionnaire)
+    _holds_only_what_the_document_can(check.assessment.answers)
+    _holds_only_what_the_document_can(check.assessment.meta.model_dump())
+    _holds_only_what_the_document_can({k: v.model_dump() for k, v in check.assessment.plan.items()})
     report = assess(questionnaire, check.assessment, as_of=dt.date(2026, 6, 1))
     if render:
         render_docx(questionnaire, check.assessment, report)
@@ -269,17 +293,17 @@ def test_fuzzed_certificates(tmp_path_factory, data: st.DataObject) -> None:
     assert verdict in ("accepted", "refused"), FAULTS[-1]
 
 
+_IDENTITIES = itertools.count()
+
+
 @fuzzed
 @given(
     name=st.text(max_size=40) | HOSTILE_SCALARS,
     email=st.text(max_size=30) | st.emails().map(str),
     days=st.integers(-10, 10**9),
-    index=st.integers(0, 10**9),
 )
-def test_fuzzed_identities(tmp_path_factory, name: str, email: str, days: int, index: int) -> None:
-    folder = Path(tmp_path_factory.getbasetemp()) / "identities" / str(index)
-    if folder.exists():
-        return
+def test_fuzzed_identities(tmp_path_factory, name: str, email: str, days: int) -> None:
+    folder = Path(tmp_path_factory.getbasetemp()) / "identities" / str(next(_IDENTITIES))
     verdict = outcome(
         "keygen",
         lambda: create_identity(
