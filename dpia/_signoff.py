@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ._calendar import CalendarDate
 from ._text import document_text_fault
@@ -51,6 +51,10 @@ def _printable(value: str) -> str:
     return value
 
 
+def _printable_first(value: object) -> object:
+    return _printable(value) if isinstance(value, str) else value
+
+
 def normalise_fingerprint(value: str) -> str:
     """`ab:cd:…` or `abcd…` → `AB:CD:…`, the form `openssl x509 -fingerprint -sha256` prints.
 
@@ -70,7 +74,8 @@ def normalise_fingerprint(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_printable)]
 LongText = Annotated[str, Field(max_length=20_000), AfterValidator(_printable)]
-Email = Annotated[str, Field(pattern=_EMAIL, max_length=320), AfterValidator(_printable)]
+Email = Annotated[str, Field(pattern=_EMAIL, max_length=320), BeforeValidator(_printable_first)]
+"""The character check runs first, so a control character is named, not shown as a misfit."""
 Fingerprint = Annotated[str, AfterValidator(normalise_fingerprint)]
 
 

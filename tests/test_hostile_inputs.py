@@ -184,3 +184,48 @@ def test_a_fault_in_dpia_prints_a_reference_not_a_traceback(tmp_path: Path) -> N
     assert done.stderr.startswith("dpia: internal error ")
     log = Path(done.stderr.split("the details are in ")[1].split(")")[0])
     assert "KeyError: 'missing'" in log.read_text(encoding="utf-8")
+
+
+FINGERPRINT = ":".join(["AB"] * 32)
+SIGNOFF = f"""signoff:
+  assessor: {{name: Ada Assessor, email: "EMAIL"}}
+  signatories:
+    - name: Ada Assessor
+      email: ada@example.org
+      role: assessor
+      certificate_sha256: "{FINGERPRINT}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("email", "character"),
+    [
+        ("ada\\x01@example.org", "U+0001"),
+        ("ada@exam\\uFFFEple.org", "U+FFFE"),
+        ("ada@example.org\\x85", "U+0085"),
+        ("ada\\u2028@example.org", "U+2028"),
+        ("ada@ex\\x7fample.org", "U+007F"),
+    ],
+)
+def test_an_email_with_a_control_character_or_noncharacter_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], email: str, character: str
+) -> None:
+    text = TEXT.rstrip("\n") + "\n" + SIGNOFF.replace("EMAIL", email)
+    if "\nsignoff:" in TEXT:
+        pytest.skip("the example already carries a sign-off record")
+    err = _refused(capsys, "check-answers", "--draft", str(_written(tmp_path, text)))
+    assert "signoff.assessor.email:" in err and character in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "character"),
+    [("a\\x85b", "U+0085 (next line, NEL)"), ("a\\u2029b", "U+2029 (paragraph separator)"),
+     ("a\\x9bb", "U+009B"), ("a\\rb", "U+000D (carriage return)"), ("a\\uFDD0b", "U+FDD0")],
+)  # fmt: skip
+def test_text_a_layer_would_rewrite_is_refused_naming_the_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, character: str
+) -> None:
+    text = TEXT.replace("programme_name: Project Copilot Foundry", f'programme_name: "{value}"')
+    err = _refused(capsys, "check-answers", str(_written(tmp_path, text)))
+    assert "answers.programme_name: contains the " in err and character in err, err
+    assert "at position 2" in err
