@@ -8,17 +8,23 @@ plain Python value, and resolve a pydantic error location back to the node it na
 from __future__ import annotations
 
 import json
-import re
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ._errors import Problem, SourceError
+from ._source_checks import (
+    MAX_INTEGER_DIGITS,
+    MAX_NESTING_DEPTH,
+    PathPart,
+    check_events,
+    check_keys,
+    format_path,
+)
+from ._source_json import Refused, json_tree, limits_broken, no_constant, unique_keys
 
 __all__ = [
     "MAX_INTEGER_DIGITS",
@@ -30,12 +36,8 @@ __all__ = [
 ]
 
 MAX_SOURCE_BYTES = 1024 * 1024
-MAX_NESTING_DEPTH = 64
-MAX_INTEGER_DIGITS = 30
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
-_INT = "tag:yaml.org,2002:int"
-_STR = "tag:yaml.org,2002:str"
 
 
 # libyaml's C parser reads a 100 kB questionnaire ten times faster than the pure-Python one;
@@ -54,20 +56,6 @@ _YAMLLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _YAMLLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
-_INTEGER = next(
-    pattern
-    for resolvers in yaml.SafeLoader.yaml_implicit_resolvers.values()
-    for tag, pattern in resolvers
-    if tag == _INT
-)
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]:,]|[^\s{}\[\]:,"]+')
-_JSON_NUMBER = re.compile(r"-?[0-9]")
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_DIGITS = re.compile(r"[0-9]+")
-_NOT_BRACKET = re.compile(r"[^{}\[\]]+")
-_BRACKET_STEPS = str.maketrans({"{": "\x01", "[": "\x01", "}": "\xff", "]": "\xff"})
-
-PathPart = str | int
 
 
 def _existing(value: Any, path: Sequence[PathPart]) -> tuple[PathPart, ...]:
@@ -85,17 +73,6 @@ def _existing(value: Any, path: Sequence[PathPart]) -> tuple[PathPart, ...]:
     return tuple(found)
 
 
-def format_path(path: Sequence[PathPart]) -> str:
-    """`("sections", 2, "questions", 0, "label")` → `sections[2].questions[0].label`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
-
-
 @dataclass(frozen=True)
 class Source:
     """A parsed document: its plain value, its node tree and the name to put in messages."""
@@ -108,7 +85,7 @@ class Source:
 
     def _tree(self) -> yaml.Node | None:
         if self.root is None and self.json_text is not None:
-            object.__setattr__(self, "root", _json_tree(self.json_text, self.name))
+            object.__setattr__(self, "root", json_tree(self.json_text, self.name))
             object.__setattr__(self, "json_text", None)
         return self.root
 
@@ -197,13 +174,13 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
 
 def _yaml_source(text: str, label: str) -> Source:
     try:
-        _check_events(text, label)
+        check_events(text, label, _YAMLLoader)
         loader = _YAMLLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return Source(label, None, None)
-            _check_keys(root, label)
+            check_keys(root, label)
             value = loader.construct_document(root)
         finally:
             loader.dispose()
@@ -238,14 +215,10 @@ def _json_source(text: str, label: str) -> Source | None:
     not JSON after all (YAML flow style such as `{a: 1}`): it is then read as YAML, and a JSON
     error is reported only if that fails too.
     """
-    bare = _JSON_STRING.sub('""', text)
-    steps = array("b", _NOT_BRACKET.sub("", bare).translate(_BRACKET_STEPS).encode("latin-1"))
-    depth = max(accumulate(steps, initial=0))
-    longest = max((len(m) for m in _JSON_DIGITS.findall(bare)), default=0)
-    if depth > MAX_NESTING_DEPTH or longest > MAX_INTEGER_DIGITS:
-        _json_tree(text, label)  # raises, saying where
+    if limits_broken(text):
+        json_tree(text, label)  # raises, saying where
     try:
-        value = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique)
+        value = json.loads(text, parse_constant=no_constant, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         try:
             return _yaml_source(text, label)
@@ -253,128 +226,12 @@ def _json_source(text: str, label: str) -> Source | None:
             raise SourceError(
                 f"{label}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
             ) from None
-    except (_Refused, RecursionError):
-        root = _json_tree(text, label)
+    except (Refused, RecursionError):
+        root = json_tree(text, label)
         if root is not None:
-            _check_keys(root, label)
+            check_keys(root, label)
         raise SourceError(f"{label}:1:1: not valid JSON: a value no dpia file may hold") from None
     return Source(label, value, None, text)
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    mapping = dict(pairs)
-    if len(mapping) != len(pairs):
-        raise _Refused("a key appears twice in the same mapping")
-    return mapping
-
-
-class _Refused(ValueError):
-    """A value the JSON parser met that no dpia file may hold."""
-
-
-def _no_constant(name: str) -> Any:
-    raise _Refused(f"{name} is not a number a file may hold; write a finite number")
-
-
-def _json_tree(text: str, label: str) -> yaml.Node | None:
-    """The node tree of a JSON text, with marks; None if the tokens do not fit together."""
-    root: yaml.Node | None = None
-    open_nodes: list[yaml.Node] = []
-    keys: list[yaml.Node | None] = []
-    awaiting_key: list[bool] = []
-    line, line_start, scanned = 0, 0, 0
-    intact = True
-    for token in _JSON_TOKEN.finditer(text):
-        start = token.start()
-        breaks = text.count("\n", scanned, start)
-        if breaks:
-            line += breaks
-            line_start = text.rfind("\n", scanned, start) + 1
-        scanned = start
-        piece = token.group()
-        mark = yaml.Mark(label, start, line, start - line_start, None, None)
-        if piece in (":", ","):
-            continue
-        if piece in ("}", "]"):
-            if not open_nodes:
-                intact = False
-                continue
-            open_nodes.pop()
-            keys.pop()
-            awaiting_key.pop()
-            continue
-        node: yaml.Node
-        if piece == "{":
-            node = yaml.MappingNode("tag:yaml.org,2002:map", [], mark, mark)
-        elif piece == "[":
-            node = yaml.SequenceNode("tag:yaml.org,2002:seq", [], mark, mark)
-        else:
-            refusal = _number_fault(piece) if _JSON_NUMBER.match(piece) else None
-            if piece in ("NaN", "Infinity", "-Infinity"):
-                refusal = f"{piece} is not a number a file may hold; write a finite number"
-            if refusal:
-                raise SourceError(f"{_where(label, mark, _json_path(open_nodes, keys))} {refusal}")
-            node = yaml.ScalarNode(_STR, _json_text(piece), mark, mark)
-        top = open_nodes[-1] if open_nodes else None
-        if top is None:
-            intact = intact and root is None
-            root = node if root is None else root
-        elif isinstance(top, yaml.SequenceNode):
-            top.value.append(node)
-        elif awaiting_key[-1]:
-            if not isinstance(node, yaml.ScalarNode):
-                intact = False
-                continue
-            keys[-1], awaiting_key[-1] = node, False
-            continue
-        else:
-            top.value.append((keys[-1], node))
-            awaiting_key[-1] = True
-        if isinstance(node, yaml.CollectionNode):
-            open_nodes.append(node)
-            keys.append(None)
-            awaiting_key.append(isinstance(node, yaml.MappingNode))
-            if len(open_nodes) > MAX_NESTING_DEPTH:
-                raise SourceError(_too_deep(label, mark, _json_path(open_nodes[:-1], keys[:-1])))
-    return root if intact and not open_nodes else None
-
-
-def _json_text(piece: str) -> str:
-    if piece.startswith('"'):
-        try:
-            return str(json.loads(piece))
-        except ValueError:
-            return piece
-    return piece
-
-
-def _json_path(open_nodes: list[yaml.Node], keys: list[yaml.Node | None]) -> list[PathPart]:
-    """Where the next JSON value goes; only built for messages, so its cost is per message."""
-    path: list[PathPart] = []
-    innermost = len(open_nodes) - 1
-    for depth, (node, key) in enumerate(zip(open_nodes, keys, strict=True)):
-        if isinstance(node, yaml.SequenceNode):
-            path.append(len(node.value) - (depth < innermost))
-        elif key is not None:
-            path.append(str(key.value))
-    return path
-
-
-def _number_fault(value: str) -> str | None:
-    digits = sum(character.isdigit() for character in value)
-    if digits <= MAX_INTEGER_DIGITS:
-        return None
-    return (
-        f"a number of {digits:,} digits is over the limit of {MAX_INTEGER_DIGITS} digits; no "
-        "answer needs one this large (if it is text, put it in quotes)"
-    )
-
-
-def _too_deep(label: str, mark: yaml.Mark, path: Sequence[PathPart]) -> str:
-    return (
-        f"{_where(label, mark, path[:8])} nested more than {MAX_NESTING_DEPTH} levels deep; "
-        "no dpia file needs that many, so the file is refused before it is read further"
-    )
 
 
 def _too_large(label: str, size: int) -> str:
@@ -389,100 +246,3 @@ def _not_utf8(label: str, raw: bytes, exc: UnicodeDecodeError) -> str:
         f"{label}:{line}:{column}: not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be read "
         f"({exc.reason}); save the file as UTF-8"
     )
-
-
-def _where(label: str, mark: yaml.Mark, path: Sequence[PathPart]) -> str:
-    """`file:line:column: path:` in the same shape as a Problem, for errors found while parsing."""
-    field = f" {format_path(path)}:" if path else ""
-    return f"{label}:{mark.line + 1}:{mark.column + 1}:{field}"
-
-
-class _Position:
-    """Where the parser stands inside one open mapping or sequence."""
-
-    def __init__(self, mapping: bool):
-        self.mapping = mapping
-        self.part: PathPart = 0 if not mapping else ""
-        self.awaiting_key = mapping
-
-    def value_done(self) -> None:
-        if self.mapping:
-            self.awaiting_key = True
-        else:
-            self.part = int(self.part) + 1
-
-
-def _check_events(text: str, label: str) -> None:
-    """Stop at the first anchor or alias, at nesting over the limit and at an integer with too
-    many digits, before any value is built.
-
-    This works on the event stream, not the node tree, so a "billion laughs" file costs no more
-    than its own size and a deep one is refused before anything recurses; the path is tracked
-    by hand to tell the author which field to rewrite.
-    """
-    open_collections: list[_Position] = []
-    for event in yaml.parse(text, Loader=_YAMLLoader):
-        if isinstance(event, yaml.CollectionEndEvent):
-            open_collections.pop()
-            if open_collections:
-                parent = open_collections[-1]
-                if parent.mapping and parent.awaiting_key:
-                    parent.awaiting_key = False
-                else:
-                    parent.value_done()
-            continue
-        if not isinstance(event, yaml.NodeEvent):
-            continue
-        top = open_collections[-1] if open_collections else None
-        is_key = top is not None and top.mapping and top.awaiting_key
-        if isinstance(event, yaml.AliasEvent) or event.anchor:
-            parts = [p.part for p in open_collections]
-            if is_key:
-                parts.pop()
-            raise SourceError(
-                f"{_where(label, event.start_mark, parts)} YAML anchors and aliases "
-                "(&name, *name) are not allowed; write the value out in full"
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            if len(open_collections) >= MAX_NESTING_DEPTH:
-                parts = [p.part for p in open_collections]
-                raise SourceError(_too_deep(label, event.start_mark, parts))
-            open_collections.append(_Position(isinstance(event, yaml.MappingStartEvent)))
-            continue
-        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_INTEGER_DIGITS:
-            integer = event.tag == _INT or (event.implicit[0] and _INTEGER.match(event.value))
-            refusal = _number_fault(event.value) if integer else None
-            if refusal:
-                parts = [p.part for p in open_collections]
-                raise SourceError(f"{_where(label, event.start_mark, parts)} {refusal}")
-        if is_key and top is not None:
-            top.part = str(event.value)
-            top.awaiting_key = False
-        elif top is not None:
-            top.value_done()
-
-
-def _check_keys(node: yaml.Node, label: str) -> None:
-    """Refuse a key written twice and YAML's merge key `<<`, naming where."""
-    stack: list[tuple[yaml.Node, tuple[PathPart, ...]]] = [(node, ())]
-    while stack:
-        current, path = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: dict[str, yaml.Node] = {}
-            for key_node, value_node in current.value:
-                key = str(key_node.value)
-                if key == "<<" or key_node.tag == _MERGE:
-                    raise SourceError(
-                        f"{_where(label, key_node.start_mark, path)} YAML merge keys (<<) are "
-                        "not allowed; write the fields out in full"
-                    )
-                if key in seen:
-                    first = seen[key].start_mark.line + 1
-                    raise SourceError(
-                        f"{_where(label, key_node.start_mark, (*path, key))} key {key!r} appears "
-                        f"twice in the same mapping (first on line {first})"
-                    )
-                seen[key] = key_node
-                stack.append((value_node, (*path, key)))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((child, (*path, index)) for index, child in enumerate(current.value))
