@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# 1,000 mutated inputs on each of ten surfaces (tests/test_fuzz_surfaces.py), then the tally:
+# accepted, refused with a clear message, tracebacks, over the time or memory limit.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(or $(EXAMPLES),1000) $(BIN)/python -m pytest tests/test_fuzz_surfaces.py -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

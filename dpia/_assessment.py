@@ -22,18 +22,22 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._errors import AnswersError, Problem
+from ._calendar import CalendarDate
+from ._conditions import referenced_names
+from ._errors import AnswersError, DPIAError, Problem
 from ._signoff import SignOff
 from ._source import Source, read_source
 from ._text import DocumentText
 from ._validation import parse_model
 from .questionnaire import AnswerRejected, Questionnaire
 from .questionnaire._migration import migrate_answers
+from .questionnaire._types import ID_PATTERN
 
 __all__ = [
     "MAX_TEXT_LENGTH",
@@ -60,14 +64,14 @@ class AssessmentMeta(_Frozen):
     title: Annotated[DocumentText, Field(min_length=1, max_length=300)]
     organisation: Annotated[DocumentText, Field(min_length=1, max_length=300)]
     assessor: Annotated[DocumentText, Field(min_length=1, max_length=300)]
-    date: dt.date
+    date: CalendarDate
 
 
 class PlannedMeasure(_Frozen):
     """A measure the team commits to: the residual risk counts it as if in place."""
 
     owner: Annotated[DocumentText, Field(min_length=1, max_length=300)]
-    due: dt.date
+    due: CalendarDate
     note: Annotated[DocumentText, Field(max_length=5000)] = ""
 
 
@@ -162,6 +166,7 @@ def assessment_from_source(
         else:
             migrated_from = parsed.questionnaire
             written, notes, written_at = _migrated(source, questionnaire, steps, parsed)
+    problems.extend(_plan_problems(source, questionnaire, parsed.plan))
     known = set(questionnaire.question_ids())
     clean: dict[str, Any] = {}
     rejected: set[str] = set()
@@ -186,16 +191,18 @@ def assessment_from_source(
 
     shown = questionnaire.visibility(clean)
     scope = questionnaire.scope(clean, shown)
+    unsure = _unsure(questionnaire, shown, rejected)
     warnings: list[Problem] = []
     for question_id in list(clean):
         if not shown[question_id]:
-            warnings.append(
-                source.problem(
-                    ("answers", written_at.get(question_id, question_id)),
-                    "question is hidden by its condition for these answers; value ignored",
-                    severity="warning",
+            if question_id not in unsure:
+                warnings.append(
+                    source.problem(
+                        ("answers", written_at.get(question_id, question_id)),
+                        "question is hidden by its condition for these answers; value ignored",
+                        severity="warning",
+                    )
                 )
-            )
             del clean[question_id]
             continue
         question = questionnaire.question(question_id)
@@ -203,14 +210,15 @@ def assessment_from_source(
             allowed = set(questionnaire.visible_options(question, scope))
             chosen = clean[question_id]
             for value in chosen if isinstance(chosen, list) else [chosen]:
-                if value not in allowed:
-                    problems.append(
-                        source.problem(
-                            ("answers", written_at.get(question_id, question_id)),
-                            f"option {value!r} is not offered for these answers "
-                            "(its condition does not hold)",
-                        )
+                condition = question.option(value).when or ""
+                if value in allowed or _reads(condition, unsure):
+                    continue
+                problems.append(
+                    source.problem(
+                        ("answers", written_at.get(question_id, question_id)),
+                        _not_offered(value, condition),
                     )
+                )
 
     missing: list[str] = []
     total = 0
@@ -247,6 +255,74 @@ def assessment_from_source(
         missing=tuple(missing),
         migrated_from=migrated_from,
         notes=tuple(notes),
+    )
+
+
+def _plan_problems(
+    source: Source, questionnaire: Questionnaire, plan: dict[str, PlannedMeasure]
+) -> list[Problem]:
+    """A plan names measures of the questionnaire's risk catalogue, and nothing else.
+
+    An unknown id would be silently left out of the residual risk while the team believes it
+    counted. Without a catalogue beside the questionnaire only the shape of an id is checked;
+    a catalogue that does not load is reported by `dpia score`, not here.
+    """
+    from .risk._loader import catalogue_for, catalogue_path
+
+    measures: list[str] | None = None
+    if plan and catalogue_path(questionnaire).is_file():
+        try:
+            measures = [measure.id for measure in catalogue_for(questionnaire).measures]
+        except DPIAError:
+            measures = None
+    problems = []
+    for measure_id in plan:
+        path = ("plan", measure_id)
+        if not re.fullmatch(ID_PATTERN, measure_id):
+            message = (
+                f"{measure_id!r} is not a measure id: expected a lower-case letter, then "
+                "lower-case letters, digits or _ (as in the risk catalogue)"
+            )
+        elif measures is not None and measure_id not in measures:
+            close = difflib.get_close_matches(measure_id, measures, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            message = (
+                f"unknown measure id {measure_id!r}{hint}; a plan names measures of the risk "
+                f"catalogue {catalogue_path(questionnaire).name}"
+            )
+        else:
+            continue
+        problems.append(source.problem(path, message, key=True))
+    return problems
+
+
+def _unsure(questionnaire: Questionnaire, shown: dict[str, bool], rejected: set[str]) -> set[str]:
+    """Questions whose visibility cannot be known because a condition reads a rejected answer.
+
+    A rejected answer is left out, so conditions see it as unanswered; whatever they hide then
+    is not really hidden, and saying so would bury the one real error under false warnings.
+    Conditions only look backwards, so one pass in order settles it.
+    """
+    unsure = set(rejected)
+    for section, question in questionnaire.questions():
+        if shown[question.id]:
+            continue
+        if _reads(question.when, unsure) or _reads(section.when, unsure):
+            unsure.add(question.id)
+    return unsure
+
+
+def _reads(condition: str | None, names: set[str]) -> bool:
+    return bool(condition) and bool(referenced_names(condition) & names)
+
+
+def _not_offered(value: str, condition: str) -> str:
+    """Say which answers decide whether an option is offered, so the user knows what to change."""
+    names = sorted(referenced_names(condition))
+    decided_by = ", ".join(names)
+    return (
+        f"option {value!r} is not offered for these answers: it is offered only when "
+        f"{condition}; remove it from this answer, or change the answer to {decided_by}"
     )
 
 

@@ -35,10 +35,12 @@ __all__ = [
     "ALLOWED_FILTERS",
     "ALLOWED_TESTS",
     "MAX_EXPRESSION_LENGTH",
+    "MAX_NESTING",
     "RESERVED_NAMES",
     "check_condition",
     "check_text",
     "evaluate",
+    "nesting_fault",
     "referenced_names",
     "render_text",
 ]
@@ -65,6 +67,11 @@ RESERVED_NAMES = frozenset(
     | {"None", "loop", "self", "for", "endfor", "block", "with", "recursive", "import"}
 )
 MAX_EXPRESSION_LENGTH = 2000
+MAX_NESTING = 120
+"""Operators and brackets nest at most this deep: `a or b or c ...` nests one level per
+operator, and Python, which runs the compiled expression, refuses about 200 levels with a
+SyntaxError. 120 leaves room for a long list of alternatives (the deepest shipped condition
+nests 16)."""
 
 _FORBIDDEN_NODES: dict[type[jinja2.nodes.Node], str] = {
     jinja2.nodes.Getattr: "attribute access (.name) is",
@@ -113,11 +120,27 @@ def referenced_names(expression: str) -> set[str]:
     return set(_checked(expression).names)
 
 
+def nesting_fault(parsed: jinja2.nodes.Node, limit: int = MAX_NESTING) -> int | None:
+    """The line at which `parsed` nests deeper than `limit`, or None; walked without recursion."""
+    stack: list[tuple[jinja2.nodes.Node, int]] = [(parsed, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return getattr(node, "lineno", 1) or 1
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return None
+
+
 def _refuse_unsafe(parsed: jinja2.nodes.Node, where: str) -> frozenset[str]:
     """Refuse what a condition or rationale may not hold; returns the names it reads.
 
     One walk of the tree finds all of it: reading a catalogue checks hundreds of them.
     """
+    if nesting_fault(parsed) is not None:
+        raise ConditionError(
+            f"{where} is nested too deeply (more than {MAX_NESTING} levels of operators or "
+            "brackets); split it over simpler conditions"
+        )
     found: set[type[jinja2.nodes.Node]] = set()
     filters: list[str] = []
     tests: list[str] = []
@@ -213,8 +236,11 @@ def _checked(expression: str) -> _Checked:
             checked.jinja()
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid expression: {exc.message}") from None
-    except RecursionError:
-        raise ConditionError("the expression is nested too deeply") from None
+    except (RecursionError, SyntaxError, MemoryError):
+        raise ConditionError(
+            f"the expression is nested too deeply (at most {MAX_NESTING} levels of operators or "
+            "brackets)"
+        ) from None
     return checked
 
 
@@ -227,8 +253,11 @@ def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str], Any]:
         compiled = _TEXTS.from_string(parsed) if fill is None else None
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid text template: {exc.message}") from None
-    except RecursionError:
-        raise ConditionError("the text template is nested too deeply") from None
+    except (RecursionError, SyntaxError, MemoryError):
+        raise ConditionError(
+            f"the text template is nested too deeply (at most {MAX_NESTING} levels of operators "
+            "or brackets)"
+        ) from None
     return compiled, names, fill
 
 

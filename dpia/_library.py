@@ -10,6 +10,7 @@ against questions the team never saw.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,16 @@ from ._errors import SourceError
 from ._source import read_source
 from .questionnaire import Questionnaire, load_questionnaire
 
-__all__ = ["questionnaire_dir", "questionnaire_for", "questionnaire_path", "questionnaire_ref_of"]
+__all__ = [
+    "answers_questionnaire",
+    "questionnaire_dir",
+    "questionnaire_for",
+    "questionnaire_path",
+    "questionnaire_ref_of",
+]
+
+_ID = re.compile(r"[a-z][a-z0-9-]{0,63}")
+_REF = re.compile(r"[a-z][a-z0-9-]{0,63}@\d+\.\d+(\.\d+)?")
 
 
 def questionnaire_dir() -> Path:
@@ -26,6 +36,13 @@ def questionnaire_dir() -> Path:
 
 
 def questionnaire_path(questionnaire_id: str) -> Path:
+    """The file of a questionnaire id; an id that is not one (`../x`) is refused before any path
+    is formed, so no file outside the questionnaire folder is ever opened."""
+    if not _ID.fullmatch(questionnaire_id):
+        raise SourceError(
+            f"{questionnaire_id!r} is not a questionnaire id: expected a lower-case letter, then "
+            "lower-case letters, digits or - (e.g. telemetry-for-ai)"
+        )
     return questionnaire_dir() / f"{questionnaire_id}.yaml"
 
 
@@ -63,9 +80,25 @@ def questionnaire_ref_of(path: str | Path) -> str:
     """The `questionnaire:` field of an answers file, read before full validation."""
     source = read_source(path)
     ref = source.value.get("questionnaire") if isinstance(source.value, dict) else None
+    line, column, _ = source.locate(("questionnaire",))
     if not isinstance(ref, str):
-        line, column, _ = source.locate(("questionnaire",))
         raise SourceError(
             f"{source.name}:{line}:{column}: questionnaire: required, as '<id>@<version>'"
         )
+    if not _REF.fullmatch(ref):
+        raise SourceError(
+            f"{source.name}:{line}:{column}: questionnaire: {ref!r} does not fit: expected "
+            "<questionnaire id>@<version>, e.g. telemetry-for-ai@1.0.0"
+        )
     return ref
+
+
+def answers_questionnaire(path: str | Path) -> Questionnaire:
+    """The questionnaire an answers file names; a refusal names the file and its line."""
+    ref = questionnaire_ref_of(path)
+    try:
+        return questionnaire_for(ref)
+    except SourceError as exc:
+        source = read_source(path)
+        line, column, _ = source.locate(("questionnaire",))
+        raise SourceError(f"{source.name}:{line}:{column}: questionnaire: {exc}") from None

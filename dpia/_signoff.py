@@ -13,12 +13,13 @@ advice cannot claim to follow it, and each signatory names the certificate they 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ._calendar import CalendarDate
+from ._text import document_text_fault
 from ._vocabulary import SIGNATORY_ROLE
 
 __all__ = [
@@ -38,20 +39,20 @@ SignatoryRole = Literal["assessor", "dpo", "decision_maker", "workers_representa
 SIGNATORY_ROLES: tuple[str, ...] = ("assessor", "dpo", "decision_maker", "workers_representative")
 SIGNATORY_ROLE_NAMES = SIGNATORY_ROLE
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HEX_FINGERPRINT = re.compile(r"^[0-9A-F]{64}$")
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def _printable(value: str) -> str:
-    """Refuse characters a Word document cannot hold, so the signature page always renders."""
-    bad = _XML_ILLEGAL.search(value)
-    if bad:
-        raise ValueError(
-            f"contains the control character U+{ord(bad.group()):04X} at position "
-            f"{bad.start() + 1}, which a Word document cannot hold"
-        )
+    """Refuse characters the signature page cannot carry unchanged (dpia._text)."""
+    fault = document_text_fault(value)
+    if fault:
+        raise ValueError(fault)
     return value
+
+
+def _printable_first(value: object) -> object:
+    return _printable(value) if isinstance(value, str) else value
 
 
 def normalise_fingerprint(value: str) -> str:
@@ -73,7 +74,8 @@ def normalise_fingerprint(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_printable)]
 LongText = Annotated[str, Field(max_length=20_000), AfterValidator(_printable)]
-Email = Annotated[str, Field(pattern=_EMAIL, max_length=320)]
+Email = Annotated[str, Field(pattern=_EMAIL, max_length=320), BeforeValidator(_printable_first)]
+"""The character check runs first, so a control character is named, not shown as a misfit."""
 Fingerprint = Annotated[str, AfterValidator(normalise_fingerprint)]
 
 
@@ -95,7 +97,7 @@ class DpoAdvice(_Frozen):
     advice: Literal["approve", "approve_with_conditions", "do_not_proceed"]
     summary: Annotated[LongText, Field(min_length=1)]
     conditions: tuple[Annotated[LongText, Field(min_length=1)], ...] = ()
-    date: dt.date
+    date: CalendarDate
 
     @model_validator(mode="after")
     def _conditions_match_advice(self) -> DpoAdvice:
@@ -123,7 +125,7 @@ class Decision(_Frozen):
         "approve", "conditionally_approve", "reject", "refer_to_supervisory_authority"
     ]
     conditions: tuple[Annotated[LongText, Field(min_length=1)], ...] = ()
-    date: dt.date
+    date: CalendarDate
     dpo_advice_followed: bool
     reasons_for_overruling: LongText = ""
 
@@ -149,7 +151,7 @@ class WorkersRepresentativesOpinion(_Frozen):
 
     body: Text = Field(description="Who gave the opinion, e.g. the works council of a site.")
     opinion: Annotated[LongText, Field(min_length=1)]
-    date: dt.date
+    date: CalendarDate
     response: LongText = Field(
         "", description="How the opinion was taken into account, or why the decision departs."
     )

@@ -7,44 +7,55 @@ plain Python value, and resolve a pydantic error location back to the node it na
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ._errors import Problem, SourceError
+from ._source_checks import (
+    MAX_INTEGER_DIGITS,
+    MAX_NESTING_DEPTH,
+    PathPart,
+    check_events,
+    check_keys,
+    format_path,
+)
+from ._source_json import Refused, json_tree, limits_broken, no_constant, unique_keys
 
-__all__ = ["MAX_SOURCE_BYTES", "Source", "format_path", "read_source"]
+__all__ = [
+    "MAX_INTEGER_DIGITS",
+    "MAX_NESTING_DEPTH",
+    "MAX_SOURCE_BYTES",
+    "Source",
+    "format_path",
+    "read_source",
+]
 
 MAX_SOURCE_BYTES = 1024 * 1024
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 # libyaml's C parser reads a 100 kB questionnaire ten times faster than the pure-Python one;
 # PyYAML wheels include it, builds without it fall back to Python.
-_YAMLLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _YAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader without YAML 1.1's timestamps and merge keys.
 
-
-class _JSONLoader(yaml.SafeLoader):
-    """The pure-Python safe loader, for documents that open like JSON (`{` or `[`).
-
-    Two JSON habits need it: characters beyond U+FFFF escaped as UTF-16 pairs (`\\ud83d\\ude00`),
-    which libyaml refuses outright, and exponent numbers without a dot (`1e-05`, as written by
-    `json.dumps`), which YAML 1.1 reads as text. Block-style YAML keeps the fast loader and
-    YAML's own rules, since PyYAML's dumper writes the text "1e5" unquoted.
+    Dates stay text for pydantic to check (dpia._calendar): PyYAML's own conversion crashes on
+    `2026-02-30` or `25:61:00` and turns a typo into a traceback. `<<` is an ordinary key here
+    and is refused by name below: merging hides where a value came from.
     """
 
 
-_JSONLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
-
-PathPart = str | int
+_YAMLLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in (_TIMESTAMP, _MERGE)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YAMLLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
 
 
 def _existing(value: Any, path: Sequence[PathPart]) -> tuple[PathPart, ...]:
@@ -62,17 +73,6 @@ def _existing(value: Any, path: Sequence[PathPart]) -> tuple[PathPart, ...]:
     return tuple(found)
 
 
-def format_path(path: Sequence[PathPart]) -> str:
-    """`("sections", 2, "questions", 0, "label")` → `sections[2].questions[0].label`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
-
-
 @dataclass(frozen=True)
 class Source:
     """A parsed document: its plain value, its node tree and the name to put in messages."""
@@ -80,6 +80,14 @@ class Source:
     name: str
     value: Any
     root: yaml.Node | None
+    json_text: str | None = field(default=None, repr=False, compare=False)
+    """For JSON, the text its node tree is built from when a message first needs a line."""
+
+    def _tree(self) -> yaml.Node | None:
+        if self.root is None and self.json_text is not None:
+            object.__setattr__(self, "root", json_tree(self.json_text, self.name))
+            object.__setattr__(self, "json_text", None)
+        return self.root
 
     def locate(
         self, path: Sequence[PathPart], *, key: bool = False
@@ -91,7 +99,7 @@ class Source:
         `key`, a path that ends in a mapping key points at the key itself: an unknown field is
         fixed by renaming the key, not by editing its value.
         """
-        node = self.root
+        node = self._tree()
         found: list[PathPart] = []
         if node is None:
             return 1, 1, _existing(self.value, path)
@@ -132,10 +140,12 @@ def _child(node: yaml.Node, part: PathPart) -> tuple[yaml.Node | None, yaml.Node
 def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
     """Parse a YAML or JSON document from a path or from bytes, refusing unsafe input.
 
-    Refused: files over 1 MiB, anchors and aliases (the "billion laughs" shape, and a feature no
-    questionnaire needs), duplicate keys (PyYAML would silently keep the last), several
-    documents in one file, and anything but UTF-8. Each refusal names the line and column an
-    editor can jump to.
+    Refused before any value is built: files over 1 MiB, nesting deeper than 64 levels,
+    integers of more than 30 digits, anchors and aliases (the "billion laughs" shape, and a
+    feature no questionnaire needs), merge keys, duplicate keys (PyYAML would silently keep the
+    last), several documents in one file, and anything but UTF-8. Each refusal names the line
+    and column an editor can jump to. Every step is linear in the size of the file and none
+    recurses deeper than the nesting limit.
     """
     if isinstance(origin, bytes):
         raw, label = origin, name or "<input>"
@@ -144,28 +154,33 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
         label = name or str(origin)
         try:
             size = path.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                raise SourceError(_too_large(label, size))
+            raw = path.read_bytes()
         except OSError as exc:
             raise SourceError(f"{label}: cannot read: {exc.strerror or exc}") from None
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(_too_large(label, size))
-        raw = path.read_bytes()
     if len(raw) > MAX_SOURCE_BYTES:
         raise SourceError(_too_large(label, len(raw)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(_not_utf8(label, raw, exc)) from None
+    if text.lstrip()[:1] in ("{", "["):
+        source = _json_source(text, label)
+        if source is not None:
+            return source
+    return _yaml_source(text, label)
+
+
+def _yaml_source(text: str, label: str) -> Source:
     try:
-        loader_class = _JSONLoader if text.lstrip()[:1] in ("{", "[") else _YAMLLoader
-        _refuse_aliases(text, label, loader_class)
-        loader = loader_class(text)
+        check_events(text, label, _YAMLLoader)
+        loader = _YAMLLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return Source(label, None, None)
-            _refuse_duplicate_keys(root, label)
-            if "\\" in text:
-                _join_surrogate_pairs(root)
+            check_keys(root, label)
             value = loader.construct_document(root)
         finally:
             loader.dispose()
@@ -188,6 +203,37 @@ def read_source(origin: str | Path | bytes, name: str | None = None) -> Source:
     return Source(label, value, root)
 
 
+def _json_source(text: str, label: str) -> Source | None:
+    """A document that opens like JSON, read by the standard library's C parser.
+
+    Before `json` recurses into anything, the nesting depth and the longest number are measured
+    with regular expressions over the text with its strings blanked out, both linear and in C.
+    The node tree that gives messages their line and column is built only when a message needs
+    it (or here, to say where a limit was broken, a key repeated or NaN written), so an honest
+    file costs little more than `json.loads`. JSON habits YAML gets wrong (characters beyond
+    U+FFFF escaped as UTF-16 pairs, `1e-05`) are read as JSON means them. None when the text is
+    not JSON after all (YAML flow style such as `{a: 1}`): it is then read as YAML, and a JSON
+    error is reported only if that fails too.
+    """
+    if limits_broken(text):
+        json_tree(text, label)  # raises, saying where
+    try:
+        value = json.loads(text, parse_constant=no_constant, object_pairs_hook=unique_keys)
+    except json.JSONDecodeError as exc:
+        try:
+            return _yaml_source(text, label)
+        except SourceError:
+            raise SourceError(
+                f"{label}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+            ) from None
+    except (Refused, RecursionError):
+        root = json_tree(text, label)
+        if root is not None:
+            check_keys(root, label)
+        raise SourceError(f"{label}:1:1: not valid JSON: a value no dpia file may hold") from None
+    return Source(label, value, None, text)
+
+
 def _too_large(label: str, size: int) -> str:
     return f"{label}:1:1: {size:,} bytes is over the limit of {MAX_SOURCE_BYTES:,} bytes"
 
@@ -200,102 +246,3 @@ def _not_utf8(label: str, raw: bytes, exc: UnicodeDecodeError) -> str:
         f"{label}:{line}:{column}: not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be read "
         f"({exc.reason}); save the file as UTF-8"
     )
-
-
-def _where(label: str, mark: yaml.Mark, path: Sequence[PathPart]) -> str:
-    """`file:line:column: path:` in the same shape as a Problem, for errors found while parsing."""
-    field = f" {format_path(path)}:" if path else ""
-    return f"{label}:{mark.line + 1}:{mark.column + 1}:{field}"
-
-
-class _Position:
-    """Where the parser stands inside one open mapping or sequence."""
-
-    def __init__(self, mapping: bool):
-        self.mapping = mapping
-        self.part: PathPart = 0 if not mapping else ""
-        self.awaiting_key = mapping
-
-    def value_done(self) -> None:
-        if self.mapping:
-            self.awaiting_key = True
-        else:
-            self.part = int(self.part) + 1
-
-
-def _refuse_aliases(text: str, label: str, loader_class: type[yaml.SafeLoader]) -> None:
-    """Stop at the first anchor or alias, before any of them is expanded.
-
-    This works on the event stream, not the node tree, so a "billion laughs" file costs no more
-    than its own size; the path is tracked by hand to tell the author which field to rewrite.
-    """
-    open_collections: list[_Position] = []
-    for event in yaml.parse(text, Loader=loader_class):
-        if isinstance(event, yaml.CollectionEndEvent):
-            open_collections.pop()
-            if open_collections:
-                parent = open_collections[-1]
-                if parent.mapping and parent.awaiting_key:
-                    parent.awaiting_key = False
-                else:
-                    parent.value_done()
-            continue
-        if not isinstance(event, yaml.NodeEvent):
-            continue
-        top = open_collections[-1] if open_collections else None
-        is_key = top is not None and top.mapping and top.awaiting_key
-        if isinstance(event, yaml.AliasEvent) or event.anchor:
-            parts = [p.part for p in open_collections]
-            if is_key:
-                parts.pop()
-            raise SourceError(
-                f"{_where(label, event.start_mark, parts)} YAML anchors and aliases "
-                "(&name, *name) are not allowed; write the value out in full"
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            open_collections.append(_Position(isinstance(event, yaml.MappingStartEvent)))
-        elif is_key and top is not None:
-            top.part = str(event.value)
-            top.awaiting_key = False
-        elif top is not None:
-            top.value_done()
-
-
-def _join_surrogate_pairs(node: yaml.Node) -> None:
-    """Read JSON's `"\\ud83d\\ude00"` as the one character it encodes.
-
-    JSON writes characters beyond U+FFFF as two escaped UTF-16 halves (Python's `json.dumps`
-    does by default); PyYAML decodes each escape on its own and would leave two lone halves
-    that no document can hold. A half without its partner stays as it is, to be refused later.
-    """
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.ScalarNode):
-            if isinstance(current.value, str) and _SURROGATE.search(current.value):
-                halves = current.value.encode("utf-16-le", "surrogatepass")
-                current.value = halves.decode("utf-16-le", "surrogatepass")
-        elif isinstance(current, yaml.MappingNode):
-            stack.extend(part for pair in current.value for part in pair)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-
-
-def _refuse_duplicate_keys(node: yaml.Node, label: str) -> None:
-    stack: list[tuple[yaml.Node, tuple[PathPart, ...]]] = [(node, ())]
-    while stack:
-        current, path = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: dict[str, yaml.Node] = {}
-            for key_node, value_node in current.value:
-                key = str(key_node.value)
-                if key in seen:
-                    first = seen[key].start_mark.line + 1
-                    raise SourceError(
-                        f"{_where(label, key_node.start_mark, (*path, key))} key {key!r} appears "
-                        f"twice in the same mapping (first on line {first})"
-                    )
-                seen[key] = key_node
-                stack.append((value_node, (*path, key)))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((child, (*path, index)) for index, child in enumerate(current.value))

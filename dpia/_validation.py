@@ -33,6 +33,7 @@ _PATTERN_WORDS = {
     r"^(EU|EEA|UK|US|OTHER)$": "one of EU, EEA, UK, US, OTHER",
     r"^[a-z][a-z0-9-]{0,63}@\d+\.\d+(\.\d+)?$": "<questionnaire id>@<version>, "
     "e.g. telemetry-for-ai@1.0.0",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an e-mail address such as name@example.org",
 }
 
 _COMPARISONS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")

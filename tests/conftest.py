@@ -43,3 +43,22 @@ def _archive_anchor(tmp_path_factory):
         # Compiled templates, too, stay in the session's folder, not in the user's cache.
         patch.setenv("DPIA_CACHE_DIR", str(home / "cache"))
         yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After a fuzz run, the tally of the four outcomes, overall and per surface."""
+    import sys
+
+    support = sys.modules.get("fuzz_support")
+    if support is None or not support.TALLY:
+        return
+    tally = support.TALLY
+    bins = ("accepted", "refused", "traceback", "over-limit")
+    terminalreporter.section("fuzz tally")
+    terminalreporter.write_line("total: " + ", ".join(f"{tally[name]:,} {name}" for name in bins))
+    surfaces = sorted({key.split(":")[0] for key in tally if ":" in key})
+    for surface in surfaces:
+        counts = ", ".join(f"{tally[f'{surface}:{name}']:,} {name}" for name in bins)
+        terminalreporter.write_line(f"  {surface}: {counts}")
+    for fault in support.FAULTS[:20]:
+        terminalreporter.write_line(f"  fault: {fault}")

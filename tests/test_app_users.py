@@ -122,5 +122,5 @@ def test_users_command_line(archive_url, capsys):
     assert capsys.readouterr().out == "eve@example.org: dpo\n"
     assert main(["users", "list"]) == 0
     assert capsys.readouterr().out == "eve@example.org: dpo\n"
-    assert main(["users", "grant", "eve", "dpo"]) == 1
+    assert main(["users", "grant", "eve", "dpo"]) == 2
     assert "is not an email address" in capsys.readouterr().err

@@ -144,9 +144,9 @@ def test_add_list_show_history_status_and_diff(database, capsys, tmp_path):
 
 def test_mistakes_get_one_clear_message(database, capsys, tmp_path):
     code, _, err = _run(capsys, "archive", "show", "A-NOPE")
-    assert (code, err.strip()) == (1, "dpia: no assessment 'A-NOPE' in the archive")
+    assert (code, err.strip()) == (2, "dpia: no assessment 'A-NOPE' in the archive")
     code, _, err = _run(capsys, "archive", "add", str(_answers(tmp_path, "A-NOPE")))
-    assert (code, err.strip()) == (1, "dpia: no assessment 'A-NOPE' in the archive")
+    assert (code, err.strip()) == (2, "dpia: no assessment 'A-NOPE' in the archive")
     aid = _archived_twice(capsys, tmp_path)
     code, _, err = _run(capsys, "archive", "status", aid, "1", "approved")
     assert code == 2
@@ -376,7 +376,7 @@ def test_import_archives_a_rendered_dpia_from_the_answers_inside_it(database, ca
     assert stored.answers["answers"]["captured"] == ["keystroke_content", "timing"]
 
     code, _, err = _run(capsys, "archive", "import", str(rendered))
-    assert (code, err.strip()) == (1, f"dpia: {rendered} is already archived as {aid} v1")
+    assert (code, err.strip()) == (2, f"dpia: {rendered} is already archived as {aid} v1")
 
     again = tmp_path / "again"
     again.mkdir()
@@ -386,7 +386,7 @@ def test_import_archives_a_rendered_dpia_from_the_answers_inside_it(database, ca
 
     code, _, _ = _run(capsys, "render", str(_answers(again, "A-ELSEWHERE")), "-o", str(rendered))
     code, _, err = _run(capsys, "archive", "import", str(rendered))
-    assert code == 1
+    assert code == 2
     assert "no assessment 'A-ELSEWHERE' in the archive" in err and "--as-new" in err
     code, out, _ = _run(capsys, "archive", "import", str(rendered), "--as-new")
     assert code == 0 and not out.startswith(aid)

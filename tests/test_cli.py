@@ -16,12 +16,12 @@ def test_render_creates_the_output_folder(tmp_path, capsys):
 
 
 def test_an_unwritable_output_is_a_clear_error_not_a_traceback(capsys):
-    assert main(["render", str(EXAMPLE), "-o", "/proc/dpia-cannot-write-here.docx"]) == 1
+    assert main(["render", str(EXAMPLE), "-o", "/proc/dpia-cannot-write-here.docx"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dpia: /proc/dpia-cannot-write-here.docx: ")
     assert "Traceback" not in err
 
 
 def test_a_missing_answers_file_is_named(capsys):
-    assert main(["score", "/nonexistent/answers.yaml"]) == 1
+    assert main(["score", "/nonexistent/answers.yaml"]) == 2
     assert "/nonexistent/answers.yaml: cannot read" in capsys.readouterr().err

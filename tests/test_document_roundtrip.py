@@ -134,7 +134,7 @@ def test_documents_without_a_record_are_refused(tmp_path, capsys):
         read_record(b"%PDF-1.7 not a zip")
     target = tmp_path / "x.yaml"
     text_file = shutil.copy(Path(__file__), tmp_path / "notes.docx")
-    assert main(["import", str(text_file), "-o", str(target)]) == 1
+    assert main(["import", str(text_file), "-o", str(target)]) == 2
     assert "not a Word document" in capsys.readouterr().err
     assert not target.exists()
 

@@ -107,8 +107,8 @@ def test_prose_markup_becomes_headings_bullets_and_bold(questionnaire, catalogue
         ("{{ 'x' * 1000000000 }}", "repetition over 100,000 items is not allowed"),
         ("{{ 9 ** 9999999 }}", "exponents above 64 are not allowed"),
         ("{{ q.no_such_question.text }}", "has no attribute 'no_such_question'"),
-        ("{{ q.headcount.text | attr('upper') }}", "No filter named 'attr'"),
-        ("{{ 'a' | format() }}", "No filter named 'format'"),
+        ("{{ q.headcount.text | attr('upper') }}", "unknown filter 'attr'"),
+        ("{{ 'a' | format() }}", "unknown filter 'format'"),
         ("{% for x in q %}", "Unexpected end of template"),
     ],
 )

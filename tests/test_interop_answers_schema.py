@@ -96,7 +96,7 @@ def test_a_wrong_answer_is_refused_where_it_is(change, expected: str, tmp_path: 
     # dpia itself refuses the same file, so the editor's mark is never a false alarm.
     target = tmp_path / "answers.yaml"
     target.write_text(json.dumps(document), encoding="utf-8")
-    assert run("check-answers", "--draft", str(target))[0] == 1
+    assert run("check-answers", "--draft", str(target))[0] == 2
 
 
 def test_a_plan_may_only_name_measures_of_the_catalogue() -> None:
@@ -124,4 +124,4 @@ def test_without_questionnaire_the_shared_shape_is_unchanged() -> None:
 
 def test_an_unknown_questionnaire_is_a_clear_error() -> None:
     code, _, err = run("schema", "answers", "--questionnaire", "nope")
-    assert code == 1 and "no questionnaire 'nope'" in err and "Traceback" not in err
+    assert code == 2 and "no questionnaire 'nope'" in err and "Traceback" not in err

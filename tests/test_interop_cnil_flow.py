@@ -71,7 +71,7 @@ def test_unestimated_risks_are_listed_as_missing_not_rated(answers: Path) -> Non
     del mapping["answers"]["access_severity"]
     answers.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
     code, _out, err = run("check-answers", str(answers))
-    assert code == 1 and "access_severity" in err
+    assert code == 2 and "access_severity" in err
     report = assess(CNIL, load_answers(answers, CNIL).assessment, as_of=mapping_date(mapping))
     assert "illegitimate_access" not in {r.id for r in report.risks}
     assert [c.id for c in report.completeness] == ["illegitimate_access_not_estimated"]

@@ -184,7 +184,7 @@ def test_zip_faults_are_refused(tmp_path: Path, entries: dict, message: str) -> 
     base = (FIXTURES / "pia-2025.json").read_bytes()
     content = _zip({name: base if data is None else data for name, data in entries.items()})
     code, _, _, err = import_bytes(tmp_path, content, "export.zip")
-    assert code == 1
+    assert code == 2
     assert message in err and "Traceback" not in err
 
 
@@ -194,7 +194,7 @@ def test_a_zip_that_lies_about_its_sizes_is_refused(tmp_path: Path) -> None:
     header = content.rindex(b"PK\x01\x02")
     content[header + 24 : header + 28] = (10).to_bytes(4, "little")
     code, _, _, err = import_bytes(tmp_path, bytes(content), "export.zip")
-    assert code == 1 and "Traceback" not in err
+    assert code == 2 and "Traceback" not in err
 
 
 def test_a_word_dpia_still_imports_as_before(tmp_path: Path) -> None:
@@ -209,7 +209,7 @@ def test_a_word_dpia_still_imports_as_before(tmp_path: Path) -> None:
 def _expect_refusal(tmp_path: Path, document: object, *fragments: str) -> str:
     content = document if isinstance(document, bytes) else dumped(document)  # type: ignore[arg-type]
     code, _, out, err = import_bytes(tmp_path, content)
-    assert code == 1, out
+    assert code == 2, out
     assert "Traceback" not in err
     for fragment in fragments:
         assert fragment in err, err
@@ -340,7 +340,7 @@ def test_files_that_are_not_pia_exports_are_refused(
     source = tmp_path / "pia.json"
     source.write_bytes(content)
     code, _out, err = run("import", str(source), "-o", str(tmp_path / "a.yaml"))
-    assert code == 1
+    assert code == 2
     assert fragment in err or "not a DPIA" in err or "no embedded" in err, err
     assert "Traceback" not in err
 

@@ -134,4 +134,4 @@ def test_a_questionnaire_without_a_mapping_is_refused(tmp_path: Path, monkeypatc
     code, _, err = run(
         "export", str(source), "--format", "cnil-pia", "-o", str(tmp_path / "x.json")
     )
-    assert code == 1 and "no mapping" in err and "Traceback" not in err
+    assert code == 2 and "no mapping" in err and "Traceback" not in err

@@ -154,7 +154,7 @@ def test_load_questionnaire_reports_the_exact_place(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_dpia_validate_lists_every_problem(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = BROKEN / name
-    assert main(["validate", str(path)]) == 1
+    assert main(["validate", str(path)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert_matches(err.splitlines(), path, EXPECTED[name])
@@ -171,7 +171,7 @@ def test_a_file_over_one_mebibyte_is_refused_before_parsing(tmp_path: Path) -> N
 
 def test_a_missing_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "absent.yaml"
-    assert main(["validate", str(path)]) == 1
+    assert main(["validate", str(path)]) == 2
     assert capsys.readouterr().err.strip() == f"{path}: cannot read: No such file or directory"
 
 
@@ -185,7 +185,7 @@ def test_the_installed_command_reports_all_files_in_one_run(tmp_path: Path) -> N
         text=True,
         check=False,
     )
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stdout.startswith(f"{good}: OK: mini@1.0, 2 sections, ")
     expected = [(BROKEN / n, row) for n in names for row in EXPECTED[n]]
     lines = done.stderr.splitlines()

@@ -220,7 +220,7 @@ def test_check_answers_shows_the_notes(library, tmp_path, capsys):
     assert "migrated from shop@1.0.0" in out
     assert "note: answers.headcount: headcount is now staff_count" in err
     assert "note: answers.representatives_consulted:" in err
-    assert main(["check-answers", str(path)]) == 1
+    assert main(["check-answers", str(path)]) == 2
     assert "required question 'frequency' is not answered" in capsys.readouterr().err
 
 

@@ -85,7 +85,7 @@ def test_check_answers_opens_it_and_lists_every_new_question(capsys):
     assert "note: answers.bystander_masking:" in err
     assert "note: answers.trait_inference_barred:" in err
     # Without --draft the new required questions are what is missing, each named.
-    assert main(["check-answers", str(FIXTURE)]) == 1
+    assert main(["check-answers", str(FIXTURE)]) == 2
     assert "required question 'collection_origin' is not answered" in capsys.readouterr().err
 
 

@@ -49,7 +49,7 @@ def test_check_answers_lists_the_new_question_and_no_vendor_question(capsys):
     assert "not answered yet (required): collected_by_vendor_software (" in err
     # The vendor step is hidden while the new question is unanswered, so none of it is listed.
     assert "vendor_role_diagnostic" not in err and "telemetry_level" not in err
-    assert main(["check-answers", str(FIXTURE)]) == 1
+    assert main(["check-answers", str(FIXTURE)]) == 2
     assert "required question 'collected_by_vendor_software' is not answered" in (
         capsys.readouterr().err
     )

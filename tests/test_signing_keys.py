@@ -93,20 +93,20 @@ def test_csr_instead_of_certificate(tmp_path, passphrase, capsys):
 def test_keygen_never_overwrites_a_key(tmp_path, passphrase, capsys):
     _keygen(tmp_path / "dora")
     before = (tmp_path / "dora" / "key.pem").read_bytes()
-    assert _keygen(tmp_path / "dora") == 1
+    assert _keygen(tmp_path / "dora") == 2
     assert "key.pem already exists; refusing to overwrite it" in capsys.readouterr().err
     assert (tmp_path / "dora" / "key.pem").read_bytes() == before
 
 
 def test_short_passphrase_and_bad_input_are_refused(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DPIA_KEY_PASSPHRASE", "short")
-    assert _keygen(tmp_path / "dora") == 1
+    assert _keygen(tmp_path / "dora") == 2
     assert "use at least 8" in capsys.readouterr().err
     assert not (tmp_path / "dora").exists()
     monkeypatch.setenv("DPIA_KEY_PASSPHRASE", SECRET)
     code = main(["keygen", "--name", "X", "--email", "not-an-email", "--role", "dpo", "--out",
                  str(tmp_path / "x")])  # fmt: skip
-    assert code == 1
+    assert code == 2
     assert "'not-an-email' is not an email address" in capsys.readouterr().err
 
 
@@ -116,7 +116,7 @@ def test_wrong_passphrase_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DPIA_KEY_PASSPHRASE", "not the passphrase")
 
     code = main(["sign", str(document), "--key", str(person.key), "--cert", str(person.cert)])
-    assert code == 1
+    assert code == 2
     assert capsys.readouterr().err == f"dpia: wrong passphrase for {person.key}\n"
     assert not list(tmp_path.glob("dpia.docx.*.p7s"))
 
@@ -195,5 +195,5 @@ def test_no_terminal_and_no_variable_is_a_clear_error(tmp_path):
         cwd=tmp_path, env=environment, stdin=subprocess.DEVNULL, capture_output=True,
         text=True, start_new_session=True, check=False,
     )  # fmt: skip
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "no passphrase given: type it at the prompt or set DPIA_KEY_PASSPHRASE" in result.stderr

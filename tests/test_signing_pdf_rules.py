@@ -282,7 +282,7 @@ def test_a_person_signs_once_and_the_file_is_left_alone(people, tmp_path, capsys
     document.write_bytes(sign_pdf(small_pdf(), _signer(people["dpo"])))
     before = document.read_bytes()
     arguments = ["sign", str(document), "--key", str(people["dpo"].key)]
-    assert main([*arguments, "--cert", str(people["dpo"].cert)]) == 1
+    assert main([*arguments, "--cert", str(people["dpo"].cert)]) == 2
     assert "Dora Dpo has already signed this PDF (signature 1)" in capsys.readouterr().err
     assert document.read_bytes() == before
 
@@ -301,7 +301,7 @@ def test_a_bad_file_gets_a_message_and_stays_as_it_was(people, tmp_path, capsys,
     document.write_bytes(content)
     person = people["assessor"]
     command = ["sign", str(document), "--key", str(person.key), "--cert", str(person.cert)]
-    assert main(command) == 1
+    assert main(command) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert document.read_bytes() == content
@@ -328,13 +328,13 @@ def test_pdf_options_are_refused_for_a_docx_and_output_never_overwrites(people, 
     keys = ["--key", str(person.key), "--cert", str(person.cert)]
     docx = tmp_path / "dpia.docx"
     docx.write_bytes(b"PK")
-    assert main(["sign", str(docx), *keys, "--visible", "--reason", "x"]) == 1
+    assert main(["sign", str(docx), *keys, "--visible", "--reason", "x"]) == 2
     assert "--visible, --reason: only for PDF documents" in capsys.readouterr().err
 
     document, other = tmp_path / "dpia.pdf", tmp_path / "other.pdf"
     document.write_bytes(small_pdf())
     other.write_bytes(b"keep me")
-    assert main(["sign", str(document), *keys, "--output", str(other)]) == 1
+    assert main(["sign", str(document), *keys, "--output", str(other)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert other.read_bytes() == b"keep me"
     signed = tmp_path / "signed.pdf"
@@ -387,7 +387,7 @@ def test_an_unreachable_authority_is_a_clear_error_and_the_pdf_is_unchanged(
     url = f"http://127.0.0.1:{server.server_port}/tsa"
     try:
         command = ["sign", str(document), "--key", str(person.key), "--cert", str(person.cert)]
-        assert main([*command, "--tsa-url", url]) == 1
+        assert main([*command, "--tsa-url", url]) == 2
     finally:
         server.shutdown()
         server.server_close()

@@ -262,7 +262,7 @@ def test_the_archived_report_is_the_report_of_the_archived_document(office, caps
     code, _, err = _run(
         capsys, "archive", "add", SCENARIO_A, "--document", document, "--as-of", later
     )
-    assert code == 1
+    assert code == 2
     assert f"the document was rendered under the law in force on {assessed}" in err
     other = directory / "other.yaml"
     other.write_text(
@@ -270,4 +270,4 @@ def test_the_archived_report_is_the_report_of_the_archived_document(office, caps
         encoding="utf-8",
     )
     code, _, err = _run(capsys, "archive", "add", other, "--document", document)
-    assert code == 1 and "the document was rendered from other answers" in err
+    assert code == 2 and "the document was rendered from other answers" in err

@@ -1,8 +1,11 @@
 """The `dpia` command line: a thin shell over the package.
 
 Each command group lives in its own module with a `register(subcommands)` function that adds its
-parsers and sets `handler`; a handler returns the exit code. Errors dpia raises on purpose are
-printed as one clear message (exit 1); anything else is a bug and keeps its traceback.
+parsers and sets `handler`; a handler returns the exit code. Errors dpia raises on purpose (bad
+input, a missing setting, a file that cannot be read) are printed as one clear message and exit
+with status 2, like argparse's own usage errors; a damaged archive record exits with 1. Anything
+else is a fault in dpia: the user sees one line with a short reference and exit status 1, and
+the traceback goes to a log file under that reference, for a bug report.
 
 A command's module is imported only when that command runs: `COMMANDS` below names every command
 with its module and the one line `dpia --help` shows for it, so the list of commands costs no
@@ -20,9 +23,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._errors import DPIAError, ValidationFailed
+from .._errors import ArchiveIntegrityError, DPIAError, ValidationFailed
+from .._fault import report_fault
 
-__all__ = ["COMMANDS", "COMMAND_MODULES", "Command", "build_parser", "main"]
+__all__ = [
+    "BAD_INPUT",
+    "COMMANDS",
+    "COMMAND_MODULES",
+    "DAMAGED_RECORD",
+    "INTERNAL_FAULT",
+    "Command",
+    "build_parser",
+    "main",
+]
+
+BAD_INPUT = 2
+INTERNAL_FAULT = 1
+DAMAGED_RECORD = 1
 
 
 @dataclass(frozen=True)
@@ -174,10 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return 1
+        return BAD_INPUT
+    except ArchiveIntegrityError as exc:
+        # Not the input and not dpia's code: the stored record itself is damaged.
+        print(f"dpia: {exc}", file=sys.stderr)
+        return DAMAGED_RECORD
     except DPIAError as exc:
         print(f"dpia: {exc}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -188,4 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A file the user named cannot be read or written: say which and why, no traceback.
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"dpia: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
+    except Exception:
+        print(f"dpia: {report_fault(f'dpia {_command_in(words)}')}", file=sys.stderr)
+        return INTERNAL_FAULT

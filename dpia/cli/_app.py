@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from .._assessment import load_answers
 from .._config import settings
 from .._errors import DPIAError
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._library import answers_questionnaire
 from ..archive import (
     APP_ROLES,
     archive_engine,
@@ -104,7 +104,7 @@ def load_examples(directory: Path) -> list[str]:
         return []
     loaded = []
     for path in sorted(directory.glob("*.yaml")):
-        questionnaire = questionnaire_for(questionnaire_ref_of(path))
+        questionnaire = answers_questionnaire(path)
         assessment = load_answers(path, questionnaire).assessment
         parts = version_parts(questionnaire, assessment, as_of=law_date(assessment))
         version = archive.add_version(

@@ -12,8 +12,8 @@ from typing import Any
 
 from .._assessment import Assessment, load_answers
 from .._config import settings
-from .._errors import ArchiveError, NotFoundError
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._errors import ArchiveError, NotFoundError, SourceError
+from .._library import answers_questionnaire, questionnaire_for
 from .._vocabulary import VERSION_STATUS
 from ..archive import (
     Archive,
@@ -235,7 +235,7 @@ def _print_json(value: Any) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire)
     for note in check.notes:
         print(note, file=sys.stderr)
@@ -262,7 +262,10 @@ def _import(args: argparse.Namespace) -> int:
     if held:
         where = ", ".join(f"{aid} v{number}" for aid, number in held)
         raise ArchiveError(f"{args.document} is already archived as {where}")
-    check = embedded_answers_check(document)
+    try:
+        check = embedded_answers_check(document)
+    except SourceError as exc:
+        raise SourceError(f"{args.document}: {exc}") from None
     for note in check.notes:
         print(note, file=sys.stderr)
     assessment = check.assessment
@@ -325,7 +328,10 @@ def _freeze(args: argparse.Namespace) -> int:
     from ..workflow import WorkflowError, freeze, roles_of
 
     document, signatures = _document_and_signatures(args.document)
-    assessment = read_embedded(document)
+    try:
+        assessment = read_embedded(document)
+    except SourceError as exc:
+        raise SourceError(f"{args.document}: {exc}") from None
     if assessment.meta.id != args.assessment_id:
         named = assessment.meta.id or "no assessment (it was rendered before it was archived)"
         print(

@@ -11,9 +11,10 @@ import yaml
 
 from .._assessment import load_answers
 from .._errors import DPIAError
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._library import answers_questionnaire, questionnaire_for
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
 from ..document._pdf import export_pdf
+from . import BAD_INPUT
 from ._arguments import iso_date
 
 __all__ = ["register"]
@@ -92,7 +93,7 @@ def _render(args: argparse.Namespace) -> int:
     from ..risk import assess
     from ..workflow import document_status, law_date
 
-    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire)
     for note in check.notes:
         print(note, file=sys.stderr)
@@ -152,7 +153,7 @@ def _import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         print(exc, file=sys.stderr)
-        return 1
+        return BAD_INPUT
     for note in check.notes:
         print(note, file=sys.stderr)
     opens = f"; opens as {check.assessment.questionnaire}" if check.migrated_from else ""

@@ -11,7 +11,7 @@ from typing import Any
 
 from .._assessment import load_answers
 from .._errors import DPIAError
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._library import answers_questionnaire, questionnaire_for
 from .._source import MAX_SOURCE_BYTES
 
 __all__ = ["import_pia_file", "register"]
@@ -36,7 +36,7 @@ def register(subcommands: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire)
     for note in check.notes:
         print(note, file=sys.stderr)

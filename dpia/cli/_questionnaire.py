@@ -9,8 +9,9 @@ from typing import Any
 
 from .._assessment import AnswersFile, load_answers
 from .._errors import DPIAError, ValidationFailed
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._library import answers_questionnaire, questionnaire_for
 from ..questionnaire import Questionnaire, load_questionnaire
+from . import BAD_INPUT
 
 __all__ = ["register"]
 
@@ -58,11 +59,11 @@ def _validate(args: argparse.Namespace) -> int:
             sections = _count(len(questionnaire.sections), "section")
             questions = _count(sum(1 for _ in questionnaire.questions()), "question")
             print(f"{path}: OK: {questionnaire.ref}, {sections}, {questions}")
-    return 1 if failed else 0
+    return BAD_INPUT if failed else 0
 
 
 def _check_answers(args: argparse.Namespace) -> int:
-    questionnaire = questionnaire_for(questionnaire_ref_of(args.answers))
+    questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire, require_complete=not args.draft)
     for problem in (*check.notes, *check.warnings):
         print(problem, file=sys.stderr)

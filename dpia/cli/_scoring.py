@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from .._assessment import load_answers
-from .._library import questionnaire_for, questionnaire_ref_of
+from .._library import answers_questionnaire
 from ..risk import RiskReport, assess
 from ._arguments import iso_date
 from ._report_text import report_text
@@ -34,7 +34,7 @@ def register(subcommands: Any) -> None:
 def _score_file(path: str, as_of: dt.date | None) -> tuple[RiskReport, str]:
     from ..workflow import law_date
 
-    questionnaire = questionnaire_for(questionnaire_ref_of(path))
+    questionnaire = answers_questionnaire(path)
     check = load_answers(path, questionnaire)
     for note in check.notes:
         print(note, file=sys.stderr)

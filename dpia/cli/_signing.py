@@ -169,7 +169,10 @@ def _keygen(args: argparse.Namespace) -> int:
 
 def _trust_add(args: argparse.Namespace) -> int:
     certificate = load_certificate(args.certificate)
-    path = _store(args.store).add(certificate)
+    try:
+        path = _store(args.store).add(certificate)
+    except SigningError as exc:
+        raise SigningError(f"{args.certificate}: {exc}") from None
     identity = identity_of(certificate)
     print(f"trusted {identity.describe()}")
     print(f"  SHA-256 {identity.fingerprint}")
@@ -252,9 +255,9 @@ def _verify(args: argparse.Namespace) -> int:
 def _matches_signoff(answers: str, result: DocumentVerification) -> bool:
     # The questionnaire engine is loaded only to read a sign-off record, not for every check.
     from .._assessment import load_answers
-    from .._library import questionnaire_for, questionnaire_ref_of
+    from .._library import answers_questionnaire
 
-    questionnaire = questionnaire_for(questionnaire_ref_of(answers))
+    questionnaire = answers_questionnaire(answers)
     signoff = load_answers(answers, questionnaire).assessment.signoff
     if signoff is None:
         raise SigningError(f"{answers} has no sign-off record (signoff:)")
@@ -291,9 +294,9 @@ def _outcome(result: DocumentVerification) -> int:
 def _signoff_of(answers: str) -> SignOff:
     # The questionnaire engine is loaded only to read a sign-off record, not for every check.
     from .._assessment import load_answers
-    from .._library import questionnaire_for, questionnaire_ref_of
+    from .._library import answers_questionnaire
 
-    questionnaire = questionnaire_for(questionnaire_ref_of(answers))
+    questionnaire = answers_questionnaire(answers)
     signoff = load_answers(answers, questionnaire).assessment.signoff
     if signoff is None:
         raise SigningError(f"{answers} has no sign-off record (signoff:)")

@@ -14,6 +14,7 @@ import io
 import json
 import uuid
 import zipfile
+import zlib
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -28,6 +29,7 @@ from .._source import read_source
 from ..questionnaire import Questionnaire
 from ..questionnaire._types import TableQuestion
 from ._ooxml import add_custom_xml, custom_xml_blobs, drop_custom_xml
+from ._package import check_package
 
 __all__ = [
     "NAMESPACE",
@@ -162,22 +164,41 @@ def embed_record(document: Any, record: EmbeddedRecord) -> None:
     add_custom_xml(part, _record_xml(record), record.item_id, NAMESPACE)
 
 
+_DAMAGED_PACKAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    AttributeError,
+    NotImplementedError,
+    RuntimeError,
+    etree.XMLSyntaxError,
+)
+"""What python-docx and zipfile raise for a damaged package: bad CRC or deflate data, a part
+cut short, an unsupported or encrypted compression, missing relationships, broken XML."""
+
+
 def read_record(docx: bytes) -> EmbeddedRecord:
     """The record a document carries; SourceError if it has none or it was altered."""
     if len(docx) > _MAX_DOCX_BYTES:
         raise SourceError(f"the document is {len(docx):,} bytes; at most {_MAX_DOCX_BYTES:,}")
+    check_package(docx)
     try:
         package = OpcPackage.open(io.BytesIO(docx))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SourceError(f"not a Word document (.docx): {exc}") from None
-    blobs = custom_xml_blobs(package.main_document_part, NAMESPACE)
+        blobs = custom_xml_blobs(package.main_document_part, NAMESPACE)
+    except _DAMAGED_PACKAGE as exc:
+        raise SourceError(f"not a Word document (.docx): {_reason(exc)}") from None
     if not blobs:
         raise SourceError(
             "this Word document carries no dpia answers: it was not produced by `dpia render`, "
             "or the embedded part was removed"
         )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(blobs[0], parser)
+    try:
+        root = etree.fromstring(blobs[0], parser)
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(f"the embedded dpia answers are damaged: {exc}") from None
     ns = {"d": NAMESPACE}
     try:
         questionnaire = root.find("d:questionnaire", ns)
@@ -199,6 +220,11 @@ def read_record(docx: bytes) -> EmbeddedRecord:
             "fingerprint no longer matches"
         )
     return record
+
+
+def _reason(exc: BaseException) -> str:
+    """KeyError quotes its message; the reader wants the words."""
+    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
 
 
 def read_embedded(docx: bytes, questionnaire: Questionnaire | None = None) -> Assessment:

@@ -25,14 +25,16 @@ from .._config import settings
 __all__ = ["template_cache"]
 
 
-def template_cache(definition: Path) -> jinja2.BytecodeCache | None:
-    """The cache for an environment defined in `definition` (its module's file); None when the
-    cache folder cannot be created, and templates are then compiled in each run."""
+def template_cache(*definition: Path) -> jinja2.BytecodeCache | None:
+    """The cache for an environment defined in the files `definition` (its modules, the sandbox
+    whose code generator shapes the compiled code among them); None when the cache folder
+    cannot be created, and templates are then compiled in each run."""
     import platformdirs
 
     root = Path(settings().cache_dir or platformdirs.user_cache_dir("dpia"))
     stamp = hashlib.sha256()
-    stamp.update(definition.read_bytes())
+    for module in definition:
+        stamp.update(module.read_bytes())
     stamp.update(f"{jinja2.__version__} {sys.version_info[:2]}".encode())
     folder = root / f"templates-{stamp.hexdigest()[:16]}"
     try:

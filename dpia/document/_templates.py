@@ -20,11 +20,19 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from .._config import TEMPLATES, settings
 from .._errors import RenderError
 from ._markup import Block, escape_markup, parse_markup
+from ._sandbox import (
+    CAPPED_FILTERS,
+    MAX_LOOP_STEPS,
+    MAX_TEMPLATE_NESTING,
+    STEPS,
+    TextSandbox,
+    capped_output,
+)
 from ._template_cache import template_cache
 
 __all__ = ["DEFAULT_TEMPLATES", "ProseTemplates", "templates_dir"]
@@ -32,7 +40,6 @@ __all__ = ["DEFAULT_TEMPLATES", "ProseTemplates", "templates_dir"]
 DEFAULT_TEMPLATES = Path(TEMPLATES.default)
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_.-]*)*\.md\.j2")
 _MAX_TEMPLATE_BYTES = 256 * 1024
-_MAX_REPEAT = 100_000
 _FILTERS = (
     "capitalize",
     "default",
@@ -138,27 +145,6 @@ class _FolderLoader(jinja2.BaseLoader):
         return text, str(path), lambda: path.stat().st_mtime_ns == mtime
 
 
-class _TextSandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, plus a cap on `'x' * n` and `n ** m` (memory and time bombs)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(
-        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
-    ) -> Any:
-        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
-            raise SecurityError("exponents above 64 are not allowed in templates")
-        if operator == "*":
-            for sized, count in ((left, right), (right, left)):
-                if (
-                    isinstance(sized, str | list | tuple)
-                    and isinstance(count, int)
-                    and len(sized) * count > _MAX_REPEAT
-                ):
-                    raise SecurityError(f"repetition over {_MAX_REPEAT:,} items is not allowed")
-        return super().call_binop(context, operator, left, right)
-
-
 def _finalize(value: Any) -> str:
     if value is None:
         return ""
@@ -182,7 +168,7 @@ class ProseTemplates:
 
     def __init__(self, root: Path):
         self.root = root
-        env = _TextSandbox(
+        env = TextSandbox(
             loader=_FolderLoader(self.root),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -190,13 +176,14 @@ class ProseTemplates:
             lstrip_blocks=True,
             finalize=_finalize,
             auto_reload=True,
-            bytecode_cache=template_cache(Path(__file__)),
+            bytecode_cache=template_cache(Path(__file__), Path(__file__).with_name("_sandbox.py")),
         )
         env.globals.clear()
         env.filters = {name: env.filters[name] for name in _FILTERS}
         env.filters["about"] = about
         env.filters["and_list"] = and_list
         env.filters["lower_first"] = lower_first
+        env.filters.update(CAPPED_FILTERS)
         env.tests = {name: env.tests[name] for name in _TESTS}
         self.environment = env
 
@@ -214,8 +201,15 @@ class ProseTemplates:
             ) from None
         except jinja2.TemplateSyntaxError as exc:
             raise RenderError(f"{exc.filename}:{exc.lineno}: {exc.message}") from None
+        except (RecursionError, SyntaxError, MemoryError):
+            found = next((c for c in candidates if (self.root / c).is_file()), candidates[-1])
+            raise RenderError(
+                f"{self.root / found}: nests brackets or blocks too deeply to be read (at most "
+                f"{MAX_TEMPLATE_NESTING} levels)"
+            ) from None
+        steps = STEPS.set([MAX_LOOP_STEPS])
         try:
-            text = template.render(dict(context))
+            text = capped_output(template, dict(context))
         except jinja2.TemplateNotFound as exc:
             raise RenderError(
                 f"{_where(template.filename, exc)} {exc.name!r} is not a template in {self.root}"
@@ -228,6 +222,14 @@ class ProseTemplates:
             raise RenderError(f"{_where(template.filename, exc)} not allowed: {exc}") from None
         except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise RenderError(f"{_where(template.filename, exc)} {exc}") from None
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"{_where(template.filename, exc)} {exc.message}") from None
+        except (RecursionError, MemoryError):
+            raise RenderError(
+                f"{template.filename}: calls itself or nests too deeply to be rendered"
+            ) from None
+        finally:
+            STEPS.reset(steps)
         return parse_markup(text)
 
 

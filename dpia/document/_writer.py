@@ -24,7 +24,7 @@ from docx.styles.style import BaseStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from .._errors import RenderError
+from .._errors import RenderError, SourceError
 from . import _styles as s
 from ._markup import Block, Span
 from ._ooxml import (
@@ -41,6 +41,7 @@ from ._ooxml import (
     shade_cell,
     style_fill,
 )
+from ._package import check_package
 from ._styles import DEFAULT_HOUSE_STYLE
 
 __all__ = ["TEXT_WIDTH_CM", "Cell", "Column", "DocumentWriter", "Inline"]
@@ -98,6 +99,13 @@ class DocumentWriter:
     def __init__(self, house_style: Path | None):
         self.source = str(house_style) if house_style else "the default house style"
         path = house_style or _default_house_style()
+        if house_style is not None:
+            try:
+                check_package(path.read_bytes())
+            except OSError as exc:
+                raise RenderError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            except SourceError as exc:
+                raise RenderError(f"{path}: {exc}") from None
         try:
             self.document: Document = docx.Document(str(path))
         except Exception as exc:

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from .._calendar import CalendarDate, calendar_date
 from .._text import DocumentText, document_text_fault
 
 __all__ = [
     "ID_PATTERN",
+    "MAX_MAGNITUDE",
     "QUESTION_TYPES",
     "AnswerRejected",
     "BooleanQuestion",
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class AnswerRejected(ValueError):
@@ -222,6 +222,11 @@ class LongTextQuestion(_QuestionBase):
         return _check_text(value, self.max_length)
 
 
+MAX_MAGNITUDE = 10**15
+"""Every number answer lies within ±10^15: more than any company's turnover in euros and any
+headcount, and small enough to be exact as a float in the risk engine and the document."""
+
+
 class _NumericBase(_QuestionBase):
     min: float | None = None
     max: float | None = None
@@ -234,6 +239,11 @@ class _NumericBase(_QuestionBase):
         return self
 
     def _in_range(self, number: float) -> None:
+        if abs(number) > MAX_MAGNITUDE:
+            raise AnswerRejected(
+                "the number is beyond the largest an answer may hold (plus or minus "
+                f"{MAX_MAGNITUDE:,}, more than any turnover in euros or any headcount)"
+            )
         if self.min is not None and number < self.min:
             raise AnswerRejected(f"{number:g} is below the minimum of {self.min:g}")
         if self.max is not None and number > self.max:
@@ -275,19 +285,13 @@ class NumberQuestion(_NumericBase):
 class DateQuestion(_QuestionBase):
     kind: ClassVar[str] = "date"
     type: Literal["date"]
-    default: dt.date | None = None
+    default: CalendarDate | None = None
 
     def accept(self, value: Any) -> dt.date:
-        if isinstance(value, dt.datetime):
-            raise AnswerRejected("expected a date (YYYY-MM-DD) without a time")
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise AnswerRejected(f"expected a date as YYYY-MM-DD, got {value!r}")
+        try:
+            return calendar_date(value)
+        except ValueError as exc:
+            raise AnswerRejected(str(exc)) from None
 
     def display(self, value: Any) -> str:
         return value.isoformat() if isinstance(value, dt.date) else "not answered"

@@ -20,9 +20,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from .._errors import SigningError
 from .._signoff import SIGNATORY_ROLES
+from .._text import document_text_fault
 
 __all__ = [
     "MAX_CERTIFICATE_BYTES",
+    "MAX_CERTIFICATE_DAYS",
     "SignerIdentity",
     "SigningKey",
     "certificate_fingerprint",
@@ -123,6 +125,9 @@ def _subject(name: str, email: str, role: str) -> x509.Name:
         raise SigningError(f"unknown role {role!r}; allowed: {', '.join(SIGNATORY_ROLES)}")
     if not name.strip():
         raise SigningError("the signer's name is empty")
+    fault = document_text_fault(name)
+    if fault or len(name) > 300:
+        raise SigningError(f"the signer's name {fault or 'is over 300 characters'}")
     if not re.fullmatch(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", email):
         raise SigningError(f"{email!r} is not an email address (ASCII, like name@example.org)")
     return x509.Name(
@@ -132,6 +137,9 @@ def _subject(name: str, email: str, role: str) -> x509.Name:
             x509.NameAttribute(NameOID.TITLE, role),
         ]
     )
+
+
+MAX_CERTIFICATE_DAYS = 3650
 
 
 def self_signed_certificate(
@@ -148,8 +156,11 @@ def self_signed_certificate(
     `not_before` exists so an organisation can issue certificates for a planned period; it
     defaults to a few minutes ago so that slightly slow clocks on verifiers still accept it.
     """
-    if days < 1:
-        raise SigningError(f"--days must be at least 1, got {days}")
+    if not 1 <= days <= MAX_CERTIFICATE_DAYS:
+        raise SigningError(
+            f"--days must be from 1 to {MAX_CERTIFICATE_DAYS:,} (ten years), got {days:,}; a "
+            "signing certificate is renewed long before then"
+        )
     subject = _subject(name, email, role)
     start = not_before or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     public_key = key.public_key()

@@ -101,7 +101,18 @@ class TrustStore:
         return f"TrustStore({str(self.directory)!r})"
 
     def add(self, certificate: x509.Certificate) -> Path:
-        """Store `certificate`; adding one already there changes nothing."""
+        """Store `certificate`; adding one already there changes nothing.
+
+        A certificate whose key dpia cannot load (an unknown key type or curve) is refused: no
+        signature made with it could ever be checked, so trusting it would only mislead.
+        """
+        try:
+            certificate.public_key()
+        except (UnsupportedAlgorithm, ValueError) as exc:
+            raise SigningError(
+                f"the certificate's key is of a type or curve dpia cannot check ({exc}); the "
+                "signer needs an EC P-256/P-384/P-521 or RSA key (dpia keygen makes one)"
+            ) from None
         name = certificate_fingerprint(certificate).replace(":", "").lower() + ".pem"
         path = self.directory / name
         if path.exists():

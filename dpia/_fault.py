@@ -1,0 +1,39 @@
+"""A fault in dpia itself becomes one line with a reference, and the traceback goes to a file.
+
+A traceback tells a DPO nothing and may quote their answers back at them in a terminal log; a
+short reference they can quote in a bug report, with the traceback kept in a file of the same
+name, tells the maintainer everything. The reference is a hash of the traceback, so the same
+fault gives the same reference on every machine and reports of one bug are easy to group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+__all__ = ["fault_log", "report_fault"]
+
+
+def fault_log(reference: str) -> Path:
+    """Where the traceback of the fault with this reference is written."""
+    return Path(tempfile.gettempdir()) / f"dpia-fault-{reference}.txt"
+
+
+def report_fault(where: str) -> str:
+    """Log the exception being handled; the sentence to show instead of its traceback."""
+    text = traceback.format_exc()
+    frames = "".join(traceback.format_list(traceback.extract_tb(sys.exc_info()[2])))
+    reference = hashlib.sha256(frames.encode()).hexdigest()[:10]
+    log = fault_log(reference)
+    try:
+        log.write_text(f"{where}\n{text}", encoding="utf-8")
+        kept = f"; the details are in {log}"
+    except OSError:
+        kept = ""
+    return (
+        f"internal error {reference} in {where}: this is a fault in dpia, not in your input "
+        f"(please report it with the reference{kept})"
+    )
