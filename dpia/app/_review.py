@@ -301,8 +301,8 @@ def _sign_form(
             left.text_input("Path of key.pem", key="sign-key-path")
             right.text_input("Path of cert.pem", key="sign-cert-path")
         st.text_input("Passphrase of the key", type="password", key="sign-passphrase")
-        left, right = st.columns(2)
-        left.form_submit_button(
+        buttons = st.container(horizontal=True)
+        buttons.form_submit_button(
             "Sign the document",
             type="primary",
             icon=":material/draw:",
@@ -310,7 +310,7 @@ def _sign_form(
             on_click=_attempt_signing,
             args=(case, assessment, user, final, source),
         )
-        right.form_submit_button(
+        buttons.form_submit_button(
             "Sign the PDF",
             icon=":material/picture_as_pdf:",
             key="sign-pdf-go",
