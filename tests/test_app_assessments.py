@@ -89,7 +89,8 @@ def test_an_answers_file_that_does_not_fit_is_refused_with_its_line(archive_url)
     app.file_uploader(key="import-file").set_value(("bad.yaml", bad, "application/x-yaml")).run()
     assert not app.exception
     assert app.error[0].value == (
-        "bad.yaml:9:14: answers.headcount: expected a whole number, got text"
+        "bad.yaml does not open: fix the 1 problem below in the file, then upload it again.\n"
+        "- Line 9, “How many people?”: Expected a whole number, got text."
     )
 
 

@@ -13,16 +13,16 @@ from pathlib import Path
 import streamlit as st
 
 from .._assessment import assessment_from_source
-from .._errors import DPIAError, SourceError
+from .._errors import AnswersError, DPIAError, SourceError
 from .._library import questionnaire_dir, questionnaire_for
 from .._source import read_source
-from .._vocabulary import UNVERSIONED, VERSION_STATUS
+from .._vocabulary import UNVERSIONED, VERSION_STATUS, in_questionnaire_words
 from ..archive import AssessmentSummary, VersionStatus
 from ..questionnaire import Questionnaire, load_questionnaire
+from ._answers_messages import answers_refusal
 from ._archive_link import archive, load_case
 from ._case import Case, migration_notice
 from ._frame import PAGES
-from ._messages import in_questionnaire_words
 from ._session import open_case, push_notice
 from ._users import AppUser, current_user
 
@@ -163,7 +163,11 @@ def _import_answers(user: AppUser) -> None:
         if not isinstance(source.value, dict) or "questionnaire" not in source.value:
             raise SourceError(f"{upload.name}: not an answers file (no 'questionnaire:' field)")
         questionnaire = questionnaire_for(str(source.value["questionnaire"]))
-        check = assessment_from_source(source, questionnaire)
+        try:
+            check = assessment_from_source(source, questionnaire)
+        except AnswersError as exc:
+            st.error(answers_refusal(upload.name, exc, questionnaire), icon=":material/error:")
+            return
         st.success(
             f"{upload.name}: {len(check.assessment.answers)} answers for {questionnaire.title}."
         )

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from .._vocabulary import ADVICE, DECISION
 from ._messages import sentence
 
-__all__ = ["PART_TABS", "plain_signoff_text", "signoff_messages"]
+__all__ = ["PART_TABS", "plain_signoff_text", "signoff_field_words", "signoff_messages"]
 
 PART_TABS = {
     "assessor": ("Assessor", "Record and signatories"),
@@ -100,3 +100,8 @@ def _where(path: tuple[Any, ...], storing: str) -> str:
     if tab and tab != PART_TABS.get(storing, ("", ""))[1]:
         where += f" (on the {tab} tab)"
     return where
+
+
+def signoff_field_words(path: tuple[Any, ...]) -> str:
+    """A field of the sign-off record as the Review page names it, without saying which tab."""
+    return _where(path, str(path[0]) if path else "")
