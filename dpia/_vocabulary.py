@@ -45,6 +45,7 @@ __all__ = [
     "UNVERSIONED",
     "VERDICT",
     "VERSION_STATUS",
+    "fingerprint",
     "in_questionnaire_words",
     "long_date",
     "moment",
@@ -234,6 +235,14 @@ def moment(at: dt.datetime) -> str:
 def short_date(day: dt.date) -> str:
     """`2026-09-30` → `30 Sep 2026`, for narrow table columns."""
     return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def fingerprint(colon_hex: str) -> str:
+    """A certificate fingerprint `AB:CD:…` in groups of eight bytes: the characters OpenSSL
+    prints (`openssl x509 -fingerprint -sha256`), with spaces where a narrow screen may break
+    the line."""
+    pairs = colon_hex.split(":")
+    return " ".join(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
 
 
 def money(amount: float, currency: str) -> str:

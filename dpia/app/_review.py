@@ -11,6 +11,7 @@ freezes the version with a button once every signature the decision needs is val
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -22,6 +23,7 @@ from .._vocabulary import (
     SIGNATURE_VERDICT,
     SIGNATURE_VERDICT_MEANING,
     VERSION_STATUS,
+    fingerprint,
     moment,
 )
 from ..archive import AuditAction, VersionSummary, canonical_json
@@ -229,26 +231,32 @@ def _frozen_unchanged(
 
 
 def verification_table(verification: DocumentVerification) -> None:
-    """One line per signature: who, in which role, when, and what the signature proves."""
+    """One card per signature: who, in which role, when, and what the signature proves.
+
+    Cards, not a table: seven columns do not fit a phone, and a table that scrolls sideways
+    hides the verdict behind the signer's name. The certificate fingerprint is written in
+    groups (`fingerprint`), so that it wraps and can still be compared with OpenSSL's.
+    """
     if not verification.signatures:
         st.caption("No signature yet.")
         return
-    st.table(
-        [
-            {
-                "Signer": s.signer.name if s.signer else "unknown",
-                "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
-                "Signature": f"{SIGNATURE_VERDICT[s.verdict]}: {_verdict_detail(s)}",
-                "Trust": ("Trusted" if s.trust.trusted else "Not trusted") + f": {s.trust.reason}",
-                "Signed at": moment(s.signing_time) if s.signing_time else "not stated",
-                "Email": (s.signer.email or "") if s.signer else "",
-                "Certificate SHA-256": s.signer.fingerprint if s.signer else "",
-            }
-            for s in verification.signatures
-        ],
-        hide_index=True,
-        border="horizontal",
-    )
+    for number, signature in enumerate(verification.signatures, start=1):
+        signer = signature.signer
+        role = SIGNATORY_ROLE.get(signer.role or "", "role not stated") if signer else ""
+        trust = "Trusted" if signature.trust.trusted else "Not trusted"
+        lines = {
+            "Signature": f"{SIGNATURE_VERDICT[signature.verdict]}: {_verdict_detail(signature)}",
+            "Trust": f"{trust}: {signature.trust.reason}",
+            "Signed at": moment(signature.signing_time) if signature.signing_time else "not stated",
+            "Email": (signer.email or "not stated") if signer else "",
+            "Certificate SHA-256": fingerprint(signer.fingerprint) if signer else "",
+        }
+        with st.container(border=True, key=f"signature-{number}"):
+            name = _plain(signer.name) if signer else "Unknown signer"
+            st.markdown(f"**{name}**" + (f" · {role}" if role else ""))
+            st.markdown(
+                "  \n".join(f"**{label}:** {_plain(text)}" for label, text in lines.items() if text)
+            )
     if any(not s.trust.trusted for s in verification.signatures):
         st.caption(
             "An intact signature proves only that the holder of the key signed these bytes; it "
@@ -256,6 +264,12 @@ def verification_table(verification: DocumentVerification) -> None:
             "store on the server runs `dpia trust add cert.pem` with the signer's certificate "
             "(or the CA that issued it)."
         )
+
+
+def _plain(text: str) -> str:
+    """`text` shown as written: a name in a certificate is the signer's to choose, and must
+    not turn into a link or an image that would make the browser ask another host."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
 def _verdict_detail(report) -> str:
