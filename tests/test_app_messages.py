@@ -125,3 +125,17 @@ def test_an_answers_file_that_does_not_fit_names_each_question_as_asked(archive_
         "(its condition does not hold)",
     ]
     assert not re.search(r"\b[a-z]+_[a-z_]+\b|answers\.", shown)
+
+
+def test_an_empty_field_of_the_sign_off_record_is_said_to_be_required():
+    from pydantic import ValidationError
+
+    from dpia._signoff import DpoAdvice
+    from dpia.app._signoff_messages import signoff_messages
+
+    advice = {"name": "Dana", "advice": "do_not_proceed", "summary": "", "date": "2026-05-06"}
+    try:
+        DpoAdvice.model_validate(advice)
+    except ValidationError as exc:
+        shown = signoff_messages(exc, storing="dpo_advice", within="dpo_advice")
+    assert shown == ["DPO advice, summary of the advice: this is required"]

@@ -227,10 +227,10 @@ def _distinct_texts(reasons: Iterable[Reason]) -> list[str]:
 def _maps(report: RiskReport) -> None:
     before, after = st.columns(2)
     with before:
-        st.markdown("**Before measures** (inherent risk)")
+        st.markdown(f"**{RESIDUAL_VIEW['inherent']}** (inherent risk)")
         st.altair_chart(risk_map(report, "inherent"), width="stretch")
     with after:
-        st.markdown("**After measures** (residual risk)")
+        st.markdown(f"**{RESIDUAL_VIEW['plan']}** (residual risk: measures in place and planned)")
         st.altair_chart(risk_map(report, "residual"), width="stretch")
     st.caption(
         f"Rated under the law in force on {long_date(report.as_of)}, the assessment's date "
