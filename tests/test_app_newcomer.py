@@ -8,6 +8,7 @@ their column names on a phone, reasons listed twice and a measure that "reduces"
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -221,6 +222,8 @@ def test_an_untrusted_signature_says_how_the_certificate_becomes_trusted(archive
     app.selectbox(key="sign-as").select(people["dpo"].fingerprint).run()
     sign_as(app, people["dpo"], PASSPHRASE.decode())
     no_failures(app)
-    columns = list(app.table[0].value.columns)
-    assert columns[:4] == ["Signer", "Role", "Signature", "Trust"]
+    card = next(m.value for m in app.markdown if m.value.startswith("**Signature:**"))
+    labels = re.findall(r"\*\*([^*]+):\*\*", card)
+    assert labels[:2] == ["Signature", "Trust"]  # what it proves first, then who vouches
+    assert "**Trust:** Not trusted: " in card
     assert any("`dpia trust add cert.pem`" in c.value for c in app.caption)
