@@ -40,7 +40,7 @@ def on_file(archive):
 
 
 def titles(app) -> list[str]:
-    return list(app.dataframe[0].value["Title"])
+    return list(app.table[0].value["Title"])
 
 
 def test_the_list_shows_every_assessment_newest_first_with_plain_status_words(archive):
@@ -48,7 +48,7 @@ def test_the_list_shows_every_assessment_newest_first_with_plain_status_words(ar
     app = fresh_app()
     no_failures(app)
     assert titles(app) == ["New pilot", "Old pilot"]
-    assert list(app.dataframe[0].value["Status"]) == ["Draft", "Approved"]
+    assert list(app.table[0].value["Status"]) == ["Draft", "Approved"]
 
 
 def test_filters_by_status_and_by_review_due(archive):

@@ -211,7 +211,7 @@ def test_the_list_shows_status_first_with_title_and_review_date_and_no_none(arch
     app.button(key="nav-next").click().run()  # saves the draft
     app.switch_page("dpia/app/pages/assessments.py").run()
     no_failures(app)
-    listing = app.dataframe[0].value
+    listing = app.table[0].value
     assert list(listing.columns)[:3] == ["Status", "Title", "Review due"]
     assert list(listing["Status"]) == ["Draft, not yet versioned"]
     assert list(listing["Version"]) == [""]

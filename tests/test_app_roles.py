@@ -143,7 +143,7 @@ def test_a_legal_viewer_reads_the_frozen_version_and_sees_the_draft_labelled(arc
 
     grant_role(archive, "lena@example.org", "legal_viewer", actor="admin")
     app = signed_in_app("lena@example.org")
-    listed = app.dataframe[0].value
+    listed = app.table[0].value
     assert list(listed["Status"]) == ["Approved; later draft pending"]
     app.button(key="list-open-button").click().run()
     no_failures(app)

@@ -16,7 +16,13 @@ from .._assessment import assessment_from_source
 from .._errors import AnswersError, DPIAError, SourceError
 from .._library import questionnaire_dir, questionnaire_for
 from .._source import read_source
-from .._vocabulary import UNVERSIONED, VERSION_STATUS, in_questionnaire_words
+from .._vocabulary import (
+    UNVERSIONED,
+    VERSION_STATUS,
+    in_questionnaire_words,
+    moment,
+    short_date,
+)
 from ..archive import AssessmentSummary, VersionStatus
 from ..questionnaire import Questionnaire, load_questionnaire
 from ._answers_messages import answers_refusal
@@ -74,16 +80,10 @@ def _listing(user: AppUser) -> None:
         st.info(f"No assessment matches.{hint}", icon=":material/info:")
         return
     drafts = archive().drafts_saved()
-    st.dataframe(
+    st.table(
         [_row(summary, drafts.get(summary.id)) for summary in reversed(found)],
         hide_index=True,
-        width="stretch",
-        column_config={
-            "Title": st.column_config.TextColumn(width="large"),
-            "Organisation": st.column_config.TextColumn(width="medium"),
-            "Review due": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        },
+        border="horizontal",
     )
     by_id = {s.id: s for s in found}
     chosen = st.selectbox(
@@ -99,19 +99,19 @@ def _listing(user: AppUser) -> None:
 
 def _row(summary: AssessmentSummary, draft_saved: dt.datetime | None) -> dict[str, object]:
     """Status first, then the title and the review date: they are what the list is read for, and
-    on a phone only the first column and a half fit before the table scrolls sideways. A draft
-    saved after the latest version is said beside its status, or "Approved" would be read as
-    covering it."""
+    on a phone only the first columns fit before the table scrolls sideways. A table, not a
+    data grid: its cells wrap, so no title is cut off at any width. A draft saved after the
+    latest version is said beside its status, or "Approved" would be read as covering it."""
     status = STATUS_LABELS[summary.status]
     if summary.latest_version and draft_saved is not None and draft_saved > summary.updated_at:
         status += "; later draft pending"
     return {
         "Status": status,
         "Title": summary.title,
-        "Review due": summary.review_due,
+        "Review due": short_date(summary.review_due) if summary.review_due else "",
         "Organisation": summary.organisation,
         "Version": str(summary.latest_version) if summary.latest_version else "",
-        "Updated": summary.updated_at,
+        "Updated": moment(summary.updated_at),
         "ID": summary.id,
     }
 
