@@ -116,7 +116,7 @@ def _timeline(assessment_id: str, versions: list[VersionSummary]) -> None:
                     "When (UTC)": event.at,
                     "Who": event.actor,
                     "What": words(AUDIT_ACTION, event.action),
-                    "Version": event.version_number,
+                    "Version": "" if event.version_number is None else str(event.version_number),
                 }
                 for event in archive().audit_trail(assessment_id)
             ],
