@@ -178,3 +178,37 @@ def test_a_signature_is_read_in_full_at_every_width_and_nothing_scrolls_sideways
         _shots(page, "signature-card", height=4200)
         browser.close()
     assert elsewhere == []
+
+
+def test_wide_tables_become_cards_on_a_phone(served):
+    """The assessment list and the legal exposure: a table at 1280 px, a card per row at 420."""
+    from playwright.sync_api import sync_playwright
+    from test_app_browser_views import _assessment
+
+    url, work = served
+    assessment_id = _assessment(work)
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        for name, key, heading in (
+            ("", "assessments", "Keystroke pilot, seen at every width"),
+            ("risks", "exposure-1", "A valid legal basis"),
+        ):
+            page.goto(f"{url}/{name}?assessment={assessment_id}")
+            _settle(page)
+            if name == "risks":
+                page.get_by_role("tab", name="Legal exposure").click()
+                _settle(page)
+            wide, narrow = _field(page, f"wide-{key}"), _field(page, f"narrow-{key}")
+            assert wide.is_visible() and not narrow.is_visible()
+            table = " ".join(wide.locator("table").inner_text().split())
+            assert heading in table, table
+            page.set_viewport_size({"width": 420, "height": 1600})
+            _settle(page)
+            assert narrow.is_visible() and not wide.is_visible()
+            cards = " ".join(narrow.inner_text().split())
+            assert heading in cards and "Status:" in cards, cards
+            assert page.evaluate(_SIDEWAYS, f".st-key-narrow-{key} *") == []
+            _shots(page, f"cards-{key}", height=3000)
+            page.set_viewport_size({"width": 1280, "height": 1600})
+        browser.close()

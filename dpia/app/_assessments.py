@@ -30,6 +30,7 @@ from ._archive_link import archive, load_case
 from ._case import Case, migration_notice
 from ._frame import PAGES
 from ._session import open_case, push_notice
+from ._tables import responsive_table
 from ._users import AppUser, current_user
 
 __all__ = ["STATUS_LABELS", "show_assessments"]
@@ -80,10 +81,10 @@ def _listing(user: AppUser) -> None:
         st.info(f"No assessment matches.{hint}", icon=":material/info:")
         return
     drafts = archive().drafts_saved()
-    st.table(
+    responsive_table(
         [_row(summary, drafts.get(summary.id)) for summary in reversed(found)],
-        hide_index=True,
-        border="horizontal",
+        key="assessments",
+        heading="Title",
     )
     by_id = {s.id: s for s in found}
     chosen = st.selectbox(
@@ -99,8 +100,8 @@ def _listing(user: AppUser) -> None:
 
 def _row(summary: AssessmentSummary, draft_saved: dt.datetime | None) -> dict[str, object]:
     """Status first, then the title and the review date: they are what the list is read for, and
-    on a phone only the first columns fit before the table scrolls sideways. A table, not a
-    data grid: its cells wrap, so no title is cut off at any width. A draft saved after the
+    a phone shows a card per assessment. A table, not a data grid: its cells wrap, so no
+    title is cut off at any width. A draft saved after the
     latest version is said beside its status, or "Approved" would be read as covering it."""
     status = STATUS_LABELS[summary.status]
     if summary.latest_version and draft_saved is not None and draft_saved > summary.updated_at:

@@ -11,7 +11,6 @@ freezes the version with a button once every signature the decision needs is val
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import streamlit as st
@@ -55,6 +54,7 @@ from ._reporting import case_report
 from ._session import forget_signing_inputs, pop_notice, push_notice, widget_value
 from ._signing_room import file_signature, room_signatures
 from ._signoff_forms import advice_form, decision_form, people_form, signatories_form
+from ._tables import plain_markdown
 from ._users import AppUser, current_user
 
 __all__ = ["show_review", "verification_table"]
@@ -252,11 +252,10 @@ def verification_table(verification: DocumentVerification) -> None:
             "Certificate SHA-256": fingerprint(signer.fingerprint) if signer else "",
         }
         with st.container(border=True, key=f"signature-{number}"):
-            name = _plain(signer.name) if signer else "Unknown signer"
+            name = plain_markdown(signer.name) if signer else "Unknown signer"
             st.markdown(f"**{name}**" + (f" · {role}" if role else ""))
-            st.markdown(
-                "  \n".join(f"**{label}:** {_plain(text)}" for label, text in lines.items() if text)
-            )
+            shown = [f"**{k}:** {plain_markdown(v)}" for k, v in lines.items() if v]
+            st.markdown("  \n".join(shown))
     if any(not s.trust.trusted for s in verification.signatures):
         st.caption(
             "An intact signature proves only that the holder of the key signed these bytes; it "
@@ -264,12 +263,6 @@ def verification_table(verification: DocumentVerification) -> None:
             "store on the server runs `dpia trust add cert.pem` with the signer's certificate "
             "(or the CA that issued it)."
         )
-
-
-def _plain(text: str) -> str:
-    """`text` shown as written: a name in a certificate is the signer's to choose, and must
-    not turn into a link or an image that would make the browser ask another host."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
 def _verdict_detail(report) -> str:
