@@ -60,23 +60,34 @@ def _shots(page, name: str, height: int = 1600) -> None:
 
 
 def test_a_reload_keeps_the_role_local_mode_views_as(served):
+    """A DPO halfway through the wizard reloads: same role, same assessment, same step, same
+    answers; back to every role, a reload keeps that too."""
     from playwright.sync_api import sync_playwright
+    from test_app_browser_views import _assessment
 
-    url, _ = served
+    url, work = served
+    assessment_id = _assessment(work)
     with sync_playwright() as playwright:
         browser = _browser(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 1200})
-        page.goto(url)
+        page.goto(f"{url}/wizard?assessment={assessment_id}&step=scope")
         _settle(page)
-        _choose(page, "view-as", "Decision-maker")
+        _choose(page, "view-as", "Data protection officer")
+        assert "view_as=dpo" in page.url and "step=scope" in page.url
+        page.reload()
+        _settle(page)
+        page.get_by_text("Viewing as Data protection officer.").wait_for()
+        page.get_by_text("Local mode, acting as Data protection officer only.").wait_for()
+        assert "step=scope" in page.url
+        assert "Germany" in _field(page, "q-countries").inner_text()
+        _shots(page, "view-as-dpo-after-reload")
         page.get_by_role("link", name="Archive").click()
         _settle(page)
-        assert "view_as=decision_maker" in page.url
+        _choose(page, "view-as", "Decision-maker")
         page.reload()
         _settle(page)
         page.get_by_text("Viewing as Decision-maker.").wait_for()
-        page.get_by_text("Local mode, acting as Decision-maker only.").wait_for()
-        _shots(page, "view-as-after-reload")
+        assert f"assessment={assessment_id}" in page.url
         _choose(page, "view-as", "Every role")
         page.reload()
         _settle(page)
