@@ -6,17 +6,25 @@ command line all take their words from here, so the DPO's advice reads the same 
 page, in the Word document and in a terminal, and changing a word changes it everywhere.
 
 Dates and amounts are written here too, without the machine's locale, so that the same inputs
-give the same bytes on every machine.
+give the same bytes on every machine. A questionnaire brings codes of its own (question ids,
+table column ids, option values), which the answers file and its messages use;
+`in_questionnaire_words` turns them into the questions, columns and options as asked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .questionnaire import Questionnaire
 
 __all__ = [
     "ADVICE",
     "APP_ROLE",
+    "ASSESSMENT_FIELD",
     "AUDIT_ACTION",
     "CONDITION_STATE",
     "DECISION",
@@ -37,6 +45,8 @@ __all__ = [
     "UNVERSIONED",
     "VERDICT",
     "VERSION_STATUS",
+    "fingerprint",
+    "in_questionnaire_words",
     "long_date",
     "moment",
     "money",
@@ -46,6 +56,14 @@ __all__ = [
 ]
 
 LEVEL = {"low": "Low", "medium": "Medium", "high": "High"}
+ASSESSMENT_FIELD = {
+    "id": "Assessment id",
+    "title": "Title of the assessment",
+    "organisation": "Organisation (the controller)",
+    "assessor": "Assessor",
+    "date": "Date of the assessment",
+}
+"""The details about the assessment itself, as the wizard's first step asks for them."""
 HEADLINE = {
     "chilling_effect": "Chilling effect",
     "consent_gap": "Consent gap",
@@ -219,6 +237,75 @@ def short_date(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 
+def fingerprint(colon_hex: str) -> str:
+    """A certificate fingerprint `AB:CD:…` in groups of eight bytes: the characters OpenSSL
+    prints (`openssl x509 -fingerprint -sha256`), with spaces where a narrow screen may break
+    the line."""
+    pairs = colon_hex.split(":")
+    return " ".join(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
+
+
 def money(amount: float, currency: str) -> str:
     whole = round(amount)
     return f"{currency} {whole:,}" if abs(amount - whole) < 0.005 else f"{currency} {amount:,.2f}"
+
+
+def in_questionnaire_words(
+    text: str, questionnaire: Questionnaire, *, about: str | None = None
+) -> str:
+    """A message about answers with every code of the questionnaire in the words asked.
+
+    The answers file's messages name a question by its id (sometimes adding its label in
+    brackets: `headcount (How many people?)`), a table column by its id and an option by its
+    value, which is what a person editing the file needs. Whoever reads the message on screen
+    recognises the question, column and option as the questionnaire shows them. `about` is the
+    question the message is about: its columns and options are the ones a quoted code or an
+    "allowed:" list refers to. A word that merely looks like a code stays as it is.
+    """
+    questions = {q.id: q for _, q in questionnaire.questions()}
+    labels = {question_id: q.label for question_id, q in questions.items()}
+    asked = questions.get(about or "")
+    columns = {c.id: c.label for c in getattr(asked, "columns", ())}
+    options = {o.value: o.label for o in getattr(asked, "options", ())}
+    for column in getattr(asked, "columns", ()):
+        options.update({o.value: o.label for o in getattr(column, "options", ())})
+
+    def named(words: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
+        return lambda m: f"“{words[m['code']]}”" if m["code"] in words else m[0]
+
+    text = re.sub(r"\b(?P<id>\w+) \((?P<label>[^()]*(?:\([^()]*\)[^()]*)*)\)", _both(labels), text)
+    for column_id, label in columns.items():
+        text = text.replace(f"column {column_id!r} is required", f"“{label}” needs an answer")
+        text = text.replace(f"column {column_id!r}", f"“{label}”")
+    text = re.sub(
+        r"did you mean (?P<code>\w+)\?",
+        lambda m: f"did you mean {m[1]}: “{labels[m[1]]}”?" if m[1] in labels else m[0],
+        text,
+    )
+    listed = {**columns, **options}
+    text = re.sub(
+        r"\b(?P<lead>allowed|columns): (?P<codes>\w+(?:, \w+)*)",
+        lambda m: (
+            f"{m['lead']}: "
+            + ", ".join(f"“{listed[c]}”" if c in listed else c for c in m["codes"].split(", "))
+        ),
+        text,
+    )
+    text = re.sub(r"'(?P<code>\w+)'", named(options), text)
+    text = re.sub(r"'(?P<code>\w+)'", named(labels), text)
+    text = re.sub(r"\b(?P<code>[a-z0-9]+(?:_[a-z0-9]+)+)\b", named(labels), text)
+    # "question “L” is not answered (L)": the label once is enough.
+    return re.sub(
+        r"“(?P<label>[^”]+)”(?P<between>[^“()]*) \((?P=label)\)", r"“\g<label>”\g<between>", text
+    )
+
+
+def _both(labels: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
+    """`id (label)` → `“label”`, only where the brackets hold that very question's label."""
+
+    def replace(match: re.Match[str]) -> str:
+        if labels.get(match.group("id")) == match.group("label"):
+            return f"“{match.group('label')}”"
+        return match.group(0)
+
+    return replace

@@ -50,6 +50,14 @@ def test_timeline_shows_each_version_with_its_status_changes(archive):
     )
 
 
+def test_the_audit_log_leaves_the_version_empty_where_an_event_has_none(archive):
+    two_versions(archive)
+    logged = archive_page(fresh_app()).dataframe[-1].value
+    by_event = dict(zip(logged["What"], logged["Version"], strict=True))
+    assert by_event["Assessment created"] == ""  # not "None"
+    assert by_event["Status changed"] == "2"
+
+
 def test_compare_lists_the_changed_answer_in_the_questionnaire_words(archive):
     two_versions(archive)
     app = archive_page(fresh_app())

@@ -40,7 +40,7 @@ def on_file(archive):
 
 
 def titles(app) -> list[str]:
-    return list(app.dataframe[0].value["Title"])
+    return list(app.table[0].value["Title"])
 
 
 def test_the_list_shows_every_assessment_newest_first_with_plain_status_words(archive):
@@ -48,7 +48,7 @@ def test_the_list_shows_every_assessment_newest_first_with_plain_status_words(ar
     app = fresh_app()
     no_failures(app)
     assert titles(app) == ["New pilot", "Old pilot"]
-    assert list(app.dataframe[0].value["Status"]) == ["Draft", "Approved"]
+    assert list(app.table[0].value["Status"]) == ["Draft", "Approved"]
 
 
 def test_filters_by_status_and_by_review_due(archive):
@@ -89,7 +89,8 @@ def test_an_answers_file_that_does_not_fit_is_refused_with_its_line(archive_url)
     app.file_uploader(key="import-file").set_value(("bad.yaml", bad, "application/x-yaml")).run()
     assert not app.exception
     assert app.error[0].value == (
-        "bad.yaml:9:14: answers.headcount: expected a whole number, got text"
+        "bad.yaml does not open: fix the 1 problem below in the file, then upload it again.\n"
+        "- Line 9, “How many people?”: Expected a whole number, got text."
     )
 
 

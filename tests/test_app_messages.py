@@ -51,7 +51,7 @@ def test_every_message_is_a_sentence():
 
 def test_question_ids_in_a_message_become_the_questions_as_asked(archive_url):
     from dpia._library import questionnaire_for
-    from dpia.app._messages import in_questionnaire_words
+    from dpia._vocabulary import in_questionnaire_words
 
     mini = questionnaire_for("mini@1.0")
     assert (
@@ -71,3 +71,71 @@ def test_question_ids_in_a_message_become_the_questions_as_asked(archive_url):
     )
     # Words that merely look like an id, and ids in brackets of another label, stay.
     assert in_questionnaire_words("headcount (of the site)", mini) == "headcount (of the site)"
+
+
+def test_columns_and_options_of_the_question_are_named_as_asked(archive_url):
+    from dpia._library import questionnaire_for
+    from dpia._vocabulary import in_questionnaire_words
+
+    mini = questionnaire_for("mini@1.0")
+    assert in_questionnaire_words(
+        "option 'de' is not offered for these answers (its condition does not hold)",
+        mini,
+        about="countries",
+    ) == ("option “Germany” is not offered for these answers (its condition does not hold)")
+    assert in_questionnaire_words(
+        "row 1, column 'jurisdiction': 'fr' is not an option; allowed: de, us_ca",
+        mini,
+        about="staff",
+    ) == ("row 1, “Jurisdiction”: 'fr' is not an option; allowed: “Germany”, “California”")
+    assert in_questionnaire_words(
+        "row 2: column 'jurisdiction' is required", mini, about="staff"
+    ) == ("row 2: “Jurisdiction” needs an answer")
+    assert in_questionnaire_words(
+        "unknown question id 'countrie' (did you mean countries?)", mini
+    ) == (
+        "unknown question id 'countrie' (did you mean countries: "
+        "“Where do the people monitored work?”?)"
+    )
+    # Without the question it is about, an option value is left alone: 'de' may mean anything.
+    assert in_questionnaire_words("'de' is listed twice", mini) == "'de' is listed twice"
+
+
+def test_an_answers_file_that_does_not_fit_names_each_question_as_asked(archive_url):
+    from app_support import MINI_ANSWERS
+
+    bad = (
+        MINI_ANSWERS.replace(b"basis: consent", b"basis: contract")
+        .replace(b"jurisdiction: de,", b"jurisdiction: fr,")
+        .replace(b"countries: [de, us_ca]", b"countries: [de, us_ca, de]")
+    )
+    app = fresh_app()
+    app.file_uploader(key="import-file").set_value(("bad.yaml", bad, "application/x-yaml")).run()
+    assert not app.exception
+    shown = app.error[0].value
+    assert shown.splitlines() == [
+        "bad.yaml does not open: fix the 4 problems below in the file, then upload it again.",
+        "- Line 4, “Where do the people monitored work?”: “Germany” is listed twice.",
+        "- Line 6, “Legal basis”: 'contract' is not an option; allowed: “Consent”, "
+        "“Legitimate interests”.",
+        "- Line 7, “Staff per jurisdiction”: Row 1, “Jurisdiction”: 'fr' is not an option; "
+        "allowed: “Germany”, “California”.",
+        # Germany twice is no answer, so the works council is not asked, nor screenshots offered.
+        "- Line 10, “What is captured?”: Option “Screenshots” is not offered for these answers "
+        "(its condition does not hold)",
+    ]
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|answers\.", shown)
+
+
+def test_an_empty_field_of_the_sign_off_record_is_said_to_be_required():
+    from pydantic import ValidationError
+
+    from dpia._signoff import DpoAdvice
+    from dpia.app._signoff_messages import signoff_messages
+
+    advice = {"name": "Dana", "advice": "do_not_proceed", "summary": "", "date": "2026-05-06"}
+    try:
+        DpoAdvice.model_validate(advice)
+    except ValidationError as exc:
+        shown = signoff_messages(exc, storing="dpo_advice", within="dpo_advice")
+    assert shown == ["DPO advice, summary of the advice: this is required"]

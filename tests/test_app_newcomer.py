@@ -8,6 +8,7 @@ their column names on a phone, reasons listed twice and a measure that "reduces"
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -210,7 +211,7 @@ def test_the_list_shows_status_first_with_title_and_review_date_and_no_none(arch
     app.button(key="nav-next").click().run()  # saves the draft
     app.switch_page("dpia/app/pages/assessments.py").run()
     no_failures(app)
-    listing = app.dataframe[0].value
+    listing = app.table[0].value
     assert list(listing.columns)[:3] == ["Status", "Title", "Review due"]
     assert list(listing["Status"]) == ["Draft, not yet versioned"]
     assert list(listing["Version"]) == [""]
@@ -221,6 +222,8 @@ def test_an_untrusted_signature_says_how_the_certificate_becomes_trusted(archive
     app.selectbox(key="sign-as").select(people["dpo"].fingerprint).run()
     sign_as(app, people["dpo"], PASSPHRASE.decode())
     no_failures(app)
-    columns = list(app.table[0].value.columns)
-    assert columns[:4] == ["Signer", "Role", "Signature", "Trust"]
+    card = next(m.value for m in app.markdown if m.value.startswith("**Signature:**"))
+    labels = re.findall(r"\*\*([^*]+):\*\*", card)
+    assert labels[:2] == ["Signature", "Trust"]  # what it proves first, then who vouches
+    assert "**Trust:** Not trusted: " in card
     assert any("`dpia trust add cert.pem`" in c.value for c in app.caption)

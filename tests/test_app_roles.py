@@ -143,7 +143,7 @@ def test_a_legal_viewer_reads_the_frozen_version_and_sees_the_draft_labelled(arc
 
     grant_role(archive, "lena@example.org", "legal_viewer", actor="admin")
     app = signed_in_app("lena@example.org")
-    listed = app.dataframe[0].value
+    listed = app.table[0].value
     assert list(listed["Status"]) == ["Approved; later draft pending"]
     app.button(key="list-open-button").click().run()
     no_failures(app)
@@ -220,6 +220,34 @@ def test_view_as_acts_in_one_role_and_says_so(archive, archive_url):
     no_failures(app)
     app.switch_page("dpia/app/pages/wizard.py").run()
     assert app.button(key="nav-next")
+
+
+def test_view_as_is_kept_in_the_address_so_a_reload_keeps_the_role(archive, archive_url):
+    assessment_id = archive.save_draft(_mapping(), actor="ann@example.org").assessment_id
+    app = fresh_app(assessment=assessment_id)
+    app.selectbox(key="view-as").select("decision_maker").run()
+    assert app.query_params["view_as"] == "decision_maker"
+    assert app.query_params["assessment"] == assessment_id
+
+    reloaded = fresh_app(**dict(app.query_params))
+    no_failures(reloaded)
+    assert reloaded.selectbox(key="view-as").value == "decision_maker"
+    assert reloaded.info[0].value.startswith("**Viewing as Decision-maker.**")
+    assert "Keystroke pilot" in reloaded.sidebar.markdown[0].value  # the same one, still open
+
+    # Every role, chosen over DPIA_LOCAL_ROLE, is a choice the address keeps too.
+    reloaded.selectbox(key="view-as").select("").run()
+    assert reloaded.query_params["view_as"] == "every_role"
+    again = fresh_app(view_as="every_role")
+    assert again.selectbox(key="view-as").value == ""
+    assert not [i for i in again.info if "Viewing as" in i.value]
+
+
+def test_a_view_as_in_the_address_that_is_no_role_is_dropped(archive_url):
+    app = fresh_app(view_as="owner")
+    no_failures(app)
+    assert app.selectbox(key="view-as").value == ""
+    assert "view_as" not in app.query_params
 
 
 def test_the_local_role_setting_starts_the_app_in_one_role(archive_url, monkeypatch):

@@ -95,3 +95,21 @@ def test_every_rule_and_finding_names_its_legal_source():
 def test_maxima_are_labelled_as_statutory_ceilings():
     for penalty in CATALOGUE.penalties:
         assert re.search(r"\bup to\b|greater of|for each violation", penalty.formula), penalty.id
+
+
+@pytest.mark.parametrize("name", ["telemetry-for-ai", "cnil-pia"])
+def test_no_catalogue_text_repeats_the_unit_its_answer_is_written_with(name):
+    """An answer goes into a sentence as the document shows it, unit included ("5,000 people"),
+    so a text that adds the unit again reads "5,000 people people"."""
+    root = Path(__file__).resolve().parent.parent / "questionnaires"
+    from dpia.questionnaire import load_questionnaire
+
+    questionnaire = load_questionnaire(root / f"{name}.yaml")
+    units = {q.id: q.unit for _, q in questionnaire.questions() if getattr(q, "unit", "")}
+    text = (root / f"{name}.risks.yaml").read_text(encoding="utf-8")
+    doubled = [
+        match[0]
+        for match in re.finditer(r"\{\{\s*(\w+)\s*\}\}\s+(\S+)", text)
+        if match[1] in units and match[2].strip(",.;:)").lower() == units[match[1]].lower()
+    ]
+    assert doubled == []

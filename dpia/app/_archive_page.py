@@ -116,7 +116,7 @@ def _timeline(assessment_id: str, versions: list[VersionSummary]) -> None:
                     "When (UTC)": event.at,
                     "Who": event.actor,
                     "What": words(AUDIT_ACTION, event.action),
-                    "Version": event.version_number,
+                    "Version": "" if event.version_number is None else str(event.version_number),
                 }
                 for event in archive().audit_trail(assessment_id)
             ],
@@ -237,7 +237,8 @@ def _proof(assessment_id: str, versions: list[VersionSummary]) -> None:
         st.markdown("**Signatures over the archived document**")
         signatures = {f"{label}.p7s": content for label, content in stored.signature_files.items()}
         verification_table(
-            verify_signatures(stored.document, signatures, trust=archive_trust_store())
+            verify_signatures(stored.document, signatures, trust=archive_trust_store()),
+            key="archived-signature",
         )
     if stored.signed_pdf is not None:
         _signed_pdf(assessment_id, number, stored.signed_pdf)
@@ -297,4 +298,7 @@ def _signed_pdf(assessment_id: str, number: int, pdf: bytes) -> None:
         key="proof-pdf",
     )
     st.markdown("**Signatures inside the archived PDF**")
-    verification_table(verify_pdf(pdf, trust=archive_trust_store(), document="the signed PDF"))
+    verification_table(
+        verify_pdf(pdf, trust=archive_trust_store(), document="the signed PDF"),
+        key="archived-pdf-signature",
+    )

@@ -13,17 +13,24 @@ from pathlib import Path
 import streamlit as st
 
 from .._assessment import assessment_from_source
-from .._errors import DPIAError, SourceError
+from .._errors import AnswersError, DPIAError, SourceError
 from .._library import questionnaire_dir, questionnaire_for
 from .._source import read_source
-from .._vocabulary import UNVERSIONED, VERSION_STATUS
+from .._vocabulary import (
+    UNVERSIONED,
+    VERSION_STATUS,
+    in_questionnaire_words,
+    moment,
+    short_date,
+)
 from ..archive import AssessmentSummary, VersionStatus
 from ..questionnaire import Questionnaire, load_questionnaire
+from ._answers_messages import answers_refusal
 from ._archive_link import archive, load_case
 from ._case import Case, migration_notice
 from ._frame import PAGES
-from ._messages import in_questionnaire_words
 from ._session import open_case, push_notice
+from ._tables import responsive_table
 from ._users import AppUser, current_user
 
 __all__ = ["STATUS_LABELS", "show_assessments"]
@@ -74,16 +81,10 @@ def _listing(user: AppUser) -> None:
         st.info(f"No assessment matches.{hint}", icon=":material/info:")
         return
     drafts = archive().drafts_saved()
-    st.dataframe(
+    responsive_table(
         [_row(summary, drafts.get(summary.id)) for summary in reversed(found)],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Title": st.column_config.TextColumn(width="large"),
-            "Organisation": st.column_config.TextColumn(width="medium"),
-            "Review due": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        },
+        key="assessments",
+        heading="Title",
     )
     by_id = {s.id: s for s in found}
     chosen = st.selectbox(
@@ -99,19 +100,19 @@ def _listing(user: AppUser) -> None:
 
 def _row(summary: AssessmentSummary, draft_saved: dt.datetime | None) -> dict[str, object]:
     """Status first, then the title and the review date: they are what the list is read for, and
-    on a phone only the first column and a half fit before the table scrolls sideways. A draft
-    saved after the latest version is said beside its status, or "Approved" would be read as
-    covering it."""
+    a phone shows a card per assessment. A table, not a data grid: its cells wrap, so no
+    title is cut off at any width. A draft saved after the
+    latest version is said beside its status, or "Approved" would be read as covering it."""
     status = STATUS_LABELS[summary.status]
     if summary.latest_version and draft_saved is not None and draft_saved > summary.updated_at:
         status += "; later draft pending"
     return {
         "Status": status,
         "Title": summary.title,
-        "Review due": summary.review_due,
+        "Review due": short_date(summary.review_due) if summary.review_due else "",
         "Organisation": summary.organisation,
         "Version": str(summary.latest_version) if summary.latest_version else "",
-        "Updated": summary.updated_at,
+        "Updated": moment(summary.updated_at),
         "ID": summary.id,
     }
 
@@ -163,7 +164,11 @@ def _import_answers(user: AppUser) -> None:
         if not isinstance(source.value, dict) or "questionnaire" not in source.value:
             raise SourceError(f"{upload.name}: not an answers file (no 'questionnaire:' field)")
         questionnaire = questionnaire_for(str(source.value["questionnaire"]))
-        check = assessment_from_source(source, questionnaire)
+        try:
+            check = assessment_from_source(source, questionnaire)
+        except AnswersError as exc:
+            st.error(answers_refusal(upload.name, exc, questionnaire), icon=":material/error:")
+            return
         st.success(
             f"{upload.name}: {len(check.assessment.answers)} answers for {questionnaire.title}."
         )

@@ -14,8 +14,8 @@ from typing import Any
 from .._assessment import AnswersCheck, assessment_from_source
 from .._errors import AnswersError, Problem
 from .._source import Source
+from .._vocabulary import in_questionnaire_words
 from ..questionnaire import Questionnaire
-from ._messages import in_questionnaire_words
 
 __all__ = ["HELD", "Case", "DraftFile", "field_problems", "migration_notice"]
 

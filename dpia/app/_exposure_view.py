@@ -2,7 +2,8 @@
 
 Statutory maxima are ceilings the law sets, not a forecast of a fine; the page says so, because
 a DPO will be asked "how much could this cost" and must not quote a maximum as an estimate.
-The table wraps its text rather than cut it off: what is missing is the column a DPO reads.
+The table wraps its text rather than cut it off (and is a card per duty on a phone): what is
+missing is the column a DPO reads.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import streamlit as st
 
 from .._vocabulary import OBLIGATION_STATUS, money
 from ..risk import RiskReport
+from ._tables import responsive_table
 
 __all__ = ["show_exposure"]
 
@@ -23,7 +25,7 @@ def show_exposure(report: RiskReport) -> None:
         "Statutory maxima are the highest amounts the law allows for one breach: a ceiling, not "
         "an estimate of what a regulator or court would impose."
     )
-    for place in report.legal_exposure:
+    for number, place in enumerate(report.legal_exposure, start=1):
         gaps = sum(1 for o in place.obligations if o.status == "gap")
         ceiling = ", ".join(money(v, c) for c, v in sorted(place.statutory_maximum.items()))
         title = f"**{place.label}**: {place.headcount:,} people, {gaps} gap{'s' * (gaps != 1)}"
@@ -42,7 +44,7 @@ def show_exposure(report: RiskReport) -> None:
                 }
                 for o in place.obligations
             ]
-            st.table(_filled_columns(rows), hide_index=True, border="horizontal")
+            responsive_table(_filled_columns(rows), key=f"exposure-{number}", heading="Duty")
 
 
 def _filled_columns(rows: list[dict[str, str]]) -> list[dict[str, str]]:

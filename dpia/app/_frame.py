@@ -18,13 +18,21 @@ from .._errors import DPIAError, NotFoundError
 from ._archive_link import load_case
 from ._case import Case
 from ._record_notice import record_notice
-from ._session import act_as_chosen, close_case, current_case, open_case, sync_url
+from ._session import (
+    act_as_chosen,
+    close_case,
+    current_case,
+    open_case,
+    resume_acting_as,
+    sync_url,
+)
 from ._users import (
     EVERY_ROLE,
     ROLE_LABELS,
     VIEW_AS,
     AppUser,
     current_user,
+    sign_in_configured,
     sign_out_button,
 )
 
@@ -62,6 +70,8 @@ def run_app() -> None:
         layout="wide",
         initial_sidebar_state="auto",
     )
+    if not sign_in_configured():
+        resume_acting_as((EVERY_ROLE, *ROLE_LABELS))
     user = current_user()
     pages = {
         group: [

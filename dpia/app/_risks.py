@@ -26,6 +26,7 @@ from .._vocabulary import (
 )
 from ..questionnaire import Questionnaire
 from ..risk import SCALE, Rating, Reason, RiskReport, RiskResult
+from ._answers_messages import answers_problems
 from ._archive_link import save_draft
 from ._exposure_view import show_exposure
 from ._frame import PAGES, open_assessment_or_stop
@@ -92,7 +93,8 @@ def _save_plan(case, questionnaire: Questionnaire, actor: str) -> None:
         text = stale_draft_text(exc, actor).replace("Not saved:", "The plan was not saved:", 1)
         st.error(text, icon=":material/sync_problem:")
     except AnswersError as exc:
-        st.error(f"The plan was not saved: {exc}", icon=":material/error:")
+        found = " ".join(answers_problems(exc, questionnaire, at_lines=False))
+        st.error(f"The plan was not saved. {found}", icon=":material/error:")
     else:
         st.toast("Measure plan saved", icon=":material/cloud_done:")
 
@@ -225,10 +227,10 @@ def _distinct_texts(reasons: Iterable[Reason]) -> list[str]:
 def _maps(report: RiskReport) -> None:
     before, after = st.columns(2)
     with before:
-        st.markdown("**Before measures** (inherent risk)")
+        st.markdown(f"**{RESIDUAL_VIEW['inherent']}** (inherent risk)")
         st.vega_lite_chart(risk_map(report, "inherent"), width="stretch")
     with after:
-        st.markdown("**After measures** (residual risk)")
+        st.markdown(f"**{RESIDUAL_VIEW['plan']}** (residual risk: measures in place and planned)")
         st.vega_lite_chart(risk_map(report, "residual"), width="stretch")
     st.caption(
         f"Rated under the law in force on {long_date(report.as_of)}, the assessment's date "

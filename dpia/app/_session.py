@@ -19,6 +19,8 @@ Public API (the whole of it):
 - `widget_state(key, initial)`: what a composite widget (a table) keeps beside its widgets.
 - `widget_value(key)`, `forget_signing_inputs()`: the signing form's inputs, read once and then
   dropped so that no key material stays in memory.
+- `acting_as()`, `act_as_chosen(widget)`, `resume_acting_as(known)`: local mode's View as
+  choice, mirrored in the URL (`?view_as=`) so that a reload keeps the role.
 
 Streamlit forgets everything on a browser refresh, so the URL carries the assessment and the
 archive holds its draft: reloading the page reopens the same assessment at the same step.
@@ -26,7 +28,7 @@ archive holds its draft: reloading the page reopens the same assessment at the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Literal, get_args
 
 import streamlit as st
@@ -49,6 +51,7 @@ __all__ = [
     "push_notice",
     "recall",
     "remember",
+    "resume_acting_as",
     "set_step",
     "step",
     "sync_url",
@@ -73,6 +76,9 @@ _ACTING_AS = "dpia.acting_as"
 """Local mode's View as choice. The session's, not the case's: kept when a case is opened or
 closed, and apart from the widget's own state, which Streamlit drops when another page is
 opened (each page draws its own copy of the sidebar)."""
+_VIEW_AS_PARAM = "view_as"
+_EVERY_ROLE_IN_URL = "every_role"
+"""How the URL writes View as's empty choice (every role): an empty parameter reads as absent."""
 _MEMOS = tuple(f"dpia.{name}" for name in get_args(Memo))
 _CASE_WIDGET_PREFIXES = (WIDGET_PREFIX, "sign-", "so-sig-", "diff-", "proof-")
 """Widgets whose value belongs to one assessment: its fields, the signing form, the choice of
@@ -109,7 +115,7 @@ def open_case(case: Case, *, at_step: str | None = None) -> None:
 
 def close_case() -> None:
     _clear_case()
-    st.query_params.clear()
+    sync_url()
 
 
 def _clear_case() -> None:
@@ -150,13 +156,17 @@ def forget(memo: Memo) -> None:
 
 
 def sync_url() -> None:
-    """Put the open assessment (once it has an archive id) and its step in the address bar."""
+    """Put the open assessment (once it has an archive id), its step and the View as choice in
+    the address bar."""
     case = current_case()
     wanted: dict[str, Any] = {}
     if case is not None and case.assessment_id:
         wanted["assessment"] = case.assessment_id
         if step():
             wanted["step"] = step()
+    chosen = acting_as()
+    if chosen is not None:
+        wanted[_VIEW_AS_PARAM] = chosen or _EVERY_ROLE_IN_URL
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 
@@ -209,3 +219,17 @@ def acting_as() -> str | None:
 def act_as_chosen(widget: str) -> None:
     """The View as widget's callback: act in the role it now shows, from this run on."""
     st.session_state[_ACTING_AS] = st.session_state[widget]
+
+
+def resume_acting_as(known: Collection[str]) -> None:
+    """After a browser refresh the session is new: take View as from the URL, if it names one
+    of the `known` choices. Anything else in the parameter is dropped from the address bar at
+    the next `sync_url`, so a mistyped link acts in the default role and shows that it does."""
+    if _ACTING_AS in st.session_state:
+        return
+    written = st.query_params.get(_VIEW_AS_PARAM)
+    if written is None:
+        return
+    chosen = "" if written == _EVERY_ROLE_IN_URL else written
+    if chosen in known:
+        st.session_state[_ACTING_AS] = chosen

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .._vocabulary import SIGNATORY_ROLE, SIGNATURE_VERDICT, SIGNATURE_VERDICT_MEANING, moment
+from .._vocabulary import (
+    SIGNATORY_ROLE,
+    SIGNATURE_VERDICT,
+    SIGNATURE_VERDICT_MEANING,
+    fingerprint,
+    moment,
+)
 from ..signing import DocumentVerification, SignatureReport
 from ..workflow import Approval
+from ._tables import plain_markdown
 
 __all__ = ["approval_list", "verification_table"]
 
@@ -24,27 +31,33 @@ _STATE_ICONS = {
 }
 
 
-def verification_table(verification: DocumentVerification) -> None:
-    """One line per signature: who, in which role, when, and what the signature proves."""
+def verification_table(verification: DocumentVerification, key: str = "signature") -> None:
+    """One card per signature: who, in which role, when, and what the signature proves.
+
+    Cards, not a table: seven columns do not fit a phone, and a table that scrolls sideways
+    hides the verdict behind the signer's name. The certificate fingerprint is written in
+    groups (`fingerprint`), so that it wraps and can still be compared with OpenSSL's. `key`
+    names the cards, so the .docx and the PDF signatures can share a page.
+    """
     if not verification.signatures:
         st.caption("No signature yet.")
         return
-    st.table(
-        [
-            {
-                "Signer": s.signer.name if s.signer else "unknown",
-                "Role": SIGNATORY_ROLE.get(s.signer.role or "", "not stated") if s.signer else "",
-                "Signature": f"{SIGNATURE_VERDICT[s.verdict]}: {_verdict_detail(s)}",
-                "Trust": ("Trusted" if s.trust.trusted else "Not trusted") + f": {s.trust.reason}",
-                "Signed at": _signed_at(s),
-                "Email": (s.signer.email or "") if s.signer else "",
-                "Certificate SHA-256": s.signer.fingerprint if s.signer else "",
-            }
-            for s in verification.signatures
-        ],
-        hide_index=True,
-        border="horizontal",
-    )
+    for number, signature in enumerate(verification.signatures, start=1):
+        signer = signature.signer
+        role = SIGNATORY_ROLE.get(signer.role or "", "role not stated") if signer else ""
+        trust = "Trusted" if signature.trust.trusted else "Not trusted"
+        lines = {
+            "Signature": f"{SIGNATURE_VERDICT[signature.verdict]}: {_verdict_detail(signature)}",
+            "Trust": f"{trust}: {signature.trust.reason}",
+            "Signed at": _signed_at(signature),
+            "Email": (signer.email or "not stated") if signer else "",
+            "Certificate SHA-256": fingerprint(signer.fingerprint) if signer else "",
+        }
+        with st.container(border=True, key=f"{key}-{number}"):
+            name = plain_markdown(signer.name) if signer else "Unknown signer"
+            st.markdown(f"**{name}**" + (f" · {role}" if role else ""))
+            shown = [f"**{k}:** {plain_markdown(v)}" for k, v in lines.items() if v]
+            st.markdown("  \n".join(shown))
     if any(not s.trust.trusted for s in verification.signatures):
         st.caption(
             "An intact signature proves only that the holder of the key signed these bytes; it "

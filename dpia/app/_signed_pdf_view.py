@@ -73,7 +73,7 @@ def signed_pdf_section(
         on_click="ignore",
         key="final-pdf-download",
     )
-    verification_table(check.verification)
+    verification_table(check.verification, key="pdf-signature")
     approval_list(check.approval, "Signatures the decision needs in the PDF")
 
 

@@ -27,7 +27,7 @@ from .._signoff import (
     SignOff,
     WorkersRepresentativesOpinion,
 )
-from .._vocabulary import ADVICE, DECISION, SIGNATORY_ROLE, long_date
+from .._vocabulary import ADVICE, DECISION, SIGNATORY_ROLE, fingerprint, long_date
 from ..workflow import bound_part, may, remove_signatory
 from ._case import Case
 from ._session import field_key
@@ -326,7 +326,7 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
         bound = checked is not None and bound_part(checked, Signatory.model_validate(signatory))
         text.markdown(
             f"**{signatory['name']}** ({role}), {signatory['email']}  \n"
-            f"Certificate SHA-256 `{signatory['certificate_sha256']}`"
+            f"Certificate SHA-256 {fingerprint(signatory['certificate_sha256'])}"
             + (f"  \n*Signs for the {_BOUND[bound]} on record*" if bound else "")
         )
         if editable and remove.button(
@@ -360,7 +360,9 @@ def signatories_form(case: Case, user: AppUser, save: Callable) -> None:
             f"{identity.name} is on the list above. Upload another certificate to add someone else."
         )
         return
-    st.markdown(f"Certificate of **{identity.name}**, fingerprint `{identity.fingerprint}`")
+    st.markdown(
+        f"Certificate of **{identity.name}**, fingerprint {fingerprint(identity.fingerprint)}"
+    )
     left, right = st.columns(2)
     own = identity.fingerprint.replace(":", "")[:16]
     email = left.text_input("Email", value=identity.email or "", key=f"so-sig-email-{own}")
@@ -406,13 +408,13 @@ def _checked_record(record: dict[str, Any]) -> SignOff | None:
         return None
 
 
-def _remove(case: Case, record: SignOff | None, fingerprint: str, save: Callable) -> None:
+def _remove(case: Case, record: SignOff | None, certificate_sha256: str, save: Callable) -> None:
     """Take a signatory off the list, unless the workflow keeps them there (say why)."""
     if record is None:
         st.error("Save the assessor first: the record is not complete.", icon=":material/error:")
         return
     try:
-        kept = remove_signatory(record, fingerprint)
+        kept = remove_signatory(record, certificate_sha256)
     except WorkflowError as exc:
         text = str(exc)
         st.error(f"Not removed: {text[:1].upper()}{text[1:]}.", icon=":material/error:")

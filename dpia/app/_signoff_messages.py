@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from .._vocabulary import ADVICE, DECISION
 from ._messages import sentence
 
-__all__ = ["PART_TABS", "plain_signoff_text", "signoff_messages"]
+__all__ = ["PART_TABS", "plain_signoff_text", "signoff_field_words", "signoff_messages"]
 
 PART_TABS = {
     "assessor": ("Assessor", "Record and signatories"),
@@ -47,6 +47,7 @@ _FIELDS = {
 _QUESTIONS = {"dpo_advice_followed": "Does the decision follow the DPO's advice?"}
 """Fields shown as a yes-or-no question: "set X: false" becomes "answer No to <question>"."""
 _NAMED = {
+    "entry in conditions": "condition (one per line under Conditions)",
     "dpo_advice": "the DPO's advice",
     "reasons_for_overruling": "the reasons for not following the advice",
     "workers_representatives": "the views of the workers",
@@ -78,8 +79,12 @@ def signoff_messages(exc: ValidationError, *, storing: str, within: str | None =
         text = plain_signoff_text(str(error["msg"]).removeprefix("Value error, "))
         if error["type"] == "string_pattern_mismatch" and path[-1:] == ("email",):
             text = "enter an email address, e.g. name@example.org"
-        elif error["type"] == "missing":
+        elif error["type"] == "missing" or (
+            error["type"] in ("too_short", "string_too_short") and not error.get("input")
+        ):
             text = "this is required"
+        elif error["type"] in ("too_long", "string_too_long"):
+            text = f"at most {error.get('ctx', {}).get('max_length', 0):,} characters"
         where = _where(path, storing)
         found.append(f"{where}: {text}" if where else sentence(text))
     return found
@@ -100,3 +105,8 @@ def _where(path: tuple[Any, ...], storing: str) -> str:
     if tab and tab != PART_TABS.get(storing, ("", ""))[1]:
         where += f" (on the {tab} tab)"
     return where
+
+
+def signoff_field_words(path: tuple[Any, ...]) -> str:
+    """A field of the sign-off record as the Review page names it, without saying which tab."""
+    return _where(path, str(path[0]) if path else "")

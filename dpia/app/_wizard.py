@@ -17,12 +17,13 @@ import streamlit as st
 
 from .._errors import AnswersError, StaleDraftError
 from .._library import questionnaire_for
+from .._vocabulary import ASSESSMENT_FIELD, in_questionnaire_words
 from ..questionnaire import EDPB_SECTIONS, AnswerRejected, Questionnaire, Section
 from ._archive_link import load_case, save_draft
 from ._case import Case, field_problems
 from ._frame import PAGES, open_assessment_or_stop
 from ._leaving import warn_before_leaving
-from ._messages import stale_draft_text
+from ._messages import sentence, stale_draft_text
 from ._session import (
     field_errors,
     field_key,
@@ -159,14 +160,14 @@ def _about_fields(case: Case) -> None:
     questionnaire = questionnaire_for(case.questionnaire)
     st.markdown(f"**Questionnaire:** {questionnaire.title} (version {questionnaire.version})")
     fields = (
-        ("title", "Title of the assessment", "e.g. Keystroke telemetry for the support agent"),
-        ("organisation", "Organisation (the controller)", "The legal entity responsible"),
-        ("assessor", "Assessor", "The person filling in this assessment"),
+        ("title", "e.g. Keystroke telemetry for the support agent"),
+        ("organisation", "The legal entity responsible"),
+        ("assessor", "The person filling in this assessment"),
     )
     meta = case.meta
-    for name, label, placeholder in fields:
+    for name, placeholder in fields:
         typed = st.text_input(
-            label,
+            ASSESSMENT_FIELD[name],
             value=meta.get(name) or "",
             max_chars=300,
             placeholder=placeholder,
@@ -177,7 +178,7 @@ def _about_fields(case: Case) -> None:
             errors.pop(f"assessment.{name}", None)
         _field_error(errors, f"assessment.{name}")
     chosen = st.date_input(
-        "Date of the assessment",
+        ASSESSMENT_FIELD["date"],
         value=meta.get("date"),
         format="YYYY-MM-DD",
         key=field_key("meta-date"),
@@ -256,26 +257,23 @@ def _step_errors(current: str, case: Case, questionnaire: Questionnaire) -> dict
             try:
                 question.accept(value)
             except AnswerRejected as exc:
-                errors[question.id] = _rejection_text(question, exc)
+                errors[question.id] = _field_text(questionnaire, question.id, str(exc))
     try:
         case.check(questionnaire)
     except AnswersError as exc:
         for name, message in field_problems(exc).items():
             if name in names:
-                errors.setdefault(name, message)
+                errors.setdefault(name, _field_text(questionnaire, name, message))
     return errors
 
 
-def _rejection_text(question: Any, exc: AnswerRejected) -> str:
-    """The question type's words, with table columns named by their labels, not their ids."""
-    text = str(exc)
-    for column in getattr(question, "columns", ()):
-        label = f"“{column.label}”"
-        text = text.replace(f"column {column.id!r} is required", f"{label} needs an answer")
-        text = text.replace(f"column {column.id!r}", label)
+def _field_text(questionnaire: Questionnaire, name: str, text: str) -> str:
+    """A message shown under a field, as a sentence naming questions, table columns and options
+    as the page shows them, never by the ids an answers file uses."""
+    text = in_questionnaire_words(text, questionnaire, about=name)
     if text.startswith("row "):
-        return f"R{text[1:]}."
-    return f"This answer {text}." if text[:1].islower() else text
+        return sentence(f"R{text[1:]}")
+    return sentence(f"This answer {text}" if text.startswith("is ") else text)
 
 
 def _autosave(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
@@ -305,22 +303,16 @@ def _autosave(case: Case, questionnaire: Questionnaire, user: AppUser) -> bool:
 
 
 def _held_text(questionnaire: Questionnaire, case: Case, name: str, text: str) -> str:
-    """The question type's own words for a held answer, which name table columns by label."""
+    """A held answer's message: the question type's own, which names what is wrong in the
+    answer itself before the validator's view across answers."""
     if name.startswith("assessment."):
-        return _REQUIRED_DETAIL if not case.meta.get(name.split(".")[1]) else _sentence(text)
-    if name not in case.answers or name not in questionnaire.question_ids():
-        return _sentence(text)
-    question = questionnaire.question(name)
-    try:
-        question.accept(case.answers[name])
-    except AnswerRejected as exc:
-        return _rejection_text(question, exc)
-    return text
-
-
-def _sentence(text: str) -> str:
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith(".") else f"{text}."
+        return _REQUIRED_DETAIL if not case.meta.get(name.split(".")[1]) else sentence(text)
+    if name in case.answers and name in questionnaire.question_ids():
+        try:
+            questionnaire.question(name).accept(case.answers[name])
+        except AnswerRejected as exc:
+            text = str(exc)
+    return _field_text(questionnaire, name, text)
 
 
 def _navigation(

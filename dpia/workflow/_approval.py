@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .._signoff import SignOff
-from .._vocabulary import role_in_sentence
+from .._vocabulary import fingerprint, role_in_sentence
 from ..archive import VersionStatus
 from ..signing import DocumentVerification, SignatureReport, SignatureVerdict
 from ._signers import RequiredSigner, decided_status, required_signers, same_person
@@ -116,7 +116,7 @@ def _check(person: RequiredSigner, verification: DocumentVerification) -> Signer
         if report.signer is not None and report.signer.fingerprint in listed
     ]
     if not mine:
-        fingerprints = ", ".join(listed)
+        fingerprints = ", ".join(fingerprint(sha256) for sha256 in listed)
         return SignerCheck(
             person,
             "missing",
