@@ -2,8 +2,12 @@
 
 It opens the house style, checks that every style the renderer names is there (a missing style
 is a RenderError naming the style and the file), empties the body but keeps the page setup,
-header and footer, and then only ever applies named styles. Sections therefore never touch
-fonts or colours, and a restyled house style restyles every document.
+header and footer, and then only ever applies named styles: paragraph styles, character styles
+for emphasis, and the table style (whose first-row look colours the heading row). Sections
+therefore never touch fonts or colours, and a restyled house style restyles every document.
+The one exception Word forces is a rating cell's fill, taken from the shading of its level's
+paragraph style. Every table row is kept on one page, so a risk never starts at the foot of
+one page and ends on the next.
 """
 
 from __future__ import annotations
@@ -30,14 +34,16 @@ from ._markup import Block, Span
 from ._ooxml import (
     add_text_run,
     append_field,
+    drop_styles_with_effects,
     field_around,
     fix_table_widths,
+    keep_row_together,
     mark_right_to_left,
     package_bytes,
     printable,
-    repeat_as_header,
     set_alt_text,
     set_paragraph_style,
+    set_table_look,
     shade_cell,
     style_fill,
 )
@@ -111,6 +117,12 @@ class DocumentWriter:
                 f"{'them' if len(missing) > 1 else 'it'} in Word (same name) or start from "
                 "templates/house-style.docx"
             )
+        drop_styles_with_effects(self.document.part)
+        self._character_styles = {
+            (True, False): self.style(s.STRONG).style_id,
+            (False, True): self.style(s.EMPHASIS).style_id,
+            (True, True): self.style(s.STRONG_EMPHASIS).style_id,
+        }
         body = self.document.element.body
         for child in list(body):
             if not child.tag.endswith("}sectPr"):
@@ -129,7 +141,7 @@ class DocumentWriter:
     def _fill(self, paragraph: Paragraph, content: Inline) -> Paragraph:
         spans = _spans(content)
         for span in spans:
-            add_text_run(paragraph, span.text, bold=span.bold, italic=span.italic)
+            add_text_run(paragraph, span.text, self._character_styles.get((span.bold, span.italic)))
         if _right_to_left("".join(span.text for span in spans)):
             mark_right_to_left(paragraph)
         return paragraph
@@ -165,9 +177,9 @@ class DocumentWriter:
     def command(self, text: str) -> Paragraph:
         return self.paragraph(text, s.CODE)
 
-    def fill_in(self, label: str) -> Paragraph:
-        """A labelled line to complete by hand on the printed document."""
-        return self.paragraph(label, s.FILL_IN)
+    def fingerprint(self, text: str) -> Paragraph:
+        """A certificate fingerprint on a line of its own, to compare character by character."""
+        return self.paragraph(text, s.FINGERPRINT)
 
     def banner(self, title: str, lines: Iterable[Inline], kind: Literal["stop", "notice"]) -> None:
         title_style = s.BANNER_STOP if kind == "stop" else s.BANNER_NOTICE
@@ -193,21 +205,23 @@ class DocumentWriter:
         *,
         header: bool = True,
     ) -> Table:
-        """A fixed-layout table whose columns add up to the text width at most."""
+        """A fixed-layout table whose columns add up to the text width at most.
+
+        Rows never break across pages and the heading row repeats on each page; its fill comes
+        from the table style's first-row look.
+        """
         rows = list(rows)
         table = self.document.add_table(rows=len(rows) + (1 if header else 0), cols=len(columns))
         table._tbl.tblPr.style = self.style(s.TABLE).style_id
+        set_table_look(table, first_row=header)
         table.autofit = False
         fix_table_widths(table, [Cm(c.width_cm) for c in columns])
+        for index, row in enumerate(table.rows):
+            keep_row_together(row, header=header and index == 0)
         offset = 0
         if header:
-            heading_fill = style_fill(self.style(s.TABLE_HEADING))
-            header_row = table.rows[0]
-            repeat_as_header(header_row)
-            for cell, column in zip(header_row.cells, columns, strict=True):
+            for cell, column in zip(table.rows[0].cells, columns, strict=True):
                 self._fill_cell(cell.paragraphs[0], column.title, s.TABLE_HEADING)
-                if heading_fill:
-                    shade_cell(cell, heading_fill)
             offset = 1
         for row, values in zip(table.rows[offset:], rows, strict=True):
             if len(values) != len(columns):

@@ -1,0 +1,138 @@
+"""The .docx package Word opens: nothing it would repair, no false properties, look from styles.
+
+`openxml-audit` checks every example against the Open XML schemas and Word's own repair rules,
+which is what decides whether Word opens the file as is or rewrites it (and so changes the bytes
+that were signed).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from openxml_audit import OpenXmlValidator
+
+from dpia import load_answers
+from dpia._library import questionnaire_for, questionnaire_ref_of
+from dpia.document import render_docx
+from dpia.risk import assess
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+NS = {"w": W, "w14": W14}
+
+
+def _render(path: Path) -> bytes:
+    questionnaire = questionnaire_for(questionnaire_ref_of(path))
+    subject = load_answers(path, questionnaire).assessment
+    report = assess(questionnaire, subject, as_of=subject.meta.date)
+    return render_docx(questionnaire, subject, report)
+
+
+@pytest.fixture(scope="module")
+def packages() -> dict[str, bytes]:
+    return {path.stem: _render(path) for path in EXAMPLES}
+
+
+def _part(blob: bytes, name: str) -> etree._Element:
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(blob)).read(name))
+
+
+@pytest.mark.slow
+def test_word_opens_every_example_without_repair(packages, tmp_path):
+    validator = OpenXmlValidator(max_errors=0)
+    for name, blob in packages.items():
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(blob)
+        result = validator.validate(path)
+        assert result.errors == [], f"{name}: " + "; ".join(
+            f"{e.part_uri} {e.path}: {e.description}" for e in result.errors[:5]
+        )
+
+
+def test_properties_say_what_made_the_file_and_leave_counting_pages_to_word(packages):
+    version = metadata.version("dpia")
+    for name, blob in packages.items():
+        names = zipfile.ZipFile(io.BytesIO(blob)).namelist()
+        assert "word/stylesWithEffects.xml" not in names, name
+        app = _part(blob, "docProps/app.xml")
+        fields = {etree.QName(child).localname: child.text for child in app}
+        assert fields["Application"] == f"dpia {version}", name
+        assert not {"Pages", "Words", "Characters", "Lines", "Paragraphs"} & fields.keys()
+        assert not {"Template", "AppVersion", "TotalTime"} & fields.keys()
+        custom = _part(blob, "docProps/custom.xml")
+        status = custom.xpath("//*[@name='DocumentStatus']")[0]
+        assert status[0].text == "Draft", name
+
+
+def test_each_document_has_its_own_word_id_and_keeps_it(packages):
+    ids = {}
+    for name, blob in packages.items():
+        settings = _part(blob, "word/settings.xml")
+        value = settings.find("w14:docId", NS).get(f"{{{W14}}}val")
+        assert re.fullmatch(r"[0-9A-F]{8}", value) and 0 < int(value, 16) < 0x80000000, value
+        ids[name] = value
+    assert len(set(ids.values())) == len(ids)
+    again = _part(_render(EXAMPLES[0]), "word/settings.xml").find("w14:docId", NS)
+    assert again.get(f"{{{W14}}}val") == ids[EXAMPLES[0].stem]
+
+
+def test_opening_the_file_updates_no_field(packages):
+    for name, blob in packages.items():
+        archive = zipfile.ZipFile(io.BytesIO(blob))
+        for part in archive.namelist():
+            if part.endswith(".xml"):
+                assert b"w:dirty" not in archive.read(part), f"{name}: {part}"
+        document = _part(blob, "word/document.xml")
+        assert document.xpath("//w:instrText[contains(., 'TOC')]", namespaces=NS), name
+
+
+def test_every_row_stays_on_one_page_and_headings_repeat(packages):
+    for name, blob in packages.items():
+        document = _part(blob, "word/document.xml")
+        rows = document.xpath("//w:tr", namespaces=NS)
+        assert rows, name
+        for row in rows:
+            assert row.find("w:trPr/w:cantSplit", NS) is not None, name
+        for header in document.xpath("//w:tblHeader", namespaces=NS):
+            assert not header.attrib, name
+            assert header.getparent().getparent().getprevious().tag != f"{{{W}}}tr"
+
+
+def test_emphasis_and_heading_fills_come_from_styles(packages):
+    """Restyling Strong, Emphasis or the table style in Word restyles the whole document."""
+    for name, blob in packages.items():
+        document = _part(blob, "word/document.xml")
+        assert not document.xpath("//w:r/w:rPr/w:b | //w:r/w:rPr/w:i", namespaces=NS), name
+        styles = {
+            s.get(f"{{{W}}}styleId"): s
+            for s in _part(blob, "word/styles.xml").iter(f"{{{W}}}style")
+        }
+        level_fills = {
+            styles[style_id].find("w:pPr/w:shd", NS).get(f"{{{W}}}fill")
+            for style_id in ("LevelLow", "LevelMedium", "LevelHigh")
+        }
+        for shading in document.xpath("//w:tc/w:tcPr/w:shd", namespaces=NS):
+            cell = shading.getparent().getparent()
+            style = cell.find("w:p/w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
+            assert style.startswith("Level") and shading.get(f"{{{W}}}fill") in level_fills
+        table = styles["DPIATable"]
+        first_row = table.find("w:tblStylePr[@w:type='firstRow']/w:tcPr/w:shd", NS)
+        assert first_row is not None and first_row.get(f"{{{W}}}fill") != "FFFFFF"
+
+
+def test_a_gap_is_never_shaded_as_met(packages):
+    gaps = 0
+    for name, blob in packages.items():
+        document = _part(blob, "word/document.xml")
+        for cell in document.xpath("//w:tc[normalize-space(.)='Gap']", namespaces=NS):
+            gaps += 1
+            style = cell.find("w:p/w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
+            assert style in ("LevelMedium", "LevelHigh"), f"{name}: a Gap shaded {style}"
+    assert gaps
