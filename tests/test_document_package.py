@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from openxml_audit import OpenXmlValidator
+from PIL import ImageFont
 
 from dpia import load_answers
 from dpia._library import questionnaire_for, questionnaire_ref_of
@@ -136,3 +138,45 @@ def test_a_gap_is_never_shaded_as_met(packages):
             style = cell.find("w:p/w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
             assert style in ("LevelMedium", "LevelHigh"), f"{name}: a Gap shaded {style}"
     assert gaps
+
+
+def _carlito(style: str) -> ImageFont.FreeTypeFont:
+    found = subprocess.run(
+        ["fc-match", "-f", "%{family[0]}\t%{file}", f"Carlito:{style}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    family, _, path = found.partition("\t")
+    if family != "Carlito":
+        pytest.skip("Carlito (fonts-crosextra-carlito) is not installed")
+    return ImageFont.truetype(path, 100)
+
+
+_BOLD_PARAGRAPHS = {"TableHeading", "LevelLow", "LevelMedium", "LevelHigh"}
+_CELL_MARGINS_PT = 2 * 85 / 20
+_TABLE_TEXT_PT = 9
+
+
+def test_every_word_in_a_table_fits_its_column(packages):
+    """No word breaks inside itself ("Recommende/d"): measured in Carlito, Calibri's widths."""
+    regular, bold = _carlito("regular"), _carlito("bold")
+    for name, blob in packages.items():
+        document = _part(blob, "word/document.xml")
+        for table in document.iter(f"{{{W}}}tbl"):
+            grid = [int(c.get(f"{{{W}}}w")) / 20 for c in table.findall("w:tblGrid/w:gridCol", NS)]
+            for row in table.findall("w:tr", NS):
+                for width, cell in zip(grid, row.findall("w:tc", NS), strict=True):
+                    room = width - _CELL_MARGINS_PT
+                    for paragraph in cell.findall("w:p", NS):
+                        style = paragraph.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
+                        for run in paragraph.findall("w:r", NS):
+                            run_style = run.find("w:rPr/w:rStyle", NS)
+                            strong = style in _BOLD_PARAGRAPHS or (
+                                run_style is not None
+                                and run_style.get(f"{{{W}}}val").startswith("Strong")
+                            )
+                            face = bold if strong else regular
+                            for word in "".join(run.itertext()).split():
+                                used = face.getlength(word) / 100 * _TABLE_TEXT_PT
+                                assert used <= room, f"{name}: {word!r} {used:.0f} > {room:.0f} pt"

@@ -174,8 +174,9 @@ class SignaturePage:
                 "again."
             )
             writer.note(_RECORD_NOT_WORD)
-        # The rest of the signature page is left free: a visible PDF signature is drawn there.
-        writer.page_break()
+        if record and record.signatories:
+            # The rest of the page stays free: visible PDF signatures are drawn there.
+            writer.page_break()
         writer.heading("How to check the signatures", 3)
         writer.paragraph("With dpia, which checks every signature file next to the document:")
         writer.command("dpia verify DPIA.docx --trust TRUSTED-CERTIFICATES-DIR")
