@@ -107,6 +107,16 @@ def test_every_row_stays_on_one_page_and_headings_repeat(packages):
             assert header.getparent().getparent().getprevious().tag != f"{{{W}}}tr"
 
 
+def test_what_introduces_a_table_starts_on_the_same_page(packages):
+    for name, blob in packages.items():
+        document = _part(blob, "word/document.xml")
+        for table in document.xpath("/w:document/w:body/w:tbl", namespaces=NS):
+            before = table.getprevious()
+            if before.tag == f"{{{W}}}p" and "".join(before.itertext()).strip():
+                text = "".join(before.itertext())[:40]
+                assert before.find("w:pPr/w:keepNext", NS) is not None, f"{name}: {text}"
+
+
 def test_emphasis_and_heading_fills_come_from_styles(packages):
     """Restyling Strong, Emphasis or the table style in Word restyles the whole document."""
     for name, blob in packages.items():

@@ -211,6 +211,7 @@ class DocumentWriter:
         from the table style's first-row look.
         """
         rows = list(rows)
+        self._keep_introduction_with_table()
         table = self.document.add_table(rows=len(rows) + (1 if header else 0), cols=len(columns))
         table._tbl.tblPr.style = self.style(s.TABLE).style_id
         set_table_look(table, first_row=header)
@@ -237,6 +238,13 @@ class DocumentWriter:
                     shade_cell(cell, self.level_fill(content.level))
         self.paragraph("").paragraph_format.space_after = 0
         return table
+
+    def _keep_introduction_with_table(self) -> None:
+        """The paragraph just before a table introduces it: never leave it alone on a page."""
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        if last.tag.endswith("}p") and "".join(last.itertext()).strip():
+            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
 
     def _fill_cell(self, paragraph: Paragraph, content: Inline, style: str) -> None:
         self._fill(self.styled(paragraph, style), content)
