@@ -22,6 +22,7 @@ from PIL import ImageFont
 from dpia import load_answers
 from dpia._library import questionnaire_for, questionnaire_ref_of
 from dpia.document import render_docx
+from dpia.document._writer import Column, DocumentWriter
 from dpia.risk import assess
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
@@ -190,3 +191,16 @@ def test_every_word_in_a_table_fits_its_column(packages):
                             for word in "".join(run.itertext()).split():
                                 used = face.getlength(word) / 100 * _TABLE_TEXT_PT
                                 assert used <= room, f"{name}: {word!r} {used:.0f} > {room:.0f} pt"
+
+
+def test_a_row_taller_than_most_of_a_page_may_break_so_word_never_cuts_it_off():
+    writer = DocumentWriter(None)
+    columns = (Column("Question", 6.0), Column("Answer", 10.0))
+    writer.table(columns, [("Short", "A short answer."), ("Long", "word " * 4000)])
+    document = etree.fromstring(
+        zipfile.ZipFile(io.BytesIO(writer.save())).read("word/document.xml")
+    )
+    heading, short, long = document.xpath("//w:tbl/w:tr", namespaces=NS)
+    assert heading.find("w:trPr/w:cantSplit", NS) is not None
+    assert short.find("w:trPr/w:cantSplit", NS) is not None
+    assert long.find("w:trPr/w:cantSplit", NS) is None

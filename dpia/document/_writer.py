@@ -6,8 +6,8 @@ header and footer, and then only ever applies named styles: paragraph styles, ch
 for emphasis, and the table style (whose first-row look colours the heading row). Sections
 therefore never touch fonts or colours, and a restyled house style restyles every document.
 The one exception Word forces is a rating cell's fill, taken from the shading of its level's
-paragraph style. Every table row is kept on one page, so a risk never starts at the foot of
-one page and ends on the next.
+paragraph style. Every table row short enough is kept on one page, so a risk never starts at
+the foot of one page and ends on the next.
 """
 
 from __future__ import annotations
@@ -207,8 +207,8 @@ class DocumentWriter:
     ) -> Table:
         """A fixed-layout table whose columns add up to the text width at most.
 
-        Rows never break across pages and the heading row repeats on each page; its fill comes
-        from the table style's first-row look.
+        A row is kept on one page unless it is too tall to be, and the heading row repeats on
+        each page; its fill comes from the table style's first-row look.
         """
         rows = list(rows)
         self._keep_introduction_with_table()
@@ -217,8 +217,8 @@ class DocumentWriter:
         set_table_look(table, first_row=header)
         table.autofit = False
         fix_table_widths(table, [Cm(c.width_cm) for c in columns])
-        for index, row in enumerate(table.rows):
-            keep_row_together(row, header=header and index == 0)
+        if header:
+            keep_row_together(table.rows[0], header=True)
         offset = 0
         if header:
             for cell, column in zip(table.rows[0].cells, columns, strict=True):
@@ -227,8 +227,10 @@ class DocumentWriter:
         for row, values in zip(table.rows[offset:], rows, strict=True):
             if len(values) != len(columns):
                 raise RenderError(f"table row has {len(values)} cells for {len(columns)} columns")
-            for cell, value in zip(row.cells, values, strict=True):
-                content = value if isinstance(value, Cell) else Cell.of(value)
+            contents = [value if isinstance(value, Cell) else Cell.of(value) for value in values]
+            if _short_enough_to_keep(columns, contents):
+                keep_row_together(row)
+            for cell, content in zip(row.cells, contents, strict=True):
                 style = s.LEVEL[content.level] if content.level else s.TABLE_TEXT
                 paragraphs = content.paragraphs or ("",)
                 self._fill_cell(cell.paragraphs[0], paragraphs[0], style)
@@ -309,6 +311,33 @@ class DocumentWriter:
         """The finished document, the same bytes for the same content."""
         self.finish_contents()
         return package_bytes(self.document.part.package)
+
+
+_CHARACTER_CM = 0.17
+"""A generous average width of a character of table text (9 pt Calibri averages about 0.15 cm)."""
+_LINE_CM = 0.45
+_KEPT_ROW_CM = 15.0
+"""Three fifths of the default text height: the tallest row moved whole to the next page."""
+
+
+def _short_enough_to_keep(columns: Sequence[Column], contents: Sequence[Cell]) -> bool:
+    """Whether a row is short enough to keep on one page, by a deliberately rough estimate.
+
+    A row kept together that is taller than a page is cut off at the foot of the page by Word,
+    hiding its end; a row of up to three fifths of a page moves whole to the next page instead
+    of being split, and a taller one (a long answer) is left free to break. The estimate counts
+    characters, not font metrics, so the same content gives the same bytes on any machine.
+    """
+    tallest = 0.0
+    for column, content in zip(columns, contents, strict=True):
+        per_line = max(1, int(max(column.width_cm - 0.3, 0.5) / _CHARACTER_CM))
+        lines = 0
+        for paragraph in content.paragraphs or ("",):
+            text = "".join(span.text for span in _spans(paragraph))
+            for piece in text.split("\n"):
+                lines += max(1, -(-len(piece) // per_line))
+        tallest = max(tallest, lines * _LINE_CM)
+    return tallest <= _KEPT_ROW_CM
 
 
 def _default_house_style() -> Path:
