@@ -21,7 +21,7 @@ from PIL import ImageFont
 
 from dpia import load_answers
 from dpia._library import questionnaire_for, questionnaire_ref_of
-from dpia.document import render_docx
+from dpia.document import DEFAULT_HOUSE_STYLE, render_docx
 from dpia.document._writer import Column, DocumentWriter
 from dpia.risk import assess
 
@@ -48,9 +48,10 @@ def _part(blob: bytes, name: str) -> etree._Element:
 
 
 @pytest.mark.slow
-def test_word_opens_every_example_without_repair(packages, tmp_path):
+def test_word_opens_every_example_and_the_house_style_without_repair(packages, tmp_path):
     validator = OpenXmlValidator(max_errors=0)
-    for name, blob in packages.items():
+    files = {**packages, "house-style": DEFAULT_HOUSE_STYLE.read_bytes()}
+    for name, blob in files.items():
         path = tmp_path / f"{name}.docx"
         path.write_bytes(blob)
         result = validator.validate(path)

@@ -20,7 +20,7 @@ from .._writer import Cell, Column, DocumentWriter
 
 __all__ = ["SignOff", "SignaturePage"]
 
-_BLANK = Cell(("", ""))
+_BLANK = Cell.of(Span("Not recorded yet", italic=True))
 _NO_DECISION_YET = (
     "No decision is recorded yet. It is recorded in dpia, on the app's Review & sign-off page "
     "or in the sign-off record of the answers file, as one of: "
