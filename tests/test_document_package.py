@@ -70,6 +70,8 @@ def test_properties_say_what_made_the_file_and_leave_counting_pages_to_word(pack
         assert fields["Application"] == f"dpia {version}", name
         assert not {"Pages", "Words", "Characters", "Lines", "Paragraphs"} & fields.keys()
         assert not {"Template", "AppVersion", "TotalTime"} & fields.keys()
+        core = _part(blob, "docProps/core.xml")
+        assert not [e for e in core if etree.QName(e).localname == "lastPrinted"], name
         custom = _part(blob, "docProps/custom.xml")
         status = custom.xpath("//*[@name='DocumentStatus']")[0]
         assert status[0].text == "Draft", name

@@ -38,6 +38,7 @@ __all__ = [
     "drop_styles_with_effects",
     "field_around",
     "fix_table_widths",
+    "forget_printing",
     "keep_row_together",
     "mark_right_to_left",
     "normalised_package",
@@ -322,6 +323,13 @@ def set_extended_properties(package: object, application: str, company: str) -> 
     ).encode()
     part = Part(PackURI("/docProps/app.xml"), _EXTENDED_PROPERTIES_TYPE, blob, package)
     package.relate_to(part, RT.EXTENDED_PROPERTIES)  # type: ignore[attr-defined]
+
+
+def forget_printing(core_properties: object) -> None:
+    """Remove "last printed" from the core properties: the file has not been printed."""
+    element = core_properties._element  # type: ignore[attr-defined]
+    for printed in element.findall(qn("cp:lastPrinted")):
+        element.remove(printed)
 
 
 def drop_styles_with_effects(document_part: Part) -> None:

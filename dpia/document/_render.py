@@ -14,7 +14,12 @@ from ..risk import RiskReport
 from . import _labels as label
 from ._dossier import Dossier, Revision
 from ._embedded import embed_record, record_for
-from ._ooxml import set_custom_properties, set_document_id, set_extended_properties
+from ._ooxml import (
+    forget_printing,
+    set_custom_properties,
+    set_document_id,
+    set_extended_properties,
+)
 from ._templates import ProseTemplates
 from ._writer import DocumentWriter
 from .sections import build_report
@@ -81,7 +86,6 @@ def render_docx(
     properties.last_modified_by = meta.assessor
     properties.created = moment
     properties.modified = moment
-    properties.last_printed = moment
     properties.revision = version
     properties.version = str(version)
     properties.identifier = meta.id or ""
@@ -101,6 +105,7 @@ def render_docx(
             "ContentSHA256": record.fingerprint,
         },
     )
+    forget_printing(properties)
     set_extended_properties(document.part.package, _generator(), meta.organisation)
     set_document_id(document.settings.element, record.fingerprint)
     embed_record(document, record)
