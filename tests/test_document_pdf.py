@@ -11,9 +11,12 @@ import pytest
 import yaml
 from document_support import FIXTURES, STOP_ANSWERS, assessment, planned
 
+from dpia._signoff import Person, Signatory, SignOff
 from dpia.cli import main
 from dpia.document import DEFAULT_HOUSE_STYLE
 from dpia.document._pdf import missing_fonts
+
+FINGERPRINT = ":".join(f"{n:02X}" for n in range(0xA0, 0xC0))
 
 pytestmark = [
     pytest.mark.slow,
@@ -26,7 +29,14 @@ pytestmark = [
 def test_pdf_a_copy_with_a_filled_table_of_contents(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(FIXTURES))
     answers = tmp_path / "answers.yaml"
-    answers.write_text(yaml.safe_dump(assessment(STOP_ANSWERS, plan=planned()).to_file()))
+    signer = Signatory(
+        name="Ola Berg", email="ola@example.org", role="assessor", certificate_sha256=FINGERPRINT
+    )
+    record = SignOff(
+        assessor=Person(name="Ola Berg", email="ola@example.org"), signatories=(signer,)
+    )
+    subject = assessment(STOP_ANSWERS, plan=planned(), signoff=record)
+    answers.write_text(yaml.safe_dump(subject.to_file()))
     out = tmp_path / "dpia.docx"
     assert main(["render", str(answers), "-o", str(out), "--pdf"]) == 0
     pdf = tmp_path / "dpia.pdf"
@@ -49,6 +59,8 @@ def test_pdf_a_copy_with_a_filled_table_of_contents(tmp_path, monkeypatch, capsy
         ["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "STOP: do not proceed with the processing as designed" in cover
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    assert FINGERPRINT in text.stdout.splitlines(), "the fingerprint is not on one line"
     fonts = subprocess.run(
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
     ).stdout
