@@ -121,6 +121,19 @@ def test_what_introduces_a_table_starts_on_the_same_page(packages):
                 assert before.find("w:pPr/w:keepNext", NS) is not None, f"{name}: {text}"
 
 
+def test_a_heading_and_its_lead_in_note_stay_with_what_follows(packages):
+    for name, blob in packages.items():
+        document = _part(blob, "word/document.xml")
+        notes = document.xpath(
+            "/w:document/w:body/w:p[w:pPr/w:pStyle/@w:val='Note']"
+            "[preceding-sibling::*[1][starts-with(w:pPr/w:pStyle/@w:val, 'Heading')]]",
+            namespaces=NS,
+        )
+        assert notes, name
+        for note in notes:
+            assert note.find("w:pPr/w:keepNext", NS) is not None, name
+
+
 def test_emphasis_and_heading_fills_come_from_styles(packages):
     """Restyling Strong, Emphasis or the table style in Word restyles the whole document."""
     for name, blob in packages.items():

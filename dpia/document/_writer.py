@@ -22,6 +22,7 @@ from typing import Literal
 import docx
 from docx.document import Document
 from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
 from docx.section import _BaseHeaderFooter as _HeaderFooter
 from docx.shared import Cm
 from docx.styles.style import BaseStyle
@@ -172,7 +173,20 @@ class DocumentWriter:
                 self.paragraph(block.spans)
 
     def note(self, content: Inline) -> Paragraph:
-        return self.paragraph(content, s.NOTE)
+        """Small print; right under a heading it is the heading's lead-in and stays with what
+        follows, so a heading and its note are never left alone at the foot of a page."""
+        follows_heading = self._last_is_heading()
+        paragraph = self.paragraph(content, s.NOTE)
+        if follows_heading:
+            paragraph.paragraph_format.keep_with_next = True
+        return paragraph
+
+    def _last_is_heading(self) -> bool:
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        style = last.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        headings = {self.style(name).style_id for name in s.HEADING.values()}
+        return style is not None and style.get(qn("w:val")) in headings
 
     def command(self, text: str) -> Paragraph:
         return self.paragraph(text, s.CODE)
