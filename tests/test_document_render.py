@@ -188,7 +188,8 @@ def test_labels_everywhere_never_ids(stop_document):
 def test_without_a_record_nothing_invites_filling_in_the_signed_file(calm_document):
     table = rows(table_after(calm_document, "Sign-off and decision"))
     assert table[0][0] == "Measures approved by"
-    assert all(row[1] == "Not recorded yet" for row in table)
+    assert all(row[1].strip() for row in table), "an empty cell reads as a place to write"
+    assert [row[1] for row in table].count("Not recorded yet") >= 5
     text = all_text(calm_document)
     assert not any(box in text for box in ("☐", "☒", "☑"))
     assert "No decision is recorded yet. It is recorded in dpia" in text
