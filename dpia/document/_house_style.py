@@ -244,9 +244,10 @@ _SPECIMEN = (
     (s.BULLET, "List Bullet: reasons and lists"),
     (s.NOTE, "Note: small print such as what a statutory maximum means"),
     (s.CODE, "Command: dpia verify DPIA.docx --trust var/trust"),
+    (s.NOTE, "Fingerprint, below: a certificate's SHA-256 fingerprint, on one line"),
     (
         s.FINGERPRINT,
-        "Fingerprint: 3F:A0:9C:11:5B:E2:07:D4:88:6A:F1:2C:90:B3:4E:71:"
+        "3F:A0:9C:11:5B:E2:07:D4:88:6A:F1:2C:90:B3:4E:71:"
         "C5:0D:E9:26:7B:A8:13:F4:5C:62:0E:B7:D9:38:A1:4F",
     ),
     (s.BANNER_STOP, "Banner Stop: do not proceed"),
@@ -268,7 +269,7 @@ def _write_specimen(document: object) -> None:
     table = document.add_table(rows=2, cols=4)  # type: ignore[attr-defined]
     table.style = document.styles[s.TABLE]  # type: ignore[attr-defined]
     header = ("Table Heading", "Table Text", "Level High", "Level Low")
-    cells = ("Table Heading", "Table Text", s.LEVEL["high"], s.LEVEL["low"])
+    cells = (s.TABLE_TEXT, s.TABLE_TEXT, s.LEVEL["high"], s.LEVEL["low"])
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = document.styles[s.TABLE_HEADING]  # type: ignore[attr-defined]
