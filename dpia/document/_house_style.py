@@ -29,6 +29,7 @@ from ._ooxml import (
     drop_styles_with_effects,
     normalised_package,
     rename_style,
+    set_compatibility_mode,
     set_document_language,
     set_extended_properties,
     set_style_border,
@@ -315,6 +316,7 @@ def build_house_style() -> bytes:
     drop_document_parts(document.part, (RT.CUSTOM_XML,))
     drop_styles_with_effects(document.part)
     set_extended_properties(document.part.package, "dpia", "")
+    set_compatibility_mode(document.settings.element, 15)
     _define_styles(document)
     _page_setup(document)
     _write_specimen(document)

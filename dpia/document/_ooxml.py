@@ -620,6 +620,14 @@ def drop_document_parts(document_part: Part, reltypes: Iterable[str]) -> None:
             document_part.rels.pop(rid)
 
 
+def set_compatibility_mode(settings_element: object, mode: int) -> None:
+    """Lay the document out as Word 2013 and later do (15), not in Word 2010's compatibility
+    mode, which the blank template asks for and Word shows in the title bar."""
+    for setting in settings_element.iter(qn("w:compatSetting")):  # type: ignore[attr-defined]
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), str(mode))
+
+
 def set_document_language(styles_element: object, language: str) -> None:
     """The proofing language of every style that does not say otherwise."""
     defaults = styles_element.find(qn("w:docDefaults"))  # type: ignore[attr-defined]
