@@ -280,6 +280,23 @@ def test_custom_properties_and_page_fields(questionnaire, catalogue):
     assert 'TOC \\o "1-2"' in body
 
 
+def test_a_house_style_older_than_the_fingerprint_and_emphasis_styles_still_works(
+    questionnaire, catalogue, tmp_path
+):
+    house = docx.Document(str(DEFAULT_HOUSE_STYLE))
+    for style in list(house.styles):
+        if style.name in ("Fingerprint", "Strong", "Emphasis", "Strong Emphasis"):
+            style.delete()
+    older = tmp_path / "house.docx"
+    house.save(str(older))
+    document = open_docx(
+        render(questionnaire, catalogue, assessment(CALM_ANSWERS), house_style=older)
+    )
+    names = {style.name for style in document.styles}
+    assert {"Fingerprint", "Strong", "Emphasis", "Strong Emphasis"} <= names
+    assert document.styles["Strong Emphasis"].base_style.name == "Strong"
+
+
 def test_missing_style_is_named_with_the_file(questionnaire, catalogue, tmp_path):
     house = docx.Document(str(DEFAULT_HOUSE_STYLE))
     for style in list(house.styles):

@@ -34,6 +34,7 @@ __all__ = [
     "FOOTER",
     "HEADER",
     "HEADING",
+    "LATER_STYLES",
     "LEVEL",
     "NOTE",
     "REQUIRED_STYLES",
@@ -103,3 +104,7 @@ REQUIRED_STYLES: tuple[str, ...] = (
     TABLE_TEXT,
     *LEVEL.values(),
 )
+
+LATER_STYLES: tuple[str, ...] = (STRONG, EMPHASIS, STRONG_EMPHASIS, FINGERPRINT)
+"""Styles the renderer started to use after house styles were first made, in the order they
+depend on each other; a house style without them borrows the default house style's."""

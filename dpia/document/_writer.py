@@ -12,6 +12,7 @@ the foot of one page and ends on the next.
 
 from __future__ import annotations
 
+import copy
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -110,6 +111,8 @@ class DocumentWriter:
         except Exception as exc:
             raise RenderError(f"{path}: cannot open as a Word document: {exc}") from None
         self._styles = {(style.name or "").casefold(): style for style in self.document.styles}
+        if house_style is not None:
+            self._borrow_later_styles()
         missing = [name for name in s.REQUIRED_STYLES if name.casefold() not in self._styles]
         if missing:
             raise RenderError(
@@ -130,6 +133,17 @@ class DocumentWriter:
                 body.remove(child)
         self.headings: list[tuple[int, str]] = []
         self._contents: Paragraph | None = None
+
+    def _borrow_later_styles(self) -> None:
+        """Copy into an older house style the styles added since it was made, as the default
+        house style defines them, so it keeps working unchanged."""
+        lacking = [name for name in s.LATER_STYLES if name.casefold() not in self._styles]
+        if not lacking:
+            return
+        default = docx.Document(str(_default_house_style()))
+        for name in lacking:
+            self.document.styles.element.append(copy.deepcopy(default.styles[name].element))
+        self._styles = {(style.name or "").casefold(): style for style in self.document.styles}
 
     def style(self, name: str) -> BaseStyle:
         return self._styles[name.casefold()]
