@@ -99,6 +99,21 @@ def test_opening_the_file_updates_no_field(packages):
         assert document.xpath("//w:instrText[contains(., 'TOC')]", namespaces=NS), name
 
 
+def test_each_contents_entry_links_to_its_heading(packages):
+    for name, blob in packages.items():
+        document = _part(blob, "word/document.xml")
+        targets = {
+            start.get(f"{{{W}}}name"): "".join(start.getparent().itertext())
+            for start in document.iter(f"{{{W}}}bookmarkStart")
+        }
+        links = document.xpath(
+            "//w:p[starts-with(w:pPr/w:pStyle/@w:val, 'TOC')]/w:hyperlink", namespaces=NS
+        )
+        assert len(links) == len(targets) > 5, name
+        for link in links:
+            assert targets[link.get(f"{{{W}}}anchor")] == "".join(link.itertext()), name
+
+
 def test_every_row_stays_on_one_page_and_headings_repeat(packages):
     for name, blob in packages.items():
         document = _part(blob, "word/document.xml")

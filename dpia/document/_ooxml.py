@@ -30,6 +30,7 @@ from lxml import etree
 
 __all__ = [
     "XML_ILLEGAL",
+    "add_bookmark",
     "add_custom_xml",
     "add_text_run",
     "append_field",
@@ -40,6 +41,7 @@ __all__ = [
     "fix_table_widths",
     "forget_printing",
     "keep_row_together",
+    "link_to_bookmark",
     "mark_right_to_left",
     "normalised_package",
     "package_bytes",
@@ -256,6 +258,29 @@ def field_around(first: Paragraph, last: Paragraph, instruction: str) -> None:
     end_run = OxmlElement("w:r")
     end_run.append(end)
     last._p.append(end_run)
+
+
+def add_bookmark(paragraph: Paragraph, number: int, name: str) -> None:
+    """Mark the whole paragraph as the bookmark `name` (what a contents entry links to)."""
+    p = paragraph._p
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    p.insert(1 if p.pPr is not None else 0, start)
+    p.append(end)
+
+
+def link_to_bookmark(paragraph: Paragraph, name: str) -> None:
+    """Make the paragraph's text a link to the bookmark `name` inside the same document."""
+    p = paragraph._p
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), name)
+    link.set(qn("w:history"), "1")
+    for run in p.findall(qn("w:r")):
+        link.append(run)
+    p.append(link)
 
 
 def mark_right_to_left(paragraph: Paragraph) -> None:

@@ -34,12 +34,14 @@ from .._errors import RenderError
 from . import _styles as s
 from ._markup import Block, Span
 from ._ooxml import (
+    add_bookmark,
     add_text_run,
     append_field,
     drop_styles_with_effects,
     field_around,
     fix_table_widths,
     keep_row_together,
+    link_to_bookmark,
     mark_right_to_left,
     package_bytes,
     printable,
@@ -132,6 +134,7 @@ class DocumentWriter:
             if not child.tag.endswith("}sectPr"):
                 body.remove(child)
         self.headings: list[tuple[int, str]] = []
+        self._anchors: list[str] = []
         self._contents: Paragraph | None = None
 
     def _borrow_later_styles(self) -> None:
@@ -171,7 +174,12 @@ class DocumentWriter:
 
     def heading(self, text: str, level: int) -> Paragraph:
         self.headings.append((level, printable(text)))
-        return self.paragraph(text, s.HEADING[level])
+        paragraph = self.paragraph(text, s.HEADING[level])
+        if level in s.TOC_LEVELS:
+            number = len(self._anchors)
+            self._anchors.append(f"_Toc{number + 1:06d}")
+            add_bookmark(paragraph, number, self._anchors[-1])
+        return paragraph
 
     def bullets(self, items: Iterable[Inline]) -> None:
         for item in items:
@@ -301,10 +309,12 @@ class DocumentWriter:
         self._contents = self.paragraph("", s.TOC_LEVELS[1])
 
     def finish_contents(self) -> None:
-        """Fill the contents field with the headings written, so it reads well un-updated."""
+        """Fill the contents field with the headings written, each a link to its heading, so it
+        reads and works without being updated (updating it would change the signed file)."""
         if self._contents is None:
             return
-        entries = [(level, text) for level, text in self.headings if level in s.TOC_LEVELS]
+        listed = [(level, text) for level, text in self.headings if level in s.TOC_LEVELS]
+        entries = list(zip(listed, self._anchors, strict=True))
         placeholder = self._contents
         if not entries:
             placeholder.add_run("Update this field to list the contents.")
@@ -312,9 +322,10 @@ class DocumentWriter:
             return
         written: list[Paragraph] = []
         anchor = placeholder
-        for level, text in entries:
+        for (level, text), bookmark in entries:
             entry = self.styled(anchor.insert_paragraph_before(), s.TOC_LEVELS[level])
             self._fill(entry, text)
+            link_to_bookmark(entry, bookmark)
             written.append(entry)
         placeholder._p.getparent().remove(placeholder._p)
         field_around(written[0], written[-1], r'TOC \o "1-2" \h \z \u')
