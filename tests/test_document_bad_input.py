@@ -13,6 +13,7 @@ import pytest
 from document_support import FIXTURES, all_text, open_docx, rows, table_after
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openxml_audit import OpenXmlValidator
 
 from dpia import Assessment, AssessmentMeta
 from dpia.document import render_docx
@@ -173,3 +174,10 @@ def test_libreoffice_opens_the_hardest_document(stress, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
     assert "Executive summary" in text.stdout
     assert "键盘记录用于训练模型" in text.stdout
+
+
+def test_word_opens_the_hardest_document_without_repair(stress, tmp_path):
+    source = tmp_path / "stress.docx"
+    source.write_bytes(_render(stress, _nasty_answers(), title=f"{ARABIC} {EMOJI}"))
+    result = OpenXmlValidator(max_errors=0).validate(source)
+    assert result.errors == [], "; ".join(f"{e.path}: {e.description}" for e in result.errors)

@@ -26,12 +26,16 @@ from . import _styles as s
 from ._ooxml import (
     drop_document_parts,
     drop_package_parts,
+    drop_styles_with_effects,
     normalised_package,
     rename_style,
+    set_compatibility_mode,
     set_document_language,
+    set_extended_properties,
     set_style_border,
     set_style_fonts,
     set_style_shading,
+    set_table_style_first_row_fill,
     set_table_style_grid,
     strip_theme_formatting,
 )
@@ -40,6 +44,11 @@ from ._styles import DEFAULT_HOUSE_STYLE
 __all__ = ["build_house_style", "main"]
 
 _FONT = "Calibri"
+"""Word's default face; LibreOffice sets it in Carlito, whose letters have the same widths, so the
+PDF breaks lines and pages where Word does (Debian: fonts-crosextra-carlito)."""
+_MONO = "Courier New"
+"""Present wherever Word is; LibreOffice sets it in Liberation Mono, of the same widths
+(Debian: fonts-liberation2)."""
 _INK = "1F2933"
 _NAVY = "1B3A5C"
 _BLUE = "24527A"
@@ -130,11 +139,13 @@ def _define_styles(document: object) -> None:
     note = _paragraph_style(document, s.NOTE)
     _look(note, size=9, color=_MUTED, italic=True)
     command = _paragraph_style(document, s.CODE)
-    _look(command, font="Consolas", size=8.5, color=_INK, indent=0.4, after=4, line=1.0)
+    _look(command, font=_MONO, size=8.5, color=_INK, indent=0.4, after=4, line=1.0)
     set_style_shading(command, "F2F4F7")
-    fill_in = _paragraph_style(document, s.FILL_IN)
-    _look(fill_in, color=_MUTED, before=10, after=2)
-    set_style_border(fill_in, ("bottom",), _MUTED, 4, 1)
+    # 95 characters (32 bytes in hex with colons) at 7.5 pt take 15.1 cm: one line of the text.
+    fingerprint = _paragraph_style(document, s.FINGERPRINT)
+    _look(fingerprint, font=_MONO, size=7.5, color=_INK, after=6, line=1.0)
+    fingerprint.paragraph_format.keep_together = True
+    _character_styles(document)
     for name in (s.HEADER, s.FOOTER):
         style = styles[name]
         _look(style, font=_FONT, size=8, color=_MUTED, after=0, line=1.0)
@@ -156,6 +167,20 @@ def _define_styles(document: object) -> None:
     _cover_styles(document)
     _banner_styles(document)
     _table_styles(document)
+
+
+def _character_styles(document: object) -> None:
+    """Emphasis inside a paragraph: bold, italic, and both."""
+    styles = document.styles  # type: ignore[attr-defined]
+    _look(styles[s.STRONG], bold=True)
+    _look(styles[s.EMPHASIS], italic=True)
+    try:
+        both = styles[s.STRONG_EMPHASIS]
+    except KeyError:
+        both = styles.add_style(s.STRONG_EMPHASIS, WD_STYLE_TYPE.CHARACTER)
+        both.base_style = styles[s.STRONG]
+        both.quick_style = True
+    _look(both, bold=True, italic=True)
 
 
 def _cover_styles(document: object) -> None:
@@ -193,11 +218,11 @@ def _table_styles(document: object) -> None:
         table = styles.add_style(s.TABLE, WD_STYLE_TYPE.TABLE)
         table.base_style = styles["Normal Table"]
     set_table_style_grid(table, _RULE, 85)
+    set_table_style_first_row_fill(table, _NAVY)
     text = _paragraph_style(document, s.TABLE_TEXT)
     _look(text, size=9, after=2, before=0, line=1.05)
     heading = _paragraph_style(document, s.TABLE_HEADING, base=s.TABLE_TEXT)
     _look(heading, bold=True, color="FFFFFF", keep_next=True)
-    set_style_shading(heading, _NAVY)
     for name, (fill, ink) in _LEVELS.items():
         level = _paragraph_style(document, name, base=s.TABLE_TEXT)
         _look(level, bold=True, color=ink, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -220,7 +245,12 @@ _SPECIMEN = (
     (s.BULLET, "List Bullet: reasons and lists"),
     (s.NOTE, "Note: small print such as what a statutory maximum means"),
     (s.CODE, "Command: dpia verify DPIA.docx --trust var/trust"),
-    (s.FILL_IN, "Fill In: a line to complete by hand"),
+    (s.NOTE, "Fingerprint, below: a certificate's SHA-256 fingerprint, on one line"),
+    (
+        s.FINGERPRINT,
+        "3F:A0:9C:11:5B:E2:07:D4:88:6A:F1:2C:90:B3:4E:71:"
+        "C5:0D:E9:26:7B:A8:13:F4:5C:62:0E:B7:D9:38:A1:4F",
+    ),
     (s.BANNER_STOP, "Banner Stop: do not proceed"),
     (s.BANNER_STOP_TEXT, "Banner Stop Text: why the processing cannot go ahead as designed."),
     (s.BANNER_NOTICE, "Banner Notice: prior consultation required"),
@@ -233,10 +263,14 @@ def _write_specimen(document: object) -> None:
     """Show each style once, so a DPO opening the file in Word sees what to restyle."""
     for style, text in _SPECIMEN:
         document.add_paragraph(text, style=style)  # type: ignore[attr-defined]
+    emphasis = document.add_paragraph("Character styles: ", style=s.BODY)  # type: ignore[attr-defined]
+    for name in (s.STRONG, s.EMPHASIS, s.STRONG_EMPHASIS):
+        emphasis.add_run(name, style=name)
+        emphasis.add_run("." if name == s.STRONG_EMPHASIS else ", ")
     table = document.add_table(rows=2, cols=4)  # type: ignore[attr-defined]
     table.style = document.styles[s.TABLE]  # type: ignore[attr-defined]
     header = ("Table Heading", "Table Text", "Level High", "Level Low")
-    cells = ("Table Heading", "Table Text", s.LEVEL["high"], s.LEVEL["low"])
+    cells = (s.TABLE_TEXT, s.TABLE_TEXT, s.LEVEL["high"], s.LEVEL["low"])
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = document.styles[s.TABLE_HEADING]  # type: ignore[attr-defined]
@@ -280,6 +314,9 @@ def build_house_style() -> bytes:
     _drop_unused_table_styles(document)
     drop_package_parts(document.part.package, (RT.THUMBNAIL,))
     drop_document_parts(document.part, (RT.CUSTOM_XML,))
+    drop_styles_with_effects(document.part)
+    set_extended_properties(document.part.package, "dpia", "")
+    set_compatibility_mode(document.settings.element, 15)
     _define_styles(document)
     _page_setup(document)
     _write_specimen(document)

@@ -30,21 +30,29 @@ from lxml import etree
 
 __all__ = [
     "XML_ILLEGAL",
+    "add_bookmark",
     "add_custom_xml",
     "add_text_run",
     "append_field",
     "custom_xml_blobs",
     "drop_custom_xml",
+    "drop_styles_with_effects",
     "field_around",
     "fix_table_widths",
+    "forget_printing",
+    "keep_row_together",
+    "link_to_bookmark",
     "mark_right_to_left",
     "normalised_package",
     "package_bytes",
     "printable",
-    "repeat_as_header",
     "set_alt_text",
     "set_custom_properties",
+    "set_document_id",
+    "set_extended_properties",
     "set_paragraph_style",
+    "set_table_look",
+    "set_table_style_first_row_fill",
     "shade_cell",
     "style_fill",
 ]
@@ -52,6 +60,9 @@ __all__ = [
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 """Characters lxml refuses; answers are checked at the boundary, this is the last guard."""
 
+_EXTENDED_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 _CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _PROPERTY_SET = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
@@ -66,19 +77,20 @@ def printable(text: str) -> str:
 _RUN_BREAKS = re.compile(r"(\t|\r\n|\n|\r)")
 
 
-def add_text_run(paragraph: Paragraph, text: str, *, bold: bool, italic: bool) -> None:
-    """Append a run built directly in lxml.
+def add_text_run(paragraph: Paragraph, text: str, character_style: str | None = None) -> None:
+    """Append a run built directly in lxml, in the character style with id `character_style`.
 
     python-docx's run setter walks the text one character at a time to turn tabs and line
     breaks into elements, which dominates the cost of a long report; this does the same in
-    one split.
+    one split. Emphasis is a character style, never direct bold or italic, so restyling
+    "Strong" in the house style restyles every emphasised word.
     """
     run = OxmlElement("w:r")
-    if bold or italic:
+    if character_style:
         properties = OxmlElement("w:rPr")
-        for wanted, name in ((bold, "w:b"), (italic, "w:i")):
-            if wanted:
-                properties.append(OxmlElement(name))
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), character_style)
+        properties.append(style)
         run.append(properties)
     for piece in _RUN_BREAKS.split(printable(text)):
         if not piece:
@@ -137,12 +149,32 @@ def style_fill(style: BaseStyle) -> str | None:
     return fill.upper()
 
 
-def repeat_as_header(row: _Row) -> None:
-    """Repeat the row at the top of every page the table runs onto."""
+def keep_row_together(row: _Row, *, header: bool = False) -> None:
+    """Never break the row across pages; a `header` row also repeats on every page it runs onto.
+
+    Both are bare on/off elements: Word's schema allows only `on`/`off` as values, so the
+    element alone says "on" without a value Word would have to repair.
+    """
     tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def set_table_look(table: Table, *, first_row: bool) -> None:
+    """Which parts of the table style apply: the first-row look only when there is a heading."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    for attribute in list(look.attrib):
+        del look.attrib[attribute]
+    flags = {"firstRow": first_row, "lastRow": False, "firstColumn": False, "lastColumn": False}
+    for name, on in flags.items():
+        look.set(qn(f"w:{name}"), "1" if on else "0")
+    look.set(qn("w:noHBand"), "1")
+    look.set(qn("w:noVBand"), "1")
+    look.set(qn("w:val"), "0620" if first_row else "0600")
 
 
 def fix_table_widths(table: Table, widths: Iterable[Length]) -> None:
@@ -175,9 +207,11 @@ def fix_table_widths(table: Table, widths: Iterable[Length]) -> None:
 
 
 def append_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
-    """A complex field (PAGE, NUMPAGES, TOC) marked dirty, so Word recomputes it on opening.
+    """A complex field (PAGE, NUMPAGES) with `shown` as its result until it is updated.
 
-    `shown` is the text a reader sees until the field is updated; LibreOffice keeps it as is.
+    Never marked dirty: a dirty field makes Word update it on opening and then count the file
+    as changed, inviting a save that would alter the signed bytes. Page numbers are laid out
+    afresh by every reader anyway.
     """
 
     def run_with(child: OxmlElement) -> None:
@@ -186,7 +220,6 @@ def append_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
 
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
     run_with(begin)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
@@ -204,12 +237,12 @@ def append_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
 def field_around(first: Paragraph, last: Paragraph, instruction: str) -> None:
     """Make the paragraphs from `first` to `last` the cached result of one complex field.
 
-    A table of contents is such a field: Word rebuilds it on update, and until then (or in a
-    reader that never updates fields) the entries written in between are what shows.
+    A table of contents is such a field: Word rebuilds it when the reader asks for it, and until
+    then the entries written in between are what shows. It is not marked dirty, so opening the
+    signed file never rewrites it.
     """
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
@@ -225,6 +258,29 @@ def field_around(first: Paragraph, last: Paragraph, instruction: str) -> None:
     end_run = OxmlElement("w:r")
     end_run.append(end)
     last._p.append(end_run)
+
+
+def add_bookmark(paragraph: Paragraph, number: int, name: str) -> None:
+    """Mark the whole paragraph as the bookmark `name` (what a contents entry links to)."""
+    p = paragraph._p
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    p.insert(1 if p.pPr is not None else 0, start)
+    p.append(end)
+
+
+def link_to_bookmark(paragraph: Paragraph, name: str) -> None:
+    """Make the paragraph's text a link to the bookmark `name` inside the same document."""
+    p = paragraph._p
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), name)
+    link.set(qn("w:history"), "1")
+    for run in p.findall(qn("w:r")):
+        link.append(run)
+    p.append(link)
 
 
 def mark_right_to_left(paragraph: Paragraph) -> None:
@@ -267,6 +323,61 @@ def set_custom_properties(package: object, properties: Mapping[str, str | int]) 
     ).encode()
     part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_PROPERTIES_TYPE, blob, package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)  # type: ignore[attr-defined]
+
+
+def set_extended_properties(package: object, application: str, company: str) -> None:
+    """Write docProps/app.xml naming the program that made the file, replacing any other.
+
+    The blank template's copy claims another word processor, one page and no words. Page, word
+    and line counts are left out: only a program that lays the pages out can know them, and
+    Word fills them in when it saves.
+    """
+    rels = package.rels  # type: ignore[attr-defined]
+    for rid, rel in list(rels.items()):
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rels.pop(rid)
+    blob = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'docPropsVTypes"><Application>{escape(printable(application))}</Application>'
+        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        + (f"<Company>{escape(printable(company))}</Company>" if company else "")
+        + "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    ).encode()
+    part = Part(PackURI("/docProps/app.xml"), _EXTENDED_PROPERTIES_TYPE, blob, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)  # type: ignore[attr-defined]
+
+
+def forget_printing(core_properties: object) -> None:
+    """Remove "last printed" from the core properties: the file has not been printed."""
+    element = core_properties._element  # type: ignore[attr-defined]
+    for printed in element.findall(qn("cp:lastPrinted")):
+        element.remove(printed)
+
+
+def drop_styles_with_effects(document_part: Part) -> None:
+    """Remove Word 2010's second copy of the styles, which python-docx's template carries.
+
+    It describes the template's styles, not the house style's, and Word repairs a file whose
+    two copies disagree; Word 2013 and later no longer write it.
+    """
+    drop_document_parts(document_part, (_STYLES_WITH_EFFECTS,))
+
+
+def set_document_id(settings_element: object, digest: str) -> None:
+    """Word's document id (`w14:docId`) taken from the hex digest of the content.
+
+    Every document made from the same template would otherwise share the template's id; taking
+    it from the content keeps it distinct per document and the same for the same inputs. Word
+    allows 1 to 0x7FFFFFFF, written as eight hex digits.
+    """
+    element = settings_element.find(f"{{{_W14}}}docId")  # type: ignore[attr-defined]
+    if element is None:
+        return
+    number = int(digest.replace(":", "")[:8], 16) & 0x7FFFFFFF
+    element.set(f"{{{_W14}}}val", f"{number or 1:08X}")
 
 
 def _root_namespace(blob: bytes) -> str | None:
@@ -499,6 +610,19 @@ def set_table_style_grid(style: BaseStyle, color: str, margin_twips: int) -> Non
     tbl_pr.append(margins)
 
 
+def set_table_style_first_row_fill(style: BaseStyle, fill: str) -> None:
+    """Fill the heading row of every table in the style (its `firstRow` conditional look)."""
+    for old in style.element.findall(qn("w:tblStylePr")):
+        if old.get(qn("w:type")) == "firstRow":
+            style.element.remove(old)
+    first_row = OxmlElement("w:tblStylePr")
+    first_row.set(qn("w:type"), "firstRow")
+    tc_pr = OxmlElement("w:tcPr")
+    tc_pr.append(_fresh_shading(tc_pr, fill))
+    first_row.append(tc_pr)
+    style.element.append(first_row)
+
+
 def rename_style(style: BaseStyle, name: str, style_id: str) -> None:
     """Give a style Word's built-in spelling (`toc 1`), which python-docx cannot write."""
     style.element.find(qn("w:name")).set(qn("w:val"), name)  # type: ignore[union-attr]
@@ -519,6 +643,14 @@ def drop_document_parts(document_part: Part, reltypes: Iterable[str]) -> None:
     for rid, rel in list(document_part.rels.items()):
         if rel.reltype in wanted:
             document_part.rels.pop(rid)
+
+
+def set_compatibility_mode(settings_element: object, mode: int) -> None:
+    """Lay the document out as Word 2013 and later do (15), not in Word 2010's compatibility
+    mode, which the blank template asks for and Word shows in the title bar."""
+    for setting in settings_element.iter(qn("w:compatSetting")):  # type: ignore[attr-defined]
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), str(mode))
 
 
 def set_document_language(styles_element: object, language: str) -> None:

@@ -5,10 +5,17 @@ page numbers. Instead LibreOffice runs a small Basic macro from a throw-away pro
 document, update every index twice (the second pass sees the page numbers the first one
 shifted), refresh the fields, and export as PDF/A-2b. The profile lives in a temporary folder,
 so it never touches the user's LibreOffice settings and runs can happen side by side.
+
+The PDF is only a faithful copy when LibreOffice sets the text in the house style's fonts or in
+fonts with the same letter widths (Carlito for Calibri, Liberation Mono for Courier New):
+any other face breaks lines, and so pages and page numbers, elsewhere than Word does. Before
+LibreOffice starts, each font the renderer's styles name is looked up with fontconfig, and a
+missing one stops the export with the package to install.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -16,9 +23,22 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .._errors import RenderError
+import docx as python_docx
 
-__all__ = ["export_pdf", "pdf_rendition", "soffice_path"]
+from .._errors import RenderError
+from ._styles import REQUIRED_STYLES
+
+__all__ = ["export_pdf", "missing_fonts", "pdf_rendition", "soffice_path"]
+
+_METRIC_TWINS = {
+    "calibri": ("Carlito", "fonts-crosextra-carlito"),
+    "cambria": ("Caladea", "fonts-crosextra-caladea"),
+    "arial": ("Liberation Sans", "fonts-liberation2"),
+    "helvetica": ("Liberation Sans", "fonts-liberation2"),
+    "times new roman": ("Liberation Serif", "fonts-liberation2"),
+    "courier new": ("Liberation Mono", "fonts-liberation2"),
+}
+"""Word's fonts and the free fonts drawn to the same widths, with the Debian package of each."""
 
 _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -56,6 +76,62 @@ End Sub
 """
 
 
+def _style_fonts(docx: bytes) -> list[str]:
+    """The Latin font of each style the renderer uses, following each style's `based on`."""
+    document = python_docx.Document(io.BytesIO(docx))
+    by_name = {(style.name or "").casefold(): style for style in document.styles}
+    fonts: list[str] = []
+    for name in REQUIRED_STYLES:
+        style = by_name.get(name.casefold())
+        while style is not None and getattr(style, "font", None) is not None:
+            if style.font.name:
+                if style.font.name not in fonts:
+                    fonts.append(style.font.name)
+                break
+            style = style.base_style
+    return fonts
+
+
+def _installed_as(font: str) -> str | None:
+    """The family fontconfig sets `font` in ("" when it has none), None if it cannot be asked."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    found = subprocess.run(
+        [fc_match, "-f", "%{family[0]}", font], capture_output=True, text=True, check=False
+    )
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
+def missing_fonts(docx: bytes) -> list[str]:
+    """Why the PDF of `docx` would not break lines where Word does, one reason per font.
+
+    Empty when every font is installed or has its metric twin, and when there is no fontconfig
+    to ask (LibreOffice on Windows or macOS finds Word's own fonts).
+    """
+    reasons = []
+    for font in _style_fonts(docx):
+        installed = _installed_as(font)
+        if installed is None or installed.casefold() == font.casefold():
+            continue
+        twin, package = _METRIC_TWINS.get(font.casefold(), (None, None))
+        if twin is not None and installed.casefold() == twin.casefold():
+            continue
+        instead = f"LibreOffice would use {installed!r}" if installed else "no font is installed"
+        if twin is None:
+            reasons.append(
+                f"the house style's font {font!r} is not installed ({instead}); install it or "
+                "choose a font that is"
+            )
+        else:
+            reasons.append(
+                f"the house style's font {font!r} is not installed, nor {twin!r}, which has "
+                f"the same letter widths ({instead}); install it (Debian: apt-get install "
+                f"{package})"
+            )
+    return reasons
+
+
 def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -75,12 +151,22 @@ def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess[byte
 
 
 def export_pdf(docx: bytes, *, timeout: float = 300) -> bytes:
-    """The PDF/A-2b rendition of a .docx; RenderError if LibreOffice is missing or fails."""
+    """The PDF/A-2b rendition of a .docx.
+
+    RenderError if LibreOffice is missing or fails, or if a font of the house style is missing,
+    since the PDF would then show other page breaks and page numbers than Word.
+    """
     soffice = soffice_path()
     if soffice is None:
         raise RenderError(
             "LibreOffice is not installed (no soffice on PATH), so no PDF can be made; install "
             "it (Debian: apt-get install libreoffice-writer-nogui) or leave out --pdf"
+        )
+    fonts = missing_fonts(docx)
+    if fonts:
+        raise RenderError(
+            "no PDF made, because its lines and pages would break elsewhere than in Word: "
+            + "; ".join(fonts)
         )
     with tempfile.TemporaryDirectory(prefix="dpia-pdf-") as folder:
         root = Path(folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 
 from .._assessment import Assessment
@@ -13,7 +14,12 @@ from ..risk import RiskReport
 from . import _labels as label
 from ._dossier import Dossier, Revision
 from ._embedded import embed_record, record_for
-from ._ooxml import set_custom_properties
+from ._ooxml import (
+    forget_printing,
+    set_custom_properties,
+    set_document_id,
+    set_extended_properties,
+)
 from ._templates import ProseTemplates
 from ._writer import DocumentWriter
 from .sections import build_report
@@ -80,7 +86,6 @@ def render_docx(
     properties.last_modified_by = meta.assessor
     properties.created = moment
     properties.modified = moment
-    properties.last_printed = moment
     properties.revision = version
     properties.version = str(version)
     properties.identifier = meta.id or ""
@@ -94,11 +99,22 @@ def render_docx(
         {
             "AssessmentId": meta.id or "",
             "AssessmentVersion": version,
-            "DocumentStatus": status,
+            "DocumentStatus": label.DOCUMENT_STATUS[status],
             "Questionnaire": questionnaire.ref,
             "LawAppliedAsOf": report.as_of.isoformat(),
             "ContentSHA256": record.fingerprint,
         },
     )
+    forget_printing(properties)
+    set_extended_properties(document.part.package, _generator(), meta.organisation)
+    set_document_id(document.settings.element, record.fingerprint)
     embed_record(document, record)
     return writer.save()
+
+
+def _generator() -> str:
+    """The program and version that wrote the file, as docProps/app.xml names it."""
+    try:
+        return f"dpia {metadata.version('dpia')}"
+    except metadata.PackageNotFoundError:
+        return "dpia"

@@ -4,8 +4,11 @@ The renderer never formats text directly: it names a style, and the house-style 
 what that style looks like. Keeping the names in one place lets the house-style builder, the
 writer's up-front check and the documentation agree on the same list.
 
-Level and table-heading colours are read back from the shading of their paragraph styles, so a
-DPO who recolours "Level High" in Word recolours the register cells and the risk map too.
+Emphasis is a character style ("Strong", "Emphasis", "Strong Emphasis") and the heading row's
+fill belongs to the table style's first-row look, so restyling either in Word restyles every
+place it is used. A rating cell's fill cannot be a style in Word, so it is read back from the
+shading of the level's paragraph style when the document is made: a DPO who recolours
+"Level High" in the house style recolours the register cells and the risk map too.
 """
 
 from __future__ import annotations
@@ -26,13 +29,17 @@ __all__ = [
     "COVER_SUBTITLE",
     "COVER_TITLE",
     "DEFAULT_HOUSE_STYLE",
-    "FILL_IN",
+    "EMPHASIS",
+    "FINGERPRINT",
     "FOOTER",
     "HEADER",
     "HEADING",
+    "LATER_STYLES",
     "LEVEL",
     "NOTE",
     "REQUIRED_STYLES",
+    "STRONG",
+    "STRONG_EMPHASIS",
     "TABLE",
     "TABLE_HEADING",
     "TABLE_TEXT",
@@ -48,7 +55,10 @@ BULLET = "List Bullet"
 CAPTION = "Caption"
 NOTE = "Note"
 CODE = "Command"
-FILL_IN = "Fill In"
+FINGERPRINT = "Fingerprint"
+STRONG = "Strong"
+EMPHASIS = "Emphasis"
+STRONG_EMPHASIS = "Strong Emphasis"
 HEADER = "Header"
 FOOTER = "Footer"
 TOC_HEADING = "TOC Heading"
@@ -73,7 +83,10 @@ REQUIRED_STYLES: tuple[str, ...] = (
     CAPTION,
     NOTE,
     CODE,
-    FILL_IN,
+    FINGERPRINT,
+    STRONG,
+    EMPHASIS,
+    STRONG_EMPHASIS,
     HEADER,
     FOOTER,
     TOC_HEADING,
@@ -91,3 +104,7 @@ REQUIRED_STYLES: tuple[str, ...] = (
     TABLE_TEXT,
     *LEVEL.values(),
 )
+
+LATER_STYLES: tuple[str, ...] = (STRONG, EMPHASIS, STRONG_EMPHASIS, FINGERPRINT)
+"""Styles the renderer started to use after house styles were first made, in the order they
+depend on each other; a house style without them borrows the default house style's."""

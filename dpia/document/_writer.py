@@ -2,12 +2,17 @@
 
 It opens the house style, checks that every style the renderer names is there (a missing style
 is a RenderError naming the style and the file), empties the body but keeps the page setup,
-header and footer, and then only ever applies named styles. Sections therefore never touch
-fonts or colours, and a restyled house style restyles every document.
+header and footer, and then only ever applies named styles: paragraph styles, character styles
+for emphasis, and the table style (whose first-row look colours the heading row). Sections
+therefore never touch fonts or colours, and a restyled house style restyles every document.
+The one exception Word forces is a rating cell's fill, taken from the shading of its level's
+paragraph style. Every table row short enough is kept on one page, so a risk never starts at
+the foot of one page and ends on the next.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -18,6 +23,7 @@ from typing import Literal
 import docx
 from docx.document import Document
 from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
 from docx.section import _BaseHeaderFooter as _HeaderFooter
 from docx.shared import Cm
 from docx.styles.style import BaseStyle
@@ -28,16 +34,20 @@ from .._errors import RenderError, SourceError
 from . import _styles as s
 from ._markup import Block, Span
 from ._ooxml import (
+    add_bookmark,
     add_text_run,
     append_field,
+    drop_styles_with_effects,
     field_around,
     fix_table_widths,
+    keep_row_together,
+    link_to_bookmark,
     mark_right_to_left,
     package_bytes,
     printable,
-    repeat_as_header,
     set_alt_text,
     set_paragraph_style,
+    set_table_look,
     shade_cell,
     style_fill,
 )
@@ -111,6 +121,8 @@ class DocumentWriter:
         except Exception as exc:
             raise RenderError(f"{path}: cannot open as a Word document: {exc}") from None
         self._styles = {(style.name or "").casefold(): style for style in self.document.styles}
+        if house_style is not None:
+            self._borrow_later_styles()
         missing = [name for name in s.REQUIRED_STYLES if name.casefold() not in self._styles]
         if missing:
             raise RenderError(
@@ -119,12 +131,30 @@ class DocumentWriter:
                 f"{'them' if len(missing) > 1 else 'it'} in Word (same name) or start from "
                 "templates/house-style.docx"
             )
+        drop_styles_with_effects(self.document.part)
+        self._character_styles = {
+            (True, False): self.style(s.STRONG).style_id,
+            (False, True): self.style(s.EMPHASIS).style_id,
+            (True, True): self.style(s.STRONG_EMPHASIS).style_id,
+        }
         body = self.document.element.body
         for child in list(body):
             if not child.tag.endswith("}sectPr"):
                 body.remove(child)
         self.headings: list[tuple[int, str]] = []
+        self._anchors: list[str] = []
         self._contents: Paragraph | None = None
+
+    def _borrow_later_styles(self) -> None:
+        """Copy into an older house style the styles added since it was made, as the default
+        house style defines them, so it keeps working unchanged."""
+        lacking = [name for name in s.LATER_STYLES if name.casefold() not in self._styles]
+        if not lacking:
+            return
+        default = docx.Document(str(_default_house_style()))
+        for name in lacking:
+            self.document.styles.element.append(copy.deepcopy(default.styles[name].element))
+        self._styles = {(style.name or "").casefold(): style for style in self.document.styles}
 
     def style(self, name: str) -> BaseStyle:
         return self._styles[name.casefold()]
@@ -137,7 +167,7 @@ class DocumentWriter:
     def _fill(self, paragraph: Paragraph, content: Inline) -> Paragraph:
         spans = _spans(content)
         for span in spans:
-            add_text_run(paragraph, span.text, bold=span.bold, italic=span.italic)
+            add_text_run(paragraph, span.text, self._character_styles.get((span.bold, span.italic)))
         if _right_to_left("".join(span.text for span in spans)):
             mark_right_to_left(paragraph)
         return paragraph
@@ -152,7 +182,12 @@ class DocumentWriter:
 
     def heading(self, text: str, level: int) -> Paragraph:
         self.headings.append((level, printable(text)))
-        return self.paragraph(text, s.HEADING[level])
+        paragraph = self.paragraph(text, s.HEADING[level])
+        if level in s.TOC_LEVELS:
+            number = len(self._anchors)
+            self._anchors.append(f"_Toc{number + 1:06d}")
+            add_bookmark(paragraph, number, self._anchors[-1])
+        return paragraph
 
     def bullets(self, items: Iterable[Inline]) -> None:
         for item in items:
@@ -168,14 +203,27 @@ class DocumentWriter:
                 self.paragraph(block.spans)
 
     def note(self, content: Inline) -> Paragraph:
-        return self.paragraph(content, s.NOTE)
+        """Small print; right under a heading it is the heading's lead-in and stays with what
+        follows, so a heading and its note are never left alone at the foot of a page."""
+        follows_heading = self._last_is_heading()
+        paragraph = self.paragraph(content, s.NOTE)
+        if follows_heading:
+            paragraph.paragraph_format.keep_with_next = True
+        return paragraph
+
+    def _last_is_heading(self) -> bool:
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        style = last.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        headings = {self.style(name).style_id for name in s.HEADING.values()}
+        return style is not None and style.get(qn("w:val")) in headings
 
     def command(self, text: str) -> Paragraph:
         return self.paragraph(text, s.CODE)
 
-    def fill_in(self, label: str) -> Paragraph:
-        """A labelled line to complete by hand on the printed document."""
-        return self.paragraph(label, s.FILL_IN)
+    def fingerprint(self, text: str) -> Paragraph:
+        """A certificate fingerprint on a line of its own, to compare character by character."""
+        return self.paragraph(text, s.FINGERPRINT)
 
     def banner(self, title: str, lines: Iterable[Inline], kind: Literal["stop", "notice"]) -> None:
         title_style = s.BANNER_STOP if kind == "stop" else s.BANNER_NOTICE
@@ -201,27 +249,32 @@ class DocumentWriter:
         *,
         header: bool = True,
     ) -> Table:
-        """A fixed-layout table whose columns add up to the text width at most."""
+        """A fixed-layout table whose columns add up to the text width at most.
+
+        A row is kept on one page unless it is too tall to be, and the heading row repeats on
+        each page; its fill comes from the table style's first-row look.
+        """
         rows = list(rows)
+        self._keep_introduction_with_table()
         table = self.document.add_table(rows=len(rows) + (1 if header else 0), cols=len(columns))
         table._tbl.tblPr.style = self.style(s.TABLE).style_id
+        set_table_look(table, first_row=header)
         table.autofit = False
         fix_table_widths(table, [Cm(c.width_cm) for c in columns])
+        if header:
+            keep_row_together(table.rows[0], header=True)
         offset = 0
         if header:
-            heading_fill = style_fill(self.style(s.TABLE_HEADING))
-            header_row = table.rows[0]
-            repeat_as_header(header_row)
-            for cell, column in zip(header_row.cells, columns, strict=True):
+            for cell, column in zip(table.rows[0].cells, columns, strict=True):
                 self._fill_cell(cell.paragraphs[0], column.title, s.TABLE_HEADING)
-                if heading_fill:
-                    shade_cell(cell, heading_fill)
             offset = 1
         for row, values in zip(table.rows[offset:], rows, strict=True):
             if len(values) != len(columns):
                 raise RenderError(f"table row has {len(values)} cells for {len(columns)} columns")
-            for cell, value in zip(row.cells, values, strict=True):
-                content = value if isinstance(value, Cell) else Cell.of(value)
+            contents = [value if isinstance(value, Cell) else Cell.of(value) for value in values]
+            if _short_enough_to_keep(columns, contents):
+                keep_row_together(row)
+            for cell, content in zip(row.cells, contents, strict=True):
                 style = s.LEVEL[content.level] if content.level else s.TABLE_TEXT
                 paragraphs = content.paragraphs or ("",)
                 self._fill_cell(cell.paragraphs[0], paragraphs[0], style)
@@ -231,6 +284,13 @@ class DocumentWriter:
                     shade_cell(cell, self.level_fill(content.level))
         self.paragraph("").paragraph_format.space_after = 0
         return table
+
+    def _keep_introduction_with_table(self) -> None:
+        """The paragraph just before a table introduces it: never leave it alone on a page."""
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        if last.tag.endswith("}p") and "".join(last.itertext()).strip():
+            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
 
     def _fill_cell(self, paragraph: Paragraph, content: Inline, style: str) -> None:
         self._fill(self.styled(paragraph, style), content)
@@ -257,10 +317,12 @@ class DocumentWriter:
         self._contents = self.paragraph("", s.TOC_LEVELS[1])
 
     def finish_contents(self) -> None:
-        """Fill the contents field with the headings written, so it reads well un-updated."""
+        """Fill the contents field with the headings written, each a link to its heading, so it
+        reads and works without being updated (updating it would change the signed file)."""
         if self._contents is None:
             return
-        entries = [(level, text) for level, text in self.headings if level in s.TOC_LEVELS]
+        listed = [(level, text) for level, text in self.headings if level in s.TOC_LEVELS]
+        entries = list(zip(listed, self._anchors, strict=True))
         placeholder = self._contents
         if not entries:
             placeholder.add_run("Update this field to list the contents.")
@@ -268,9 +330,10 @@ class DocumentWriter:
             return
         written: list[Paragraph] = []
         anchor = placeholder
-        for level, text in entries:
+        for (level, text), bookmark in entries:
             entry = self.styled(anchor.insert_paragraph_before(), s.TOC_LEVELS[level])
             self._fill(entry, text)
+            link_to_bookmark(entry, bookmark)
             written.append(entry)
         placeholder._p.getparent().remove(placeholder._p)
         field_around(written[0], written[-1], r'TOC \o "1-2" \h \z \u')
@@ -295,6 +358,33 @@ class DocumentWriter:
         """The finished document, the same bytes for the same content."""
         self.finish_contents()
         return package_bytes(self.document.part.package)
+
+
+_CHARACTER_CM = 0.17
+"""A generous average width of a character of table text (9 pt Calibri averages about 0.15 cm)."""
+_LINE_CM = 0.45
+_KEPT_ROW_CM = 15.0
+"""Three fifths of the default text height: the tallest row moved whole to the next page."""
+
+
+def _short_enough_to_keep(columns: Sequence[Column], contents: Sequence[Cell]) -> bool:
+    """Whether a row is short enough to keep on one page, by a deliberately rough estimate.
+
+    A row kept together that is taller than a page is cut off at the foot of the page by Word,
+    hiding its end; a row of up to three fifths of a page moves whole to the next page instead
+    of being split, and a taller one (a long answer) is left free to break. The estimate counts
+    characters, not font metrics, so the same content gives the same bytes on any machine.
+    """
+    tallest = 0.0
+    for column, content in zip(columns, contents, strict=True):
+        per_line = max(1, int(max(column.width_cm - 0.3, 0.5) / _CHARACTER_CM))
+        lines = 0
+        for paragraph in content.paragraphs or ("",):
+            text = "".join(span.text for span in _spans(paragraph))
+            for piece in text.split("\n"):
+                lines += max(1, -(-len(piece) // per_line))
+        tallest = max(tallest, lines * _LINE_CM)
+    return tallest <= _KEPT_ROW_CM
 
 
 def _default_house_style() -> Path:

@@ -22,7 +22,8 @@ def _status_cell(item: ObligationResult) -> Cell:
     if item.status == "met":
         return Cell.of(text, level="low")
     if item.status == "gap":
-        return Cell.of(text, level=item.gap_level)
+        # Green means met: an unmet obligation is shaded at least amber, however minor.
+        return Cell.of(text, level="high" if item.gap_level == "high" else "medium")
     return Cell.of(text)
 
 

@@ -31,12 +31,6 @@ class DpoAdvice:
                 "The DPO's advice has not been recorded yet. It is added to the sign-off record "
                 "of the answers file (signoff: dpo_advice) and appears here on the next render."
             )
-            for line in (
-                "Advice (proceed / with conditions / do not proceed):",
-                "Summary:",
-                "Name and date:",
-            ):
-                writer.fill_in(line)
             return
         pairs: list[tuple[str, Cell | str]] = [
             ("Advice", Cell.of(label.ADVICE[advice.advice], level=_ADVICE_LEVEL[advice.advice])),  # type: ignore[arg-type]

@@ -20,7 +20,17 @@ from .._writer import Cell, Column, DocumentWriter
 
 __all__ = ["SignOff", "SignaturePage"]
 
-_BLANK = Cell(("", ""))
+_BLANK = Cell.of(Span("Not recorded yet", italic=True))
+_NO_DECISION_YET = (
+    "No decision is recorded yet. It is recorded in dpia, on the app's Review & sign-off page "
+    "or in the sign-off record of the answers file, as one of: "
+)
+_RECORD_NOT_WORD = (
+    "The decision, the DPO's advice and the signatories are read from the sign-off record "
+    "embedded in this file, and the file is signed as rendered. Text typed into this document "
+    "in Word never reaches that record and breaks every signature on the file; record the "
+    "decision in dpia and render the document again."
+)
 
 
 def _ico_rows(record: SignOffRecord | None) -> list[tuple[str, Cell | str]]:
@@ -79,24 +89,16 @@ class SignOff:
         writer.key_values(_ico_rows(record), key_width=6.0)
         writer.heading("Decision", 3)
         decision = record.decision if record else None
-        for code, words in label.DECISION.items():
-            chosen = decision is not None and decision.decision == code
-            writer.paragraph((Span("☒ " if chosen else "☐ "), Span(words, bold=chosen)))
         if decision is None:
-            writer.fill_in("Conditions or reasons:")
-            writer.fill_in("Decision-maker, position and date:")
+            writer.paragraph(_NO_DECISION_YET + "; ".join(label.DECISION.values()) + ".")
+            writer.note(_RECORD_NOT_WORD)
             return
+        writer.paragraph((Span("Decision: ", bold=True), Span(label.DECISION[decision.decision])))
         if decision.conditions:
             writer.paragraph(Span("Conditions:", bold=True))
             writer.bullets(decision.conditions)
         who = f"{decision.name}, {decision.position}" if decision.position else decision.name
         writer.paragraph(f"Decided by {who} on {label.long_date(decision.date)}.")
-
-
-def _fingerprint_lines(fingerprint: str) -> tuple[str, ...]:
-    """`AB:CD:…` in four lines of eight bytes, so it fits a column and reads aloud in chunks."""
-    pairs = fingerprint.split(":")
-    return tuple(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
 
 
 def _role_date(signatory: Signatory, record: SignOffRecord, assessed: dt.date) -> str:
@@ -143,11 +145,10 @@ class SignaturePage:
             "below."
         )
         columns = (
-            Column("Name", 3.6),
-            Column("Role", 2.3),
-            Column("Decision", 2.6),
-            Column("Date (UTC)", 2.3),
-            Column("Certificate SHA-256 fingerprint", 5.2),
+            Column("Name", 5.4),
+            Column("Role", 3.4),
+            Column("Decision", 4.6),
+            Column("Date (UTC)", 2.6),
         )
         if record and record.signatories:
             rows = [
@@ -156,13 +157,26 @@ class SignaturePage:
                     label.ROLE[p.role],
                     _role_decision(p, record),
                     _role_date(p, record, self.dossier.assessment.meta.date),
-                    Cell(_fingerprint_lines(p.certificate_sha256)),
                 )
                 for p in record.signatories
             ]
+            writer.table(columns, rows)
+            writer.heading("Certificate fingerprints (SHA-256)", 3)
+            for p in record.signatories:
+                name = writer.paragraph(Span(f"{p.name}, {label.ROLE[p.role]}", bold=True))
+                name.paragraph_format.keep_with_next = True
+                writer.fingerprint(p.certificate_sha256)
         else:
-            rows = [(_BLANK, "", "", "", "") for _ in range(3)]
-        writer.table(columns, rows)
+            writer.paragraph(
+                "No signatories are recorded yet. They are named, each with the certificate they "
+                "will sign with, in dpia, on the app's Review & sign-off page or in the sign-off "
+                "record of the answers file; this page lists them when the document is rendered "
+                "again."
+            )
+            writer.note(_RECORD_NOT_WORD)
+        if record and record.signatories:
+            # The rest of the page stays free: visible PDF signatures are drawn there.
+            writer.page_break()
         writer.heading("How to check the signatures", 3)
         writer.paragraph("With dpia, which checks every signature file next to the document:")
         writer.command("dpia verify DPIA.docx --trust TRUSTED-CERTIFICATES-DIR")
@@ -184,7 +198,8 @@ class SignaturePage:
                 ),
                 Span(
                     "OpenSSL prints “CMS Verification successful” for a valid signature; the "
-                    "fingerprint it prints must match the table character for character.",
+                    "fingerprint it prints must match the one listed above character for "
+                    "character.",
                     italic=True,
                 ),
             ),
