@@ -228,6 +228,9 @@ class Inputs(_Frozen):
     review_interval_months: str | None = Field(
         None, description="integer question: months between reviews, used when no date is given."
     )
+    review_owner: str | None = Field(
+        None, description="text question: who keeps the assessment under review (Art. 35(11))."
+    )
     planned_start: str | None = Field(
         None, description="date question: when processing starts, to date the planned measures."
     )

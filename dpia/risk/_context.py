@@ -26,12 +26,17 @@ class Context:
     as_of: dt.date
     scope: dict[str, Any] = field(init=False)
     shown: dict[str, str] = field(init=False)
+    phrased: dict[str, str] = field(init=False)
     _held: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scope = self.questionnaire.scope(self.assessment.answers)
         self.shown = {
             question.id: question.display(self.scope[question.id])
+            for _, question in self.questionnaire.questions()
+        }
+        self.phrased = {
+            question.id: question.phrase(self.scope[question.id])
             for _, question in self.questionnaire.questions()
         }
 
@@ -51,13 +56,14 @@ class Context:
         *,
         condition: str | None = None,
     ) -> Reason:
-        """A reason quoting the answers the condition read, so a DPO can check it."""
+        """A reason quoting the answers the condition read, so a DPO can check it; the
+        reason's own sentence reads each answer as it reads inside a sentence."""
         names = referenced_names(condition) if condition else set()
         answers = {name: self.shown[name] for name in sorted(names)}
         return Reason(
             rule=rule,
             axis=axis,
-            text=render_text(template, self.shown) if template else "",
+            text=render_text(template, self.phrased) if template else "",
             answers=answers,
             legal=legal,
         )

@@ -128,6 +128,7 @@ def assess(
         ai_act=ai_act,
         completeness=completeness,
         review_due=_review_due(catalogue, context),
+        review_owner=_review_owner(catalogue, context),
     )
 
 
@@ -143,6 +144,12 @@ def _review_due(catalogue: Catalogue, context: Context) -> dt.date | None:
         year, month = start.year + month // 12, month % 12 + 1
         return start.replace(year=year, month=month, day=min(start.day, 28))
     return None
+
+
+def _review_owner(catalogue: Catalogue, context: Context) -> str | None:
+    question = catalogue.inputs.review_owner
+    owner = context.scope.get(question) if question else None
+    return owner.strip() if isinstance(owner, str) and owner.strip() else None
 
 
 def _statuses(catalogue: Catalogue, context: Context) -> dict[str, str]:

@@ -237,3 +237,6 @@ class RiskReport(_Frozen):
     review_due: dt.date | None = Field(
         None, description="When the assessment is next reviewed (GDPR Art. 35(11)), if answered."
     )
+    review_owner: str | None = Field(
+        None, description="Who keeps the assessment under review (GDPR Art. 35(11)), if answered."
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ...risk import HeadlineRating
 from .. import _labels as label
 from .. import _styles as s
-from .._dossier import Dossier, Revision, first_sentence, unique_texts
+from .._dossier import Dossier, Revision, closed, first_sentence, unique_texts
 from .._markup import Span
 from .._writer import Cell, Column, DocumentWriter
 
@@ -113,9 +113,10 @@ class DocumentControl:
             )
         )
         writer.note(
-            "This file carries the answers it was produced from. `dpia import` restores them, and "
-            "rendering them again with the same date gives this document byte for byte; the "
-            "content fingerprint changes whenever an answer, the version or the status does."
+            "This file carries the answers it was produced from. The command dpia import "
+            "restores them, and rendering them again with the same date gives this document "
+            "byte for byte; the content fingerprint changes whenever an answer, the version or "
+            "the status does."
         )
 
 
@@ -170,11 +171,11 @@ class ExecutiveSummary:
         meta = dossier.assessment.meta
         writer.heading("Executive summary", 1)
         writer.paragraph(
-            f"This assessment covers “{meta.title}” at {meta.organisation}. It rates the risks to "
-            "the people whose activity is recorded, first as designed and then with the measures "
-            f"in place or planned, applying the law in force on {label.long_date(report.as_of)}. "
-            "The three headline ratings come first because they decide whether the programme "
-            "can go ahead."
+            f"This assessment covers “{meta.title}” at {closed(meta.organisation)} It rates "
+            "the risks to the people whose activity is recorded, first as designed and then with "
+            "the measures in place or planned, applying the law in force on "
+            f"{label.long_date(report.as_of)}. The three headline ratings come first because "
+            "they decide whether the programme can go ahead."
         )
         columns = (Column("Headline", 3.0), Column("Rating", 2.0), Column("Why", 11.0))
         rows = []
@@ -225,7 +226,7 @@ class ExecutiveSummary:
             key_width=5.0,
         )
         if report.completeness:
-            writer.heading("Still missing from this assessment", 3)
+            writer.heading("Still missing from this assessment", 2)
             writer.bullets(
                 (Span(f"{item.article}: ", bold=True), Span(item.text))
                 for item in report.completeness

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from string import ascii_uppercase
-
 from ...risk import method_name
 from .._dossier import Dossier
 from ._annexes import AnswersAnnex, MethodologyAnnex
@@ -63,9 +61,9 @@ def build_report(dossier: Dossier) -> list[Section]:
         ReviewPlan(dossier),
         SignaturePage(dossier),
     ]
-    letters = iter(ascii_uppercase)
-    if dossier.report.prior_consultation_required:
-        sections.append(PriorConsultationAnnex(dossier, next(letters)))
-    sections.append(AnswersAnnex(dossier, next(letters)))
-    sections.append(MethodologyAnnex(dossier, next(letters)))
+    letters = dossier.annex_letters
+    if "prior_consultation" in letters:
+        sections.append(PriorConsultationAnnex(dossier, letters["prior_consultation"]))
+    sections.append(AnswersAnnex(dossier, letters["answers"]))
+    sections.append(MethodologyAnnex(dossier, letters["methodology"]))
     return sections

@@ -48,10 +48,11 @@ class RiskRegister:
     def render(self, writer: DocumentWriter) -> None:
         dossier = self.dossier
         writer.heading("Risk register", 2)
+        annex = dossier.annex_letters["methodology"]
         writer.note(
             "GDPR Art. 35(7)(c). Likelihood (L) and severity (S) are rated 1 to 4 and combined "
-            "in the matrix of Annex C; “before measures” is the processing as designed, “after "
-            "measures” counts the measures in place or planned."
+            f"in the matrix of Annex {annex}; “before measures” is the processing as designed, "
+            "“after measures” counts the measures in place or planned."
         )
         columns = (
             Column("No.", 1.1),
