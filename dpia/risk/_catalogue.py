@@ -22,6 +22,7 @@ __all__ = [
     "Criterion",
     "Floor",
     "Inputs",
+    "LegalSource",
     "Measure",
     "MeasureEffect",
     "Obligation",
@@ -29,6 +30,7 @@ __all__ = [
     "Risk",
     "Rule",
     "Screening",
+    "Statement",
     "StopFinding",
 ]
 
@@ -137,6 +139,14 @@ class MeasureEffect(_Frozen):
     steps: Annotated[int, Field(ge=1, le=3)] = 1
 
 
+class Statement(_Frozen):
+    """What the answers say about a measure in place, in the reader's words: shown instead of
+    the catalogue's general description, which says what the measure is, not what was done."""
+
+    when: str | None = Field(None, description="Say this only when the condition holds.")
+    text: Annotated[str, Field(min_length=1, description="A text template quoting answers.")]
+
+
 class Measure(_Frozen):
     id: Annotated[str, Field(pattern=_ID)]
     title: Annotated[str, Field(min_length=1)]
@@ -152,6 +162,9 @@ class Measure(_Frozen):
     applicable_when: str | None = Field(None, description="Recommend only when this holds.")
     implemented_when: str | None = Field(None, description="Answers that show it in place.")
     legal: tuple[str, ...] = ()
+    in_place: tuple[Statement, ...] = Field(
+        (), description="What the answers say when the measure is in place, each when it holds."
+    )
 
 
 class StopFinding(_Dated):
@@ -190,6 +203,16 @@ class Obligation(_Dated):
     penalty: str | None = Field(None, description="Id of the penalty that applies to a breach.")
     deadline: str = ""
     legal: tuple[str, ...] = ()
+    section: Annotated[str, Field(pattern=_ID)] | None = Field(
+        None,
+        description="A prose template the document shows as a section of its own wherever the "
+        "obligation applies (the CCPA risk assessment, which the DPIA also serves as).",
+    )
+    recorded_in: Literal["dpo_advice", "decision", "workers_representatives"] | None = Field(
+        None,
+        description="The part of the sign-off record that evidences the obligation: until it is "
+        "recorded, answers that show it met make it a duty still to document, not met.",
+    )
 
 
 class AiActClass(_Dated):
@@ -237,11 +260,25 @@ class Inputs(_Frozen):
     processing_started: str | None = Field(
         None, description="boolean question: processing already runs."
     )
+    gdpr_applies: str | None = Field(
+        None,
+        description="A condition: the GDPR (or the UK GDPR) applies to the programme. Without "
+        "it the GDPR is taken to apply.",
+    )
 
 
 class Headline(_Frozen):
     chilling_effect: Annotated[str, Field(description="Risk id rated as the chilling effect.")]
     consent_gap: Annotated[str, Field(description="Risk id rated as the consent gap.")]
+
+
+class LegalSource(_Frozen):
+    """A body of law tied to places: a citation starting with `prefix` is shown only when
+    `applies_when` holds (a German statute only with staff in Germany, the GDPR only where it
+    applies). The ratings never depend on it; it keeps citations true to the programme."""
+
+    prefix: Annotated[str, Field(min_length=2)]
+    applies_when: str
 
 
 class Catalogue(_Frozen):
@@ -256,6 +293,9 @@ class Catalogue(_Frozen):
     obligations: tuple[Obligation, ...] = ()
     ai_act: tuple[AiActClass, ...] = ()
     completeness: tuple[CompletenessCheck, ...] = ()
+    legal_sources: tuple[LegalSource, ...] = Field(
+        (), description="Citations shown only where their law applies to the programme."
+    )
 
     def risk(self, risk_id: str) -> Risk:
         for risk in self.risks:

@@ -9,6 +9,7 @@ from typing import Any
 from .._assessment import Assessment
 from .._conditions import evaluate, referenced_names, render_text
 from ..questionnaire import Questionnaire
+from ._catalogue import LegalSource
 from ._report import Reason
 
 __all__ = ["Context", "jurisdiction_value"]
@@ -24,6 +25,7 @@ class Context:
     questionnaire: Questionnaire
     assessment: Assessment
     as_of: dt.date
+    sources: tuple[LegalSource, ...] = ()
     scope: dict[str, Any] = field(init=False)
     shown: dict[str, str] = field(init=False)
     phrased: dict[str, str] = field(init=False)
@@ -47,6 +49,17 @@ class Context:
             self._held[expression] = evaluate(expression, self.scope)
         return self._held[expression]
 
+    def cited(self, legal: tuple[str, ...]) -> tuple[str, ...]:
+        """The citations that hold for this programme: a source the catalogue ties to places
+        or conditions (a German statute, a New York law, the GDPR itself) is cited only where
+        its condition holds, so no statement names a law of a place the answers do not have."""
+        kept = []
+        for citation in legal:
+            source = next((s for s in self.sources if citation.startswith(s.prefix)), None)
+            if source is None or self.holds(source.applies_when):
+                kept.append(citation)
+        return tuple(kept)
+
     def reason(
         self,
         rule: str,
@@ -65,7 +78,7 @@ class Context:
             axis=axis,
             text=render_text(template, self.phrased) if template else "",
             answers=answers,
-            legal=legal,
+            legal=self.cited(legal),
         )
 
     def jurisdictions(self, question_id: str) -> list[str]:

@@ -66,11 +66,19 @@ class CoverPage:
         writer.paragraph("")
         stop_banner(dossier, writer, brief=True)
         consultation_banner(dossier, writer)
-        writer.note(
-            "Prepared under Article 35 of the General Data Protection Regulation. Confidential: "
-            "for the controller, its data protection officer and, where consulted, the "
-            "supervisory authority."
-        )
+        if dossier.report.gdpr_applies:
+            writer.note(
+                "Prepared under Article 35 of the General Data Protection Regulation. "
+                "Confidential: for the controller, its data protection officer and, where "
+                "consulted, the supervisory authority."
+            )
+        else:
+            writer.note(
+                "The GDPR does not apply to this programme: no one monitored is in the EU or "
+                "the UK, and no establishment there is involved. This impact assessment follows "
+                "the structure of the EDPB's DPIA template; the laws that do apply are set out "
+                "in Part 3. Confidential: for the controller and its privacy advisers."
+            )
 
 
 @dataclass(frozen=True)
@@ -210,12 +218,14 @@ class ExecutiveSummary:
         screening = [r.text for r in report.screening.because]
         writer.key_values(
             (
-                (
-                    "DPIA",
-                    f"{label.DPIA_REQUIRED[report.dpia_required]}: {_sentence_list(screening)}",
-                ),
+                ("DPIA", _dpia_required(dossier, screening)),
                 ("Overall risk", overall),
-                ("Prior consultation (GDPR Art. 36)", consultation),
+                (
+                    "Prior consultation (GDPR Art. 36)"
+                    if report.gdpr_applies
+                    else "Prior consultation",
+                    consultation,
+                ),
                 (
                     "Measures",
                     f"{counts['implemented']} in place, {counts['planned']} planned, "
@@ -229,6 +239,8 @@ class ExecutiveSummary:
             writer.heading("Still missing from this assessment", 2)
             writer.bullets(
                 (Span(f"{item.article}: ", bold=True), Span(item.text))
+                if item.article
+                else (Span(item.text),)
                 for item in report.completeness
             )
 
@@ -237,12 +249,33 @@ def _sentence_list(texts: list[str]) -> str:
     return "; ".join(texts) + "." if texts else ""
 
 
+def _dpia_required(dossier: Dossier, screening: list[str]) -> str:
+    verdict = f"{label.DPIA_REQUIRED[dossier.report.dpia_required]}: {_sentence_list(screening)}"
+    if dossier.report.gdpr_applies:
+        return verdict
+    lowered = verdict[:1].lower() + verdict[1:]
+    return f"The GDPR does not apply; measured against its criteria: {lowered}"
+
+
 def _verdict(dossier: Dossier) -> str:
+    """Whether processing may start, from the ratings and, once recorded, the decision."""
     report = dossier.report
+    record = dossier.assessment.signoff
+    decision = record.decision if record else None
     if report.stop:
         return "No. The design must change first (see the STOP findings)."
-    if report.prior_consultation_required:
+    if decision is not None and decision.decision == "reject":
+        return f"No: the decision-maker rejected it on {label.long_date(decision.date)}."
+    if report.prior_consultation_required or (
+        decision is not None and decision.decision == "refer_to_supervisory_authority"
+    ):
         return "Not before the supervisory authority has been consulted and has answered."
-    if report.overall_residual == "medium":
+    planned = sum(1 for m in report.mitigations if m.status == "planned")
+    if decision is not None:
+        approved = f"Yes: approved on {label.long_date(decision.date)}"
+        if decision.decision == "conditionally_approve":
+            approved += ", on the conditions in Part 6"
+        return approved + (", with the planned measures to be put in place." if planned else ".")
+    if planned and report.overall_residual_now != report.overall_residual:
         return "Yes, once the planned measures are in place and the decision-maker has signed off."
-    return "Yes, after sign-off."
+    return "Yes, after the decision-maker has signed off."

@@ -49,8 +49,9 @@ class RiskRegister:
         dossier = self.dossier
         writer.heading("Risk register", 2)
         annex = dossier.annex_letters["methodology"]
+        basis = "GDPR Art. 35(7)(c). " if dossier.report.gdpr_applies else ""
         writer.note(
-            "GDPR Art. 35(7)(c). Likelihood (L) and severity (S) are rated 1 to 4 and combined "
+            f"{basis}Likelihood (L) and severity (S) are rated 1 to 4 and combined "
             f"in the matrix of Annex {annex}; “before measures” is the processing as designed, "
             "“after measures” counts the measures in place or planned."
         )
