@@ -121,6 +121,14 @@ class Floor(_Dated):
         return self
 
 
+class Statement(_Frozen):
+    """What the answers say about a measure in place, in the reader's words: shown instead of
+    the catalogue's general description, which says what the measure is, not what was done."""
+
+    when: str | None = Field(None, description="Say this only when the condition holds.")
+    text: Annotated[str, Field(min_length=1, description="A text template quoting answers.")]
+
+
 class Risk(_Frozen):
     id: Annotated[str, Field(pattern=_ID)]
     title: Annotated[str, Field(min_length=1)]
@@ -129,6 +137,11 @@ class Risk(_Frozen):
         description="design: a deliberate choice of the processing; event: accidental or unlawful."
     )
     description: Annotated[str, Field(min_length=1)]
+    narratives: tuple[Statement, ...] = Field(
+        (),
+        description="The risk told for other people or other captures (customers rather than "
+        "staff, timing rather than content): the first that holds replaces the description.",
+    )
     rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
     floors: tuple[Floor, ...] = ()
 
@@ -137,14 +150,6 @@ class MeasureEffect(_Frozen):
     risk: Annotated[str, Field(pattern=_ID)]
     axis: Literal["likelihood", "severity"]
     steps: Annotated[int, Field(ge=1, le=3)] = 1
-
-
-class Statement(_Frozen):
-    """What the answers say about a measure in place, in the reader's words: shown instead of
-    the catalogue's general description, which says what the measure is, not what was done."""
-
-    when: str | None = Field(None, description="Say this only when the condition holds.")
-    text: Annotated[str, Field(min_length=1, description="A text template quoting answers.")]
 
 
 class Measure(_Frozen):

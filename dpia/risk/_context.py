@@ -29,6 +29,7 @@ class Context:
     scope: dict[str, Any] = field(init=False)
     shown: dict[str, str] = field(init=False)
     phrased: dict[str, str] = field(init=False)
+    asked: set[str] = field(init=False)
     _held: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -37,6 +38,8 @@ class Context:
             question.id: question.display(self.scope[question.id])
             for _, question in self.questionnaire.questions()
         }
+        visible = self.questionnaire.visibility(self.assessment.answers)
+        self.asked = {question_id for question_id, shown in visible.items() if shown}
         self.phrased = {
             question.id: question.phrase(self.scope[question.id])
             for _, question in self.questionnaire.questions()
@@ -69,10 +72,11 @@ class Context:
         *,
         condition: str | None = None,
     ) -> Reason:
-        """A reason quoting the answers the condition read, so a DPO can check it; the
+        """A reason quoting the answers the condition read, so a DPO can check it (a question
+        the answers never reached is not quoted: its empty value is not an answer); the
         reason's own sentence reads each answer as it reads inside a sentence."""
         names = referenced_names(condition) if condition else set()
-        answers = {name: self.shown[name] for name in sorted(names)}
+        answers = {name: self.shown[name] for name in sorted(names) if name in self.asked}
         return Reason(
             rule=rule,
             axis=axis,

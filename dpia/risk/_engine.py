@@ -12,7 +12,7 @@ import datetime as dt
 
 from .._assessment import Assessment
 from ..questionnaire import Questionnaire
-from ._catalogue import Catalogue, Measure
+from ._catalogue import Catalogue, Measure, Risk
 from ._cnil import assess_cnil
 from ._context import Context
 from ._exposure import exposure
@@ -77,7 +77,7 @@ def assess(
                 title=risk.title,
                 family=risk.family,
                 kind=risk.kind,
-                description=risk.description,
+                description=_narrative(risk, context),
                 inherent=base,
                 residual=planned,
                 residual_now=now,
@@ -275,6 +275,14 @@ def _measure_results(
     order = {"implemented": 0, "planned": 1, "recommended": 2, "not_applicable": 3}
     results.sort(key=lambda m: (order[m.status], -m.gain))
     return tuple(results)
+
+
+def _narrative(risk: Risk, context: Context) -> str:
+    """The risk told for the people and the capture of this programme."""
+    for narrative in risk.narratives:
+        if narrative.when is None or context.holds(narrative.when):
+            return context.reason(risk.id, "level", narrative.text).text
+    return risk.description
 
 
 def _in_place(measure: Measure, context: Context) -> tuple[str, ...]:

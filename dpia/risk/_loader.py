@@ -65,6 +65,10 @@ def _expressions(catalogue: Catalogue) -> Iterator[tuple[PathParts, str, str]]:
         for i, floor in enumerate(risk.floors):
             yield ("risks", r, "floors", i, "when"), floor.when, "when"
             yield ("risks", r, "floors", i, "rationale"), floor.rationale, "text"
+        for i, narrative in enumerate(risk.narratives):
+            if narrative.when:
+                yield ("risks", r, "narratives", i, "when"), narrative.when, "when"
+            yield ("risks", r, "narratives", i, "text"), narrative.text, "text"
     for m, measure in enumerate(catalogue.measures):
         if measure.applicable_when:
             yield ("measures", m, "applicable_when"), measure.applicable_when, "when"

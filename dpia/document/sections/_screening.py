@@ -47,6 +47,10 @@ class Screening:
                 )
             )
         writer.bullets(dossier.reason_spans(reason) for reason in screening.because)
+        writer.paragraph(
+            "A case or criterion counts when the answers as a whole show it, whether or not it "
+            "was ticked in the screening questions listed in the answers annex."
+        )
         groups = (
             ("Always required (Art. 35(3))", screening.art35_3),
             ("WP248 criterion", screening.wp248),
