@@ -224,7 +224,7 @@ def test_sign_off_record_fills_the_table_and_signature_page(questionnaire, catal
     document = open_docx(render(questionnaire, catalogue, subject))
     table = dict((row[0], row[1]) for row in rows(table_after(document, "Sign-off and decision")))
     by = "Ola Berg, Chief Operating Officer, 12 May 2026"
-    rejected = f"Not approved. \nDecision: Reject, by {by}."
+    rejected = f"Not approved.\nDecision: Reject, by {by}."
     assert table["Measures approved by"] == rejected
     assert table["Residual risks approved by"] == rejected
     assert table["DPO advice provided by"] == "Marek Lind, 10 May 2026: Do not proceed"

@@ -32,7 +32,7 @@ class DpoAdvice:
                 "record of the answers file, it appears here when the document is produced again."
             )
             for line in (
-                "Advice (proceed / with conditions / do not proceed):",
+                f"Advice ({' / '.join(label.ADVICE.values())}):",
                 "Summary:",
                 "Name and date:",
             ):

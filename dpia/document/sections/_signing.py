@@ -37,7 +37,7 @@ def _approval(record: SignOffRecord | None) -> Cell | str:
     if decision.decision == "conditionally_approve":
         return f"{who}, with conditions (see the decision below)"
     return Cell.of(
-        Span("Not approved. ", bold=True),
+        Span("Not approved.", bold=True),
         f"Decision: {label.DECISION[decision.decision]}, by {who}.",
     )
 
@@ -116,7 +116,7 @@ class SignOff:
         if decision.conditions:
             writer.paragraph(Span("Conditions:", bold=True))
             writer.bullets(decision.conditions)
-        who = f"{decision.name}, {decision.position}" if decision.position else decision.name
+        who = f"{decision.name}, {decision.position}," if decision.position else decision.name
         writer.paragraph(f"Decided by {who} on {label.long_date(decision.date)}.")
 
 
