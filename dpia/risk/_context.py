@@ -42,6 +42,8 @@ class Context:
         self.asked = {question_id for question_id, shown in visible.items() if shown}
         self.phrased = {
             question.id: question.phrase(self.scope[question.id])
+            if question.id in self.asked
+            else "not asked"
             for _, question in self.questionnaire.questions()
         }
 
