@@ -154,7 +154,7 @@ def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
     reasons = [
         r for r in rating.because if r.axis in ("likelihood", "severity", "finding", "floor")
     ]
-    measures = [r for r in rating.because if r.axis == "measure" and r.rule != "no_measures"]
+    measures = [r for r in rating.because if r.axis == "measure" and r.pull == "down"]
     chosen = unique_texts(reasons)[:_WHY_LIMIT]
     paragraphs = [dossier.reason_spans(r, brief=True) for r in chosen]
     titles = list(dict.fromkeys(dossier.measure_title(r.rule) for r in measures))
@@ -162,7 +162,7 @@ def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
         more = f"; and {len(titles) - _WHY_LIMIT} more" if len(titles) > _WHY_LIMIT else ""
         paragraphs.append(
             (
-                Span("Measures counted: ", bold=True),
+                Span("Measures that lowered it: ", bold=True),
                 Span("; ".join(titles[:_WHY_LIMIT]) + more + "."),
             )
         )
