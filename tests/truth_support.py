@@ -166,8 +166,11 @@ def _statements(document: Document) -> Iterator[Passage]:
         yield passage
 
 
-_AUTHORITY = re.compile(r"(CNIL|NAIH|EDPB|CJEU|ICO|Garante decision)[^;()]*(\([^()]*\))?")
-"""A decision or guidance cited as authority names its case, not a place of the programme."""
+_AUTHORITY = re.compile(
+    r"(CNIL|NAIH|EDPB|CJEU|ICO|BAG|Garante decision)[^;()]*(\([^()]*\))?|German courts"
+)
+"""A decision or guidance cited as authority names its court or case, not a place of the
+programme: German case law on keyloggers is persuasive wherever the GDPR applies."""
 
 
 def foreign_places(document: Document, subject: Assessment) -> list[str]:
