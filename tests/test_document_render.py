@@ -227,10 +227,13 @@ def test_sign_off_record_fills_the_table_and_signature_page(questionnaire, catal
     subject = assessment(STOP_ANSWERS, signoff=record)
     document = open_docx(render(questionnaire, catalogue, subject))
     table = dict((row[0], row[1]) for row in rows(table_after(document, "Sign-off and decision")))
-    assert table["Measures approved by"] == "Ola Berg, Chief Operating Officer, 12 May 2026"
+    by = "Ola Berg, Chief Operating Officer, 12 May 2026"
+    rejected = f"Not approved.\nDecision: Reject, by {by}."
+    assert table["Measures approved by"] == rejected
+    assert table["Residual risks approved by"] == rejected
     assert table["DPO advice provided by"] == "Marek Lind, 10 May 2026: Do not proceed"
     assert table["DPO advice accepted or overruled, by whom and why"] == "Accepted by Ola Berg."
-    assert table["This DPIA will be kept under review by"] == "Jana Doe"
+    assert table["This DPIA will be kept under review by"].strip() == ""
     assert "Decision: Reject" in all_text(document)
     signature = rows(table_after(document, "Signatures"))[1]
     assert signature == ["Ola Berg\nola@example.org", "Decision-maker", "Reject", "2026-05-12"]

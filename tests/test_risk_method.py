@@ -194,7 +194,11 @@ def test_a_level_floor_keeps_the_level_and_lifts_with_its_measure(questionnaire)
     opt_in = _effect(lifted, "opt_in")
     assert (opt_in.before, opt_in.after) == (3, 2)
     floor = next(r for r in lifted.residual.because if r.axis == "floor")
-    assert "no longer holds" in floor.text and "opt_in" in floor.text
+    assert (
+        "no longer holds" in floor.text
+        and "(Volunteers only)" in floor.text
+        and "opt_in" not in floor.text
+    )
 
 
 def test_the_three_views_and_the_view_at_the_start(questionnaire):

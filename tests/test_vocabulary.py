@@ -81,3 +81,11 @@ def test_the_dpo_advice_reads_the_same_in_the_app_and_in_the_document(
     made = made.model_copy(update={"signoff": signoff})
     text = all_text(open_docx(render(questionnaire, catalogue, made)))
     assert vocabulary.ADVICE["approve_with_conditions"] in text
+
+
+def test_a_sign_off_message_names_advice_and_decision_in_their_own_words():
+    from dpia.app._signoff_messages import plain_signoff_text
+
+    text = plain_signoff_text("the DPO's advice 'approve' and the decision 'approve' differ")
+    advice, decision = vocabulary.ADVICE["approve"], vocabulary.DECISION["approve"]
+    assert text == f"the DPO's advice “{advice}” and the decision “{decision}” differ"

@@ -66,9 +66,17 @@ def plain_signoff_text(text: str) -> str:
         )
     for field, words in _NAMED.items():
         text = re.sub(rf"\b{field}\b", words, text)
-    return re.sub(
-        r"'([a-z_]+)'", lambda m: f"“{_CODES[m.group(1)]}”" if m.group(1) in _CODES else m[0], text
-    )
+    return re.sub(r"(\badvice |\bdecision )?'([a-z_]+)'", _code_words, text)
+
+
+def _code_words(match: re.Match[str]) -> str:
+    """A quoted code in the words of its own vocabulary: `approve` is "Proceed" as the DPO's
+    advice and "Approve" as a decision, as on the review page and in the document."""
+    kind, code = match.group(1) or "", match.group(2)
+    vocabulary = {"advice ": ADVICE, "decision ": DECISION}.get(kind, _CODES)
+    if code not in vocabulary:
+        return match[0]
+    return f"{kind}“{vocabulary[code]}”"
 
 
 def signoff_messages(exc: ValidationError, *, storing: str, within: str | None = None) -> list[str]:

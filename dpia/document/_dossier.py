@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from string import ascii_uppercase
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +23,14 @@ from ._markup import Block, Span
 from ._narrative import narrative_context
 from ._templates import ProseTemplates
 
-__all__ = ["DocumentStatus", "Dossier", "Revision", "first_sentence", "unique_texts"]
+__all__ = [
+    "DocumentStatus",
+    "Dossier",
+    "Revision",
+    "closed",
+    "first_sentence",
+    "unique_texts",
+]
 
 DocumentStatus = Literal["draft", "in_review", "approved", "rejected", "superseded"]
 
@@ -61,6 +69,15 @@ class Dossier:
         return self._blocks[name]
 
     @cached_property
+    def annex_letters(self) -> dict[str, str]:
+        """Annex letters in document order, so a cross-reference names the annex that exists:
+        the prior-consultation annex comes first, and only when consultation is required."""
+        names = ["answers", "methodology"]
+        if self.report.prior_consultation_required:
+            names.insert(0, "prior_consultation")
+        return {name: ascii_uppercase[index] for index, name in enumerate(names)}
+
+    @cached_property
     def risk_numbers(self) -> dict[str, str]:
         """`R1`, `R2`, … in register order: the same number in the table, text and map."""
         return {risk.id: f"R{index}" for index, risk in enumerate(self.report.risks, start=1)}
@@ -90,10 +107,10 @@ class Dossier:
     def reason_spans(self, reason: Reason, *, brief: bool = False) -> tuple[Span, ...]:
         """A reason as the reader sees it: its text and the law.
 
-        `brief` keeps the first sentence, shortened at a word if it is still long: summaries
-        point to the register, where the reason is given in full.
+        `brief` keeps the first sentence whole: a sentence cut short can say something its
+        full text does not, and summaries point to the register for the rest.
         """
-        text = _shortened(first_sentence(reason.text), _BRIEF_LIMIT) if brief else reason.text
+        text = first_sentence(reason.text) if brief else reason.text
         spans = [Span(_sentence(text))]
         if reason.legal:
             spans.append(Span(f" ({'; '.join(reason.legal)})"))
@@ -108,13 +125,13 @@ class Dossier:
         return self.quote(seen)
 
     def quote(self, answers: Mapping[str, str], limit: int = 4) -> tuple[Span, ...]:
-        """At most `limit` answers, each shortened; the annex lists every answer in full."""
+        """At most `limit` answers, each in full; the annex lists the others."""
         spans: list[Span] = []
         for question_id, answer in list(answers.items())[:limit]:
             if spans:
                 spans.append(Span("; "))
             spans.append(Span(f"“{self.question_label(question_id)}” ", italic=True))
-            spans.append(Span(_shortened(answer)))
+            spans.append(Span(" ".join(answer.split())))
         if len(answers) > limit:
             spans.append(Span(f"; and {len(answers) - limit} more in the annex"))
         return tuple(spans)
@@ -133,19 +150,14 @@ def _sentence(text: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?", ")", "…")) else f"{text}."
+    return text if text.endswith((".", "!", "?", ")")) else f"{text}."
 
 
-_ANSWER_LIMIT = 160
-_BRIEF_LIMIT = 240
-
-
-def _shortened(text: str, limit: int = _ANSWER_LIMIT) -> str:
-    """Text quoted in passing: long text is cut at a word; the full text is elsewhere."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + " …"
+def closed(text: str) -> str:
+    """`text` ending a sentence with one full stop: a name such as "Inc." or "B.V." already
+    carries the stop, and a second one reads as a typing error."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"(])")

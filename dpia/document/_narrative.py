@@ -7,7 +7,8 @@ the sandbox has no live objects to poke at. Each question appears under its id i
     q.<id>.text       the answer as a reader sees it ("" when unanswered or hidden)
     q.<id>.value      the stored value: option values, true/false, a number, an ISO date
     q.<id>.answered   true when shown and answered
-    q.<id>.labels     chosen option labels (choice questions) or one line per row (tables)
+    q.<id>.labels     chosen options as they read in a sentence (choice questions), or one line
+                      per row (tables)
     q.<id>.rows       table rows as {column id: reader text}
 
 docs/document.md lists the rest (`meta`, `questionnaire`, `sections`, `report`, `signoff`).
@@ -41,9 +42,9 @@ def _question_view(question: Any, value: Any, shown: bool) -> dict[str, Any]:
     labels: list[str] = []
     rows: list[dict[str, str]] = []
     if answered and question.type == "multi_choice":
-        labels = [question.label_of(v) for v in value]
+        labels = [question.phrase_of(v) for v in value]
     elif answered and question.type == "single_choice":
-        labels = [question.label_of(value)]
+        labels = [question.phrase_of(value)]
     elif answered and question.type == "table":
         rows = [{c.id: _cell(c, row.get(c.id)) for c in question.columns} for row in value]
         labels = question.display(value).split("\n")
@@ -68,7 +69,7 @@ def _cell(column: Any, value: Any) -> str:
         return ""
     if column.type == "date":
         return label.long_date(value)
-    return column.display(value)
+    return column.phrase(value)
 
 
 def narrative_context(

@@ -13,6 +13,7 @@ and markup characters in it are escaped so they cannot turn into bullets or bold
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -24,6 +25,7 @@ from jinja2.sandbox import SecurityError
 
 from .._config import TEMPLATES, settings
 from .._errors import RenderError
+from . import _labels as label
 from ._markup import Block, escape_markup, parse_markup
 from ._sandbox import (
     CAPPED_FILTERS,
@@ -111,6 +113,14 @@ def lower_first(text: Any) -> str:
     return text[:1].lower() + text[1:]
 
 
+def long_date(value: Any) -> str:
+    """`2026-05-25` → `25 May 2026`: dates in the sign-off record reach templates as ISO text."""
+    try:
+        return label.long_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def about(sections: Any, *words: str) -> list[Any]:
     """The questionnaire sections whose id or title mentions any of `words`."""
     wanted = [word.casefold() for word in words]
@@ -184,6 +194,7 @@ class ProseTemplates:
         env.filters["and_list"] = and_list
         env.filters["lower_first"] = lower_first
         env.filters.update(CAPPED_FILTERS)
+        env.filters["long_date"] = long_date
         env.tests = {name: env.tests[name] for name in _TESTS}
         self.environment = env
 

@@ -63,6 +63,11 @@ class ChoiceOption(_Frozen):
     label: Annotated[DocumentText, Field(min_length=1, description="What the user reads.")]
     help: DocumentText = Field("", description="Plain-language explanation of this option.")
     when: str | None = Field(None, description="Show this option only when this holds.")
+    in_text: DocumentText = Field(
+        "",
+        description="How the option reads inside a sentence, where its label would not "
+        "(“Anywhere else” is a choice, not a place: in a sentence, “other countries or states”).",
+    )
 
 
 class _QuestionBase(_Frozen):
@@ -93,6 +98,11 @@ class _QuestionBase(_Frozen):
         if value is None or value == "" or value == []:
             return "not answered"
         return str(value)
+
+    def phrase(self, value: Any) -> str:
+        """The answer as it reads inside a sentence; the same as `display` unless an option
+        says otherwise (`in_text`)."""
+        return self.display(value)
 
     def is_answered(self, value: Any) -> bool:
         return value is not None and value != "" and value != []
@@ -149,6 +159,14 @@ class _ChoiceBase(_QuestionBase):
         except AnswerRejected:
             return value
 
+    def phrase_of(self, value: str) -> str:
+        """The option as it reads inside a sentence: its `in_text`, else its label."""
+        try:
+            option = self.option(value)
+        except AnswerRejected:
+            return value
+        return option.in_text or option.label
+
     @model_validator(mode="after")
     def _unique_values(self) -> _ChoiceBase:
         seen: set[str] = set()
@@ -173,6 +191,9 @@ class SingleChoiceQuestion(_ChoiceBase):
 
     def display(self, value: Any) -> str:
         return self.label_of(value) if value else "not answered"
+
+    def phrase(self, value: Any) -> str:
+        return self.phrase_of(value) if value else "not answered"
 
 
 class MultiChoiceQuestion(_ChoiceBase):
@@ -200,6 +221,11 @@ class MultiChoiceQuestion(_ChoiceBase):
         if not value:
             return "none selected"
         return "; ".join(self.label_of(v) for v in value)
+
+    def phrase(self, value: Any) -> str:
+        if not value:
+            return "none selected"
+        return "; ".join(self.phrase_of(v) for v in value)
 
 
 class TextQuestion(_QuestionBase):

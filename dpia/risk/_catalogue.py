@@ -22,6 +22,7 @@ __all__ = [
     "Criterion",
     "Floor",
     "Inputs",
+    "LegalSource",
     "Measure",
     "MeasureEffect",
     "Obligation",
@@ -29,6 +30,7 @@ __all__ = [
     "Risk",
     "Rule",
     "Screening",
+    "Statement",
     "StopFinding",
 ]
 
@@ -119,6 +121,14 @@ class Floor(_Dated):
         return self
 
 
+class Statement(_Frozen):
+    """What the answers say about a measure in place, in the reader's words: shown instead of
+    the catalogue's general description, which says what the measure is, not what was done."""
+
+    when: str | None = Field(None, description="Say this only when the condition holds.")
+    text: Annotated[str, Field(min_length=1, description="A text template quoting answers.")]
+
+
 class Risk(_Frozen):
     id: Annotated[str, Field(pattern=_ID)]
     title: Annotated[str, Field(min_length=1)]
@@ -127,6 +137,11 @@ class Risk(_Frozen):
         description="design: a deliberate choice of the processing; event: accidental or unlawful."
     )
     description: Annotated[str, Field(min_length=1)]
+    narratives: tuple[Statement, ...] = Field(
+        (),
+        description="The risk told for other people or other captures (customers rather than "
+        "staff, timing rather than content): the first that holds replaces the description.",
+    )
     rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
     floors: tuple[Floor, ...] = ()
 
@@ -152,6 +167,9 @@ class Measure(_Frozen):
     applicable_when: str | None = Field(None, description="Recommend only when this holds.")
     implemented_when: str | None = Field(None, description="Answers that show it in place.")
     legal: tuple[str, ...] = ()
+    in_place: tuple[Statement, ...] = Field(
+        (), description="What the answers say when the measure is in place, each when it holds."
+    )
 
 
 class StopFinding(_Dated):
@@ -190,6 +208,16 @@ class Obligation(_Dated):
     penalty: str | None = Field(None, description="Id of the penalty that applies to a breach.")
     deadline: str = ""
     legal: tuple[str, ...] = ()
+    section: Annotated[str, Field(pattern=_ID)] | None = Field(
+        None,
+        description="A prose template the document shows as a section of its own wherever the "
+        "obligation applies (the CCPA risk assessment, which the DPIA also serves as).",
+    )
+    recorded_in: Literal["dpo_advice", "decision", "workers_representatives"] | None = Field(
+        None,
+        description="The part of the sign-off record that evidences the obligation: until it is "
+        "recorded, answers that show it met make it a duty still to document, not met.",
+    )
 
 
 class AiActClass(_Dated):
@@ -228,17 +256,34 @@ class Inputs(_Frozen):
     review_interval_months: str | None = Field(
         None, description="integer question: months between reviews, used when no date is given."
     )
+    review_owner: str | None = Field(
+        None, description="text question: who keeps the assessment under review (Art. 35(11))."
+    )
     planned_start: str | None = Field(
         None, description="date question: when processing starts, to date the planned measures."
     )
     processing_started: str | None = Field(
         None, description="boolean question: processing already runs."
     )
+    gdpr_applies: str | None = Field(
+        None,
+        description="A condition: the GDPR (or the UK GDPR) applies to the programme. Without "
+        "it the GDPR is taken to apply.",
+    )
 
 
 class Headline(_Frozen):
     chilling_effect: Annotated[str, Field(description="Risk id rated as the chilling effect.")]
     consent_gap: Annotated[str, Field(description="Risk id rated as the consent gap.")]
+
+
+class LegalSource(_Frozen):
+    """A body of law tied to places: a citation starting with `prefix` is shown only when
+    `applies_when` holds (a German statute only with staff in Germany, the GDPR only where it
+    applies). The ratings never depend on it; it keeps citations true to the programme."""
+
+    prefix: Annotated[str, Field(min_length=2)]
+    applies_when: str
 
 
 class Catalogue(_Frozen):
@@ -253,6 +298,9 @@ class Catalogue(_Frozen):
     obligations: tuple[Obligation, ...] = ()
     ai_act: tuple[AiActClass, ...] = ()
     completeness: tuple[CompletenessCheck, ...] = ()
+    legal_sources: tuple[LegalSource, ...] = Field(
+        (), description="Citations shown only where their law applies to the programme."
+    )
 
     def risk(self, risk_id: str) -> Risk:
         for risk in self.risks:

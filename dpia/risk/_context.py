@@ -9,6 +9,7 @@ from typing import Any
 from .._assessment import Assessment
 from .._conditions import evaluate, referenced_names, render_text
 from ..questionnaire import Questionnaire
+from ._catalogue import LegalSource
 from ._report import Reason
 
 __all__ = ["Context", "jurisdiction_value"]
@@ -24,14 +25,25 @@ class Context:
     questionnaire: Questionnaire
     assessment: Assessment
     as_of: dt.date
+    sources: tuple[LegalSource, ...] = ()
     scope: dict[str, Any] = field(init=False)
     shown: dict[str, str] = field(init=False)
+    phrased: dict[str, str] = field(init=False)
+    asked: set[str] = field(init=False)
     _held: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scope = self.questionnaire.scope(self.assessment.answers)
         self.shown = {
             question.id: question.display(self.scope[question.id])
+            for _, question in self.questionnaire.questions()
+        }
+        visible = self.questionnaire.visibility(self.assessment.answers)
+        self.asked = {question_id for question_id, shown in visible.items() if shown}
+        self.phrased = {
+            question.id: question.phrase(self.scope[question.id])
+            if question.id in self.asked
+            else "not asked"
             for _, question in self.questionnaire.questions()
         }
 
@@ -42,6 +54,17 @@ class Context:
             self._held[expression] = evaluate(expression, self.scope)
         return self._held[expression]
 
+    def cited(self, legal: tuple[str, ...]) -> tuple[str, ...]:
+        """The citations that hold for this programme: a source the catalogue ties to places
+        or conditions (a German statute, a New York law, the GDPR itself) is cited only where
+        its condition holds, so no statement names a law of a place the answers do not have."""
+        kept = []
+        for citation in legal:
+            source = next((s for s in self.sources if citation.startswith(s.prefix)), None)
+            if source is None or self.holds(source.applies_when):
+                kept.append(citation)
+        return tuple(kept)
+
     def reason(
         self,
         rule: str,
@@ -51,15 +74,17 @@ class Context:
         *,
         condition: str | None = None,
     ) -> Reason:
-        """A reason quoting the answers the condition read, so a DPO can check it."""
+        """A reason quoting the answers the condition read, so a DPO can check it (a question
+        the answers never reached is not quoted: its empty value is not an answer); the
+        reason's own sentence reads each answer as it reads inside a sentence."""
         names = referenced_names(condition) if condition else set()
-        answers = {name: self.shown[name] for name in sorted(names)}
+        answers = {name: self.shown[name] for name in sorted(names) if name in self.asked}
         return Reason(
             rule=rule,
             axis=axis,
-            text=render_text(template, self.shown) if template else "",
+            text=render_text(template, self.phrased) if template else "",
             answers=answers,
-            legal=legal,
+            legal=self.cited(legal),
         )
 
     def jurisdictions(self, question_id: str) -> list[str]:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from .._assessment import Assessment
 from ..questionnaire import Questionnaire
-from ._catalogue import Catalogue, Measure
+from ._catalogue import Catalogue, Measure, Risk
 from ._cnil import assess_cnil
 from ._context import Context
 from ._exposure import exposure
@@ -50,7 +50,7 @@ def assess(
         if method is not None:
             return assess_cnil(questionnaire, assessment, method, as_of=as_of)
     catalogue = catalogue or catalogue_for(questionnaire)
-    context = Context(questionnaire, assessment, as_of)
+    context = Context(questionnaire, assessment, as_of, catalogue.legal_sources)
     involved = set(context.jurisdictions(catalogue.inputs.jurisdictions))
     screening = screen(catalogue, context, involved)
 
@@ -77,7 +77,7 @@ def assess(
                 title=risk.title,
                 family=risk.family,
                 kind=risk.kind,
-                description=risk.description,
+                description=_narrative(risk, context),
                 inherent=base,
                 residual=planned,
                 residual_now=now,
@@ -92,9 +92,12 @@ def assess(
     exposures = exposure(catalogue, context, involved)
     ai_act = _ai_act(catalogue, context, exposures)
     start_level = _highest(r.level for r in at_start.values())
-    prior = start_level == "high"
+    gdpr_applies = _gdpr_applies(catalogue, context)
+    prior = start_level == "high" and gdpr_applies
     running = _running(catalogue, context)
     note = _consultation_note(prior, stops, risks, at_start, mitigations, ai_act, running)
+    if not gdpr_applies:
+        note = "The GDPR does not apply, so prior consultation under its Art. 36 does not arise."
     by_id = {r.id: r for r in risks}
     headline = {
         "chilling_effect": _risk_headline(by_id[catalogue.headline.chilling_effect]),
@@ -102,7 +105,7 @@ def assess(
         "legal_exposure": _legal_headline(exposures, stops),
     }
     completeness = tuple(
-        CompletenessItem(id=c.id, article=c.article, text=c.text)
+        CompletenessItem(id=c.id, article="; ".join(context.cited((c.article,))), text=c.text)
         for c in catalogue.completeness
         if context.holds(c.missing_when)
     )
@@ -128,6 +131,8 @@ def assess(
         ai_act=ai_act,
         completeness=completeness,
         review_due=_review_due(catalogue, context),
+        review_owner=_review_owner(catalogue, context),
+        gdpr_applies=gdpr_applies,
     )
 
 
@@ -143,6 +148,17 @@ def _review_due(catalogue: Catalogue, context: Context) -> dt.date | None:
         year, month = start.year + month // 12, month % 12 + 1
         return start.replace(year=year, month=month, day=min(start.day, 28))
     return None
+
+
+def _gdpr_applies(catalogue: Catalogue, context: Context) -> bool:
+    condition = catalogue.inputs.gdpr_applies
+    return condition is None or context.holds(condition)
+
+
+def _review_owner(catalogue: Catalogue, context: Context) -> str | None:
+    question = catalogue.inputs.review_owner
+    owner = context.scope.get(question) if question else None
+    return owner.strip() if isinstance(owner, str) and owner.strip() else None
 
 
 def _statuses(catalogue: Catalogue, context: Context) -> dict[str, str]:
@@ -250,14 +266,31 @@ def _measure_results(
                 note=planned.note if planned and status == "planned" else "",
                 gain=gain,
                 because=because,
-                legal=measure.legal,
+                legal=context.cited(measure.legal),
                 kind=measure.kind or measure.id,
                 due_after_start=bool(item and item.due_after_start),
+                in_place=_in_place(measure, context) if status == "implemented" else (),
             )
         )
     order = {"implemented": 0, "planned": 1, "recommended": 2, "not_applicable": 3}
     results.sort(key=lambda m: (order[m.status], -m.gain))
     return tuple(results)
+
+
+def _narrative(risk: Risk, context: Context) -> str:
+    """The risk told for the people and the capture of this programme."""
+    for narrative in risk.narratives:
+        if narrative.when is None or context.holds(narrative.when):
+            return context.reason(risk.id, "level", narrative.text).text
+    return risk.description
+
+
+def _in_place(measure: Measure, context: Context) -> tuple[str, ...]:
+    return tuple(
+        context.reason(measure.id, "measure", statement.text).text
+        for statement in measure.in_place
+        if statement.when is None or context.holds(statement.when)
+    )
 
 
 def _gain(
@@ -295,7 +328,7 @@ def _stop_findings(catalogue: Catalogue, context: Context) -> tuple[StopResult, 
                 verdict=finding.verdict,
                 reason=reason.text,
                 answers=reason.answers,
-                legal=finding.legal,
+                legal=context.cited(finding.legal),
                 consultation_can_cure=False,
             )
         )
@@ -318,7 +351,7 @@ def _ai_act(
                 title=item.title,
                 reason=reason.text,
                 answers=reason.answers,
-                legal=item.legal,
+                legal=context.cited(item.legal),
                 duties=tuple(obligations[d] for d in item.duties if d in obligations),
             )
         )

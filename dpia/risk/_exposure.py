@@ -38,6 +38,23 @@ def _maximum(penalty: Penalty, turnover: float, headcount: int) -> PenaltyMaximu
     )
 
 
+_UNRECORDED = {
+    "dpo_advice": "the answers say the DPO's advice has been sought, but the advice is not yet "
+    "in the sign-off record",
+    "decision": "the decision is not yet in the sign-off record",
+    "workers_representatives": "the answers say the representatives were involved, but their "
+    "opinion is not yet in the sign-off record",
+}
+
+
+def _recorded(obligation: Obligation, context: Context) -> bool:
+    """An obligation evidenced by the sign-off record counts as met only once it is there."""
+    if obligation.recorded_in is None:
+        return True
+    record = context.assessment.signoff
+    return record is not None and getattr(record, obligation.recorded_in) is not None
+
+
 def _obligation(
     obligation: Obligation, catalogue: Catalogue, context: Context, turnover: float, headcount: int
 ) -> ObligationResult:
@@ -45,6 +62,9 @@ def _obligation(
         status = "duty"
     else:
         status = "met" if context.holds(obligation.met_when) else "gap"
+    unrecorded = status == "met" and not _recorded(obligation, context)
+    if unrecorded:
+        status = "duty"
     penalty = None
     if obligation.penalty:
         penalty = _maximum(catalogue.penalty(obligation.penalty), turnover, headcount)
@@ -55,12 +75,15 @@ def _obligation(
         law=obligation.law,
         title=obligation.title,
         status=status,
-        gap=found.text if status == "gap" else "",
+        gap=found.text
+        if status == "gap"
+        else (_UNRECORDED[obligation.recorded_in] if unrecorded and obligation.recorded_in else ""),
         answers=found.answers,
         gap_level=obligation.gap_level,
         deadline=obligation.deadline,
         legal=obligation.legal,
         penalty=penalty,
+        section=obligation.section or "",
     )
 
 

@@ -65,11 +65,19 @@ def _expressions(catalogue: Catalogue) -> Iterator[tuple[PathParts, str, str]]:
         for i, floor in enumerate(risk.floors):
             yield ("risks", r, "floors", i, "when"), floor.when, "when"
             yield ("risks", r, "floors", i, "rationale"), floor.rationale, "text"
+        for i, narrative in enumerate(risk.narratives):
+            if narrative.when:
+                yield ("risks", r, "narratives", i, "when"), narrative.when, "when"
+            yield ("risks", r, "narratives", i, "text"), narrative.text, "text"
     for m, measure in enumerate(catalogue.measures):
         if measure.applicable_when:
             yield ("measures", m, "applicable_when"), measure.applicable_when, "when"
         if measure.implemented_when:
             yield ("measures", m, "implemented_when"), measure.implemented_when, "when"
+        for n, statement in enumerate(measure.in_place):
+            if statement.when:
+                yield ("measures", m, "in_place", n, "when"), statement.when, "when"
+            yield ("measures", m, "in_place", n, "text"), statement.text, "text"
     for s, finding in enumerate(catalogue.stop_findings):
         yield ("stop_findings", s, "when"), finding.when, "when"
         yield ("stop_findings", s, "reason"), finding.reason, "text"
@@ -83,6 +91,10 @@ def _expressions(catalogue: Catalogue) -> Iterator[tuple[PathParts, str, str]]:
         yield ("obligations", o, "gap"), obligation.gap, "text"
     for c, check in enumerate(catalogue.completeness):
         yield ("completeness", c, "missing_when"), check.missing_when, "when"
+    for n, legal_source in enumerate(catalogue.legal_sources):
+        yield ("legal_sources", n, "applies_when"), legal_source.applies_when, "when"
+    if catalogue.inputs.gdpr_applies:
+        yield ("inputs", "gdpr_applies"), catalogue.inputs.gdpr_applies, "when"
 
 
 def _cross_checks(
@@ -223,6 +235,7 @@ def _input_checks(
         "review_interval_months": ("integer",),
         "planned_start": ("date",),
         "processing_started": ("boolean",),
+        "review_owner": ("text",),
     }
     for field, kinds in expected.items():
         question_id = getattr(catalogue.inputs, field)

@@ -230,7 +230,7 @@ def rate_views(
                     note=note,
                 )
             )
-            reasons.append(_effect_reason(item, axis, before, after, note))
+            reasons.append(_effect_reason(item, axis, before, after, note, context))
         if position in wanted:
             snapshot(position)
 
@@ -238,7 +238,8 @@ def rate_views(
     for view, length in views.items():
         likelihood, severity, n_used, n_effects, lifted = snapshots[length]
         if lifted not in floor_reasons:
-            floor_reasons[lifted] = _floor_reasons(risk, floors, set(lifted), context)
+            titles = {c.measure.id: c.measure.title for c in counted if c.measure.id in lifted}
+            floor_reasons[lifted] = _floor_reasons(risk, floors, titles, context)
         because = [start_reason]
         if not n_used:
             because.append(
@@ -291,7 +292,9 @@ def _steps(count: int) -> str:
     return f"{count} step" if count == 1 else f"{count} steps"
 
 
-def _effect_reason(item: Counted, axis: str, before: int, after: int, note: str) -> Reason:
+def _effect_reason(
+    item: Counted, axis: str, before: int, after: int, note: str, context: Context
+) -> Reason:
     title = f"{item.measure.title} ({item.words()})"
     if after < before:
         text = f"{title} lowers {axis} from {before} to {after}"
@@ -303,22 +306,23 @@ def _effect_reason(item: Counted, axis: str, before: int, after: int, note: str)
         rule=item.measure.id,
         axis="measure",
         text=text,
-        legal=item.measure.legal,
+        legal=context.cited(item.measure.legal),
         pull="down" if after < before else "none",
     )
 
 
 def _floor_reasons(
-    risk: Risk, floors: list[tuple[int, Floor]], ids: set[str], context: Context
+    risk: Risk, floors: list[tuple[int, Floor]], titles: dict[str, str], context: Context
 ) -> list[Reason]:
+    """Why each floor holds or no longer does, naming a lifting measure by its title."""
     reasons = []
     for index, floor in floors:
-        lifted = sorted(ids.intersection(floor.lifted_by))
+        lifted = [titles[m] for m in sorted(titles) if m in floor.lifted_by]
         template = floor.rationale
         if lifted:
             template = (
                 f"{floor.rationale} This floor no longer holds: a measure that lifts it is "
-                f"counted ({', '.join(lifted)})."
+                f"counted ({'; '.join(lifted)})."
             )
         reason = context.reason(
             f"{risk.id}.floor{index + 1}", "floor", template, floor.legal, condition=floor.when

@@ -120,6 +120,11 @@ class MeasureResult(_Frozen):
         description="Planned, but due after processing starts (or processing already runs): "
         "not counted when prior consultation is decided.",
     )
+    in_place: tuple[str, ...] = Field(
+        (),
+        description="In place: what the answers say about it, in the reader's words. The "
+        "description says what the measure is in general, never what this programme does.",
+    )
 
 
 class ScreeningResult(_Frozen):
@@ -167,6 +172,7 @@ class ObligationResult(_Frozen):
     deadline: str
     legal: tuple[str, ...]
     penalty: PenaltyMaximum | None
+    section: str = Field("", description="Prose template shown as a section where it applies.")
 
 
 class JurisdictionExposure(_Frozen):
@@ -236,4 +242,10 @@ class RiskReport(_Frozen):
     completeness: tuple[CompletenessItem, ...]
     review_due: dt.date | None = Field(
         None, description="When the assessment is next reviewed (GDPR Art. 35(11)), if answered."
+    )
+    review_owner: str | None = Field(
+        None, description="Who keeps the assessment under review (GDPR Art. 35(11)), if answered."
+    )
+    gdpr_applies: bool = Field(
+        True, description="The GDPR or the UK GDPR applies: the document is framed by its Art. 35."
     )

@@ -43,7 +43,7 @@ def screen(catalogue: Catalogue, context: Context, involved: set[str]) -> Screen
                 rule="art35_3",
                 axis="finding",
                 text="an Art. 35(3) case applies",
-                legal=("GDPR Art. 35(3)",),
+                legal=context.cited(("GDPR Art. 35(3)",)),
             )
         )
     if national:
@@ -52,7 +52,7 @@ def screen(catalogue: Catalogue, context: Context, involved: set[str]) -> Screen
                 rule="national_lists",
                 axis="finding",
                 text="the processing is on a supervisory authority's DPIA list",
-                legal=("GDPR Art. 35(4)",),
+                legal=context.cited(("GDPR Art. 35(4)",)),
             )
         )
     if count >= rules.wp248_required_at:
@@ -62,7 +62,7 @@ def screen(catalogue: Catalogue, context: Context, involved: set[str]) -> Screen
                 axis="finding",
                 text=f"{count} of the nine WP248 criteria are met "
                 f"({rules.wp248_required_at} or more make a DPIA required)",
-                legal=("WP248 rev.01",),
+                legal=context.cited(("WP248 rev.01",)),
             )
         )
     if because:
@@ -75,7 +75,7 @@ def screen(catalogue: Catalogue, context: Context, involved: set[str]) -> Screen
                 axis="finding",
                 text=f"{count} WP248 criterion is met; one can be enough, so a DPIA is likely "
                 "needed and a decision not to do one must be justified",
-                legal=("WP248 rev.01",),
+                legal=context.cited(("WP248 rev.01",)),
             )
         )
     else:
@@ -85,7 +85,7 @@ def screen(catalogue: Catalogue, context: Context, involved: set[str]) -> Screen
                 rule="wp248",
                 axis="finding",
                 text="no Art. 35(3) case, national-list entry or WP248 criterion applies",
-                legal=("GDPR Art. 35(1)",),
+                legal=context.cited(("GDPR Art. 35(1)",)),
             )
         )
     return ScreeningResult(

@@ -35,7 +35,7 @@ class AnswersAnnex:
             visible = [q for q in section.questions if shown[q.id]]
             if not visible:
                 continue
-            writer.heading(section.title, 3)
+            writer.heading(section.title, 2)
             rows = []
             for question in visible:
                 value = answers.get(question.id)

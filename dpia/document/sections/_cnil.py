@@ -98,7 +98,7 @@ class CnilSummary:
         ]
         writer.key_values(pairs, key_width=5.0)
         if report.completeness:
-            writer.heading("Still missing from this assessment", 3)
+            writer.heading("Still missing from this assessment", 2)
             writer.bullets(item.text for item in report.completeness)
 
 

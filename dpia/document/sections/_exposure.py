@@ -14,7 +14,7 @@ from .._dossier import Dossier
 from .._markup import Span
 from .._writer import Cell, Column, DocumentWriter
 
-__all__ = ["LegalExposure"]
+__all__ = ["LegalExposure", "ObligationSections"]
 
 
 def _status_cell(item: ObligationResult) -> Cell:
@@ -116,10 +116,30 @@ class LegalExposure:
             _penalty_notes(writer, jurisdiction.obligations)
 
 
+@dataclass(frozen=True)
+class ObligationSections:
+    """An assessment another law requires and this DPIA also serves as (the CCPA risk
+    assessment), set out as a section of its own where the obligation applies."""
+
+    dossier: Dossier
+
+    def render(self, writer: DocumentWriter) -> None:
+        for jurisdiction in self.dossier.report.legal_exposure:
+            for item in jurisdiction.obligations:
+                if not item.section:
+                    continue
+                writer.heading(f"{item.title} ({item.law}, {jurisdiction.label})", 2)
+                if item.legal:
+                    writer.note("; ".join(item.legal) + ".")
+                writer.blocks(self.dossier.prose(item.section))
+
+
 def _gap_text(dossier: Dossier, item: ObligationResult) -> Cell:
     if item.status == "met":
         return Cell.of("Nothing: the answers show this obligation met.")
     if item.status == "duty":
+        if item.gap:
+            return Cell.of(item.gap[:1].upper() + item.gap[1:] + ".")
         return Cell.of("A standing duty to fulfil and document.")
     gap = item.gap[:1].upper() + item.gap[1:] if item.gap else "Not met."
     quoted = dossier.quote(item.answers)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ...risk import HeadlineRating
 from .. import _labels as label
 from .. import _styles as s
-from .._dossier import Dossier, Revision, first_sentence, unique_texts
+from .._dossier import Dossier, Revision, closed, first_sentence, unique_texts
 from .._markup import Span
 from .._writer import Cell, Column, DocumentWriter
 
@@ -66,11 +66,19 @@ class CoverPage:
         writer.paragraph("")
         stop_banner(dossier, writer, brief=True)
         consultation_banner(dossier, writer)
-        writer.note(
-            "Prepared under Article 35 of the General Data Protection Regulation. Confidential: "
-            "for the controller, its data protection officer and, where consulted, the "
-            "supervisory authority."
-        )
+        if dossier.report.gdpr_applies:
+            writer.note(
+                "Prepared under Article 35 of the General Data Protection Regulation. "
+                "Confidential: for the controller, its data protection officer and, where "
+                "consulted, the supervisory authority."
+            )
+        else:
+            writer.note(
+                "The GDPR does not apply to this programme: no one monitored is in the EU or "
+                "the UK, and no establishment there is involved. This impact assessment follows "
+                "the structure of the EDPB's DPIA template; the laws that do apply are set out "
+                "in Part 3. Confidential: for the controller and its privacy advisers."
+            )
 
 
 @dataclass(frozen=True)
@@ -113,9 +121,10 @@ class DocumentControl:
             )
         )
         writer.note(
-            "This file carries the answers it was produced from. `dpia import` restores them, and "
-            "rendering them again with the same date gives this document byte for byte; the "
-            "content fingerprint changes whenever an answer, the version or the status does."
+            "This file carries the answers it was produced from. The command dpia import "
+            "restores them, and rendering them again with the same date gives this document "
+            "byte for byte; the content fingerprint changes whenever an answer, the version or "
+            "the status does."
         )
 
 
@@ -145,7 +154,7 @@ def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
     reasons = [
         r for r in rating.because if r.axis in ("likelihood", "severity", "finding", "floor")
     ]
-    measures = [r for r in rating.because if r.axis == "measure" and r.rule != "no_measures"]
+    measures = [r for r in rating.because if r.axis == "measure" and r.pull == "down"]
     chosen = unique_texts(reasons)[:_WHY_LIMIT]
     paragraphs = [dossier.reason_spans(r, brief=True) for r in chosen]
     titles = list(dict.fromkeys(dossier.measure_title(r.rule) for r in measures))
@@ -153,7 +162,7 @@ def _why(dossier: Dossier, rating: HeadlineRating) -> Cell:
         more = f"; and {len(titles) - _WHY_LIMIT} more" if len(titles) > _WHY_LIMIT else ""
         paragraphs.append(
             (
-                Span("Measures counted: ", bold=True),
+                Span("Measures that lowered it: ", bold=True),
                 Span("; ".join(titles[:_WHY_LIMIT]) + more + "."),
             )
         )
@@ -170,11 +179,11 @@ class ExecutiveSummary:
         meta = dossier.assessment.meta
         writer.heading("Executive summary", 1)
         writer.paragraph(
-            f"This assessment covers “{meta.title}” at {meta.organisation}. It rates the risks to "
-            "the people whose activity is recorded, first as designed and then with the measures "
-            f"in place or planned, applying the law in force on {label.long_date(report.as_of)}. "
-            "The three headline ratings come first because they decide whether the programme "
-            "can go ahead."
+            f"This assessment covers “{meta.title}” at {closed(meta.organisation)} It rates "
+            "the risks to the people whose activity is recorded, first as designed and then with "
+            "the measures in place or planned, applying the law in force on "
+            f"{label.long_date(report.as_of)}. The three headline ratings come first because "
+            "they decide whether the programme can go ahead."
         )
         columns = (Column("Headline", 3.0), Column("Rating", 2.0), Column("Why", 11.0))
         rows = []
@@ -209,12 +218,14 @@ class ExecutiveSummary:
         screening = [r.text for r in report.screening.because]
         writer.key_values(
             (
-                (
-                    "DPIA",
-                    f"{label.DPIA_REQUIRED[report.dpia_required]}: {_sentence_list(screening)}",
-                ),
+                ("DPIA", _dpia_required(dossier, screening)),
                 ("Overall risk", overall),
-                ("Prior consultation (GDPR Art. 36)", consultation),
+                (
+                    "Prior consultation (GDPR Art. 36)"
+                    if report.gdpr_applies
+                    else "Prior consultation",
+                    consultation,
+                ),
                 (
                     "Measures",
                     f"{counts['implemented']} in place, {counts['planned']} planned, "
@@ -225,9 +236,11 @@ class ExecutiveSummary:
             key_width=5.0,
         )
         if report.completeness:
-            writer.heading("Still missing from this assessment", 3)
+            writer.heading("Still missing from this assessment", 2)
             writer.bullets(
                 (Span(f"{item.article}: ", bold=True), Span(item.text))
+                if item.article
+                else (Span(item.text),)
                 for item in report.completeness
             )
 
@@ -236,12 +249,33 @@ def _sentence_list(texts: list[str]) -> str:
     return "; ".join(texts) + "." if texts else ""
 
 
+def _dpia_required(dossier: Dossier, screening: list[str]) -> str:
+    verdict = f"{label.DPIA_REQUIRED[dossier.report.dpia_required]}: {_sentence_list(screening)}"
+    if dossier.report.gdpr_applies:
+        return verdict
+    lowered = verdict[:1].lower() + verdict[1:]
+    return f"The GDPR does not apply; measured against its criteria: {lowered}"
+
+
 def _verdict(dossier: Dossier) -> str:
+    """Whether processing may start, from the ratings and, once recorded, the decision."""
     report = dossier.report
+    record = dossier.assessment.signoff
+    decision = record.decision if record else None
     if report.stop:
         return "No. The design must change first (see the STOP findings)."
-    if report.prior_consultation_required:
+    if decision is not None and decision.decision == "reject":
+        return f"No: the decision-maker rejected it on {label.long_date(decision.date)}."
+    if report.prior_consultation_required or (
+        decision is not None and decision.decision == "refer_to_supervisory_authority"
+    ):
         return "Not before the supervisory authority has been consulted and has answered."
-    if report.overall_residual == "medium":
+    planned = sum(1 for m in report.mitigations if m.status == "planned")
+    if decision is not None:
+        approved = f"Yes: approved on {label.long_date(decision.date)}"
+        if decision.decision == "conditionally_approve":
+            approved += ", on the conditions in Part 6"
+        return approved + (", with the planned measures to be put in place." if planned else ".")
+    if planned and report.overall_residual_now != report.overall_residual:
         return "Yes, once the planned measures are in place and the decision-maker has signed off."
-    return "Yes, after sign-off."
+    return "Yes, after the decision-maker has signed off."

@@ -28,8 +28,8 @@ class DpoAdvice:
         advice = record.dpo_advice if record else None
         if advice is None:
             writer.paragraph(
-                "The DPO's advice has not been recorded yet. It is added to the sign-off record "
-                "of the answers file (signoff: dpo_advice) and appears here on the next render."
+                "The DPO's advice has not been recorded yet. Once it is added to the sign-off "
+                "record of the answers file, it appears here when the document is produced again."
             )
             return
         pairs: list[tuple[str, Cell | str]] = [

@@ -36,7 +36,7 @@ class ProseSection:
 
     def render(self, writer: DocumentWriter) -> None:
         writer.heading(self.title, 2)
-        if self.basis:
+        if self.basis and self.dossier.report.gdpr_applies:
             writer.note(self.basis)
         blocks = self.dossier.prose(self.template)
         if blocks:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from string import ascii_uppercase
-
 from ...risk import method_name
 from .._dossier import Dossier
 from ._annexes import AnswersAnnex, MethodologyAnnex
 from ._base import Part, Section
 from ._cnil import cnil_report
-from ._exposure import LegalExposure
+from ._exposure import LegalExposure, ObligationSections
 from ._front import Contents, CoverPage, DocumentControl, ExecutiveSummary
 from ._governance import DpoAdvice, PriorConsultationAnnex
 from ._measures import ActionPlan
@@ -34,38 +32,44 @@ def build_report(dossier: Dossier) -> list[Section]:
     """Every section of this DPIA; the Art. 36 annex only when prior consultation is required."""
     if method_name(dossier.questionnaire) == "cnil-pia":
         return cnil_report(dossier)
+    gdpr = dossier.report.gdpr_applies
+
+    def part(number: int, basis: str) -> Part:
+        return Part(number, basis if gdpr else "")
+
     sections: list[Section] = [
         CoverPage(dossier),
         DocumentControl(dossier),
         Contents(),
         ExecutiveSummary(dossier),
-        Part(0, "GDPR Art. 35(1), (3) and (4)"),
+        part(0, "GDPR Art. 35(1), (3) and (4)"),
         Foundation(dossier),
         Screening(dossier),
-        Part(1, "GDPR Art. 35(7)(a)"),
+        part(1, "GDPR Art. 35(7)(a)"),
         ProcessingDescription(dossier),
-        Part(2, "GDPR Art. 35(7)(b)"),
+        part(2, "GDPR Art. 35(7)(b)"),
         Lawfulness(dossier),
         Necessity(dossier),
         Rights(dossier),
         Security(dossier),
-        Part(3, "GDPR Art. 35(7)(c)"),
+        part(3, "GDPR Art. 35(7)(c)"),
         RiskRegister(dossier),
         RiskMap(dossier),
         LegalExposure(dossier),
-        Part(4, "GDPR Art. 35(7)(d)"),
+        ObligationSections(dossier),
+        part(4, "GDPR Art. 35(7)(d)"),
         ActionPlan(dossier),
-        Part(5, "GDPR Art. 35(2) and (9)"),
+        part(5, "GDPR Art. 35(2) and (9)"),
         DpoAdvice(dossier),
         Consultation(dossier),
-        Part(6, "GDPR Art. 35(11); ICO sign-off"),
+        part(6, "GDPR Art. 35(11); ICO sign-off"),
         SignOff(dossier),
         ReviewPlan(dossier),
         SignaturePage(dossier),
     ]
-    letters = iter(ascii_uppercase)
-    if dossier.report.prior_consultation_required:
-        sections.append(PriorConsultationAnnex(dossier, next(letters)))
-    sections.append(AnswersAnnex(dossier, next(letters)))
-    sections.append(MethodologyAnnex(dossier, next(letters)))
+    letters = dossier.annex_letters
+    if "prior_consultation" in letters:
+        sections.append(PriorConsultationAnnex(dossier, letters["prior_consultation"]))
+    sections.append(AnswersAnnex(dossier, letters["answers"]))
+    sections.append(MethodologyAnnex(dossier, letters["methodology"]))
     return sections

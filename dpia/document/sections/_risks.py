@@ -23,21 +23,40 @@ def _rating_cell(rating: Rating) -> Cell:
     )
 
 
+_AXIS = {"likelihood": "L", "severity": "S"}
+
+
 def _measures_cell(dossier: Dossier, risk: RiskResult) -> Cell:
-    acting = [dossier.measure_title(m) for m in risk.measures]
+    """The measures counted against the risk, each with what it changed: a measure whose kind
+    was already counted, or that met the floor or the lowest value, is listed as changing
+    nothing, never credited a nominal step."""
+    changes: dict[str, list[str]] = {m: [] for m in risk.measures}
+    for effect in risk.effects:
+        if effect.measure in changes and effect.credited:
+            changes[effect.measure].append(f"{_AXIS[effect.axis]} {effect.before}→{effect.after}")
+    changed = [
+        f"{dossier.measure_title(m)} ({', '.join(steps)})" for m, steps in changes.items() if steps
+    ]
+    unchanged = [dossier.measure_title(m) for m, steps in changes.items() if not steps]
     open_ = [
         m.title
         for m in dossier.report.mitigations
         if m.status == "recommended" and risk.id in m.risks and m.gain > 0
     ]
     paragraphs: list[object] = []
-    if acting:
-        paragraphs.append("; ".join(acting))
-    else:
+    if changed:
+        paragraphs.append("; ".join(changed))
+    if unchanged:
+        paragraphs.append(
+            (Span("Also counted, no further change: ", italic=True), Span("; ".join(unchanged)))
+        )
+    if not risk.measures:
         paragraphs.append(Span("None in place or planned.", italic=True))
     if open_:
         paragraphs.append(Span("Recommended:", bold=True))
         paragraphs.extend(f"– {title}" for title in open_[:4])
+        if len(open_) > 4:
+            paragraphs.append(f"and {len(open_) - 4} more in the action plan")
     return Cell(tuple(paragraphs))  # type: ignore[arg-type]
 
 
@@ -48,10 +67,12 @@ class RiskRegister:
     def render(self, writer: DocumentWriter) -> None:
         dossier = self.dossier
         writer.heading("Risk register", 2)
+        annex = dossier.annex_letters["methodology"]
+        basis = "GDPR Art. 35(7)(c). " if dossier.report.gdpr_applies else ""
         writer.note(
-            "GDPR Art. 35(7)(c). Likelihood (L) and severity (S) are rated 1 to 4 and combined "
-            "in the matrix of Annex C; “before measures” is the processing as designed, “after "
-            "measures” counts the measures in place or planned."
+            f"{basis}Likelihood (L) and severity (S) are rated 1 to 4 and combined "
+            f"in the matrix of Annex {annex}; “before measures” is the processing as designed, "
+            "“after measures” counts the measures in place or planned."
         )
         columns = (
             Column("No.", 1.1),

@@ -27,18 +27,30 @@ class Screening:
         dossier = self.dossier
         screening = dossier.report.screening
         writer.heading("Is a DPIA required?", 2)
-        writer.paragraph(
-            (
-                Span(_VERDICT[screening.dpia_required], bold=True),
-                Span(
-                    " The screening checks the cases in which the GDPR always requires an "
-                    "assessment (Art. 35(3)), the nine criteria of the EDPB's guidelines (WP248 "
-                    "rev.01: two or more usually mean a DPIA is needed) and the lists that "
-                    "supervisory authorities publish (Art. 35(4))."
-                ),
+        if not dossier.report.gdpr_applies:
+            writer.paragraph(
+                "The GDPR does not apply to this programme, so its Art. 35 does not itself "
+                "require this assessment. Measured against the GDPR's criteria, which describe "
+                "how intrusive processing is, the verdict would be: "
+                f"{label.DPIA_REQUIRED[screening.dpia_required].lower()}."
             )
-        )
+        else:
+            writer.paragraph(
+                (
+                    Span(_VERDICT[screening.dpia_required], bold=True),
+                    Span(
+                        " The screening checks the cases in which the GDPR always requires an "
+                        "assessment (Art. 35(3)), the nine criteria of the EDPB's guidelines "
+                        "(WP248 rev.01: two or more usually mean a DPIA is needed) and the lists "
+                        "that supervisory authorities publish (Art. 35(4))."
+                    ),
+                )
+            )
         writer.bullets(dossier.reason_spans(reason) for reason in screening.because)
+        writer.paragraph(
+            "A case or criterion counts when the answers as a whole show it, whether or not it "
+            "was ticked in the screening questions listed in the answers annex."
+        )
         groups = (
             ("Always required (Art. 35(3))", screening.art35_3),
             ("WP248 criterion", screening.wp248),

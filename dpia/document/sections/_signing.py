@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..._signoff import Signatory
 from ..._signoff import SignOff as SignOffRecord
+from ...risk import RiskReport
 from .. import _labels as label
 from .. import _styles as s
 from .._dossier import Dossier
@@ -33,15 +34,40 @@ _RECORD_NOT_WORD = (
 )
 
 
-def _ico_rows(record: SignOffRecord | None) -> list[tuple[str, Cell | str]]:
+def _approval(record: SignOffRecord | None) -> Cell | str:
+    """Who approved, only when someone did: a rejection or a referral to the authority is
+    recorded as what it is, never as an approval."""
+    decision = record.decision if record else None
+    if decision is None:
+        return _BLANK
+    position = f", {decision.position}" if decision.position else ""
+    who = f"{decision.name}{position}, {label.long_date(decision.date)}"
+    if decision.decision == "approve":
+        return who
+    if decision.decision == "conditionally_approve":
+        return f"{who}, with conditions (see the decision below)"
+    return Cell.of(
+        Span("Not approved.", bold=True),
+        f"Decision: {label.DECISION[decision.decision]}, by {who}.",
+    )
+
+
+def _review_keeper(report: RiskReport) -> Cell | str:
+    """The review owner and date the answers give (GDPR Art. 35(11)), not whoever assessed."""
+    due = f", next review on {label.long_date(report.review_due)}" if report.review_due else ""
+    if report.review_owner:
+        return f"{report.review_owner}{due}"
+    if due:
+        return Cell.of(Span("Owner not named in the answers", italic=True), due[2:].capitalize())
+    return _BLANK
+
+
+def _ico_rows(record: SignOffRecord | None, report: RiskReport) -> list[tuple[str, Cell | str]]:
     """The sign-off items of the ICO's template (step 7), filled from the record."""
     decision = record.decision if record else None
     advice = record.dpo_advice if record else None
     opinion = record.workers_representatives if record else None
-    approver: Cell | str = _BLANK
-    if decision is not None:
-        position = f", {decision.position}" if decision.position else ""
-        approver = f"{decision.name}{position}, {label.long_date(decision.date)}"
+    approver = _approval(record)
     advice_given: Cell | str = _BLANK
     summary: Cell | str = _BLANK
     if advice is not None:
@@ -50,7 +76,9 @@ def _ico_rows(record: SignOffRecord | None) -> list[tuple[str, Cell | str]]:
         )
         summary = Cell(tuple(advice.summary.split("\n")))
     followed: Cell | str = _BLANK
-    if decision is not None:
+    if decision is not None and advice is None:
+        followed = "No DPO advice is recorded to accept or overrule."
+    elif decision is not None:
         followed = (
             f"Accepted by {decision.name}."
             if decision.dpo_advice_followed
@@ -62,7 +90,6 @@ def _ico_rows(record: SignOffRecord | None) -> list[tuple[str, Cell | str]]:
     reviewed: Cell | str = _BLANK
     if opinion is not None and decision is not None:
         reviewed = f"{decision.name} (opinion of {opinion.body}, {label.long_date(opinion.date)})"
-    keeper: Cell | str = record.assessor.name if record else _BLANK
     return [
         ("Measures approved by", approver),
         ("Residual risks approved by", approver),
@@ -70,7 +97,7 @@ def _ico_rows(record: SignOffRecord | None) -> list[tuple[str, Cell | str]]:
         ("Summary of the DPO's advice", summary),
         ("DPO advice accepted or overruled, by whom and why", followed),
         ("Consultation responses reviewed by", reviewed),
-        ("This DPIA will be kept under review by", keeper),
+        ("This DPIA will be kept under review by", _review_keeper(report)),
     ]
 
 
@@ -86,7 +113,7 @@ class SignOff:
             "was followed. Accepting a residual high risk means consulting the supervisory "
             "authority before going ahead (GDPR Art. 36)."
         )
-        writer.key_values(_ico_rows(record), key_width=6.0)
+        writer.key_values(_ico_rows(record, self.dossier.report), key_width=6.0)
         writer.heading("Decision", 3)
         decision = record.decision if record else None
         if decision is None:
@@ -97,7 +124,7 @@ class SignOff:
         if decision.conditions:
             writer.paragraph(Span("Conditions:", bold=True))
             writer.bullets(decision.conditions)
-        who = f"{decision.name}, {decision.position}" if decision.position else decision.name
+        who = f"{decision.name}, {decision.position}," if decision.position else decision.name
         writer.paragraph(f"Decided by {who} on {label.long_date(decision.date)}.")
 
 

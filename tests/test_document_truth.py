@@ -1,0 +1,176 @@
+"""Every statement of a rendered DPIA is true to its answers and its sign-off record.
+
+Checked on every example and on answers and sign-off records Hypothesis varies: who is
+monitored, where, what is captured, whether processors and agreements exist, and what the DPO
+advised and the decision-maker decided. A DPO who finds one untrue sentence stops trusting the
+rest, so each check names the passages that would mislead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from document_support import open_docx
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from truth_support import (
+    approvals_without_approval,
+    dangling_references,
+    doubled,
+    foreign_people_and_data,
+    foreign_places,
+    internal_ids,
+    skipped_levels,
+    truncated,
+)
+
+from dpia import Assessment, load_answers
+from dpia._library import questionnaire_for, questionnaire_ref_of
+from dpia._signoff import Decision, DpoAdvice, Person, SignOff
+from dpia.document import render_docx
+from dpia.risk import assess, catalogue_for
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+TELEMETRY = [p for p in EXAMPLES if questionnaire_ref_of(p).startswith("telemetry-for-ai@")]
+
+
+def _render(subject: Assessment):
+    questionnaire = questionnaire_for(subject.questionnaire)
+    report = assess(questionnaire, subject, as_of=subject.meta.date)
+    return questionnaire, open_docx(render_docx(questionnaire, subject, report))
+
+
+def _load(path: Path) -> Assessment:
+    return load_answers(path, questionnaire_for(questionnaire_ref_of(path))).assessment
+
+
+def _check_all(subject: Assessment) -> dict[str, list[str]]:
+    questionnaire, document = _render(subject)
+    catalogue = catalogue_for(questionnaire)
+    found = {
+        "truncated": truncated(document),
+        "doubled": doubled(document),
+        "internal ids": internal_ids(document, questionnaire, catalogue),
+        "dangling references": dangling_references(document),
+        "skipped heading levels": skipped_levels(document),
+        "approved without an approval": approvals_without_approval(document, subject),
+        "places the answers do not have": foreign_places(document, subject),
+        "people or data the answers do not have": foreign_people_and_data(document, subject),
+    }
+    return {name: items for name, items in found.items() if items}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", TELEMETRY, ids=[p.stem for p in TELEMETRY])
+def test_every_example_is_true_to_its_answers(path: Path) -> None:
+    assert _check_all(_load(path)) == {}
+
+
+# Answers varied around a real example, so every other answer stays plausible.
+_BASE = next(p for p in TELEMETRY if "consumer" in p.stem)
+_PLACES = {
+    "de": "eu",
+    "fr": "eu",
+    "it": "eu",
+    "nl": "eu",
+    "es": "eu",
+    "us_ca": "us",
+    "us_ny": "us",
+    "us_ct": "us",
+    "us_de": "us",
+    "other": "other",
+}
+_GROUPS = ["employees", "contractors", "applicants", "students", "consumers"]
+_CAPTURED = [
+    "keystroke_content",
+    "keystroke_timing",
+    "clicks",
+    "screenshots",
+    "window_titles_urls",
+    "dom_trees",
+]
+
+_ANSWERS = st.fixed_dictionaries(
+    {
+        "monitored_jurisdictions": st.lists(
+            st.sampled_from(sorted(_PLACES)), min_size=1, max_size=4, unique=True
+        ),
+        "monitored_groups": st.lists(st.sampled_from(_GROUPS), min_size=1, max_size=2, unique=True),
+        "captured_data": st.lists(st.sampled_from(_CAPTURED), min_size=1, max_size=3, unique=True),
+        "processors_used": st.booleans(),
+        "controller_established_eu_uk": st.booleans(),
+    }
+)
+_ADVICE = st.sampled_from(["approve", "approve_with_conditions", "do_not_proceed"])
+_DECISION = st.sampled_from(
+    ["approve", "conditionally_approve", "reject", "refer_to_supervisory_authority", None]
+)
+
+
+_CONDITIONS = ("Retention cut to 30 days.",)
+
+
+def _signoff(advice: str | None, decision: str | None, followed: bool) -> SignOff | None:
+    if advice is None:
+        return None
+    given = DpoAdvice(
+        name="Dana Lind",
+        advice=advice,
+        summary="Advice given on the draft.",
+        conditions=_CONDITIONS if advice == "approve_with_conditions" else (),
+        date=dt.date(2026, 5, 1),
+    )
+    decided = None
+    if decision is not None:
+        decided = Decision(
+            name="Ola Berg",
+            position="Chief Operating Officer",
+            decision=decision,
+            conditions=("Retention cut to 30 days.",)
+            if decision == "conditionally_approve"
+            else (),
+            date=dt.date(2026, 5, 8),
+            dpo_advice_followed=followed,
+            reasons_for_overruling="" if followed else "The business need outweighs it.",
+        )
+    return SignOff(
+        assessor=Person(name="Sanne de Wit", email="sanne@example.org"),
+        dpo_advice=given,
+        decision=decided,
+    )
+
+
+def _varied(base: Assessment, varied: dict[str, Any]) -> Assessment:
+    answers = dict(base.answers)
+    answers.update(varied)
+    places = varied["monitored_jurisdictions"]
+    answers["monitored_regions"] = sorted({_PLACES[p] for p in places})
+    answers["headcount_by_jurisdiction"] = [{"jurisdiction": p, "headcount": 1000} for p in places]
+    answers["people_monitored_total"] = 1000 * len(places)
+    if not varied["processors_used"]:
+        answers.pop("processors", None)
+    return base.model_copy(update={"answers": answers})
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    varied=_ANSWERS,
+    advice=st.none() | _ADVICE,
+    decision=_DECISION,
+    followed=st.booleans(),
+)
+def test_documents_from_varied_answers_are_true_to_them(
+    varied: dict[str, Any], advice: str | None, decision: str | None, followed: bool
+) -> None:
+    try:
+        record = _signoff(advice, decision, followed)
+    except ValidationError:
+        assume(False)
+        return
+    subject = _varied(_load(_BASE), varied).model_copy(update={"signoff": record})
+    assert _check_all(subject) == {}

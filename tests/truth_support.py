@@ -1,0 +1,237 @@
+"""What a DPO checks when reading a DPIA against its answers, as functions over the .docx.
+
+Each check returns the offending passages (empty when the document is true to its answers), so
+a failing test names the sentence a reader would stumble on. The document is read the way a
+reader meets it: paragraphs and table cells in order, with the heading each one sits under.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from dpia import Assessment
+from dpia.questionnaire import Questionnaire
+from dpia.risk import Catalogue
+
+GENERAL = "What the measure is: "
+"""The action plan's label for catalogue text that describes a measure in general."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    heading: str
+    annex: bool
+    """Inside an annex: the answers as given, or the method in general."""
+
+
+def passages(document: Document) -> Iterator[Passage]:
+    heading, annex = "", False
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            style = block.style.name if block.style is not None else ""
+            if style.startswith("Heading"):
+                heading = block.text
+                if style == "Heading 1":
+                    annex = block.text.startswith("Annex ")
+            if block.text.strip():
+                yield Passage(block.text, heading, annex)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                seen: list[object] = []
+                for cell in row.cells:
+                    if cell._tc in seen:
+                        continue
+                    seen.append(cell._tc)
+                    for paragraph in cell.paragraphs:
+                        if paragraph.text.strip():
+                            yield Passage(paragraph.text, heading, annex)
+
+
+def heading_levels(document: Document) -> list[tuple[int, str]]:
+    levels = []
+    for paragraph in document.paragraphs:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        match = re.fullmatch(r"Heading (\d)", style)
+        if match:
+            levels.append((int(match.group(1)), paragraph.text))
+    return levels
+
+
+def skipped_levels(document: Document) -> list[str]:
+    problems, previous = [], 0
+    for level, text in heading_levels(document):
+        if level > previous + 1:
+            problems.append(f"level {previous} → {level}: {text}")
+        previous = level
+    return problems
+
+
+def truncated(document: Document) -> list[str]:
+    return [p.text for p in passages(document) if "…" in p.text or "..." in p.text]
+
+
+_DOUBLED = re.compile(r"\b([A-Za-z]{2,})\s+\1\b", re.IGNORECASE)
+_DOUBLE_STOP = re.compile(r"[A-Za-z)]\.\.(?!\.)")
+
+
+def doubled(document: Document) -> list[str]:
+    return [
+        p.text for p in passages(document) if _DOUBLED.search(p.text) or _DOUBLE_STOP.search(p.text)
+    ]
+
+
+def internal_ids(
+    document: Document, questionnaire: Questionnaire, catalogue: Catalogue
+) -> list[str]:
+    """Question ids, option values, rule, measure and risk ids, field names, code spans."""
+    codes = set()
+    for _, question in questionnaire.questions():
+        codes.add(question.id)
+        codes.update(o.value for o in getattr(question, "options", ()))
+        for column in getattr(question, "columns", ()):
+            codes.update(o.value for o in getattr(column, "options", ()))
+    for risk in catalogue.risks:
+        codes.add(risk.id)
+        codes.update(rule.id for rule in risk.rules)
+    codes.update(measure.id for measure in catalogue.measures)
+    codes.update(finding.id for finding in catalogue.stop_findings)
+    codes.update(obligation.id for obligation in catalogue.obligations)
+    codes = {code for code in codes if "_" in code}
+    pattern = re.compile(r"\b(" + "|".join(sorted(codes, key=len, reverse=True)) + r")\b")
+    found = []
+    for passage in passages(document):
+        if (
+            pattern.search(passage.text)
+            or "`" in passage.text
+            or "signoff:" in passage.text
+            or re.search(r"\bC[1-9]\b", passage.text)
+        ):
+            found.append(passage.text)
+    return found
+
+
+def dangling_references(document: Document) -> list[str]:
+    """“Annex B”, “Part 4”: each must name a heading of this document."""
+    titles = [text for _, text in heading_levels(document)]
+    annexes = {m.group(1) for t in titles if (m := re.match(r"Annex ([A-Z])\.", t))}
+    parts = {m.group(1) for t in titles if (m := re.match(r"(\d)\. ", t))}
+    found = []
+    for passage in passages(document):
+        for letter in re.findall(r"\bAnnex ([A-Z])\b", passage.text):
+            if letter not in annexes:
+                found.append(passage.text)
+        for number in re.findall(r"\bPart (\d)\b", passage.text):
+            if number not in parts:
+                found.append(passage.text)
+    return found
+
+
+def _labels(questionnaire: Questionnaire, question_id: str) -> dict[str, str]:
+    question = questionnaire.question(question_id)
+    return {option.value: option.label for option in question.options}
+
+
+_DEMONYMS = {
+    "de": ("Germany", "German"),
+    "fr": ("France", "French"),
+    "it": ("Italy", "Italian"),
+    "nl": ("Netherlands", "Dutch"),
+    "es": ("Spain", "Spanish"),
+    "us_ny": ("New York", "N.Y."),
+    "us_ct": ("Connecticut", "Conn."),
+    "us_de": ("Delaware", "Del. Code"),
+    "us_co": ("Colorado",),
+    "us_ca": ("California", "Cal. Civ.", "CCPA"),
+}
+
+
+_AS_GIVEN = {"Controller, processors and assessment team"}
+"""Sections that restate answers given as free text: addresses, where processors work."""
+
+
+def _statements(document: Document) -> Iterator[Passage]:
+    """Statements about the programme: the body, without the annexes (the answers as given
+    and the method in general), the restated contact details, and text labelled as what a
+    measure is in general."""
+    for passage in passages(document):
+        if passage.annex or passage.heading in _AS_GIVEN or passage.text.startswith(GENERAL):
+            continue
+        yield passage
+
+
+_AUTHORITY = re.compile(
+    r"(CNIL|NAIH|EDPB|CJEU|ICO|BAG|Garante decision)[^;()]*(\([^()]*\))?|German courts"
+)
+"""A decision or guidance cited as authority names its court or case, not a place of the
+programme: German case law on keyloggers is persuasive wherever the GDPR applies."""
+
+
+def foreign_places(document: Document, subject: Assessment) -> list[str]:
+    """Places the answers do not have, named in a statement about the programme."""
+    chosen = set(subject.answers.get("monitored_jurisdictions") or [])
+    found = []
+    for code, names in _DEMONYMS.items():
+        if code in chosen:
+            continue
+        pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names))
+        for passage in _statements(document):
+            if pattern.search(_AUTHORITY.sub("", passage.text)):
+                found.append(f"{names[0]}: {passage.text}")
+    return found
+
+
+_STAFF = {"employees", "contractors", "applicants", "students"}
+_AT_WORK = re.compile(r"\bmy (work|employer|job|representatives)\b|\bat work\b")
+_TYPED = re.compile(r"\b(passwords? I typed|what I typed|I typed)\b")
+
+
+def foreign_people_and_data(document: Document, subject: Assessment) -> list[str]:
+    """Narratives for people or data the answers do not have: staff in a product for
+    customers, typed content where content is never captured, processors where there are
+    none, an agreement that was not concluded."""
+    answers = subject.answers
+    groups = set(answers.get("monitored_groups") or [])
+    captured = set(answers.get("captured_data") or [])
+    found = []
+    for passage in _statements(document):
+        text = passage.text
+        if groups and not groups & _STAFF and _AT_WORK.search(text):
+            found.append(f"staff narrative: {text}")
+        if "keystroke_content" not in captured and _TYPED.search(text):
+            found.append(f"typed content: {text}")
+        if answers.get("processors_used") is not True and re.search(
+            r"\b(every processor|the processors named)\b", text, re.IGNORECASE
+        ):
+            found.append(f"processors: {text}")
+        if answers.get("germany_works_agreement") is not True and re.search(
+            r"works agreement (on the capture software )?was concluded|works agreement bans", text
+        ):
+            found.append(f"agreement: {text}")
+    return found
+
+
+def approvals_without_approval(document: Document, subject: Assessment) -> list[str]:
+    """“Approved” only when the recorded decision approves."""
+    decision = subject.signoff.decision if subject.signoff else None
+    approved = decision is not None and decision.decision in ("approve", "conditionally_approve")
+    if approved:
+        return []
+    found = []
+    for table in document.tables:
+        for row in table.rows:
+            key, value = row.cells[0].text, row.cells[-1].text.strip()
+            if key.endswith("approved by") and value and not value.startswith("Not approved"):
+                found.append(f"{key}: {value}")
+    found += [
+        p.text
+        for p in _statements(document)
+        if re.search(r"\b(Yes: approved|Status: Approved)\b", p.text)
+    ]
+    return found
