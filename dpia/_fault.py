@@ -24,9 +24,12 @@ def fault_log(reference: str) -> Path:
 
 def report_fault(where: str) -> str:
     """Log the exception being handled; the sentence to show instead of its traceback."""
+    kind, _, trace = sys.exc_info()
     text = traceback.format_exc()
-    frames = "".join(traceback.format_list(traceback.extract_tb(sys.exc_info()[2])))
-    reference = hashlib.sha256(frames.encode()).hexdigest()[:10]
+    # File names without their folders, so the reference does not depend on where dpia is.
+    frames = [f"{Path(f.filename).name}:{f.name}:{f.lineno}" for f in traceback.extract_tb(trace)]
+    signature = "|".join([getattr(kind, "__name__", "?"), *frames])
+    reference = hashlib.sha256(signature.encode()).hexdigest()[:10]
     log = fault_log(reference)
     try:
         log.write_text(f"{where}\n{text}", encoding="utf-8")

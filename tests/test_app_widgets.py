@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies
 from streamlit.testing.v1 import AppTest
 
+from dpia._calendar import EARLIEST_DATE, LATEST_DATE
 from dpia.app._widgets import WIDGETS
 from dpia.questionnaire import QUESTION_TYPES
 
@@ -112,7 +113,7 @@ ROUND_TRIPS: dict[str, strategies.SearchStrategy[Any]] = {
     "number": strategies.floats(min_value=0, max_value=1e12, allow_nan=False).map(
         lambda x: round(x, 2)
     ),
-    "date": strategies.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2100, 12, 31)),
+    "date": strategies.dates(min_value=EARLIEST_DATE, max_value=LATEST_DATE),
     "multi_choice": strategies.lists(strategies.sampled_from(["de", "fr"]), unique=True),
 }
 

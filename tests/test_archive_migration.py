@@ -284,8 +284,10 @@ def test_an_archive_whose_status_rows_lost_their_version_is_not_upgraded(databas
         "VALUES (99, 'approved', 'x', 'now', '')",
     )
     old.engine.dispose()
-    with pytest.raises(RuntimeError, match="1 status rows name a version that is not in the"):
-        main(["db", "upgrade"])
+    assert main(["db", "upgrade"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("dpia: the upgrade stopped: 1 status rows name a version that is not in")
+    assert "Traceback" not in err
     engine = archive_engine(database)
     with engine.connect() as connection:
         revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

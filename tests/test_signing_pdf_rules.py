@@ -305,7 +305,7 @@ def test_a_bad_file_gets_a_message_and_stays_as_it_was(people, tmp_path, capsys,
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert document.read_bytes() == content
-    assert main(["verify", str(document)]) == 1
+    assert main(["verify", str(document)]) == 2
     assert message in capsys.readouterr().err
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from .._calendar import EARLIEST_DATE, LATEST_DATE
 from .._errors import AnswersError, StaleDraftError
 from .._library import questionnaire_for
 from .._vocabulary import ASSESSMENT_FIELD, in_questionnaire_words
@@ -180,6 +181,8 @@ def _about_fields(case: Case) -> None:
     chosen = st.date_input(
         ASSESSMENT_FIELD["date"],
         value=meta.get("date"),
+        min_value=EARLIEST_DATE,
+        max_value=LATEST_DATE,
         format="YYYY-MM-DD",
         key=field_key("meta-date"),
     )

@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from .._config import DATABASE_URL, settings
-from .._errors import ArchiveError
+from .._errors import ArchiveError, ArchiveIntegrityError
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -176,6 +176,11 @@ def upgrade_database(engine: Engine) -> tuple[str | None, str]:
             "the database holds a 'versions' table but no dpia schema revision; "
             "refusing to migrate a database dpia did not create"
         )
-    with writing(engine) as connection:
-        command.upgrade(_alembic_config(connection), "head")
+    try:
+        with writing(engine) as connection:
+            command.upgrade(_alembic_config(connection), "head")
+    except RuntimeError as exc:
+        # A migration stops on data it must not carry forward (dpia/migrations/versions) and
+        # says why; nothing was written, since the upgrade runs in one transaction.
+        raise ArchiveIntegrityError(f"the upgrade stopped: {exc}") from None
     return before, head

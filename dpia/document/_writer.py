@@ -115,7 +115,7 @@ class DocumentWriter:
             except OSError as exc:
                 raise RenderError(f"{path}: cannot read: {exc.strerror or exc}") from None
             except SourceError as exc:
-                raise RenderError(f"{path}: {exc}") from None
+                raise RenderError(f"{path}: cannot open as a Word document: {exc}") from None
         try:
             self.document: Document = docx.Document(str(path))
         except Exception as exc:

@@ -8,13 +8,12 @@ from typing import Any
 
 import streamlit as st
 
+from ..._calendar import EARLIEST_DATE, LATEST_DATE
 from ._labels import field_label, guidance
 
 __all__ = ["QUESTION_TYPE", "render"]
 
 QUESTION_TYPE = "date"
-_EARLIEST = dt.date(1970, 1, 1)
-_LATEST = dt.date(2100, 12, 31)
 
 
 def render(
@@ -23,8 +22,8 @@ def render(
     chosen = st.date_input(
         field_label(question),
         value=value if isinstance(value, dt.date) else None,
-        min_value=_EARLIEST,
-        max_value=_LATEST,
+        min_value=EARLIEST_DATE,
+        max_value=LATEST_DATE,
         format="YYYY-MM-DD",
         key=key,
         label_visibility="collapsed" if compact else "visible",
