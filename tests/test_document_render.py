@@ -233,7 +233,7 @@ def test_sign_off_record_fills_the_table_and_signature_page(questionnaire, catal
     assert table["Residual risks approved by"] == rejected
     assert table["DPO advice provided by"] == "Marek Lind, 10 May 2026: Do not proceed"
     assert table["DPO advice accepted or overruled, by whom and why"] == "Accepted by Ola Berg."
-    assert table["This DPIA will be kept under review by"].strip() == ""
+    assert table["This DPIA will be kept under review by"] == "Not recorded yet"
     assert "Decision: Reject" in all_text(document)
     signature = rows(table_after(document, "Signatures"))[1]
     assert signature == ["Ola Berg\nola@example.org", "Decision-maker", "Reject", "2026-05-12"]

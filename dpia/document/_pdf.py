@@ -23,8 +23,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import docx as python_docx
-
 from .._errors import RenderError
 from ._styles import REQUIRED_STYLES
 
@@ -77,7 +75,12 @@ End Sub
 
 
 def _style_fonts(docx: bytes) -> list[str]:
-    """The Latin font of each style the renderer uses, following each style's `based on`."""
+    """The Latin font of each style the renderer uses, following each style's `based on`.
+
+    python-docx is imported here, not at the top: `dpia import` and `dpia archive export` load
+    this module for its exporter without ever reading a document's styles."""
+    import docx as python_docx
+
     document = python_docx.Document(io.BytesIO(docx))
     by_name = {(style.name or "").casefold(): style for style in document.styles}
     fonts: list[str] = []
