@@ -153,7 +153,7 @@ def test_a_signature_is_read_in_full_at_every_width_and_nothing_scrolls_sideways
     elsewhere: list[str] = []
     with sync_playwright() as playwright:
         browser = _browser(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page = browser.new_page(viewport={"width": 1280, "height": 2200})  # the form in view
         page.on(
             "request",
             lambda request: (
