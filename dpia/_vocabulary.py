@@ -278,6 +278,9 @@ def in_questionnaire_words(
         text = text.replace(f"column {column_id!r} is required", f"“{label}” needs an answer")
         text = text.replace(f"column {column_id!r}", f"“{label}”")
     text = re.sub(
+        r"\bunknown question id '(\w+)'", r"'\1' is not a question of this questionnaire", text
+    )
+    text = re.sub(
         r"did you mean (?P<code>\w+)\?",
         lambda m: f"did you mean {m[1]}: “{labels[m[1]]}”?" if m[1] in labels else m[0],
         text,

@@ -153,7 +153,7 @@ def test_a_signature_is_read_in_full_at_every_width_and_nothing_scrolls_sideways
     elsewhere: list[str] = []
     with sync_playwright() as playwright:
         browser = _browser(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page = browser.new_page(viewport={"width": 1280, "height": 2200})  # the form in view
         page.on(
             "request",
             lambda request: (
@@ -193,7 +193,7 @@ def test_a_signature_is_read_in_full_at_every_width_and_nothing_scrolls_sideways
 
 def test_wide_tables_become_cards_on_a_phone(served):
     """The assessment list and the legal exposure: a table at 1280 px, a card per row at 420."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
     from test_app_browser_views import _assessment
 
     url, work = served
@@ -211,12 +211,14 @@ def test_wide_tables_become_cards_on_a_phone(served):
                 page.get_by_role("tab", name="Legal exposure").click()
                 _settle(page)
             wide, narrow = _field(page, f"wide-{key}"), _field(page, f"narrow-{key}")
-            assert wide.is_visible() and not narrow.is_visible()
+            expect(wide).to_be_visible(timeout=60_000)
+            expect(narrow).to_be_hidden()
             table = " ".join(wide.locator("table").inner_text().split())
             assert heading in table, table
             page.set_viewport_size({"width": 420, "height": 1600})
             _settle(page)
-            assert narrow.is_visible() and not wide.is_visible()
+            expect(narrow).to_be_visible()
+            expect(wide).to_be_hidden()
             cards = " ".join(narrow.inner_text().split())
             assert heading in cards and "Status:" in cards, cards
             assert page.evaluate(_SIDEWAYS, f".st-key-narrow-{key} *") == []

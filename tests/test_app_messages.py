@@ -94,7 +94,7 @@ def test_columns_and_options_of_the_question_are_named_as_asked(archive_url):
     assert in_questionnaire_words(
         "unknown question id 'countrie' (did you mean countries?)", mini
     ) == (
-        "unknown question id 'countrie' (did you mean countries: "
+        "'countrie' is not a question of this questionnaire (did you mean countries: "
         "“Where do the people monitored work?”?)"
     )
     # Without the question it is about, an option value is left alone: 'de' may mean anything.
