@@ -94,3 +94,20 @@ def sign_as(app: AppTest, person, passphrase: str) -> AppTest:
     )
     app.text_input(key="sign-passphrase").input(passphrase)
     return app.button(key="sign-go").click().run()
+
+
+def signature_cards(app: AppTest) -> list[dict[str, str]]:
+    """The signature cards on the page, in page order, as a reader sees them: the signer's line
+    ("Signer", with the role after " · ") and each labelled line ("Signature", "Trust", ...)."""
+    cards: list[dict[str, str]] = []
+    shown = [m.value for m in app.markdown]
+    for before, text in zip(shown, shown[1:], strict=False):
+        if not text.startswith("**Signature:**"):
+            continue
+        signer, _, role = before.partition(" · ")
+        card = {"Signer": signer.strip("*").replace("\\", ""), "Role": role}
+        for line in text.split("  \n"):
+            label, _, value = line.removeprefix("**").partition(":** ")
+            card[label] = value.replace("\\", "")
+        cards.append(card)
+    return cards

@@ -25,6 +25,7 @@ from app_support import (
     import_answers,
     no_failures,
     sign_as,
+    signature_cards,
 )
 from pydantic import ValidationError
 from signing_support import openssl_verify
@@ -250,7 +251,7 @@ def test_with_a_time_stamp_authority_every_signature_the_app_makes_is_stamped(
         no_failures(app)
         assert authority.answered == 1
     assert app.success[0].value == "Signed as Dana Officer."
-    (signed_at,) = app.table[0].value["Signed at"]
+    (signed_at,) = [card["Signed at"] for card in signature_cards(app)]
     assert signed_at.endswith("UTC (time-stamped by Test TSA)")
 
     (document,) = Path(os.environ["DPIA_SIGNING_DIR"]).glob("*/*/*.docx")
