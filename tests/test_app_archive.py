@@ -87,3 +87,30 @@ def test_verifying_the_archive_reports_intact_then_a_tampered_row(archive):
 def test_an_empty_archive_says_so(archive_url):
     app = archive_page(fresh_app())
     assert app.info[0].value == "The archive is empty."
+
+
+def test_details_that_changed_are_named_as_the_app_names_them(archive):
+    first = archive.add_version(answers(), REPORT, QUESTIONNAIRE, actor="dana@example.org")
+    later = answers()
+    later["assessment"].update(id=first.assessment_id, title="Keystroke timing only")
+    later["plan"] = {"m01": {"owner": "CISO", "due": "2026-09-30", "note": ""}}
+    report = {
+        "risks": [],
+        "mitigations": [{"id": "m01", "title": "Content filter", "status": "planned"}],
+        "overall_residual": "low",
+    }
+    archive.add_version(later, report, QUESTIONNAIRE, actor="erik@example.org")
+    details = archive_page(fresh_app()).table[0].value
+    assert list(details["What"]) == [
+        "Title of the assessment",
+        "Measure plan: Content filter",
+        "Overall risk, after the plan",
+    ]
+    assert list(details["After"]) == [
+        "Keystroke timing only",
+        "due 30 September 2026; owner CISO",
+        "Low",
+    ]
+    assert list(details["Before"])[1:] == ["—", "—"]
+    shown = [m.value for m in archive_page(fresh_app()).markdown]
+    assert "- added: Content filter (planned)" in shown

@@ -11,11 +11,19 @@ from __future__ import annotations
 import streamlit as st
 
 from .._errors import ArchiveIntegrityError, NotFoundError
-from .._vocabulary import AUDIT_ACTION, VERSION_STATUS, long_date, moment, words
+from .._vocabulary import (
+    AUDIT_ACTION,
+    MEASURE_STATUS,
+    VERSION_STATUS,
+    long_date,
+    moment,
+    words,
+)
 from ..archive import RecordChange, VersionDiff, VersionSummary, diff_versions
 from ..signing import archive_trust_store, verify_signatures
 from ._archive_link import archive, bag_archive, load_case
 from ._assessments import STATUS_LABELS
+from ._diff_words import detail_name, detail_value
 from ._frame import PAGES
 from ._levels import LEVEL_COLOURS, level_word
 from ._session import current_case, open_case, recall, remember
@@ -160,8 +168,16 @@ def _show_diff(diff: VersionDiff) -> None:
             st.markdown(f"- {_record_line(change)}")
     if diff.fields:
         st.markdown(f"**Details changed ({len(diff.fields)})**")
+        titles = {m.id: m.title for m in diff.measures}
         st.table(
-            [{"Field": c.field, "Before": str(c.old), "After": str(c.new)} for c in diff.fields],
+            [
+                {
+                    "What": detail_name(c.field, titles),
+                    "Before": detail_value(c.old),
+                    "After": detail_value(c.new),
+                }
+                for c in diff.fields
+            ],
             hide_index=True,
             border="horizontal",
         )
@@ -187,11 +203,12 @@ def _show_diff(diff: VersionDiff) -> None:
         st.markdown(f"**Measures changed ({len(diff.measures)})**")
         for measure in diff.measures:
             if measure.change == "added":
-                st.markdown(f"- added: {measure.title} ({measure.new_status})")
+                st.markdown(f"- added: {measure.title} ({_status(measure.new_status)})")
             elif measure.change == "removed":
-                st.markdown(f"- removed: {measure.title} (was {measure.old_status})")
+                st.markdown(f"- removed: {measure.title} (was {_status(measure.old_status)})")
             else:
-                st.markdown(f"- {measure.title}: {measure.old_status} → {measure.new_status}")
+                before, after = _status(measure.old_status), _status(measure.new_status)
+                st.markdown(f"- {measure.title}: {before} → {after}")
 
 
 def _record_line(change: RecordChange) -> str:
@@ -205,6 +222,10 @@ def _record_line(change: RecordChange) -> str:
     if change.new is None:
         return f"{what}: none in the newer version (was SHA-256 `{change.old}`)"
     return f"{what}: replaced (SHA-256 `{change.old}` → `{change.new}`)"
+
+
+def _status(status: str | None) -> str:
+    return "—" if status is None else words(MEASURE_STATUS, status).lower()
 
 
 def _level(level: str | None) -> str:
