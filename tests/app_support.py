@@ -6,6 +6,7 @@ tests never depend on the full questionnaire while it changes, and never see eac
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def signature_cards(app: AppTest) -> list[dict[str, str]]:
     ("Signer", with the role after " · ") and each labelled line ("Signature", "Trust", ...)."""
     cards: list[dict[str, str]] = []
     shown = [m.value for m in app.markdown]
-    for before, text in zip(shown, shown[1:], strict=False):
+    for before, text in pairwise(shown):
         if not text.startswith("**Signature:**"):
             continue
         signer, _, role = before.partition(" · ")
