@@ -235,3 +235,15 @@ def approvals_without_approval(document: Document, subject: Assessment) -> list[
         if re.search(r"\b(Yes: approved|Status: Approved)\b", p.text)
     ]
     return found
+
+
+def gdpr_where_it_does_not_apply(document: Document, gdpr_applies: bool) -> list[str]:
+    """Where the GDPR does not apply, no statement frames the programme by it: the GDPR is
+    named only to say that it does not apply (the decision options keep their fixed words)."""
+    if gdpr_applies:
+        return []
+    return [
+        p.text
+        for p in _statements(document)
+        if "GDPR" in p.text.replace("GDPR does not apply", "") and not p.text.startswith(("☐", "☒"))
+    ]
