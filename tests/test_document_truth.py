@@ -23,6 +23,7 @@ from truth_support import (
     doubled,
     foreign_people_and_data,
     foreign_places,
+    gdpr_where_it_does_not_apply,
     internal_ids,
     skipped_levels,
     truncated,
@@ -41,7 +42,7 @@ TELEMETRY = [p for p in EXAMPLES if questionnaire_ref_of(p).startswith("telemetr
 def _render(subject: Assessment):
     questionnaire = questionnaire_for(subject.questionnaire)
     report = assess(questionnaire, subject, as_of=subject.meta.date)
-    return questionnaire, open_docx(render_docx(questionnaire, subject, report))
+    return questionnaire, open_docx(render_docx(questionnaire, subject, report)), report
 
 
 def _load(path: Path) -> Assessment:
@@ -49,9 +50,12 @@ def _load(path: Path) -> Assessment:
 
 
 def _check_all(subject: Assessment) -> dict[str, list[str]]:
-    questionnaire, document = _render(subject)
+    questionnaire, document, report = _render(subject)
     catalogue = catalogue_for(questionnaire)
     found = {
+        "GDPR framing where it does not apply": gdpr_where_it_does_not_apply(
+            document, report.gdpr_applies
+        ),
         "truncated": truncated(document),
         "doubled": doubled(document),
         "internal ids": internal_ids(document, questionnaire, catalogue),

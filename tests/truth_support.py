@@ -16,6 +16,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from dpia import Assessment
+from dpia._vocabulary import DECISION
 from dpia.questionnaire import Questionnaire
 from dpia.risk import Catalogue
 
@@ -235,3 +236,18 @@ def approvals_without_approval(document: Document, subject: Assessment) -> list[
         if re.search(r"\b(Yes: approved|Status: Approved)\b", p.text)
     ]
     return found
+
+
+def gdpr_where_it_does_not_apply(document: Document, gdpr_applies: bool) -> list[str]:
+    """Where the GDPR does not apply, no statement frames the programme by it: the GDPR is
+    named only to say that it does not apply. The decision options, and a decision recorded
+    in their words, keep the vocabulary's fixed wording."""
+    if gdpr_applies:
+        return []
+    recorded = DECISION["refer_to_supervisory_authority"]
+    return [
+        p.text
+        for p in _statements(document)
+        if "GDPR" in p.text.replace("GDPR does not apply", "").replace(recorded, "")
+        and not p.text.startswith(("☐", "☒"))
+    ]

@@ -64,8 +64,13 @@ class Dossier:
         return narrative_context(self.questionnaire, self.assessment, self.report)
 
     def prose(self, name: str) -> list[Block]:
+        """A prose template's blocks; where the GDPR does not apply, without the GDPR
+        citations a template gives in parentheses, which would cite a law that does not bind."""
         if name not in self._blocks:
-            self._blocks[name] = self.templates.render(name, self.questionnaire.id, self.narrative)
+            blocks = self.templates.render(name, self.questionnaire.id, self.narrative)
+            if not self.report.gdpr_applies:
+                blocks = [_without_gdpr_citations(block) for block in blocks]
+            self._blocks[name] = blocks
         return self._blocks[name]
 
     @cached_property
@@ -151,6 +156,16 @@ def _sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?", ")")) else f"{text}."
+
+
+_GDPR_CITATION = re.compile(r" \(GDPR(?:[^()]|\([^()]*\))*\)")
+
+
+def _without_gdpr_citations(block: Block) -> Block:
+    spans = tuple(
+        Span(_GDPR_CITATION.sub("", span.text), span.bold, span.italic) for span in block.spans
+    )
+    return Block(block.kind, spans)
 
 
 def closed(text: str) -> str:

@@ -132,6 +132,7 @@ def _report_view(report: RiskReport) -> dict[str, Any]:
             }
         )
     return {
+        "gdpr_applies": report.gdpr_applies,
         "dpia_required": report.dpia_required,
         "dpia_required_text": label.DPIA_REQUIRED[report.dpia_required],
         "overall_inherent": label.LEVEL[report.overall_inherent],

@@ -122,11 +122,15 @@ class Floor(_Dated):
 
 
 class Statement(_Frozen):
-    """What the answers say about a measure in place, in the reader's words: shown instead of
-    the catalogue's general description, which says what the measure is, not what was done."""
+    """A text that holds for some answers: what the answers say about a measure in place
+    (shown beside the general description, which says what the measure is, not what was done),
+    or a risk told for the people and the capture of a programme."""
 
     when: str | None = Field(None, description="Say this only when the condition holds.")
     text: Annotated[str, Field(min_length=1, description="A text template quoting answers.")]
+    title: str = Field(
+        "", description="A risk narrative only: the risk's title for these people or data."
+    )
 
 
 class Risk(_Frozen):

@@ -71,13 +71,14 @@ def assess(
         at_start[risk.id] = rated["start"][0]
         now_levels.append(now.level)
         if_all_levels.append(if_all.level)
+        title, description = _narrative(risk, context)
         risks.append(
             RiskResult(
                 id=risk.id,
-                title=risk.title,
+                title=title,
                 family=risk.family,
                 kind=risk.kind,
-                description=_narrative(risk, context),
+                description=description,
                 inherent=base,
                 residual=planned,
                 residual_now=now,
@@ -277,12 +278,13 @@ def _measure_results(
     return tuple(results)
 
 
-def _narrative(risk: Risk, context: Context) -> str:
-    """The risk told for the people and the capture of this programme."""
+def _narrative(risk: Risk, context: Context) -> tuple[str, str]:
+    """The risk's title and story for the people and the capture of this programme."""
     for narrative in risk.narratives:
         if narrative.when is None or context.holds(narrative.when):
-            return context.reason(risk.id, "level", narrative.text).text
-    return risk.description
+            text = context.reason(risk.id, "level", narrative.text).text
+            return narrative.title or risk.title, text
+    return risk.title, risk.description
 
 
 def _in_place(measure: Measure, context: Context) -> tuple[str, ...]:

@@ -250,11 +250,13 @@ def _sentence_list(texts: list[str]) -> str:
 
 
 def _dpia_required(dossier: Dossier, screening: list[str]) -> str:
-    verdict = f"{label.DPIA_REQUIRED[dossier.report.dpia_required]}: {_sentence_list(screening)}"
+    words = label.DPIA_REQUIRED[dossier.report.dpia_required]
     if dossier.report.gdpr_applies:
-        return verdict
-    lowered = verdict[:1].lower() + verdict[1:]
-    return f"The GDPR does not apply; measured against its criteria: {lowered}"
+        return f"{words}: {_sentence_list(screening)}"
+    return (
+        f"The GDPR does not apply. By its criteria the verdict would be “{words.lower()}”: "
+        f"{_sentence_list(screening)}"
+    )
 
 
 def _verdict(dossier: Dossier) -> str:

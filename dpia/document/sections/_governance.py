@@ -20,9 +20,10 @@ class DpoAdvice:
 
     def render(self, writer: DocumentWriter) -> None:
         writer.heading("Advice of the data protection officer", 2)
+        basis = "GDPR Art. 35(2) and Art. 39(1)(c): t" if self.dossier.report.gdpr_applies else "T"
         writer.note(
-            "GDPR Art. 35(2) and Art. 39(1)(c): the controller seeks the DPO's advice while "
-            "carrying out the assessment and records it, with its reasons where it is not followed."
+            f"{basis}he controller seeks the DPO's advice while carrying out the assessment and "
+            "records it, with its reasons where it is not followed."
         )
         record = self.dossier.assessment.signoff
         advice = record.dpo_advice if record else None

@@ -30,8 +30,8 @@ class Screening:
         if not dossier.report.gdpr_applies:
             writer.paragraph(
                 "The GDPR does not apply to this programme, so its Art. 35 does not itself "
-                "require this assessment. Measured against the GDPR's criteria, which describe "
-                "how intrusive processing is, the verdict would be: "
+                "require this assessment. Measured against its criteria, which describe how "
+                "intrusive processing is, the verdict would be: "
                 f"{label.DPIA_REQUIRED[screening.dpia_required].lower()}."
             )
         else:

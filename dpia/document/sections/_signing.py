@@ -108,10 +108,15 @@ class SignOff:
     def render(self, writer: DocumentWriter) -> None:
         record = self.dossier.assessment.signoff
         writer.heading("Sign-off and decision", 2)
+        consultation = (
+            " Accepting a residual high risk means consulting the supervisory authority before "
+            "going ahead (GDPR Art. 36)."
+            if self.dossier.report.gdpr_applies
+            else ""
+        )
         writer.note(
             "Who approved the measures and the residual risks, the DPO's advice and whether it "
-            "was followed. Accepting a residual high risk means consulting the supervisory "
-            "authority before going ahead (GDPR Art. 36)."
+            f"was followed.{consultation}"
         )
         writer.key_values(_ico_rows(record, self.dossier.report), key_width=6.0)
         writer.heading("Decision", 3)
