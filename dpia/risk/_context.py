@@ -31,6 +31,8 @@ class Context:
     phrased: dict[str, str] = field(init=False)
     asked: set[str] = field(init=False)
     _held: dict[str, bool] = field(init=False, default_factory=dict)
+    _cited: dict[tuple[str, ...], tuple[str, ...]] = field(init=False, default_factory=dict)
+    _reasons: dict[tuple[Any, ...], Reason] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scope = self.questionnaire.scope(self.assessment.answers)
@@ -57,13 +59,19 @@ class Context:
     def cited(self, legal: tuple[str, ...]) -> tuple[str, ...]:
         """The citations that hold for this programme: a source the catalogue ties to places
         or conditions (a German statute, a New York law, the GDPR itself) is cited only where
-        its condition holds, so no statement names a law of a place the answers do not have."""
-        kept = []
-        for citation in legal:
-            source = next((s for s in self.sources if citation.startswith(s.prefix)), None)
-            if source is None or self.holds(source.applies_when):
-                kept.append(citation)
-        return tuple(kept)
+        its condition holds, so no statement names a law of a place the answers do not have.
+
+        Kept per citation list: the same rule's law is cited again for every view of every
+        risk while measures are ranked, and neither the sources nor the answers change."""
+        found = self._cited.get(legal)
+        if found is None:
+            kept = []
+            for citation in legal:
+                source = next((s for s in self.sources if citation.startswith(s.prefix)), None)
+                if source is None or self.holds(source.applies_when):
+                    kept.append(citation)
+            found = self._cited[legal] = tuple(kept)
+        return found
 
     def reason(
         self,
@@ -76,16 +84,24 @@ class Context:
     ) -> Reason:
         """A reason quoting the answers the condition read, so a DPO can check it (a question
         the answers never reached is not quoted: its empty value is not an answer); the
-        reason's own sentence reads each answer as it reads inside a sentence."""
-        names = referenced_names(condition) if condition else set()
-        answers = {name: self.shown[name] for name in sorted(names) if name in self.asked}
-        return Reason(
-            rule=rule,
-            axis=axis,
-            text=render_text(template, self.phrased) if template else "",
-            answers=answers,
-            legal=self.cited(legal),
-        )
+        reason's own sentence reads each answer as it reads inside a sentence.
+
+        A reason is frozen and follows from its arguments and the answers alone, so one built
+        for a context is handed out again: ranking measures asks for the same reasons for every
+        candidate."""
+        key = (rule, axis, template, legal, condition)
+        found = self._reasons.get(key)
+        if found is None:
+            names = referenced_names(condition) if condition else set()
+            answers = {name: self.shown[name] for name in sorted(names) if name in self.asked}
+            found = self._reasons[key] = Reason(
+                rule=rule,
+                axis=axis,
+                text=render_text(template, self.phrased) if template else "",
+                answers=answers,
+                legal=self.cited(legal),
+            )
+        return found
 
     def jurisdictions(self, question_id: str) -> list[str]:
         """Codes of the jurisdictions chosen in a multi_choice of jurisdiction values."""
