@@ -196,13 +196,8 @@ def walk_versions(
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
     current: str | None = None
-    last_aid: str | None = None
-    last_number = 0
+    last_key: tuple[str, int] | None = None
     expected_number, expected_prev = 1, GENESIS
-    # Counted in locals and stored once: the walk touches every version.
-    count = named_count = 0
-    last_id: int | None = None
-    unsigned: dict[str, str] = {}
     add = findings.add
     sha256 = hashlib.sha256
     decode = _decode_version
@@ -211,21 +206,18 @@ def walk_versions(
              pdf_sha, author, created_at, review_due, record_json, content, prev, chain,
              question_blob_found, document_blob_found, pdf_blob_found,
              event_id) in partition:  # fmt: skip
-            if number == last_number and aid == last_aid and number == expected_number - 1:
+            if number == expected_number - 1 and (aid, number) == last_key:
                 add(aid, number, "a second version.added event in the audit log names it")
                 continue
-            last_aid, last_number = aid, number
-            count += 1
-            if last_id is None or vid > last_id:
-                last_id = vid
+            last_key = (aid, number)
+            seen.count += 1
+            if seen.last_id is None or vid > seen.last_id:
+                seen.last_id = vid
             if aid != current:
                 current, expected_number, expected_prev = aid, 1, GENESIS
-            # Most versions carry no signature: they share one empty mapping, never written.
-            named = unsigned
+            named: dict[str, str] = {}
             # Both streams are in the same database order and every signature row belongs to
             # a stored version, so equal keys meet: no string comparison a collation could skew.
-            if pending is not None and pending[0] == aid and pending[1] == number:
-                named = {}
             while pending is not None and pending[0] == aid and pending[1] == number:
                 named[pending[2]] = pending[3]
                 signature_seen.count += 1
@@ -275,7 +267,7 @@ def walk_versions(
             if event_id is None:
                 add(aid, number, "no version.added event in the audit log names this version")
             else:
-                named_count += 1
+                seen.named += 1
             if question_blob_found is None:
                 add(aid, number, f"the questionnaire snapshot (sha256 {question_sha}) is "
                     "missing from the archive")  # fmt: skip
@@ -290,7 +282,6 @@ def walk_versions(
                     add, aid, number, damaged, question_sha, document_sha, named, pdf_sha
                 )
             expected_number, expected_prev = number + 1, chain
-    seen.count, seen.last_id, seen.named = count, last_id, named_count
     return seen, signature_seen
 
 
@@ -478,8 +469,6 @@ def walk_audit(
     sha256 = hashlib.sha256
     decode = _decode_audit
     actions = _ACTIONS
-    count = 0
-    last_id: int | None = None
     for partition in driver_batches(connection, query):
         for eid, at, actor, action, aid, number, subject, record_json, prev, chain in partition:
             by_action[action] = by_action.get(action, 0) + 1
@@ -512,9 +501,9 @@ def walk_audit(
             if eid in watch:
                 seen.hash_at[eid] = chain
             expected_prev = chain
-            count += 1
-            last_id = eid
-    seen.count, seen.last_id, seen.head = count, last_id, expected_prev
+            seen.count += 1
+            seen.last_id = eid
+    seen.head = expected_prev
     return seen
 
 
