@@ -80,7 +80,7 @@ IMPORTS = [
         "answers.yaml",
         MINI_ANSWERS.replace(b"title: Keystroke pilot", b'title: "Keystroke\\uFFFE pilot"'),
         "Line 2, Title of the assessment: Contains the noncharacter U+FFFE at position 10, which "
-        "a Word document cannot hold",
+        "a Word document cannot hold; remove it",
     ),
     (
         "raw control character",
@@ -120,23 +120,31 @@ def test_a_hostile_answers_file_is_refused_on_the_import_with_what_to_change(
 
 
 @pytest.mark.parametrize(
-    ("typed", "named"),
+    ("typed", "named", "advice"),
     [
-        ("Pilot\x07", "the control character U+0007 at position 6"),
-        ("Pilot\x00", "the control character U+0000 at position 6"),
-        ("Pilot\ufffe", "the noncharacter U+FFFE at position 6"),
-        ("Pilot\u2028two", "the character U+2028 (line separator) at position 6"),
-        ("Pilot\x85two", "the control character U+0085 (next line, NEL) at position 6"),
+        ("Pilot\x07", "the control character U+0007 at position 6", "remove it"),
+        ("Pilot\x00", "the control character U+0000 at position 6", "remove it"),
+        ("Pilot\ufffe", "the noncharacter U+FFFE at position 6", "remove it"),
+        (
+            "Pilot\u2028two",
+            "the character U+2028 (line separator) at position 6",
+            "use an ordinary line break",
+        ),
+        (
+            "Pilot\x85two",
+            "the control character U+0085 (next line, NEL) at position 6",
+            "use an ordinary line break",
+        ),
     ],
 )
-def test_a_text_field_names_the_character_it_cannot_keep(archive_url, typed, named):
+def test_a_text_field_names_the_character_it_cannot_keep(archive_url, typed, named, advice):
     app = fresh_app()
     app.selectbox(key="new-questionnaire").select("mini@1.0").run()
     app.button(key="new-start").click().run()
     app.text_input(key="q-meta-title").input(typed).run()
     app.button(key="nav-next").click().run()
     shown = _refusals(app)
-    assert [s for s in shown if s.startswith(f"Contains {named}")], shown
+    assert [s for s in shown if s.startswith(f"Contains {named}") and s.endswith(f"; {advice}.")]
     assert app.text_input(key="q-meta-title").value == typed  # kept to be corrected
 
 
@@ -145,6 +153,7 @@ def test_a_text_field_names_the_character_it_cannot_keep(archive_url, typed, nam
     [
         ("ada\x00@example.org", "the control character U+0000 at position 4"),
         ("ada@exa\ufffemple.org", "the noncharacter U+FFFE at position 8"),
+        ("ada@example.org\x7f", "the control character U+007F (delete, DEL) at position 16"),
         ("ada\x85@example.org", "the control character U+0085 (next line, NEL) at position 4"),
     ],
 )
