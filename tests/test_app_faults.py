@@ -88,3 +88,14 @@ def test_a_fault_in_the_sign_buttons_callback_is_shown_on_the_next_page(archive_
     app.run()
     assert not app.error and not app.exception
     assert app.file_uploader(key="sign-key").value is None
+
+
+def test_an_error_streamlit_raises_before_the_page_shows_no_details(archive_url):
+    """Outside dpia's guards only Streamlit's own checks remain (here: a forged upload whose
+    name the field does not take, which a browser refuses before sending); the app's config
+    (`client.showErrorDetails = "none"`) keeps their details out of the browser."""
+    app = fresh_app()
+    app.file_uploader(key="import-file").set_value(("answers.docx", b"PK", "text/plain")).run()
+    (shown,) = [e for e in app.exception]
+    assert "original error message is redacted" in shown.message
+    assert ".docx" not in shown.message and not shown.stack_trace
