@@ -9,12 +9,14 @@ change and never show a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
 from app_support import MINI_ANSWERS, archive, archive_url, fresh_app, import_answers
 from test_app_review import PASSPHRASE, decide, people, record_everything, saved_case
+from test_app_risks import risks_page
 
 __all__ = ["archive", "archive_url", "people"]
 
@@ -164,6 +166,32 @@ def test_an_email_field_names_the_character_it_cannot_keep(archive_url, typed, n
     assert [s for s in _refusals(app) if s.startswith(f"Assessor, email: contains {named}")]
 
 
+def test_a_plan_owner_or_note_the_document_cannot_carry_is_refused_at_its_field(archive):
+    app = risks_page(import_answers(fresh_app()))
+    app.checkbox(key="q-plan-no_content").check().run()
+    app.date_input(key="q-plan-no_content-due").set_value(dt.date(2026, 10, 1)).run()
+    app.text_input(key="q-plan-no_content-owner").input("Head\x00 of data science").run()
+    app.text_input(key="q-plan-no_content-note").input("Phase one\u2028phase two").run()
+    refusals = [s for s in _refusals(app) if not s.startswith("**Stop")]
+    assert refusals == [
+        "Owner: contains the control character U+0000 at position 5, which a Word document "
+        "cannot hold; remove it. The plan keeps this measure as it was until the owner is "
+        "corrected.",
+        "Note: contains the character U+2028 (line separator) at position 10, which would not "
+        "come back unchanged from the signed document; use an ordinary line break. The plan "
+        "keeps this measure as it was until the note is corrected.",
+    ]
+    # The page still rates the risks (the planner stays there to correct the field), and
+    # nothing the document could not carry reached the saved draft.
+    assert app.tabs and "no_content" not in app.session_state["dpia.case"].plan
+    saved = archive.draft(app.session_state["dpia.case"].assessment_id).answers
+    assert "no_content" not in (saved.get("plan") or {})
+    app.text_input(key="q-plan-no_content-owner").input("Head of data science").run()
+    app.text_input(key="q-plan-no_content-note").input("Phase one, then phase two").run()
+    assert [s for s in _refusals(app) if not s.startswith("**Stop")] == []
+    assert app.session_state["dpia.case"].plan["no_content"]["owner"] == "Head of data science"
+
+
 GARBAGE = [
     (
         "a PEM armour around nothing",
@@ -215,3 +243,10 @@ def test_a_garbage_key_or_certificate_for_signing_is_refused_plainly(archive_url
         app.button(key="sign-go").click().run()
         assert _refusals(app) == [refusal]
         assert not [s.value for s in app.success if s.value.startswith("Signed")]
+    app.selectbox(key="sign-as").select(dpo.fingerprint).run()
+    app.radio(key="sign-source").set_value("server").run()
+    app.text_input(key="sign-key-path").input("key\x00.pem")
+    app.text_input(key="sign-cert-path").input(str(dpo.certificate_path))
+    app.text_input(key="sign-passphrase").input(PASSPHRASE.decode())
+    app.button(key="sign-go").click().run()
+    assert _refusals(app) == ["The path of the key contains a NUL character (U+0000); remove it."]

@@ -334,6 +334,8 @@ def _inputs(source: str) -> tuple[bytes | None, bytes | None, str]:
 def _server_file(path: str, what: str) -> bytes | None:
     if not path:
         return None
+    if "\x00" in path:
+        raise DPIAError(f"the path of the {what} contains a NUL character (U+0000); remove it")
     try:
         return Path(path).read_bytes()
     except OSError as exc:
