@@ -22,14 +22,21 @@ __all__ = ["archive", "archive_url", "people"]
 
 
 def _bomb(megabytes: int = 40) -> bytes:
-    """A .docx of a few kB whose document part unpacks to `megabytes` MiB."""
+    """A .docx of a few kB whose document part unpacks to `megabytes` MiB, the same bytes on
+    every run (fixed member dates), so the byte a refusal names is always the same."""
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as docx:
-        docx.writestr("[Content_Types].xml", "<Types/>")
-        with docx.open("word/document.xml", "w", force_zip64=True) as part:
+        docx.writestr(_member("[Content_Types].xml"), "<Types/>")
+        with docx.open(_member("word/document.xml"), "w", force_zip64=True) as part:
             for _ in range(megabytes):
                 part.write(b" " * (1 << 20))
     return packed.getvalue()
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    member = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    member.compress_type = zipfile.ZIP_DEFLATED
+    return member
 
 
 def _refusals(app) -> list[str]:
@@ -75,7 +82,8 @@ IMPORTS = [
         "decompression-bomb .docx, renamed",  # the field takes .yaml, .yml and .json only
         "answers.yaml",
         _bomb(),
-        "cannot be read (invalid start byte); save the file as UTF-8",
+        "answers.yaml:1:15: not UTF-8 text: byte 0xC7 cannot be read (invalid continuation "
+        "byte); save the file as UTF-8",
     ),
     (
         "noncharacter",
