@@ -178,3 +178,28 @@ def test_documents_from_varied_answers_are_true_to_them(
         return
     subject = _varied(_load(_BASE), varied).model_copy(update={"signoff": record})
     assert _check_all(subject) == {}
+
+
+_US_ONLY = next(p for p in TELEMETRY if "us-employees" in p.stem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "varied",
+    [
+        {"joint_controllers_exist": True, "joint_controller_arrangement": False},
+        {"joint_controllers_exist": True, "joint_controller_arrangement": True},
+        {"dpo_designated": False, "controller_type": "public_body"},
+        {"processing_started": True, "assessment_kind": "reassessment_running"},
+        {"processing_started": True},
+    ],
+    ids=["no-arrangement", "arrangement", "no-dpo-public-body", "reassessment", "started"],
+)
+def test_no_gdpr_article_where_the_gdpr_does_not_apply(varied: dict[str, Any]) -> None:
+    """Each answer whose wording cites the GDPR where it applies, on a programme it does not
+    reach: the document frames it by the law that applies instead."""
+    base = _load(_US_ONLY)
+    subject = base.model_copy(update={"answers": {**base.answers, **varied}})
+    _, document, report = _render(subject)
+    assert not report.gdpr_applies
+    assert gdpr_where_it_does_not_apply(document, report.gdpr_applies) == []
