@@ -27,6 +27,7 @@ from truth_support import (
     internal_ids,
     skipped_levels,
     truncated,
+    workplace_titles,
 )
 
 from dpia import Assessment, load_answers
@@ -64,6 +65,7 @@ def _check_all(subject: Assessment) -> dict[str, list[str]]:
         "approved without an approval": approvals_without_approval(document, subject),
         "places the answers do not have": foreign_places(document, subject),
         "people or data the answers do not have": foreign_people_and_data(document, subject),
+        "workplace titles where no one monitored is staff": workplace_titles(document, subject),
     }
     return {name: items for name, items in found.items() if items}
 

@@ -191,7 +191,16 @@ def foreign_places(document: Document, subject: Assessment) -> list[str]:
 
 
 _STAFF = {"employees", "contractors", "applicants", "students"}
-_AT_WORK = re.compile(r"\bmy (work|employer|job|representatives)\b|\bat work\b")
+_AT_WORK = re.compile(
+    r"\bmy (work|employer|job|representatives|colleagues|manager|performance)\b|\bat work\b"
+)
+_WORKPLACE = re.compile(
+    r"\b(staff|employees?|employers?|at work|labour|discipline|colleagues?|workers?)\b",
+    re.IGNORECASE,
+)
+"""Words that cast the people monitored as a workforce: in a title or heading they name the
+risk for everyone monitored, so a product for customers must not read as one for staff."""
+_RISK_TITLE = re.compile(r"R\d+ ")
 _TYPED = re.compile(r"\b(passwords? I typed|what I typed|I typed)\b")
 
 
@@ -218,6 +227,17 @@ def foreign_people_and_data(document: Document, subject: Assessment) -> list[str
         ):
             found.append(f"agreement: {text}")
     return found
+
+
+def workplace_titles(document: Document, subject: Assessment) -> list[str]:
+    """Headings and risk titles in a workforce's words where no one monitored is staff, a
+    student or an applicant."""
+    groups = set(subject.answers.get("monitored_groups") or [])
+    if not groups or groups & _STAFF:
+        return []
+    titles = [text for _, text in heading_levels(document)]
+    titles += [p.text for p in passages(document) if _RISK_TITLE.match(p.text)]
+    return sorted({title for title in titles if _WORKPLACE.search(title)})
 
 
 def approvals_without_approval(document: Document, subject: Assessment) -> list[str]:
