@@ -80,7 +80,7 @@ def test_no_pdf_when_the_house_style_font_is_missing(tmp_path, monkeypatch, caps
     answers.write_text(yaml.safe_dump(assessment(STOP_ANSWERS).to_file()))
     out = tmp_path / "dpia.docx"
     command = ["render", str(answers), "-o", str(out), "--pdf", "--house-style", str(restyled)]
-    assert main(command) == 1
+    assert main(command) == 2
     error = capsys.readouterr().err
     assert "'Frutiger Nowhere' is not installed" in error
     assert not out.with_suffix(".pdf").exists()

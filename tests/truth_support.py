@@ -250,11 +250,8 @@ def approvals_without_approval(document: Document, subject: Assessment) -> list[
     for table in document.tables:
         for row in table.rows:
             key, value = row.cells[0].text, row.cells[-1].text.strip()
-            if (
-                key.endswith("approved by")
-                and value
-                and not value.startswith(("Not approved", "Not recorded yet"))
-            ):
+            nothing_claimed = value.startswith(("Not approved", "Not recorded yet"))
+            if key.endswith("approved by") and value and not nothing_claimed:
                 found.append(f"{key}: {value}")
     found += [
         p.text

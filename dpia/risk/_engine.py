@@ -451,11 +451,17 @@ def _legal_headline(exposures: tuple, stops: tuple[StopResult, ...]) -> Headline
             )
     if not because:
         because.append(
-            Reason(
-                rule="no_gaps",
-                axis="finding",
-                text="every obligation the answers trigger is shown as met",
-                pull="down",
-            )
+            Reason(rule="no_gaps", axis="finding", text=_no_gap_text(exposures), pull="down")
         )
     return HeadlineRating(level=level, because=tuple(because))
+
+
+def _no_gap_text(exposures: tuple) -> str:
+    """Why legal exposure is low when nothing is a gap, without calling a duty still to
+    fulfil (an advice not yet recorded, an ongoing duty) met."""
+    duties = sorted(
+        {item.title for j in exposures for item in j.obligations if item.status == "duty"}
+    )
+    if not duties:
+        return "every obligation the answers trigger is shown as met"
+    return "no obligation the answers trigger shows a gap; still to fulfil: " + "; ".join(duties)

@@ -90,8 +90,8 @@ class LegalExposure:
             writer.paragraph(
                 (
                     Span(f"People monitored: {jurisdiction.headcount:,}. "),
-                    Span("Highest statutory maximum for the gaps: ", bold=True),
-                    Span(maxima or "none, no obligation shows a gap"),
+                    Span("Highest statutory maximum for what is not shown as met: ", bold=True),
+                    Span(maxima or "none, every obligation is shown as met"),
                     Span("."),
                 )
             )
