@@ -264,6 +264,9 @@ def approvals_without_approval(document: Document, subject: Assessment) -> list[
 _GDPR_NAMED = re.compile(r"\bGDPR\b|(?<!Act )(?<!Directive )(?<!Statute, )\bArts?\. \d")
 """The GDPR, or an article cited without naming its law (the GDPR's, in this document); an
 article of the AI Act, the ePrivacy Directive or a national statute names its law."""
+_ARTICLE = re.compile(r"(?<!Act )(?<!Directive )(?<!Statute, )\bArts?\. \d")
+"""An article cited: in the answers annex a question may name the GDPR as asked, but no
+article of it is cited there for a programme it does not reach."""
 _SAYS_IT_DOES_NOT_APPLY = re.compile(r"GDPR does not apply|which do(es)? not apply")
 
 
@@ -271,7 +274,8 @@ def gdpr_where_it_does_not_apply(document: Document, gdpr_applies: bool) -> list
     """Where the GDPR does not apply, no passage names it or cites one of its articles unless
     the passage, or the heading it sits under, says that the GDPR does not apply. Only text
     labelled as what a measure is in general and the method annex (how any DPIA is judged)
-    are read as general; the restated answers and the decision options count too."""
+    are read as general; the decision options count, and the answers annex may cite no
+    article."""
     if gdpr_applies:
         return []
     return [
@@ -279,7 +283,7 @@ def gdpr_where_it_does_not_apply(document: Document, gdpr_applies: bool) -> list
         for p in passages(document)
         if not p.text.startswith(GENERAL)
         and not p.part.endswith(". Methodology")
-        and _GDPR_NAMED.search(p.text)
+        and (_ARTICLE if p.annex else _GDPR_NAMED).search(p.text)
         and not _SAYS_IT_DOES_NOT_APPLY.search(p.text)
         and not _SAYS_IT_DOES_NOT_APPLY.search(p.heading)
     ]
