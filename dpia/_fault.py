@@ -14,7 +14,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-__all__ = ["fault_log", "report_fault"]
+__all__ = ["fault_log", "log_fault", "report_fault"]
 
 
 def fault_log(reference: str) -> Path:
@@ -22,8 +22,9 @@ def fault_log(reference: str) -> Path:
     return Path(tempfile.gettempdir()) / f"dpia-fault-{reference}.txt"
 
 
-def report_fault(where: str) -> str:
-    """Log the exception being handled; the sentence to show instead of its traceback."""
+def log_fault(where: str) -> tuple[str, Path | None]:
+    """Write the exception being handled to its log file: its reference, and the file if the
+    write succeeded (the reference alone still lets a report be grouped with others)."""
     kind, _, trace = sys.exc_info()
     text = traceback.format_exc()
     # File names without their folders, so the reference does not depend on where dpia is.
@@ -33,9 +34,15 @@ def report_fault(where: str) -> str:
     log = fault_log(reference)
     try:
         log.write_text(f"{where}\n{text}", encoding="utf-8")
-        kept = f"; the details are in {log}"
     except OSError:
-        kept = ""
+        return reference, None
+    return reference, log
+
+
+def report_fault(where: str) -> str:
+    """Log the exception being handled; the sentence to show instead of its traceback."""
+    reference, log = log_fault(where)
+    kept = f"; the details are in {log}" if log is not None else ""
     return (
         f"internal error {reference} in {where}: this is a fault in dpia, not in your input "
         f"(please report it with the reference{kept})"

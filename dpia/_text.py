@@ -48,17 +48,17 @@ def document_text_fault(text: str) -> str | None:
     if 0xD800 <= code <= 0xDFFF:
         return (
             f"contains the lone surrogate half U+{code:04X} at position {position}, which no "
-            "document can hold"
+            "document can hold; remove it"
         )
     if _XML_ILLEGAL.match(character):
         return (
             f"contains the control character U+{code:04X} at position {position}, which a Word "
-            "document cannot hold"
+            "document cannot hold; remove it"
         )
     if unicodedata.category(character) == "Cn":
         return (
             f"contains the noncharacter U+{code:04X} at position {position}, which a Word "
-            "document cannot hold"
+            "document cannot hold; remove it"
         )
     name = f" ({_NAMES[character]})" if character in _NAMES else ""
     kind = "control character" if unicodedata.category(character) == "Cc" else "character"

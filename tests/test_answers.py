@@ -234,7 +234,7 @@ def test_json_can_carry_a_lone_surrogate_and_it_is_refused(tmp_path: Path) -> No
     )
     assert problems(path) == [
         f"{path}:5:29: answers.description: contains the lone surrogate half U+D800 at position 8, "
-        "which no document can hold"
+        "which no document can hold; remove it"
     ]
 
 
@@ -286,11 +286,11 @@ def test_control_characters_are_refused_in_every_field_that_reaches_the_document
     reported = [line.split(": ", 1)[1] for line in problems(path)]
     assert reported == [
         "assessment.title: contains the control character U+000B at position 2, which a Word "
-        "document cannot hold",
+        "document cannot hold; remove it",
         "assessment.organisation: contains the lone surrogate half U+D800 at position 2, which no "
-        "document can hold",
+        "document can hold; remove it",
         "plan.notice.owner: contains the control character U+001B at position 1, which a Word "
-        "document cannot hold",
+        "document cannot hold; remove it",
     ]
 
 

@@ -199,27 +199,14 @@ def test_a_short_assessment_from_start_to_the_downloaded_document(app_url, tmp_p
 def test_three_people_sign_in_the_browser_and_the_decision_maker_freezes(served, monkeypatch):
     """Keys and certificates uploaded through Chromium's file inputs; after every signature the
     form is empty again, and nothing is frozen until the decision-maker presses Freeze."""
+    from browser_signing_support import signed_off_draft
     from playwright.sync_api import sync_playwright
-    from test_app_review import PASSPHRASE, PEOPLE, _signed_off
-
-    from dpia.archive import open_archive
-    from dpia.signing import TrustStore, create_identity, load_certificate
+    from test_app_review import PASSPHRASE, PEOPLE
 
     url, work = served
-    people = {
-        role: create_identity(
-            work / "keys" / role, name=name, email=email, role=role, passphrase=PASSPHRASE
-        )
-        for role, name, email in PEOPLE
-    }
-    store = TrustStore(work / "trust")
-    for person in people.values():
-        store.add(load_certificate(person.certificate_path))
-    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(ROOT / "tests" / "fixtures"))
-    archive = open_archive(f"sqlite:///{work}/archive.sqlite3")
-    answers = _signed_off(people)
-    answers["assessment"]["title"] = "Keystroke pilot, signed in the browser"
-    assessment_id = archive.save_draft(answers, actor="ada@example.org").assessment_id
+    people, archive, assessment_id = signed_off_draft(
+        work, "keys", "Keystroke pilot, signed in the browser", monkeypatch
+    )
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -15,7 +15,6 @@ from test_app_browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    ROOT,
     _choose,
     _field,
     _settle,
@@ -127,27 +126,14 @@ def test_an_imported_file_that_does_not_fit_is_explained_in_the_wizards_words(se
 def test_a_signature_is_read_in_full_at_every_width_and_nothing_scrolls_sideways(
     served, monkeypatch
 ):
+    from browser_signing_support import signed_off_draft
     from playwright.sync_api import sync_playwright
-    from test_app_review import PASSPHRASE, PEOPLE, _signed_off
-
-    from dpia.archive import open_archive
-    from dpia.signing import TrustStore, create_identity, load_certificate
+    from test_app_review import PASSPHRASE
 
     url, work = served
-    people = {
-        role: create_identity(
-            work / "gaps-keys" / role, name=name, email=email, role=role, passphrase=PASSPHRASE
-        )
-        for role, name, email in PEOPLE
-    }
-    store = TrustStore(work / "trust")
-    for person in people.values():
-        store.add(load_certificate(person.certificate_path))
-    monkeypatch.setenv("DPIA_QUESTIONNAIRES", str(ROOT / "tests" / "fixtures"))
-    archive = open_archive(f"sqlite:///{work}/archive.sqlite3")
-    answers = _signed_off(people)
-    answers["assessment"]["title"] = "Keystroke pilot, signed and read on a phone"
-    assessment_id = archive.save_draft(answers, actor="ada@example.org").assessment_id
+    people, _, assessment_id = signed_off_draft(
+        work, "gaps-keys", "Keystroke pilot, signed and read on a phone", monkeypatch
+    )
     dpo = people["dpo"]
     ours = urlsplit(url).netloc
     elsewhere: list[str] = []

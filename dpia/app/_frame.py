@@ -1,22 +1,19 @@
 """The frame around every page: navigation, who is signed in, the open assessment, and errors.
 
-Errors dpia raises on purpose (a stale draft, a bad key file) are shown as they are worded,
-since they say what to do. Anything else is a fault in dpia: the user gets a short apology
-with a reference, and the traceback goes to the server log, never to the browser.
+Everything a run does, the frame included, is inside a guard (`_faults`): a refusal is shown
+as worded, a fault as a short apology with a reference, never as a traceback.
 """
 
 from __future__ import annotations
 
-import logging
-import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
-from .._errors import DPIAError, NotFoundError
+from .._errors import NotFoundError
 from ._archive_link import load_case
 from ._case import Case
+from ._faults import guarded, show_callback_fault
 from ._record_notice import record_notice
 from ._session import (
     act_as_chosen,
@@ -38,7 +35,6 @@ from ._users import (
 
 __all__ = ["PAGES", "open_assessment_or_stop", "run_app"]
 
-_log = logging.getLogger("dpia.app")
 _PAGE_DIR = Path(__file__).resolve().parent / "pages"
 _ICON = Path(__file__).resolve().parent / "static" / "icon.svg"
 """The tab's icon, served by the app itself: a named icon would be fetched from a font host,
@@ -63,13 +59,18 @@ _MENU = {
 
 
 def run_app() -> None:
-    """The whole app, one run: frame, then the chosen page inside a guard."""
+    """The whole app, one run: frame, then the chosen page, each inside a guard."""
     st.set_page_config(
         page_title="DPIA",
         page_icon=str(_ICON),
         layout="wide",
         initial_sidebar_state="auto",
     )
+    show_callback_fault()
+    guarded(_frame_and_page, "the app's frame")
+
+
+def _frame_and_page() -> None:
     if not sign_in_configured():
         resume_acting_as((EVERY_ROLE, *ROLE_LABELS))
     user = current_user()
@@ -81,27 +82,10 @@ def run_app() -> None:
         for group, entries in _MENU.items()
     }
     page = st.navigation(pages)
-    _guarded(lambda: _resume_from_url(user))
+    guarded(lambda: _resume_from_url(user), "the app's link to an assessment")
     _sidebar(user)
     _acting_as(user)
-    _guarded(page.run)
-
-
-def _guarded(action: Callable[[], object]) -> None:
-    try:
-        action()
-    except DPIAError as exc:
-        _log.info("refused: %s", exc)
-        st.error(str(exc), icon=":material/error:")
-    except Exception:
-        reference = secrets.token_hex(4)
-        _log.exception("unexpected error (reference %s)", reference)
-        st.error(
-            "Something went wrong on our side and this page could not be shown. Your saved "
-            "work is safe. If it happens again, give your administrator the reference "
-            f"{reference}.",
-            icon=":material/error:",
-        )
+    guarded(page.run, f"the app's {page.title} page")
 
 
 def _resume_from_url(user: AppUser) -> None:

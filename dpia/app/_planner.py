@@ -3,7 +3,9 @@
 A planned measure goes into the assessment's `plan`, and the risk engine counts it as in place
 for the residual risk, so the ratings above move as soon as a measure is planned. A measure
 only counts once someone is answerable for it by a date: a box ticked without both is kept on
-screen with a note, but not written into the plan.
+screen with a note, but not written into the plan. Text the document could not carry (a control
+character, a noncharacter) is refused at its field and never reaches the plan: a plan the
+answers refuse would leave this page with nothing to rate and no field to correct.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from .._text import document_text_fault
 from .._vocabulary import long_date
 from ..risk import MeasureResult, RiskReport
 from ._case import Case
@@ -82,6 +85,16 @@ def _measure(case: Case, measure: MeasureResult, rank: int, risk_titles: dict[st
         placeholder="Scope, milestones, dependencies",
         key=field_key(f"plan-{measure.id}-note"),
     )
+    faults = [
+        f"{label}: {fault}. The plan keeps this measure as it was until the {label.lower()} "
+        "is corrected."
+        for label, typed in (("Owner", owner), ("Note", note))
+        if (fault := document_text_fault(typed))
+    ]
+    for fault in faults:
+        st.error(fault, icon=":material/error:")
+    if faults:
+        return
     if owner.strip() and isinstance(due, dt.date):
         case.plan[measure.id] = {"owner": owner.strip(), "due": due, "note": note}
     else:

@@ -46,6 +46,7 @@ from ..workflow import (
 )
 from ._archive_link import archive, archived_versions, save_draft
 from ._case import Case
+from ._faults import guarded_callback
 from ._followup_view import show_conditions, show_reconsiderations
 from ._frame import PAGES, open_assessment_or_stop
 from ._messages import sentence, stale_draft_text
@@ -334,12 +335,15 @@ def _inputs(source: str) -> tuple[bytes | None, bytes | None, str]:
 def _server_file(path: str, what: str) -> bytes | None:
     if not path:
         return None
+    if "\x00" in path:
+        raise DPIAError(f"the path of the {what} contains a NUL character (U+0000); remove it")
     try:
         return Path(path).read_bytes()
     except OSError as exc:
         raise DPIAError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
 
 
+@guarded_callback
 def _attempt_signing(
     case: Case,
     assessment: Assessment,

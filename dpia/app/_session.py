@@ -34,6 +34,7 @@ from typing import Any, Literal, get_args
 import streamlit as st
 
 from ._case import Case, migration_notice
+from ._faults import guarded_callback
 
 __all__ = [
     "WIDGET_PREFIX",
@@ -216,6 +217,7 @@ def acting_as() -> str | None:
     return st.session_state.get(_ACTING_AS)
 
 
+@guarded_callback
 def act_as_chosen(widget: str) -> None:
     """The View as widget's callback: act in the role it now shows, from this run on."""
     st.session_state[_ACTING_AS] = st.session_state[widget]

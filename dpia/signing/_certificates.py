@@ -114,9 +114,12 @@ def read_certificate(raw: bytes, source: str = "the certificate") -> x509.Certif
                 raise SigningError(f"{source}: this is a private key, not a certificate")
             return x509.load_pem_x509_certificate(raw)
         return x509.load_der_x509_certificate(raw)
-    except ValueError as exc:
+    except ValueError:
+        # The parser's own reason (an ASN.1 tag number) tells the person holding the file
+        # nothing they can act on; which file to give instead does.
         raise SigningError(
-            f"{source}: not an X.509 certificate in PEM or DER form ({exc})"
+            f"{source}: not an X.509 certificate in PEM or DER form; give the cert.pem that "
+            "dpia keygen wrote, or the certificate your organisation issued to the signer"
         ) from None
 
 

@@ -196,7 +196,10 @@ def read_private_key(raw: bytes, passphrase: bytes, source: str = "the key") -> 
                 f"{source} is not encrypted, and dpia only signs with encrypted keys; encrypt it "
                 "with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out key-encrypted.pem"
             )
-        raise SigningError(f"{source}: not a PEM private key")
+        raise SigningError(
+            f"{source}: not a PEM private key; give the key.pem that dpia keygen wrote, "
+            "which starts with -----BEGIN ENCRYPTED PRIVATE KEY-----"
+        )
     try:
         key = serialization.load_pem_private_key(raw, password=passphrase)
     except ValueError as exc:

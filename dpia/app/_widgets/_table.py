@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from .._faults import guarded_callback
 from .._session import widget_state
 from ._labels import field_label, guidance
 
@@ -32,10 +33,12 @@ def _row_ids(key: str, count: int = 0) -> list[str]:
     return widget_state(_row_ids_key(key), lambda: [secrets.token_hex(4) for _ in range(count)])
 
 
+@guarded_callback
 def _add_row(key: str) -> None:
     _row_ids(key).append(secrets.token_hex(4))
 
 
+@guarded_callback
 def _remove_row(key: str, row_id: str) -> None:
     _row_ids(key).remove(row_id)
 
