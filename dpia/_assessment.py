@@ -29,7 +29,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._calendar import CalendarDate
-from ._conditions import referenced_names
+from ._conditions import evaluate, referenced_names
 from ._errors import AnswersError, DPIAError, Problem
 from ._signoff import SignOff
 from ._source import Source, read_source
@@ -238,6 +238,7 @@ def assessment_from_source(
                     f"({questionnaire.question(question_id).label})",
                 )
             )
+    problems.extend(_decision_problems(source, questionnaire, parsed.signoff, clean))
     if problems:
         raise AnswersError(problems + warnings + notes)
     assessment = Assessment(
@@ -256,6 +257,29 @@ def assessment_from_source(
         migrated_from=migrated_from,
         notes=tuple(notes),
     )
+
+
+def _decision_problems(
+    source: Source, questionnaire: Questionnaire, signoff: SignOff | None, answers: dict[str, Any]
+) -> list[Problem]:
+    """A recorded decision must be one the law that applies leaves open: no referral to the
+    supervisory authority where the GDPR does not apply (`dpia.workflow.decisions_open`)."""
+    if signoff is None or signoff.decision is None:
+        return []
+    from .risk._loader import catalogue_for, catalogue_path
+    from .workflow._decisions import decision_refusal
+
+    if not catalogue_path(questionnaire).is_file():
+        return []
+    try:
+        condition = catalogue_for(questionnaire).inputs.gdpr_applies
+    except DPIAError:
+        return []
+    gdpr_applies = condition is None or bool(evaluate(condition, questionnaire.scope(answers)))
+    message = decision_refusal(signoff.decision.decision, gdpr_applies)
+    if message is None:
+        return []
+    return [source.problem(("signoff", "decision", "decision"), message)]
 
 
 def _plan_problems(

@@ -34,6 +34,7 @@ __all__ = [
     "KIND",
     "LEVEL",
     "MEASURE_STATUS",
+    "NO_FURTHER_CHANGE",
     "OBLIGATION_STATUS",
     "RESIDUAL_VIEW",
     "RESIDUAL_VIEW_MEANING",
@@ -128,6 +129,9 @@ DECISION = {
     "reject": "Reject",
     "refer_to_supervisory_authority": "Refer to the supervisory authority (GDPR Art. 36)",
 }
+NO_FURTHER_CHANGE = "Also counted, no further change"
+"""A measure counted against a risk that changed neither axis (its kind already counted, or
+the axis at its floor): named, never credited a step."""
 SIGNOFF_PART = {"dpo_advice": "The DPO's advice", "decision": "The decision"}
 CONDITION_STATE = {"open": "Open", "overdue": "Overdue", "met": "Met"}
 """Where a condition of an approval stands: open until met, overdue once its due date passed."""

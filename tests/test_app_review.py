@@ -560,3 +560,32 @@ def test_a_damaged_signed_pdf_in_the_room_blocks_the_freeze_and_says_so(
     )
     assert not [b for b in decider.button if b.key == "freeze"]
     assert archive.assessments()[0].latest_version == 0
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("example", "offered"),
+    [
+        ("scenario-f-us-employees.yaml", ["Approve", "Approve with conditions", "Reject"]),
+        (
+            "scenario-f-eu-screenshots.yaml",
+            [
+                "Approve",
+                "Approve with conditions",
+                "Reject",
+                "Refer to the supervisory authority (GDPR Art. 36)",
+            ],
+        ),
+    ],
+)
+def test_the_decision_form_offers_a_referral_only_where_the_gdpr_applies(
+    archive_url, monkeypatch, example, offered
+):
+    monkeypatch.delenv("DPIA_QUESTIONNAIRES")  # the bundled questionnaires the examples use
+    content = (EXAMPLES / example).read_bytes()
+    app = saved_case(import_answers(fresh_app(), content, example))
+    no_failures(app)
+    assert app.radio(key="q-so-dm-decision").options == offered

@@ -136,3 +136,15 @@ def test_the_maps_place_each_risk_where_the_register_rates_it(archive_url):
     app.date_input(key="q-plan-no_content-due").set_value(dt.date(2026, 10, 1)).run()
     moved = _markers(app.get("vega_lite_chart")[1])
     assert sum(moved.values()) == 2 and moved != expected
+
+
+def test_the_register_says_what_each_measure_changed_as_the_document_does(archive):
+    app = risks_page(import_answers(fresh_app()))
+    app.checkbox(key="q-plan-no_content").check().run()
+    app.text_input(key="q-plan-no_content-owner").input("Head of data science").run()
+    app.date_input(key="q-plan-no_content-due").set_value(dt.date(2026, 10, 1)).run()
+    text = "\n".join(m.value for m in app.expander[0].markdown)
+    assert "Measures counted" not in text
+    changed = next(line for line in text.splitlines() if "What the measures changed" in line)
+    assert "No content capture (L " in changed and "→" in changed
+    assert "step" not in changed  # what it changed, never a nominal step

@@ -27,6 +27,7 @@ from truth_support import (
     internal_ids,
     skipped_levels,
     truncated,
+    workplace_titles,
 )
 
 from dpia import Assessment, load_answers
@@ -64,6 +65,7 @@ def _check_all(subject: Assessment) -> dict[str, list[str]]:
         "approved without an approval": approvals_without_approval(document, subject),
         "places the answers do not have": foreign_places(document, subject),
         "people or data the answers do not have": foreign_people_and_data(document, subject),
+        "workplace titles where no one monitored is staff": workplace_titles(document, subject),
     }
     return {name: items for name, items in found.items() if items}
 
@@ -178,3 +180,28 @@ def test_documents_from_varied_answers_are_true_to_them(
         return
     subject = _varied(_load(_BASE), varied).model_copy(update={"signoff": record})
     assert _check_all(subject) == {}
+
+
+_US_ONLY = next(p for p in TELEMETRY if "us-employees" in p.stem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "varied",
+    [
+        {"joint_controllers_exist": True, "joint_controller_arrangement": False},
+        {"joint_controllers_exist": True, "joint_controller_arrangement": True},
+        {"dpo_designated": False, "controller_type": "public_body"},
+        {"processing_started": True, "assessment_kind": "reassessment_running"},
+        {"processing_started": True},
+    ],
+    ids=["no-arrangement", "arrangement", "no-dpo-public-body", "reassessment", "started"],
+)
+def test_no_gdpr_article_where_the_gdpr_does_not_apply(varied: dict[str, Any]) -> None:
+    """Each answer whose wording cites the GDPR where it applies, on a programme it does not
+    reach: the document frames it by the law that applies instead."""
+    base = _load(_US_ONLY)
+    subject = base.model_copy(update={"answers": {**base.answers, **varied}})
+    _, document, report = _render(subject)
+    assert not report.gdpr_applies
+    assert gdpr_where_it_does_not_apply(document, report.gdpr_applies) == []

@@ -16,7 +16,6 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from dpia import Assessment
-from dpia._vocabulary import DECISION
 from dpia.questionnaire import Questionnaire
 from dpia.risk import Catalogue
 
@@ -30,10 +29,12 @@ class Passage:
     heading: str
     annex: bool
     """Inside an annex: the answers as given, or the method in general."""
+    part: str = ""
+    """The level-1 heading the passage sits under."""
 
 
 def passages(document: Document) -> Iterator[Passage]:
-    heading, annex = "", False
+    heading, annex, part = "", False, ""
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             style = block.style.name if block.style is not None else ""
@@ -41,8 +42,9 @@ def passages(document: Document) -> Iterator[Passage]:
                 heading = block.text
                 if style == "Heading 1":
                     annex = block.text.startswith("Annex ")
+                    part = block.text
             if block.text.strip():
-                yield Passage(block.text, heading, annex)
+                yield Passage(block.text, heading, annex, part)
         elif isinstance(block, Table):
             for row in block.rows:
                 seen: list[object] = []
@@ -52,7 +54,7 @@ def passages(document: Document) -> Iterator[Passage]:
                     seen.append(cell._tc)
                     for paragraph in cell.paragraphs:
                         if paragraph.text.strip():
-                            yield Passage(paragraph.text, heading, annex)
+                            yield Passage(paragraph.text, heading, annex, part)
 
 
 def heading_levels(document: Document) -> list[tuple[int, str]]:
@@ -189,7 +191,16 @@ def foreign_places(document: Document, subject: Assessment) -> list[str]:
 
 
 _STAFF = {"employees", "contractors", "applicants", "students"}
-_AT_WORK = re.compile(r"\bmy (work|employer|job|representatives)\b|\bat work\b")
+_AT_WORK = re.compile(
+    r"\bmy (work|employer|job|representatives|colleagues|manager|performance)\b|\bat work\b"
+)
+_WORKPLACE = re.compile(
+    r"\b(staff|employees?|employers?|at work|labour|discipline|colleagues?|workers?)\b",
+    re.IGNORECASE,
+)
+"""Words that cast the people monitored as a workforce: in a title or heading they name the
+risk for everyone monitored, so a product for customers must not read as one for staff."""
+_RISK_TITLE = re.compile(r"R\d+ ")
 _TYPED = re.compile(r"\b(passwords? I typed|what I typed|I typed)\b")
 
 
@@ -218,6 +229,17 @@ def foreign_people_and_data(document: Document, subject: Assessment) -> list[str
     return found
 
 
+def workplace_titles(document: Document, subject: Assessment) -> list[str]:
+    """Headings and risk titles in a workforce's words where no one monitored is staff, a
+    student or an applicant."""
+    groups = set(subject.answers.get("monitored_groups") or [])
+    if not groups or groups & _STAFF:
+        return []
+    titles = [text for _, text in heading_levels(document)]
+    titles += [p.text for p in passages(document) if _RISK_TITLE.match(p.text)]
+    return sorted({title for title in titles if _WORKPLACE.search(title)})
+
+
 def approvals_without_approval(document: Document, subject: Assessment) -> list[str]:
     """“Approved” only when the recorded decision approves."""
     decision = subject.signoff.decision if subject.signoff else None
@@ -239,16 +261,29 @@ def approvals_without_approval(document: Document, subject: Assessment) -> list[
     return found
 
 
+_GDPR_NAMED = re.compile(r"\bGDPR\b|(?<!Act )(?<!Directive )(?<!Statute, )\bArts?\. \d")
+"""The GDPR, or an article cited without naming its law (the GDPR's, in this document); an
+article of the AI Act, the ePrivacy Directive or a national statute names its law."""
+_ARTICLE = re.compile(r"(?<!Act )(?<!Directive )(?<!Statute, )\bArts?\. \d")
+"""An article cited: in the answers annex a question may name the GDPR as asked, but no
+article of it is cited there for a programme it does not reach."""
+_SAYS_IT_DOES_NOT_APPLY = re.compile(r"GDPR does not apply|which do(es)? not apply")
+
+
 def gdpr_where_it_does_not_apply(document: Document, gdpr_applies: bool) -> list[str]:
-    """Where the GDPR does not apply, no statement frames the programme by it: the GDPR is
-    named only to say that it does not apply. The decision options, and a decision recorded
-    in their words, keep the vocabulary's fixed wording."""
+    """Where the GDPR does not apply, no passage names it or cites one of its articles unless
+    the passage, or the heading it sits under, says that the GDPR does not apply. Only text
+    labelled as what a measure is in general and the method annex (how any DPIA is judged)
+    are read as general; the decision options count, and the answers annex may cite no
+    article."""
     if gdpr_applies:
         return []
-    recorded = DECISION["refer_to_supervisory_authority"]
     return [
         p.text
-        for p in _statements(document)
-        if "GDPR" in p.text.replace("GDPR does not apply", "").replace(recorded, "")
-        and not p.text.startswith(("☐", "☒"))
+        for p in passages(document)
+        if not p.text.startswith(GENERAL)
+        and not p.part.endswith(". Methodology")
+        and (_ARTICLE if p.annex else _GDPR_NAMED).search(p.text)
+        and not _SAYS_IT_DOES_NOT_APPLY.search(p.text)
+        and not _SAYS_IT_DOES_NOT_APPLY.search(p.heading)
     ]

@@ -36,6 +36,7 @@ from ..workflow import (
     FinalDocument,
     SignedPdfCheck,
     check_approval,
+    decisions_open,
     final_document,
     freeze,
     may,
@@ -80,7 +81,7 @@ def show_review() -> None:
         else:
             st.success(text, icon=_NOTICE_ICONS.get(kind, ":material/check:"))
     try:
-        questionnaire, assessment, _ = case_report(case)
+        questionnaire, assessment, report = case_report(case)
     except AnswersError:
         st.warning("Some answers do not fit their questions yet; the wizard marks them.")
         st.page_link(PAGES["wizard"], label="Open the wizard", icon=":material/checklist:")
@@ -117,7 +118,7 @@ def show_review() -> None:
             "Section 6 of the EDPB template: the conclusion, and the reasons when it departs "
             "from the DPO's advice."
         )
-        decision_form(case, user, save, take_back)
+        decision_form(case, user, save, take_back, decisions_open(report.gdpr_applies))
     st.divider()
     if user.reads_only:
         st.subheader("Final document and signatures")

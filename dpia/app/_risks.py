@@ -19,6 +19,7 @@ from .._vocabulary import (
     DPIA_REQUIRED,
     HEADLINE,
     HEADLINE_MEANING,
+    NO_FURTHER_CHANGE,
     RESIDUAL_VIEW,
     RESIDUAL_VIEW_MEANING,
     VERDICT,
@@ -269,10 +270,20 @@ def _register(report: RiskReport, questionnaire: Questionnaire) -> None:
                     st.markdown(f"{RESIDUAL_VIEW[view]}: {_rating_line(rating)}")
                 st.caption(f"Why it is {level_word(after)} after the plan:")
                 _reasons(risk.residual.because, questionnaire)
-            if risk.measures:
-                st.markdown(
-                    "**Measures counted:** " + "; ".join(measures.get(m, m) for m in risk.measures)
-                )
+            _measure_effects(risk, measures)
+
+
+def _measure_effects(risk: RiskResult, titles: dict[str, str]) -> None:
+    """What each measure in place or planned changed, in the document's words."""
+    changes = risk.changes()
+    changed = [f"{titles.get(m, m)} ({', '.join(steps)})" for m, steps in changes.items() if steps]
+    unchanged = [titles.get(m, m) for m, steps in changes.items() if not steps]
+    if changed:
+        st.markdown("**What the measures changed:** " + "; ".join(changed))
+    if unchanged:
+        st.markdown(f"*{NO_FURTHER_CHANGE}:* " + "; ".join(unchanged))
+    if not risk.measures:
+        st.markdown("*None in place or planned.*")
 
 
 def _reasons(reasons: tuple[Reason, ...], questionnaire: Questionnaire) -> None:

@@ -227,7 +227,9 @@ def advice_form(case: Case, user: AppUser, save: Callable, withdraw: Callable) -
         withdraw("dpo_advice")
 
 
-def decision_form(case: Case, user: AppUser, save: Callable, withdraw: Callable) -> None:
+def decision_form(
+    case: Case, user: AppUser, save: Callable, withdraw: Callable, choices: tuple[str, ...]
+) -> None:
     decision = _record(case).get("decision") or {}
     allowed = may(user.roles, "record_decision")
     if not allowed:
@@ -260,7 +262,7 @@ def decision_form(case: Case, user: AppUser, save: Callable, withdraw: Callable)
         value=decision.get("position", ""),
         key=field_key("so-dm-position"),
     )
-    options = list(DECISION)
+    options = list(choices)
     chosen = st.radio(
         "Decision",
         options,

@@ -101,6 +101,17 @@ class RiskResult(_Frozen):
         (), description="The change each counted measure makes, in the order they are counted."
     )
 
+    def changes(self) -> dict[str, tuple[str, ...]]:
+        """What each measure in place or planned changed, as "L 3→2": empty for a measure
+        whose kind was already counted or whose axis was at its floor or lowest value, so the
+        document and the app credit it no nominal step."""
+        changed: dict[str, list[str]] = {measure: [] for measure in self.measures}
+        for effect in self.effects:
+            if effect.measure in changed and effect.credited:
+                axis = "L" if effect.axis == "likelihood" else "S"
+                changed[effect.measure].append(f"{axis} {effect.before}→{effect.after}")
+        return {measure: tuple(steps) for measure, steps in changed.items()}
+
 
 class MeasureResult(_Frozen):
     id: str

@@ -14,7 +14,8 @@ what the record then says, is decided here:
 - which signatures a decision needs: `required_signers`, read from the sign-off record (the
   assessor, the DPO who advised, the decision-maker who decided; a referral to the supervisory
   authority needs the assessor and the decision-maker), and what status it gives a version:
-  `decided_status`;
+  `decided_status`; which decisions the law that applies leaves open (no referral to the
+  supervisory authority where the GDPR does not apply): `decisions_open`, `decision_refusal`;
 - whether a document's signatures approve it: `check_approval`, which counts a signature only
   when it is intact, trusted by the archive's trust store, and by the listed certificate of
   the person in the role the record gives them; a signed PDF/A kept beside the .docx answers
@@ -43,6 +44,7 @@ from .. import _on_demand
 if typing.TYPE_CHECKING:
     from .._errors import ApprovalRefusedError, NotPermittedError, WorkflowError
     from ._approval import Approval, SignerCheck, SignerState, check_approval
+    from ._decisions import decision_refusal, decisions_open, require_decision_open
     from ._final import (
         FinalDocument,
         VersionParts,
@@ -123,6 +125,8 @@ __all__ = [
     "check_signed_pdf",
     "condition_items",
     "decided_status",
+    "decision_refusal",
+    "decisions_open",
     "document_status",
     "final_document",
     "freeze",
@@ -133,6 +137,7 @@ __all__ = [
     "remove_signatory",
     "repeated_version",
     "require",
+    "require_decision_open",
     "require_signing_role",
     "required_signers",
     "roles_of",
@@ -153,6 +158,7 @@ __getattr__, __dir__ = _on_demand.exports(
     {
         ".._errors": ("ApprovalRefusedError", "NotPermittedError", "WorkflowError"),
         "._approval": ("Approval", "SignerCheck", "SignerState", "check_approval"),
+        "._decisions": ("decision_refusal", "decisions_open", "require_decision_open"),
         "._final": (
             "FinalDocument",
             "VersionParts",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..._vocabulary import NO_FURTHER_CHANGE
 from ...risk import Rating, RiskResult
 from ...risk._scales import SCALE
 from .. import _labels as label
@@ -23,17 +24,11 @@ def _rating_cell(rating: Rating) -> Cell:
     )
 
 
-_AXIS = {"likelihood": "L", "severity": "S"}
-
-
 def _measures_cell(dossier: Dossier, risk: RiskResult) -> Cell:
     """The measures counted against the risk, each with what it changed: a measure whose kind
     was already counted, or that met the floor or the lowest value, is listed as changing
     nothing, never credited a nominal step."""
-    changes: dict[str, list[str]] = {m: [] for m in risk.measures}
-    for effect in risk.effects:
-        if effect.measure in changes and effect.credited:
-            changes[effect.measure].append(f"{_AXIS[effect.axis]} {effect.before}→{effect.after}")
+    changes = risk.changes()
     changed = [
         f"{dossier.measure_title(m)} ({', '.join(steps)})" for m, steps in changes.items() if steps
     ]
@@ -47,9 +42,7 @@ def _measures_cell(dossier: Dossier, risk: RiskResult) -> Cell:
     if changed:
         paragraphs.append("; ".join(changed))
     if unchanged:
-        paragraphs.append(
-            (Span("Also counted, no further change: ", italic=True), Span("; ".join(unchanged)))
-        )
+        paragraphs.append((Span(f"{NO_FURTHER_CHANGE}: ", italic=True), Span("; ".join(unchanged))))
     if not risk.measures:
         paragraphs.append(Span("None in place or planned.", italic=True))
     if open_:

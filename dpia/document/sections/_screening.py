@@ -26,8 +26,8 @@ class Screening:
     def render(self, writer: DocumentWriter) -> None:
         dossier = self.dossier
         screening = dossier.report.screening
-        writer.heading("Is a DPIA required?", 2)
         if not dossier.report.gdpr_applies:
+            writer.heading("Is a DPIA required? The GDPR's criteria, which do not apply", 2)
             writer.paragraph(
                 "The GDPR does not apply to this programme, so its Art. 35 does not itself "
                 "require this assessment. Measured against its criteria, which describe how "
@@ -35,6 +35,7 @@ class Screening:
                 f"{label.DPIA_REQUIRED[screening.dpia_required].lower()}."
             )
         else:
+            writer.heading("Is a DPIA required?", 2)
             writer.paragraph(
                 (
                     Span(_VERDICT[screening.dpia_required], bold=True),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..._signoff import Signatory
 from ..._signoff import SignOff as SignOffRecord
 from ...risk import RiskReport
+from ...workflow import decisions_open
 from .. import _labels as label
 from .. import _styles as s
 from .._dossier import Dossier
@@ -122,7 +123,10 @@ class SignOff:
         writer.heading("Decision", 3)
         decision = record.decision if record else None
         if decision is None:
-            writer.paragraph(_NO_DECISION_YET + "; ".join(label.DECISION.values()) + ".")
+            open_here = decisions_open(self.dossier.report.gdpr_applies)
+            writer.paragraph(
+                _NO_DECISION_YET + "; ".join(label.DECISION[code] for code in open_here) + "."
+            )
             writer.note(_RECORD_NOT_WORD)
             return
         writer.paragraph((Span("Decision: ", bold=True), Span(label.DECISION[decision.decision])))
