@@ -193,6 +193,7 @@ def foreign_places(document: Document, subject: Assessment) -> list[str]:
 _STAFF = {"employees", "contractors", "applicants", "students"}
 _AT_WORK = re.compile(
     r"\bmy (work|employer|job|representatives|colleagues|manager|performance)\b|\bat work\b"
+    r"|\ba (curious )?colleague\b"
 )
 _WORKPLACE = re.compile(
     r"\b(staff|employees?|employers?|at work|labour|discipline|colleagues?|workers?)\b",
