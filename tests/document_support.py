@@ -135,3 +135,16 @@ def rows(table: Table) -> list[list[str]]:
 
 def styled(document: Document, style: str) -> list[str]:
     return [p.text for p in document.paragraphs if p.style is not None and p.style.name == style]
+
+
+def templates_with_description(tmp_path: Path, description: str) -> Path:
+    """A copy of the shipped prose templates with our own description template."""
+    from dpia.document import DEFAULT_TEMPLATES
+
+    root = tmp_path / "templates"
+    sections = root / "sections"
+    sections.mkdir(parents=True)
+    for template in (DEFAULT_TEMPLATES / "sections").glob("*.md.j2"):
+        (sections / template.name).write_text(template.read_text())
+    (sections / "description.md.j2").write_text(description, encoding="utf-8")
+    return root

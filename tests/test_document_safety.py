@@ -8,7 +8,6 @@ exhaust memory.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from document_support import (
@@ -21,13 +20,13 @@ from document_support import (
     questionnaire,
     render,
     styled,
+    templates_with_description,
 )
 from docx.text.run import Run
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dpia import RenderError
-from dpia.document import DEFAULT_TEMPLATES
 from dpia.document._markup import escape_markup, parse_markup
 
 __all__ = ["catalogue", "questionnaire"]
@@ -43,21 +42,10 @@ TRICKS = (
 )
 
 
-def _templates(tmp_path: Path, description: str) -> Path:
-    """A copy of the shipped templates with our own description template."""
-    root = tmp_path / "templates"
-    sections = root / "sections"
-    sections.mkdir(parents=True)
-    for template in (DEFAULT_TEMPLATES / "sections").glob("*.md.j2"):
-        (sections / template.name).write_text(template.read_text())
-    (sections / "description.md.j2").write_text(description, encoding="utf-8")
-    return root
-
-
 def test_template_syntax_and_markup_in_answers_print_as_written(questionnaire, catalogue, tmp_path):
     rows = [{"data_type": trick, "days": 1} for trick in TRICKS]
     subject = assessment({**STOP_ANSWERS, "retention": rows})
-    templates = _templates(
+    templates = templates_with_description(
         tmp_path,
         "Kept:\n\n{% for row in q.retention.rows %}\n- {{ row.data_type }}\n{% endfor %}\n",
     )
@@ -74,7 +62,7 @@ def test_template_syntax_and_markup_in_answers_print_as_written(questionnaire, c
 
 
 def test_prose_markup_becomes_headings_bullets_and_bold(questionnaire, catalogue, tmp_path):
-    templates = _templates(
+    templates = templates_with_description(
         tmp_path,
         "### Who is recorded\n\n"
         "Staff in **{{ q.countries.labels | and_list }}** are recorded\n"
@@ -116,7 +104,7 @@ def test_prose_markup_becomes_headings_bullets_and_bold(questionnaire, catalogue
 def test_a_template_cannot_run_code_or_read_files(
     questionnaire, catalogue, tmp_path, template, message
 ):
-    templates = _templates(tmp_path, f"First line.\n\n{template}\n")
+    templates = templates_with_description(tmp_path, f"First line.\n\n{template}\n")
     with pytest.raises(RenderError) as caught:
         render(questionnaire, catalogue, assessment(CALM_ANSWERS), templates=templates)
     text = str(caught.value)
@@ -129,22 +117,24 @@ def test_a_symbolic_link_out_of_the_template_folder_is_not_followed(
 ):
     secret = tmp_path / "secret.md.j2"
     secret.write_text("the secret")
-    templates = _templates(tmp_path, "{% include 'sections/leak.md.j2' %}\n")
+    templates = templates_with_description(tmp_path, "{% include 'sections/leak.md.j2' %}\n")
     os.symlink(secret, templates / "sections" / "leak.md.j2")
     with pytest.raises(RenderError, match=r"'sections/leak\.md\.j2' is not a template in"):
         render(questionnaire, catalogue, assessment(CALM_ANSWERS), templates=templates)
 
 
 def test_a_missing_template_names_the_files_looked_for(questionnaire, catalogue, tmp_path):
-    templates = _templates(tmp_path, "x")
+    templates = templates_with_description(tmp_path, "x")
     (templates / "sections" / "rights.md.j2").unlink()
     with pytest.raises(RenderError) as caught:
         render(questionnaire, catalogue, assessment(CALM_ANSWERS), templates=templates)
     assert "sections/mini/rights.md.j2 or sections/rights.md.j2" in str(caught.value)
 
 
-def test_a_questionnaire_can_have_its_own_templates(questionnaire, catalogue, tmp_path):
-    templates = _templates(tmp_path, "The shared description.\n")
+def test_a_questionnaire_can_have_its_owntemplates_with_description(
+    questionnaire, catalogue, tmp_path
+):
+    templates = templates_with_description(tmp_path, "The shared description.\n")
     own = templates / "sections" / "mini"
     own.mkdir()
     (own / "description.md.j2").write_text("The description written for {{ questionnaire.title }}.")

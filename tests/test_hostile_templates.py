@@ -8,15 +8,20 @@ template file and line, or the condition, and what is allowed.
 from __future__ import annotations
 
 import resource
-from pathlib import Path
 
 import pytest
-from document_support import CALM_ANSWERS, assessment, catalogue, questionnaire, render
+from document_support import (
+    CALM_ANSWERS,
+    assessment,
+    catalogue,
+    questionnaire,
+    render,
+    templates_with_description,
+)
 
 from dpia import RenderError
 from dpia._conditions import MAX_NESTING, check_condition, evaluate, render_text
 from dpia._errors import ConditionError
-from dpia.document import DEFAULT_TEMPLATES
 
 __all__ = ["catalogue", "questionnaire"]
 
@@ -47,21 +52,11 @@ BOMBS = [
 ]
 
 
-def _templates(tmp_path: Path, description: str) -> Path:
-    root = tmp_path / "templates"
-    sections = root / "sections"
-    sections.mkdir(parents=True)
-    for template in (DEFAULT_TEMPLATES / "sections").glob("*.md.j2"):
-        (sections / template.name).write_text(template.read_text())
-    (sections / "description.md.j2").write_text(description, encoding="utf-8")
-    return root
-
-
 @pytest.mark.parametrize(("template", "message"), BOMBS)
 def test_a_template_that_would_build_too_much_is_refused_by_name(
     questionnaire, catalogue, tmp_path, template, message
 ):
-    templates = _templates(tmp_path, f"First line.\n\n{template}\n")
+    templates = templates_with_description(tmp_path, f"First line.\n\n{template}\n")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(RenderError) as caught:
         render(questionnaire, catalogue, assessment(CALM_ANSWERS), templates=templates)
