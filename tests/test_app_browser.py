@@ -105,8 +105,21 @@ def _field(page, key: str):
 
 
 def _choose(page, key: str, option: str) -> None:
-    _field(page, key).get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick `option` as a person would: open the list, click it. A rerun that redraws the page
+    while the list opens closes it again, so the list is opened anew, as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        _settle(page)
+        _field(page, key).get_by_role("combobox").click()
+        try:
+            wanted.click(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
     page.keyboard.press("Escape")
     _settle(page)
 
