@@ -40,6 +40,7 @@ __all__ = [
     "check_condition",
     "check_text",
     "evaluate",
+    "names_in_order",
     "nesting_fault",
     "referenced_names",
     "render_text",
@@ -118,6 +119,12 @@ _TEXTS = _environment(block_statements=True)
 def referenced_names(expression: str) -> set[str]:
     """Question ids an expression reads; raises ConditionError if it is not a safe expression."""
     return set(_checked(expression).names)
+
+
+@lru_cache(maxsize=4096)
+def names_in_order(expression: str) -> tuple[str, ...]:
+    """The question ids an expression reads, sorted: the order a reason quotes the answers in."""
+    return tuple(sorted(_checked(expression).names))
 
 
 def nesting_fault(parsed: jinja2.nodes.Node, limit: int = MAX_NESTING) -> int | None:

@@ -9,6 +9,7 @@ templates that quote answers as the reader sees them (`{{ captured_data }}`).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -175,6 +176,15 @@ class Measure(_Frozen):
         (), description="What the answers say when the measure is in place, each when it holds."
     )
 
+    @cached_property
+    def effects_by_risk(self) -> dict[str, tuple[MeasureEffect, ...]]:
+        """Its effects grouped by risk, in catalogue order: every view of every risk asks which
+        of a measure's effects act on that risk, for each measure counted."""
+        grouped: dict[str, list[MeasureEffect]] = {}
+        for effect in self.reduces:
+            grouped.setdefault(effect.risk, []).append(effect)
+        return {risk: tuple(effects) for risk, effects in grouped.items()}
+
 
 class StopFinding(_Dated):
     """A finding that no measure or consultation can balance: the design must change."""
@@ -317,6 +327,20 @@ class Catalogue(_Frozen):
             if measure.id == measure_id:
                 return measure
         raise KeyError(measure_id)
+
+    def source_for(self, citation: str) -> LegalSource | None:
+        """The body of law a citation belongs to, if the catalogue ties one to places; looked
+        up once per citation, since every rating of every assessment cites the same laws."""
+        known = self._citation_sources
+        if citation not in known:
+            known[citation] = next(
+                (s for s in self.legal_sources if citation.startswith(s.prefix)), None
+            )
+        return known[citation]
+
+    @cached_property
+    def _citation_sources(self) -> dict[str, LegalSource | None]:
+        return {}
 
     def penalty(self, penalty_id: str) -> Penalty:
         for penalty in self.penalties:

@@ -18,7 +18,7 @@ from ._context import Context
 from ._exposure import exposure
 from ._loader import catalogue_for
 from ._methods import scoring_method
-from ._rating import AXES, Counted, axis_value, rate_inherent, rate_views
+from ._rating import AXES, Counted, Credits, axis_value_with, rate_inherent, rate_views
 from ._report import (
     AiActResult,
     CompletenessItem,
@@ -50,7 +50,7 @@ def assess(
         if method is not None:
             return assess_cnil(questionnaire, assessment, method, as_of=as_of)
     catalogue = catalogue or catalogue_for(questionnaire)
-    context = Context(questionnaire, assessment, as_of, catalogue.legal_sources)
+    context = Context(questionnaire, assessment, as_of, catalogue.source_for)
     involved = set(context.jurisdictions(catalogue.inputs.jurisdictions))
     screening = screen(catalogue, context, involved)
 
@@ -238,11 +238,12 @@ def _measure_results(
     results = []
     by_risk = {r.id: r for r in risks}
     counted = {c.measure.id: c for c in views["plan"]}
+    credits: dict[str, Credits] = {}
     for measure in catalogue.measures:
         status = statuses[measure.id]
         gain = 0
         if status == "recommended":
-            gain = _gain(measure, catalogue, context, by_risk, views["plan"])
+            gain = _gain(measure, catalogue, context, by_risk, views["plan"], credits)
         planned = context.assessment.plan.get(measure.id)
         because = ()
         if status == "implemented" and measure.implemented_when:
@@ -301,15 +302,20 @@ def _gain(
     context: Context,
     by_risk: dict[str, RiskResult],
     counted: list[Counted],
+    credits: dict[str, Credits],
 ) -> int:
-    """Residual points the measure removes when counted on top of the plan."""
+    """Residual points the measure removes when counted on top of the plan; `credits` keeps
+    the plan's credits per risk for the next measure ranked."""
     gain = 0
-    extra = [*counted, Counted(measure, "recommended")]
-    for risk_id in dict.fromkeys(e.risk for e in measure.reduces):
+    extra = Counted(measure, "recommended")
+    for risk_id in measure.effects_by_risk:
         current = by_risk[risk_id]
         risk = catalogue.risk(risk_id)
+        plan = credits.get(risk_id)
+        if plan is None:
+            plan = credits[risk_id] = Credits.of(risk, counted)
         likelihood, severity = (
-            axis_value(risk, current.inherent, axis, extra, context) for axis in AXES
+            axis_value_with(risk, current.inherent, axis, plan, extra, context) for axis in AXES
         )
         before = current.residual
         gain += _points(before.level, before.likelihood, before.severity) - _points(

@@ -23,7 +23,7 @@ from ._context import Context
 from ._report import MeasureEffectResult, Rating, Reason
 from ._scales import SCALE, level_of, level_rank
 
-__all__ = ["Counted", "axis_value", "rate_inherent", "rate_views"]
+__all__ = ["Counted", "Credits", "axis_value", "axis_value_with", "rate_inherent", "rate_views"]
 
 AXES = ("likelihood", "severity")
 
@@ -84,15 +84,19 @@ def rate_inherent(risk: Risk, context: Context) -> Rating:
         if rule.severity or rule.raise_severity:
             moved.append("severity")
         if moved:
-            reason = context.reason(
-                rule.id, moved[0], rule.rationale, rule.legal, condition=rule.when
-            )
             lifts = {
                 "likelihood": (rule.likelihood or 0) > 1 or bool(rule.raise_likelihood),
                 "severity": (rule.severity or 0) > 1 or bool(rule.raise_severity),
             }
             because.extend(
-                reason.model_copy(update={"axis": axis, "pull": "up" if lifts[axis] else "none"})
+                context.reason(
+                    rule.id,
+                    axis,
+                    rule.rationale,
+                    rule.legal,
+                    condition=rule.when,
+                    pull="up" if lifts[axis] else "none",
+                )
                 for axis in moved
             )
     likelihood = min(4, likelihood + raise_l)
@@ -122,16 +126,11 @@ def _baseline(risk: Risk, axis: str) -> Reason:
     )
 
 
-def _holding_floors(risk: Risk, context: Context) -> list[tuple[int, Floor]]:
-    return [
-        (index, floor)
-        for index, floor in enumerate(risk.floors)
-        if floor.in_force(context.as_of) and context.holds(floor.when)
-    ]
-
-
 def _floor(
-    floors: list[tuple[int, Floor]], axis: str, counted_ids: set[str], inherent: Rating
+    floors: list[tuple[int, Floor]],
+    axis: str,
+    counted_ids: set[str] | frozenset[str],
+    inherent: Rating,
 ) -> int:
     value = 1
     for _, floor in floors:
@@ -158,11 +157,44 @@ def axis_value(
     """The residual value of one axis with exactly these measures counted (any order)."""
     best: dict[str, int] = {}
     for item in counted:
-        for effect in item.measure.reduces:
-            if effect.risk == risk.id and effect.axis == axis:
+        for effect in item.measure.effects_by_risk.get(risk.id, ()):
+            if effect.axis == axis:
                 best[item.kind] = max(best.get(item.kind, 0), effect.steps)
     ids = {item.measure.id for item in counted}
-    floor = _floor(_holding_floors(risk, context), axis, ids, rating)
+    floor = _floor(context.holding_floors(risk), axis, ids, rating)
+    start = getattr(rating, axis)
+    return min(start, max(floor, start - sum(best.values())))
+
+
+@dataclass(frozen=True)
+class Credits:
+    """What a list of counted measures credits one risk: the strongest steps of each kind on
+    each axis, and the measures counted (for the floors they lift). Ranking recommendations
+    adds one measure at a time to the plan, and the plan's own credits do not change."""
+
+    best: dict[str, dict[str, int]]
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, risk: Risk, counted: Sequence[Counted]) -> Credits:
+        best: dict[str, dict[str, int]] = {axis: {} for axis in AXES}
+        for item in counted:
+            for effect in item.measure.effects_by_risk.get(risk.id, ()):
+                kinds = best[effect.axis]
+                kinds[item.kind] = max(kinds.get(item.kind, 0), effect.steps)
+        return cls(best, frozenset(item.measure.id for item in counted))
+
+
+def axis_value_with(
+    risk: Risk, rating: Rating, axis: str, credits: Credits, extra: Counted, context: Context
+) -> int:
+    """`axis_value` of the measures behind `credits` and `extra`, without going over them."""
+    best = dict(credits.best[axis])
+    for effect in extra.measure.effects_by_risk.get(risk.id, ()):
+        if effect.axis == axis:
+            best[extra.kind] = max(best.get(extra.kind, 0), effect.steps)
+    ids = credits.ids | {extra.measure.id}
+    floor = _floor(context.holding_floors(risk), axis, ids, rating)
     start = getattr(rating, axis)
     return min(start, max(floor, start - sum(best.values())))
 
@@ -177,7 +209,7 @@ def rate_views(
     """The residual rating of each view in one pass: every view counts a prefix of `counted`
     (`views` maps a view to the length of its prefix), so the credits of the shorter views are
     the first credits of the longer ones."""
-    floors = _holding_floors(risk, context)
+    floors = context.holding_floors(risk)
     start_reason = _start_reason(inherent)
     floor_reasons: dict[frozenset[str], list[Reason]] = {}
     values = {"likelihood": inherent.likelihood, "severity": inherent.severity}
@@ -203,7 +235,7 @@ def rate_views(
     snapshot(0)
     for position, item in enumerate(counted, start=1):
         ids.add(item.measure.id)
-        acting = [e for e in item.measure.reduces if e.risk == risk.id]
+        acting = item.measure.effects_by_risk.get(risk.id, ())
         if acting and item.measure.id not in used:
             used.append(item.measure.id)
         for effect in acting:
@@ -324,10 +356,16 @@ def _floor_reasons(
                 f"{floor.rationale} This floor no longer holds: a measure that lifts it is "
                 f"counted ({'; '.join(lifted)})."
             )
-        reason = context.reason(
-            f"{risk.id}.floor{index + 1}", "floor", template, floor.legal, condition=floor.when
+        reasons.append(
+            context.reason(
+                f"{risk.id}.floor{index + 1}",
+                "floor",
+                template,
+                floor.legal,
+                condition=floor.when,
+                pull="none" if lifted else "up",
+            )
         )
-        reasons.append(reason.model_copy(update={"pull": "none" if lifted else "up"}))
     return reasons
 
 
