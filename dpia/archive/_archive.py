@@ -127,10 +127,7 @@ class Archive:
         """Save answers being edited. Pass the `revision` of the draft you loaded; if someone
         saved since, StaleDraftError is raised and nothing is written."""
         with writing(self.engine) as connection:
-            assessment_id, _, _ = save_draft(
-                connection, answers=answers, actor=actor, revision=revision
-            )
-        return self.draft(assessment_id)
+            return save_draft(connection, answers=answers, actor=actor, revision=revision)
 
     def set_status(
         self,
@@ -236,18 +233,16 @@ class Archive:
         """Save the draft without a withdrawn part of the sign-off record, and log the
         withdrawal (what was withdrawn, by whom), in one transaction."""
         with writing(self.engine) as connection:
-            assessment_id, _, _ = save_draft(
-                connection, answers=answers, actor=actor, revision=revision
-            )
+            draft = save_draft(connection, answers=answers, actor=actor, revision=revision)
             record_event(
                 connection,
                 AuditAction.SIGNOFF_WITHDRAWN,
                 actor=actor,
-                assessment_id=assessment_id,
+                assessment_id=draft.assessment_id,
                 version_number=None,
                 details={"part": part, **details},
             )
-        return self.draft(assessment_id)
+        return draft
 
     def track_condition(
         self, assessment_id: str, number: int, *, actor: str, details: Mapping[str, Any]

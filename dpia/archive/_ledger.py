@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select
 
 from .._errors import ArchiveError, ArchiveIntegrityError, SigningError
 from ._anchor import Anchor, anchor_for
@@ -241,20 +242,36 @@ def _compare_copy(
         )
 
 
-def _refuse_rows_after(connection: Connection, previous: Checkpoint) -> None:
-    problems = []
+def _ends_now() -> Select[Any]:
+    """The last id of every id table and the last chain hash of every chained one, in one
+    statement: every write checks them before it appends."""
+    columns = []
     for name in ID_TABLES:
         table = metadata.tables[name]
-        last = connection.execute(select(func.max(table.c.id))).scalar_one()
+        columns.append(select(func.max(table.c.id)).scalar_subquery().label(f"{name}_id"))
+        if name in CHAINED_TABLES:
+            last = select(table.c.chain_hash).order_by(table.c.id.desc()).limit(1)
+            columns.append(last.scalar_subquery().label(f"{name}_head"))
+    return select(*columns)
+
+
+_ENDS_NOW = _ends_now()
+
+
+def _refuse_rows_after(connection: Connection, previous: Checkpoint) -> None:
+    problems = []
+    ends = connection.execute(_ENDS_NOW).one()._mapping
+    for name in ID_TABLES:
+        last = ends[f"{name}_id"]
         recorded = previous.tables[name].last_id
         if last != recorded:
             problems.append(f"{name} ends at row {last}, the checkpoint at {recorded}")
-        elif name in CHAINED_TABLES and last is not None:
-            head = connection.execute(
-                select(table.c.chain_hash).where(table.c.id == last)
-            ).scalar_one()
-            if head != previous.tables[name].head:
-                problems.append(f"the {name} chain no longer ends at the checkpoint's head")
+        elif (
+            name in CHAINED_TABLES
+            and last is not None
+            and ends[f"{name}_head"] != previous.tables[name].head
+        ):
+            problems.append(f"the {name} chain no longer ends at the checkpoint's head")
     if problems:
         _refuse(
             f"the archive changed behind dpia's back since checkpoint #{previous.sequence} "

@@ -35,7 +35,7 @@ from ._canonical import (
 from ._clock import utc_now_text
 from ._ledger import ledger
 from ._listing import refresh_listing
-from ._records import TRANSITIONS, AuditAction, VersionStatus
+from ._records import TRANSITIONS, AuditAction, Draft, VersionStatus
 from ._schema import (
     assessments,
     audit_events,
@@ -177,8 +177,9 @@ def save_draft(
     answers: Mapping[str, Any],
     actor: str,
     revision: int | None,
-) -> tuple[str, int, str]:
-    """Store answers being edited; returns (assessment id, new revision, time).
+) -> Draft:
+    """Store answers being edited; returns the draft as stored (read from what was written,
+    not read back after commit, when another save may already have followed it).
 
     `revision` is the revision the editor started from (None for a first save). When someone
     saved in between, the write is refused with StaleDraftError rather than silently
@@ -249,7 +250,13 @@ def save_draft(
         version_number=None,
         details={"revision": new_revision, "answers_sha256": sha256_hex(answers_text.encode())},
     )
-    return assessment_id, new_revision, now
+    return Draft(
+        assessment_id=assessment_id,
+        answers=json.loads(answers_text),
+        revision=new_revision,
+        updated_at=now,
+        updated_by=actor,
+    )
 
 
 def set_status(
