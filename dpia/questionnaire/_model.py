@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -14,6 +14,8 @@ from ._migration import VERSION_PATTERN, Migration
 from ._types import ID_PATTERN, Question
 
 __all__ = ["EDPB_SECTIONS", "Jurisdiction", "Outlook", "Questionnaire", "Section"]
+
+_REMEMBERED = 64
 
 Outlook = Literal["shown", "may_add", "not_needed"]
 """Where a section stands for the answers given so far: asked, possibly asked once an open
@@ -102,12 +104,58 @@ class Questionnaire(_Frozen):
                 return jurisdiction.label
         return code
 
+    @cached_property
+    def _condition_inputs(self) -> tuple[str, ...]:
+        """The questions whose answers a section or question condition reads."""
+        names: set[str] = set()
+        for section in self.sections:
+            if section.when is not None:
+                names |= referenced_names(section.when)
+            for question in section.questions:
+                if question.when is not None:
+                    names |= referenced_names(question.when)
+        return tuple(sorted(names))
+
+    @cached_property
+    def _worked_out(self) -> dict[tuple[Any, ...], Any]:
+        return {}
+
+    def _remembered(self, key: tuple[Any, ...] | None, work: Callable[[], Any]) -> Any:
+        """The result of `work` for `key`, worked out once: a page of the app asks which
+        questions are shown several times per rerun, for the same answers. A key is built only
+        from the answers the result depends on; None (an answer that cannot be keyed) is never
+        kept."""
+        if key is None:
+            return work()
+        known = self._worked_out
+        found = known.get(key)
+        if found is None:
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            found = known[key] = work()
+        return found
+
+    def _inputs_key(self, answers: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        try:
+            key = tuple(_keyed(answers.get(name)) for name in self._condition_inputs)
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
     def visibility(self, answers: Mapping[str, Any]) -> dict[str, bool]:
         """Which questions are shown for these answers.
 
         Conditions only look backwards, so one pass in order settles everything: a question
         that is hidden contributes its empty value to every later condition.
         """
+        key = self._inputs_key(answers)
+        found = self._remembered(
+            None if key is None else ("visibility", key), lambda: self._visibility(answers)
+        )
+        return dict(found)
+
+    def _visibility(self, answers: Mapping[str, Any]) -> dict[str, bool]:
         scope: dict[str, Any] = {}
         shown: dict[str, bool] = {}
         for section in self.sections:
@@ -128,6 +176,13 @@ class Questionnaire(_Frozen):
         that is still open: unanswered, and shown or itself possibly asked. Conditions only
         look backwards, so one pass in order settles it.
         """
+        key = self._inputs_key(answers)
+        if key is not None:
+            answered = frozenset(name for name, value in answers.items() if value is not None)
+            key = ("outlook", key, answered)
+        return dict(self._remembered(key, lambda: self._outlook(answers)))
+
+    def _outlook(self, answers: Mapping[str, Any]) -> dict[str, Outlook]:
         shown = self.visibility(answers)
         scope = self.scope(answers, shown)
         open_ids: set[str] = set()
@@ -168,3 +223,15 @@ class Questionnaire(_Frozen):
     def visible_options(self, question: Question, scope: Mapping[str, Any]) -> list[str]:
         options = getattr(question, "options", ())
         return [o.value for o in options if o.when is None or evaluate(o.when, scope)]
+
+
+def _keyed(value: Any) -> Any:
+    """An answer as part of a key: lists, tables and sets made hashable, each value with its
+    type, since `1`, `1.0` and `true` are equal in Python but not to every condition."""
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_keyed(item) for item in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _keyed(v)) for k, v in value.items())))
+    if isinstance(value, set | frozenset):
+        return ("set", frozenset(_keyed(item) for item in value))
+    return (type(value).__name__, value)
