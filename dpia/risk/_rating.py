@@ -267,34 +267,38 @@ def rate_views(
             snapshot(position)
 
     rated = {}
+    # Views whose prefixes end at the same state (no measure between them acts on this risk)
+    # have the same rating: it is built once and shared.
+    built: dict[tuple[int, int, int, int, frozenset[str]], Rating] = {}
     for view, length in views.items():
-        likelihood, severity, n_used, n_effects, lifted = snapshots[length]
-        if lifted not in floor_reasons:
-            titles = {c.measure.id: c.measure.title for c in counted if c.measure.id in lifted}
-            floor_reasons[lifted] = _floor_reasons(risk, floors, titles, context)
-        because = [start_reason]
-        if not n_used:
-            because.append(
-                Reason(
-                    rule="no_measures",
-                    axis="measure",
-                    text=(
-                        "no measure counted in this view acts on this risk; residual equals "
-                        "inherent"
-                    ),
-                )
+        state = snapshots[length]
+        likelihood, severity, n_used, n_effects, lifted = state
+        rating = built.get(state)
+        if rating is None:
+            if lifted not in floor_reasons:
+                titles = {c.measure.id: c.measure.title for c in counted if c.measure.id in lifted}
+                floor_reasons[lifted] = _floor_reasons(risk, floors, titles, context)
+            because = [start_reason]
+            if not n_used:
+                because.append(_NO_MEASURES)
+            because += reasons[:n_effects]
+            because += floor_reasons[lifted]
+            because.append(_level_reason(likelihood, severity))
+            rating = built[state] = Rating(
+                likelihood=likelihood,
+                severity=severity,
+                level=level_of(likelihood, severity),
+                because=tuple(because),
             )
-        because += reasons[:n_effects]
-        because += floor_reasons[lifted]
-        because.append(_level_reason(likelihood, severity))
-        rating = Rating(
-            likelihood=likelihood,
-            severity=severity,
-            level=level_of(likelihood, severity),
-            because=tuple(because),
-        )
         rated[view] = (rating, used[:n_used], effects[:n_effects])
     return rated
+
+
+_NO_MEASURES = Reason(
+    rule="no_measures",
+    axis="measure",
+    text="no measure counted in this view acts on this risk; residual equals inherent",
+)
 
 
 def _shortfall(
