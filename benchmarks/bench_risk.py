@@ -14,15 +14,24 @@ PyYAML parsing the same file. Reading the questionnaire is in the questionnaire 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from benchmarks._harness import Baseline, Case, Target
+from benchmarks._harness import Baseline, Case, Table, Target, readable
 from dpia import load_answers
 from dpia._conditions import _checked, _checked_text
 from dpia._library import questionnaire_for, questionnaire_ref_of
 from dpia._source import read_source
+from dpia.risk import _engine as engine
 from dpia.risk import assess, catalogue_for
+from dpia.risk._context import Context
+from dpia.risk._exposure import exposure
 from dpia.risk._loader import catalogue_path, load_catalogue
+from dpia.risk._rating import rate_inherent, rate_views
+from dpia.risk._screening import screen
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 29)
@@ -64,3 +73,92 @@ def cases() -> list[Case]:
 
         found.append(Case(f"assess {path.stem}", run, 100, target=TARGET))
     return found
+
+
+_PHASE_RUNS = 30
+
+
+def _phase_steps(questionnaire: Any, assessment: Any, catalogue: Any) -> list[tuple[str, Callable]]:
+    """The steps of `assess` in its order, each reading what the steps before it left in
+    `found`; the first builds the context, whose caches then serve the later steps, as in
+    `assess` itself."""
+    found: dict[str, Any] = {}
+    rated = assess(questionnaire, assessment, as_of=AS_OF, catalogue=catalogue)
+
+    def context() -> None:
+        found["context"] = Context(questionnaire, assessment, AS_OF, catalogue.source_for)
+        found["involved"] = set(found["context"].jurisdictions(catalogue.inputs.jurisdictions))
+
+    def screening() -> None:
+        screen(catalogue, found["context"], found["involved"])
+
+    def inherent() -> None:
+        found["inherent"] = {r.id: rate_inherent(r, found["context"]) for r in catalogue.risks}
+
+    def statuses() -> None:
+        found["statuses"] = engine._statuses(catalogue, found["context"])
+        found["views"] = engine._views(catalogue, found["context"], found["statuses"])
+
+    def residual() -> None:
+        views = found["views"]
+        lengths = {name: len(view) for name, view in views.items()}
+        for risk in catalogue.risks:
+            rate_views(risk, found["inherent"][risk.id], views["all"], lengths, found["context"])
+
+    def measures() -> None:
+        context = found["context"]
+        risks, statuses, views = list(rated.risks), found["statuses"], found["views"]
+        engine._measure_results(catalogue, context, statuses, risks, views)
+
+    def findings() -> None:
+        context = found["context"]
+        engine._stop_findings(catalogue, context)
+        engine._ai_act(catalogue, context, exposure(catalogue, context, found["involved"]))
+
+    return [
+        ("answers read into the rules' context (visibility, scope)", context),
+        ("screening: Art. 35(3), WP248, national lists", screening),
+        ("inherent ratings of every risk", inherent),
+        ("status of every measure, and the four views", statuses),
+        ("residual ratings in every view", residual),
+        ("measure results and the ranking of recommendations", measures),
+        ("stop findings, legal exposure, AI Act", findings),
+    ]
+
+
+def _assess_phases() -> Iterator[tuple[str, ...]]:
+    largest = max(sorted((ROOT / "examples").glob("*.yaml")), key=lambda p: p.stat().st_size)
+    questionnaire = questionnaire_for(questionnaire_ref_of(largest))
+    catalogue = catalogue_for(questionnaire)
+    assessment = load_answers(largest, questionnaire).assessment
+    durations: dict[str, list[float]] = {}
+    for _ in range(_PHASE_RUNS):
+        for name, step in _phase_steps(questionnaire, assessment, catalogue):
+            start = time.perf_counter()
+            step()
+            durations.setdefault(name, []).append(time.perf_counter() - start)
+    whole = []
+    for _ in range(_PHASE_RUNS):
+        start = time.perf_counter()
+        assess(questionnaire, assessment, as_of=AS_OF, catalogue=catalogue)
+        whole.append(time.perf_counter() - start)
+    total = sum(statistics.median(times) for times in durations.values())
+    for name, times in durations.items():
+        median = statistics.median(times)
+        yield (name, readable(median), f"{median / total:.0%}")
+    yield ("sum of the phases", readable(total), "")
+    yield (f"assess {largest.stem}, whole", readable(statistics.median(whole)), "")
+
+
+def tables() -> list[Table]:
+    return [
+        Table(
+            "assess phase by phase, on the largest example",
+            ("phase", "median", "share"),
+            _assess_phases,
+            (
+                "each phase reads what the phases before it left, in assess's order; the "
+                "measure phase is given the risk results of a report built before the timing",
+            ),
+        )
+    ]
