@@ -56,7 +56,7 @@ def _stamp() -> bytes:
     stamp = hashlib.sha256(FORMAT)
     for folder in _LOADING_CODE:
         for module in sorted((_PACKAGE / folder).glob("*.py")):
-            stamp.update(module.name.encode() + b"\0" + module.read_bytes())
+            stamp.update(f"{folder}/{module.name}".encode() + b"\0" + module.read_bytes())
     versions = (jinja2.__version__, pydantic.VERSION, pydantic_core.__version__, yaml.__version__)
     stamp.update(f"{versions} {sys.version_info[:3]}".encode())
     return stamp.digest()
