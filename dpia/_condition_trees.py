@@ -1,11 +1,11 @@
 """Checked conditions written as plain data, so a later process skips Jinja2's parser.
 
 Lexing and parsing are most of what checking a condition costs (a catalogue holds hundreds).
-A condition's parsed tree is written here as JSON-ready lists and dictionaries and read back
-into the same Jinja2 nodes, from which `_condition_code` builds its function as it would from
-the parser's tree. Only data is kept, never code: reading it back builds nodes of the few
-kinds listed in `_KINDS`, each with exactly its fields, and anything else is refused with
-ValueError, so the caller parses the expression instead.
+A condition's parsed tree is written here as JSON-ready lists and read back into the same
+Jinja2 nodes, from which `_condition_code` builds its function as it would from the parser's
+tree. Only data is kept, never code: reading it back builds nodes of the few kinds listed in
+`_KINDS`, each with exactly its fields, and anything else is refused with ValueError, so the
+caller parses the expression instead.
 """
 
 from __future__ import annotations
@@ -48,27 +48,32 @@ _KINDS: dict[str, type[nodes.Node]] = {
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def written_tree(node: nodes.Node) -> dict[str, Any] | None:
-    """The tree as data (`{"kind": ..., "fields": [...]}`), or None when it holds a node that
-    `read_tree` would not rebuild."""
+def written_tree(node: nodes.Node) -> list[Any] | None:
+    """The tree as data, or None when it holds a node that `read_tree` would not rebuild.
+
+    A node is a list of its kind's name and its fields (`["Name", "captured", "load"]`); a
+    field holding nodes is a list of them, which never starts with a name (every list field of
+    these kinds holds nodes only), and any other field is its plain value."""
     try:
         return _written(node)
     except ValueError:
         return None
 
 
-def _written(node: nodes.Node) -> dict[str, Any]:
+def _written(node: nodes.Node) -> list[Any]:
     kind = type(node).__name__
     if _KINDS.get(kind) is not type(node):
         raise ValueError(kind)
-    return {"kind": kind, "fields": [_written_field(getattr(node, name)) for name in node.fields]}
+    return [kind, *[_written_field(getattr(node, name)) for name in node.fields]]
 
 
 def _written_field(value: Any) -> Any:
     if isinstance(value, nodes.Node):
         return _written(value)
     if isinstance(value, list):
-        return [_written_field(item) for item in value]
+        if not all(isinstance(item, nodes.Node) for item in value):
+            raise ValueError("a list of other than nodes")
+        return [_written(item) for item in value]
     if isinstance(value, _PLAIN):
         return value
     raise ValueError(type(value).__name__)
@@ -97,13 +102,13 @@ class _Allowed(NamedTuple):
 def _read(written: Any, allowed: _Allowed, names: set[str], depth: int) -> nodes.Node:
     if depth > allowed.depth:
         raise ValueError("nested too deeply")
-    if type(written) is not dict or len(written) != 2:
+    if type(written) is not list or not written or type(written[0]) is not str:
         raise ValueError("not a written node")
-    kind_name, fields = written.get("kind"), written.get("fields")
-    kind = _KINDS.get(kind_name) if type(kind_name) is str else None
-    if kind is None or type(fields) is not list or len(fields) != len(kind.fields):
+    kind = _KINDS.get(written[0])
+    if kind is None or len(written) != len(kind.fields) + 1:
         raise ValueError("not a known node")
-    node = kind(*[_read_field(value, allowed, names, depth + 1) for value in fields], lineno=1)
+    fields = [_read_field(value, allowed, names, depth + 1) for value in written[1:]]
+    node = kind(*fields, lineno=1)
     if isinstance(node, nodes.Name):
         if node.ctx == "load" and isinstance(node.name, str):
             names.add(node.name)
@@ -115,10 +120,10 @@ def _read(written: Any, allowed: _Allowed, names: set[str], depth: int) -> nodes
 
 
 def _read_field(value: Any, allowed: _Allowed, names: set[str], depth: int) -> Any:
-    if isinstance(value, dict):
-        return _read(value, allowed, names, depth)
-    if isinstance(value, list):
-        return [_read_field(item, allowed, names, depth) for item in value]
+    if type(value) is list:
+        if value and type(value[0]) is str:
+            return _read(value, allowed, names, depth)
+        return [_read(item, allowed, names, depth) for item in value]
     if isinstance(value, _PLAIN):
         return value
     raise ValueError("not a field value")

@@ -5,6 +5,7 @@ is read again, and an entry another user could have written is not read."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -13,10 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from dpia import _conditions
 from dpia._compiled import FORMAT
-from dpia._errors import CatalogueError
+from dpia._condition_trees import read_tree, written_tree
+from dpia._errors import CatalogueError, ConditionError
 from dpia.questionnaire import load_questionnaire
+from dpia.questionnaire._loader import _conditions as questionnaire_conditions
 from dpia.risk import load_catalogue
+from dpia.risk._loader import _expressions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "scenario-a-keystroke-content.yaml"
@@ -191,3 +196,41 @@ def test_a_cache_folder_that_cannot_be_made_only_costs_compiling(tmp_path):
     blocked.write_text("in the way", encoding="utf-8")
     assert _score(blocked / "cache") == _score(tmp_path / "cache")
     assert _entries(tmp_path / "cache")
+
+
+def _shipped_conditions() -> list[str]:
+    questionnaire = load_questionnaire(SHIPPED / "telemetry-for-ai.yaml")
+    catalogue = load_catalogue(SHIPPED / "telemetry-for-ai.risks.yaml", questionnaire)
+    found = list(questionnaire_conditions(questionnaire))
+    found += [expression for _where, expression, kind in _expressions(catalogue) if kind == "when"]
+    return sorted(set(found))
+
+
+def test_every_shipped_condition_reads_back_as_the_parser_read_it():
+    conditions = _shipped_conditions()
+    assert len(conditions) > 300
+    for expression in conditions:
+        parsed = _conditions._tree(expression)
+        written = written_tree(parsed)
+        assert written is not None, expression
+        tree, names = read_tree(
+            json.loads(json.dumps(written)),
+            _conditions.ALLOWED_FILTERS,
+            _conditions.ALLOWED_TESTS,
+            _conditions.MAX_NESTING,
+        )
+        assert tree == parsed, expression
+        assert names == _conditions._refuse_unsafe(parsed, "a condition"), expression
+
+
+def test_a_kept_tree_holding_what_a_condition_may_not_is_parsed_instead(monkeypatch):
+    expression = "profile.owner_of_the_kept_tree_test"
+    getattr_tree = ["Getattr", ["Name", "profile", "load"], "owner_of_the_kept_tree_test", "load"]
+    monkeypatch.setitem(_conditions._KEPT_TREES, expression, getattr_tree)
+    with pytest.raises(ConditionError, match="attribute access"):
+        _conditions._checked(expression)
+    expression = "headcount | attr('x') or kept_tree_filter_test"
+    filter_tree = ["Filter", ["Name", "headcount", "load"], "attr", [], [], None, None]
+    monkeypatch.setitem(_conditions._KEPT_TREES, expression, filter_tree)
+    with pytest.raises(ConditionError, match="filter 'attr' is not allowed"):
+        _conditions._checked(expression)
