@@ -3,11 +3,11 @@
 `dpia --help` is the floor of every command: the interpreter, `import dpia.cli`, argparse. It
 is set beside `python -c pass` (the interpreter alone) and beside importing the four libraries
 the questionnaire and the document need (python-docx, pydantic, Jinja2, PyYAML), which is what
-a command that used them all would pay at the least. `dpia validate` reads and checks the
-questionnaire; the compile cache of a later round is what brings it down, so it has no target yet.
-`dpia score` of the largest example is timed without a cache (an empty `DPIA_CACHE_DIR` each
-run: everything parsed, checked and written to the cache) and with the questionnaire and
-catalogue kept compiled from an earlier run, as every run after the first.
+a command that used them all would pay at the least. `dpia validate` reads the questionnaire,
+kept compiled in the cache folder after the first run; it has no target yet. `dpia score` of the
+largest example is timed without a cache (an empty `DPIA_CACHE_DIR` each run: everything parsed,
+checked and written to the cache) and with the questionnaire and catalogue kept compiled by an
+earlier run, as every run after the first.
 """
 
 from __future__ import annotations
