@@ -81,17 +81,12 @@ def entry_key(kind: str, *sources: bytes) -> str:
     return f"{kind}-{key.hexdigest()}"
 
 
-def _folder(create: bool) -> Path | None:
+def _folder() -> Path:
+    """This code's folder of entries: another release of dpia has another one."""
     import platformdirs
 
     root = Path(settings().cache_dir or platformdirs.user_cache_dir("dpia"))
-    folder = root / f"compiled-{_stamp().hex()[:16]}"
-    if create:
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError:
-            return None
-    return folder
+    return root / f"compiled-{_stamp().hex()[:16]}"
 
 
 def compiled_model(key: str, model: type[Model]) -> Model | None:
@@ -120,11 +115,8 @@ def keep_compiled(
 
 def _entry(key: str) -> bytes | None:
     """The body of the entry `key`, or None when there is none to trust whole."""
-    folder = _folder(create=False)
-    if folder is None:
-        return None
     try:
-        with open(folder / key, "rb") as entry:
+        with open(_folder() / key, "rb") as entry:
             if not _trusted(os.fstat(entry.fileno())):
                 return None
             header = entry.readline()
@@ -145,11 +137,10 @@ def _trusted(status: os.stat_result) -> bool:
 
 def _keep_entry(key: str, body: bytes) -> None:
     """Write the entry `key`, whole or not at all; a folder that cannot be written is let be."""
-    folder = _folder(create=True)
-    if folder is None:
-        return
+    folder = _folder()
     header = b"%s %s %s\n" % (FORMAT, key.encode(), hashlib.sha256(body).hexdigest().encode())
     try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
     except OSError:
         return

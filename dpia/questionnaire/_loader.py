@@ -41,6 +41,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 
 
 def _conditions(questionnaire: Questionnaire) -> Iterator[str]:
+    """Every condition of the questionnaire, whose trees the disk cache keeps beside it."""
     for section in questionnaire.sections:
         if section.when is not None:
             yield section.when
