@@ -29,6 +29,7 @@ import yaml
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
+from benchmarks._cache_dirs import cache_environment, empty_cache, warm_cache
 from benchmarks._harness import Baseline, Case, Table, Target, measure, readable
 from dpia import load_answers, load_questionnaire
 from dpia._library import questionnaire_for, questionnaire_ref_of
@@ -123,29 +124,38 @@ def _peak_mib(run: Callable[[], object]) -> float:
         tracemalloc.stop()
 
 
-def _as_processes(path: Path, shape: Shape) -> Case:
-    """`dpia render` as a user runs it, beside the bare script writing the same shape."""
+def _as_processes(path: Path, shape: Shape) -> list[Case]:
+    """`dpia render` as a user runs it, beside the bare script writing the same shape: without
+    a cache (an empty `DPIA_CACHE_DIR` each run), and with everything kept compiled by an
+    earlier run, as every run after the first."""
     scratch = _scratch()
     script = scratch / "bare.py"
     script.write_text(_BARE_SCRIPT, encoding="utf-8")
     shape_file = scratch / "shape.json"
     shape_file.write_text(json.dumps(shape), encoding="utf-8")
+    warm = warm_cache()
 
-    def render() -> None:
-        command = [*DPIA, "render", str(path), "-o", str(scratch / "dpia.docx")]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    def render(cache: Callable[[], Path]) -> Callable[[], None]:
+        def run() -> None:
+            command = [*DPIA, "render", str(path), "-o", str(scratch / "dpia.docx")]
+            subprocess.run(
+                command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT,
+                env=cache_environment(cache()),
+            )  # fmt: skip
+
+        return run
 
     def bare() -> None:
         command = [sys.executable, str(script), str(shape_file), str(scratch / "bare.docx")]
         subprocess.run(command, check=True, cwd=ROOT)
 
-    return Case(
-        f"dpia render {path.name} (process)",
-        render,
-        7,
-        Baseline(f"{_describe(shape)} (process)", bare),
-        TARGET,
-    )
+    baseline = Baseline(f"{_describe(shape)} (process)", bare)
+    return [
+        Case(f"dpia render {path.name} (process, without cache)", render(empty_cache), 7,
+             baseline, TARGET),
+        Case(f"dpia render {path.name} (process, warm cache)", render(lambda: warm), 7,
+             baseline, TARGET),
+    ]  # fmt: skip
 
 
 def cases() -> list[Case]:
@@ -175,7 +185,7 @@ def cases() -> list[Case]:
              bare, TARGET),
         Case(f"render {path.name} again (risk map kept)", render, 15, bare, TARGET),
         Case(f"assess and render {path.name}", assess_and_render, 10),
-        _as_processes(path, shape),
+        *_as_processes(path, shape),
     ]  # fmt: skip
     points = [
         MapPoint(

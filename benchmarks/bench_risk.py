@@ -6,9 +6,12 @@ the rating alone: screening, inherent and residual ratings, measure ranking, sto
 legal exposure and completeness. The target is absolute (1 ms on every example, issue 18 point
 2): no library does this work for us, so there is no baseline to set it beside.
 
-Before its first rating a process also pays for reading the catalogue (its conditions parsed
-and checked, once per process) and the answers; those phases come first, the catalogue beside
-PyYAML parsing the same file. Reading the questionnaire is in the questionnaire area.
+Before its first rating a process also pays for reading the catalogue and the answers; those
+phases come first, the catalogue beside PyYAML parsing the same file: as a new process without
+a cache (every condition parsed and checked, the entry written), as a new process with the
+catalogue kept compiled in the cache folder (every condition made ready from its kept tree, as
+the first rating needs it), and again in the same process. Reading the questionnaire is in the
+questionnaire area.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from benchmarks._cache_dirs import as_new_process, empty_cache, in_cache, warm_cache
 from benchmarks._harness import Baseline, Case, Table, Target, readable
 from dpia import load_answers
 from dpia._conditions import _checked, _checked_text
@@ -29,7 +33,7 @@ from dpia.risk import _engine as engine
 from dpia.risk import assess, catalogue_for
 from dpia.risk._context import Context
 from dpia.risk._exposure import exposure
-from dpia.risk._loader import catalogue_path, load_catalogue
+from dpia.risk._loader import _expressions, catalogue_path, load_catalogue
 from dpia.risk._rating import rate_inherent, rate_views
 from dpia.risk._screening import screen
 
@@ -43,19 +47,26 @@ def _phases() -> list[Case]:
     questionnaire = questionnaire_for(questionnaire_ref_of(largest))
     path = catalogue_path(questionnaire)
     parse = Baseline(f"PyYAML: parse {path.name}", lambda: read_source(path))
+    expressions = list(_expressions(catalogue_for(questionnaire)))
 
-    def load_cold() -> None:
-        # As a fresh process reads it: every condition and rationale parsed and checked again.
-        _checked.cache_clear()
-        _checked_text.cache_clear()
+    def as_new_process_reads() -> None:
+        as_new_process()
         load_catalogue(path, questionnaire)
+        # What the first rating needs: every condition and rationale ready to run.
+        for _where, expression, kind in expressions:
+            (_checked if kind == "when" else _checked_text)(expression)
 
     def load_again() -> None:
         load_catalogue(path, questionnaire)
 
+    warm = warm_cache()
     return [
-        Case(f"phase: read and check {path.name}, as a new process", load_cold, 10, parse),
-        Case(f"phase: read and check {path.name} again", load_again, 10, parse),
+        Case(f"phase: read and check {path.name}, as a new process without cache",
+             in_cache(empty_cache, as_new_process_reads), 10, parse),
+        Case(f"phase: read {path.name} kept compiled, as a new process",
+             in_cache(lambda: warm, as_new_process_reads), 10, parse),
+        Case(f"phase: read {path.name} kept compiled again, in the process",
+             in_cache(lambda: warm, load_again), 10, parse),
         Case(f"phase: read and check the answers of {largest.name}",
              lambda: load_answers(largest, questionnaire), 20),
     ]  # fmt: skip

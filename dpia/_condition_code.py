@@ -28,7 +28,7 @@ from typing import Any
 import jinja2.nodes as nodes
 from jinja2 import Environment
 
-__all__ = ["expression_function", "text_function"]
+__all__ = ["TextPieces", "expression_function", "text_function", "text_pieces", "tree_function"]
 
 Values = Mapping[str, Any]
 Function = Callable[[Values], Any]
@@ -67,14 +67,23 @@ def expression_function(
     read = [tree] if isinstance(tree, nodes.Name) else list(tree.find_all(nodes.Name))
     if any(name.name not in names for name in read):
         return None
+    return tree_function(tree, environment)
+
+
+def tree_function(tree: nodes.Expr, environment: Environment) -> Function | None:
+    """`expression_function` for a tree whose every name the caller supplies a value for."""
     try:
         return _function(tree, environment)
     except _Outside:
         return None
 
 
-def text_function(template: nodes.Template) -> Callable[[Values], str] | None:
-    """A function filling a rationale made of text and bare `{{ name }}`s; None otherwise."""
+TextPieces = tuple[tuple[bool, str], ...]
+
+
+def text_pieces(template: nodes.Template) -> TextPieces | None:
+    """A rationale made of text and bare `{{ name }}`s as its pieces, each (is literal text,
+    text or name); None otherwise."""
     pieces: list[tuple[bool, str]] = []
     for output in template.body:
         if not isinstance(output, nodes.Output):
@@ -86,7 +95,11 @@ def text_function(template: nodes.Template) -> Callable[[Values], str] | None:
                 pieces.append((False, node.name))
             else:
                 return None
-    parts = tuple(pieces)
+    return tuple(pieces)
+
+
+def text_function(parts: TextPieces) -> Callable[[Values], str]:
+    """The function filling a rationale from its pieces."""
 
     def fill(values: Values) -> str:
         return "".join(piece if literal else str(values[piece]) for literal, piece in parts)

@@ -28,7 +28,14 @@ import jinja2.nodes
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from ._condition_code import expression_function, text_function
+from ._condition_code import (
+    TextPieces,
+    expression_function,
+    text_function,
+    text_pieces,
+    tree_function,
+)
+from ._condition_trees import read_tree, written_tree
 from ._errors import ConditionError
 
 __all__ = [
@@ -40,10 +47,12 @@ __all__ = [
     "check_condition",
     "check_text",
     "evaluate",
+    "keep_written",
     "names_in_order",
     "nesting_fault",
     "referenced_names",
     "render_text",
+    "written_forms",
 ]
 
 ALLOWED_FILTERS = ("length", "lower", "upper", "int", "float", "default", "join", "sum")
@@ -183,14 +192,18 @@ def _refuse_unsafe(parsed: jinja2.nodes.Node, where: str) -> frozenset[str]:
 
 class _Checked:
     """A condition read once: the names it reads, a plain function computing it when
-    `_condition_code` could make one, and Jinja2's compiled code, made only when needed."""
+    `_condition_code` could make one (and the tree it was made from, which a disk cache keeps),
+    and Jinja2's compiled code, made only when needed."""
 
-    __slots__ = ("_jinja", "expression", "function", "names")
+    __slots__ = ("_jinja", "expression", "function", "names", "tree")
 
-    def __init__(self, expression: str, names: frozenset[str], function: Any) -> None:
+    def __init__(
+        self, expression: str, names: frozenset[str], function: Any, tree: jinja2.nodes.Expr
+    ) -> None:
         self.expression = expression
         self.names = names
         self.function = function
+        self.tree = tree
         self._jinja: Callable[..., Any] | None = None
 
     def jinja(self) -> Callable[..., Any]:
@@ -231,6 +244,9 @@ def _checked(expression: str) -> _Checked:
         )
     if "{" in expression or "}" in expression:
         raise ConditionError("a condition is a bare expression: drop '{{', '}}', '{%' and '%}'")
+    kept = _kept(expression)
+    if kept is not None:
+        return kept
     try:
         try:
             tree = _tree(expression)
@@ -238,7 +254,7 @@ def _checked(expression: str) -> _Checked:
             _refuse_malformed(expression)
             raise exc from None
         names = _refuse_unsafe(tree, "a condition")
-        checked = _Checked(expression, names, expression_function(tree, _CONDITIONS, names))
+        checked = _Checked(expression, names, expression_function(tree, _CONDITIONS, names), tree)
         if checked.function is None:
             checked.jinja()
     except jinja2.TemplateSyntaxError as exc:
@@ -252,11 +268,18 @@ def _checked(expression: str) -> _Checked:
 
 
 @lru_cache(maxsize=4096)
-def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str], Any]:
+def _checked_text(template: str) -> tuple[jinja2.Template | None, frozenset[str], Any, Any]:
+    """The template compiled (unless a plain function fills it), the names it quotes, that
+    function and the pieces it was made from."""
+    pieces = _KEPT_TEXTS.get(template)
+    if pieces is not None:
+        names = frozenset(piece for literal, piece in pieces if not literal) - {"self"}
+        return None, names, text_function(pieces), pieces
     try:
         parsed = _TEXTS.parse(template)
         names = _refuse_unsafe(parsed, "a text template")
-        fill = text_function(parsed)
+        pieces = text_pieces(parsed)
+        fill = None if pieces is None else text_function(pieces)
         compiled = _TEXTS.from_string(parsed) if fill is None else None
     except jinja2.TemplateSyntaxError as exc:
         raise ConditionError(f"not a valid text template: {exc.message}") from None
@@ -265,7 +288,7 @@ def _checked_text(template: str) -> tuple[jinja2.Template, frozenset[str], Any]:
             f"the text template is nested too deeply (at most {MAX_NESTING} levels of operators "
             "or brackets)"
         ) from None
-    return compiled, names, fill
+    return compiled, names, fill, pieces
 
 
 def check_condition(expression: str, known: Iterable[str]) -> set[str]:
@@ -320,7 +343,7 @@ def render_text(template: str, values: Mapping[str, Any]) -> str:
     Values are inserted as they are and never read as template text, so an answer containing
     `{{ 7*7 }}` or `{% include %}` is printed literally.
     """
-    compiled, names, fill = _checked_text(template)
+    compiled, names, fill, _pieces = _checked_text(template)
     if fill is not None and names <= values.keys():
         return fill(values)
     if compiled is None:
@@ -340,3 +363,64 @@ def check_text(template: str, known: Iterable[str]) -> set[str]:
     names = set(_checked_text(template)[1])
     _refuse_unknown(names, known)
     return names
+
+
+_KEPT_TREES: dict[str, Any] = {}
+_KEPT_TEXTS: dict[str, TextPieces] = {}
+
+
+def _kept(expression: str) -> _Checked | None:
+    """The condition from the tree a disk cache kept for it, without Jinja2's parser; None when
+    there is none or it does not hold a condition this module would have made (`read_tree`
+    refuses every node, filter and test `_refuse_unsafe` would, and nesting it would)."""
+    written = _KEPT_TREES.get(expression)
+    if written is None:
+        return None
+    try:
+        tree, read = read_tree(written, ALLOWED_FILTERS, ALLOWED_TESTS, MAX_NESTING)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    # `self` has a meaning of its own in Jinja2: such a condition is left to its code.
+    function = None if "self" in read else tree_function(tree, _CONDITIONS)
+    return None if function is None else _Checked(expression, read, function, tree)
+
+
+def written_forms(conditions: Iterable[str], templates: Iterable[str]) -> dict[str, Any]:
+    """The checked conditions and text templates as data a disk cache can keep: each
+    condition's tree and each template's pieces, for those a plain function computes."""
+    trees: dict[str, Any] = {}
+    for expression in conditions:
+        checked = _checked(expression)
+        written = None if checked.function is None else written_tree(checked.tree)
+        if written is not None:
+            trees[expression] = written
+    texts: dict[str, Any] = {}
+    for template in templates:
+        pieces = _checked_text(template)[3]
+        if pieces is not None:
+            texts[template] = [list(piece) for piece in pieces]
+    return {"conditions": trees, "texts": texts}
+
+
+def keep_written(forms: Any) -> None:
+    """Take the forms `written_forms` made, read back from a disk cache, so that checking one of
+    those conditions or templates skips the parser. Nothing is taken from a record of another
+    shape; a tree that does not rebuild is parsed from its expression when it is needed."""
+    if not isinstance(forms, dict):
+        return
+    trees, texts = forms.get("conditions"), forms.get("texts")
+    if not isinstance(trees, dict) or not isinstance(texts, dict):
+        return
+    kept_texts: dict[str, TextPieces] = {}
+    for template, pieces in texts.items():
+        if not isinstance(pieces, list) or not all(
+            isinstance(piece, list)
+            and len(piece) == 2
+            and isinstance(piece[0], bool)
+            and isinstance(piece[1], str)
+            for piece in pieces
+        ):
+            return
+        kept_texts[template] = tuple((literal, text) for literal, text in pieces)
+    _KEPT_TREES.update(trees)
+    _KEPT_TEXTS.update(kept_texts)

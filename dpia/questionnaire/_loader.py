@@ -7,8 +7,10 @@ what is shown, and no condition can loop back on itself).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from .._compiled import compiled_model, entry_key, keep_compiled, source_bytes
 from .._conditions import RESERVED_NAMES, check_condition
 from .._errors import ConditionError, Problem, QuestionnaireError
 from .._source import Source, read_source
@@ -21,8 +23,34 @@ __all__ = ["load_questionnaire", "questionnaire_from_source"]
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read and fully validate a questionnaire YAML file; raises QuestionnaireError."""
-    return questionnaire_from_source(read_source(path))
+    """Read and fully validate a questionnaire YAML file; raises QuestionnaireError.
+
+    A file read before by the same code comes from the disk cache (`dpia._compiled`) without
+    being checked again: only a file that passed every check is kept there.
+    """
+    raw = source_bytes(path)
+    if raw is None:
+        return questionnaire_from_source(read_source(path))
+    key = entry_key("questionnaire", raw)
+    kept = compiled_model(key, Questionnaire)
+    if kept is not None:
+        return kept
+    questionnaire = questionnaire_from_source(read_source(raw, name=str(path)))
+    keep_compiled(key, questionnaire, _conditions(questionnaire), ())
+    return questionnaire
+
+
+def _conditions(questionnaire: Questionnaire) -> Iterator[str]:
+    """Every condition of the questionnaire, whose trees the disk cache keeps beside it."""
+    for section in questionnaire.sections:
+        if section.when is not None:
+            yield section.when
+        for question in section.questions:
+            if question.when is not None:
+                yield question.when
+            for option in getattr(question, "options", ()):
+                if option.when is not None:
+                    yield option.when
 
 
 def questionnaire_from_source(source: Source) -> Questionnaire:

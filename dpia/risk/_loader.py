@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .._compiled import compiled_model, entry_key, keep_compiled, source_bytes
 from .._conditions import check_condition, check_text
 from .._errors import CatalogueError, ConditionError, Problem, SourceError
 from .._library import questionnaire_dir
@@ -38,7 +39,24 @@ def catalogue_for(questionnaire: Questionnaire) -> Catalogue:
 
 
 def load_catalogue(path: str | Path, questionnaire: Questionnaire) -> Catalogue:
-    return catalogue_from_source(read_source(path), questionnaire)
+    """Read the catalogue and check it against `questionnaire`; raises CatalogueError.
+
+    A catalogue checked before against the same questionnaire by the same code comes from the
+    disk cache (`dpia._compiled`), under a key made of both: an edit to either checks it again.
+    """
+    raw = source_bytes(path)
+    if raw is None:
+        return catalogue_from_source(read_source(path), questionnaire)
+    key = entry_key("catalogue", raw, questionnaire.model_dump_json().encode())
+    kept = compiled_model(key, Catalogue)
+    if kept is not None:
+        return kept
+    catalogue = catalogue_from_source(read_source(raw, name=str(path)), questionnaire)
+    expressions = list(_expressions(catalogue))
+    conditions = [expression for _path, expression, kind in expressions if kind == "when"]
+    templates = [expression for _path, expression, kind in expressions if kind == "text"]
+    keep_compiled(key, catalogue, conditions, templates)
+    return catalogue
 
 
 def catalogue_from_source(source: Source, questionnaire: Questionnaire) -> Catalogue:
