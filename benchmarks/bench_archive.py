@@ -130,20 +130,27 @@ def _adding() -> Case:
     return Case("add a version with a 50 kB document", add_a_version, 50, baseline)
 
 
-def _listing() -> Case:
-    archive = bulk_archive(10_000, 1)
+_LISTED = (
+    "SELECT assessment_id, title, organisation, latest_version, status, review_due, "
+    "created_at, created_by, updated_at FROM assessment_listing ORDER BY created_at, assessment_id"
+)
+LIST_SIZES = (1_000, 10_000, 100_000)
+
+
+def _list_and_select(archive: Archive, count: int) -> tuple[Callable[[], None], Callable[[], None]]:
     raw = _raw(archive)
 
-    def list_10000_assessments() -> None:
-        assert len(archive.assessments()) == 10_000
+    def list_them() -> None:
+        assert len(archive.assessments()) == count
 
     def select_them() -> None:
-        rows = raw.execute(
-            "SELECT assessment_id, title, organisation, latest_version, status, review_due, "
-            "created_at, created_by, updated_at FROM assessment_listing "
-            "ORDER BY created_at, assessment_id"
-        ).fetchall()
-        assert len(rows) == 10_000
+        assert len(raw.execute(_LISTED).fetchall()) == count
+
+    return list_them, select_them
+
+
+def _listing() -> Case:
+    list_10000_assessments, select_them = _list_and_select(bulk_archive(10_000, 1), 10_000)
 
     return Case(
         "list 10,000 assessments",
@@ -286,8 +293,65 @@ def _verify_scaling() -> Iterator[tuple[str, ...]]:
         archive.engine.dispose()
 
 
+_LIST_MEMORY_PROBE = """
+import sys, tracemalloc
+from dpia.archive import open_archive
+archive = open_archive(sys.argv[1])
+archive.history("A-2026-000000000000")
+tracemalloc.start()
+listed = archive.assessments()
+peak = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+print(peak, len(listed))
+"""
+
+
+def _list_memory(archive: Archive) -> tuple[int, int]:
+    """Peak of Python's allocations while a fresh process lists, and how many it listed."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LIST_MEMORY_PROBE, str(archive.engine.url)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    peak, listed = done.stdout.split()
+    return int(peak), int(listed)
+
+
+def _list_scaling() -> Iterator[tuple[str, ...]]:
+    for count in LIST_SIZES:
+        archive = bulk_archive(count, 1)
+        list_them, select_them = _list_and_select(archive, count)
+        runs = {1_000: 9, 10_000: 5}.get(count, 3)
+        case = Case(f"{count} assessments", list_them, runs, Baseline("raw", select_them))
+        result = measure(case)
+        assert result.baseline_timing is not None and result.ratio is not None
+        peak, listed = _list_memory(archive)
+        assert listed == count
+        yield (
+            f"{count:,}",
+            readable(result.timing.median),
+            readable(result.baseline_timing.median),
+            f"{result.ratio:.2f}×",
+            readable(result.timing.median / count),
+            f"{peak / 2**20:.1f} MiB",
+            f"{peak / count:,.0f} B",
+        )
+        archive.engine.dispose()
+
+
 def tables() -> list[Table]:
     return [
+        Table(
+            "list N assessments (SQLite)",
+            ("assessments", "list", "raw SELECT", "ratio", "per assessment", "memory", "per row"),
+            _list_scaling,
+            (
+                "raw SELECT: the listed columns with sqlite3, in the list's order",
+                "memory: peak of Python's allocations (tracemalloc) while a fresh process lists; "
+                "the list holds every row it returns, so memory per row should stay flat",
+            ),
+        ),
         Table(
             "verify a chain of N versions (SQLite)",
             ("versions", "verify", "raw read+hash", "ratio", "per version", "memory", "target"),
@@ -297,5 +361,5 @@ def tables() -> list[Table]:
                 "(issue 18, point 3)",
                 "memory: peak of Python's allocations (tracemalloc) while a fresh process verifies",
             ),
-        )
+        ),
     ]
