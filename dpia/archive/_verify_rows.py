@@ -98,6 +98,7 @@ _decode_version = msgspec.json.Decoder(_VersionRecord).decode
 _decode_status = msgspec.json.Decoder(_StatusRecord).decode
 _decode_audit = msgspec.json.Decoder(_AuditRecord).decode
 _decode_grant = msgspec.json.Decoder(_GrantRecord).decode
+_UNSIGNED: dict[str, str] = {}
 
 
 class Findings:
@@ -233,6 +234,9 @@ def walk_versions(
     signed = _signatures(connection, findings)
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
+    # Counted in locals and stored once at the end: a dataclass attribute per row costs more.
+    count = named_count = 0
+    highest: int | None = None
     current: str | None = None
     last_key: tuple[str, int] | None = None
     expected_number, expected_prev = 1, GENESIS
@@ -248,14 +252,17 @@ def walk_versions(
                 add(aid, number, "a second version.added event in the audit log names it")
                 continue
             last_key = (aid, number)
-            seen.count += 1
-            if seen.last_id is None or vid > seen.last_id:
-                seen.last_id = vid
+            count += 1
+            if highest is None or vid > highest:
+                highest = vid
             if aid != current:
                 current, expected_number, expected_prev = aid, 1, GENESIS
-            named: dict[str, str] = {}
             # Both streams are in the same database order and every signature row belongs to
             # a stored version, so equal keys meet: no string comparison a collation could skew.
+            # A version without signatures shares one empty mapping, only ever read.
+            named: dict[str, str] = _UNSIGNED
+            if pending is not None and pending[0] == aid and pending[1] == number:
+                named = {}
             while pending is not None and pending[0] == aid and pending[1] == number:
                 named[pending[2]] = pending[3]
                 signature_seen.count += 1
@@ -305,7 +312,7 @@ def walk_versions(
             if event_id is None:
                 add(aid, number, "no version.added event in the audit log names this version")
             else:
-                seen.named += 1
+                named_count += 1
             if question_blob_found is None:
                 add(aid, number, f"the questionnaire snapshot (sha256 {question_sha}) is "
                     "missing from the archive")  # fmt: skip
@@ -320,6 +327,7 @@ def walk_versions(
                     add, aid, number, damaged, question_sha, document_sha, named, pdf_sha
                 )
             expected_number, expected_prev = number + 1, chain
+    seen.count, seen.last_id, seen.named = count, highest, named_count
     return seen, signature_seen
 
 
@@ -507,6 +515,8 @@ def walk_audit(
     sha256 = hashlib.sha256
     decode = _decode_audit
     actions = _ACTIONS
+    count = 0
+    last_id: int | None = None
     for partition in driver_batches(connection, query):
         for eid, at, actor, action, aid, number, subject, record_json, prev, chain in partition:
             by_action[action] = by_action.get(action, 0) + 1
@@ -539,9 +549,9 @@ def walk_audit(
             if eid in watch:
                 seen.hash_at[eid] = chain
             expected_prev = chain
-            seen.count += 1
-            seen.last_id = eid
-    seen.head = expected_prev
+            count += 1
+            last_id = eid
+    seen.count, seen.last_id, seen.head = count, last_id, expected_prev
     return seen
 
 
