@@ -194,35 +194,39 @@ _VERSIONS_EACH_NAMED = (
     .select_from(_WITH_BLOBS)
     .order_by(*_CHAIN_ORDER)
 )
-_events_naming = (
-    select(func.count())
-    .where(
-        audit_events.c.subject_sha256 == versions.c.chain_hash,
-        audit_events.c.action == AuditAction.VERSION_ADDED.value,
+
+
+def _not_named_once(table: Any, action: AuditAction) -> Any:
+    """The first row of `table` that does not have exactly one `action` event naming it, rows
+    taken in the order of their chain hash: so the lookups walk the audit index in its own
+    order rather than jumping about it once per row, as a join in chain order does."""
+    events_naming = (
+        select(func.count())
+        .where(
+            audit_events.c.subject_sha256 == table.c.chain_hash,
+            audit_events.c.action == action.value,
+        )
+        .correlate(table)
+        .scalar_subquery()
     )
-    .correlate(versions)
-    .scalar_subquery()
-)
-# Versions in the order of their chain hash, so that the lookups walk the audit index in its
-# own order rather than jumping about it once per version.
-_NOT_NAMED_ONCE = (
-    select(versions.c.chain_hash)
-    .where(_events_naming != 1)
-    .order_by(versions.c.chain_hash)
-    .limit(1)
-)
+    return (
+        select(table.c.chain_hash).where(events_naming != 1).order_by(table.c.chain_hash).limit(1)
+    )
 
 
-def _each_named_once(connection: Connection) -> bool:
-    """Whether every version has exactly one version.added event, asked of the database as one
-    walk of two indexes in the same order.
+_VERSIONS_NOT_NAMED_ONCE = _not_named_once(versions, AuditAction.VERSION_ADDED)
 
-    The usual answer is yes, and then the version walk needs no join to the audit log: the join
-    visits the audit index in chain order, that is at random, once per version, and costs more
-    than the rest of the walk's reading. When the answer is no, the walk joins, and names each
-    version without its event and each further event exactly as before.
+
+def _each_named_once(connection: Connection, not_named_once: Any) -> bool:
+    """Whether every row has exactly one event naming it, asked of the database as one walk of
+    two indexes in the same order.
+
+    The usual answer is yes, and then the walk needs no join to the audit log: the join visits
+    the audit index at random, once per row, and costs more than the rest of the walk's
+    reading. When the answer is no, the walk joins, and names each row without its event and
+    each further event exactly as before.
     """
-    return connection.execute(_NOT_NAMED_ONCE).first() is None
+    return connection.execute(not_named_once).first() is None
 
 
 def walk_versions(
@@ -230,7 +234,11 @@ def walk_versions(
 ) -> tuple[TableSeen, TableSeen]:
     """Versions in chain order, each against its record, its chain, its blobs, its audit event
     and its signatures. Returns what was seen of versions and of signatures."""
-    query = _VERSIONS_EACH_NAMED if _each_named_once(connection) else _VERSIONS
+    query = (
+        _VERSIONS_EACH_NAMED
+        if _each_named_once(connection, _VERSIONS_NOT_NAMED_ONCE)
+        else _VERSIONS
+    )
     signed = _signatures(connection, findings)
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
@@ -402,27 +410,27 @@ def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[An
 
 
 _status_event = audit_events.alias("event")
+_STATUS_COLUMNS = (
+    version_statuses.c.id,
+    version_statuses.c.assessment_id,
+    version_statuses.c.number,
+    version_statuses.c.status,
+    version_statuses.c.actor,
+    version_statuses.c.at,
+    version_statuses.c.note,
+    version_statuses.c.record_json,
+    version_statuses.c.prev_chain_hash,
+    version_statuses.c.chain_hash,
+    versions.c.assessment_id.label("version_assessment"),
+    versions.c.number.label("version_number"),
+    versions.c.created_at.label("version_added"),
+)
+_WITH_VERSION = version_statuses.outerjoin(versions, versions.c.id == version_statuses.c.version_id)
+_STATUS_ORDER = (version_statuses.c.assessment_id, version_statuses.c.id)
 _STATUSES_QUERY = (
-    select(
-        version_statuses.c.id,
-        version_statuses.c.assessment_id,
-        version_statuses.c.number,
-        version_statuses.c.status,
-        version_statuses.c.actor,
-        version_statuses.c.at,
-        version_statuses.c.note,
-        version_statuses.c.record_json,
-        version_statuses.c.prev_chain_hash,
-        version_statuses.c.chain_hash,
-        versions.c.assessment_id.label("version_assessment"),
-        versions.c.number.label("version_number"),
-        versions.c.created_at.label("version_added"),
-        _status_event.c.id.label("event_id"),
-    )
+    select(*_STATUS_COLUMNS, _status_event.c.id.label("event_id"))
     .select_from(
-        version_statuses.outerjoin(
-            versions, versions.c.id == version_statuses.c.version_id
-        ).outerjoin(
+        _WITH_VERSION.outerjoin(
             _status_event,
             and_(
                 _status_event.c.subject_sha256 == version_statuses.c.chain_hash,
@@ -430,14 +438,26 @@ _STATUSES_QUERY = (
             ),
         )
     )
-    .order_by(version_statuses.c.assessment_id, version_statuses.c.id)
+    .order_by(*_STATUS_ORDER)
 )
+# The same rows when every status change has exactly one event (an archive chained before
+# revision 0003 keeps initial rows without one, and is walked with the join).
+_STATUSES_EACH_NAMED = (
+    select(*_STATUS_COLUMNS, literal(1).label("event_id"))
+    .select_from(_WITH_VERSION)
+    .order_by(*_STATUS_ORDER)
+)
+_STATUSES_NOT_NAMED_ONCE = _not_named_once(version_statuses, AuditAction.STATUS_CHANGED)
 
 
 def walk_statuses(connection: Connection, findings: Findings, after_id: int | None) -> TableSeen:
     """Status changes in chain order (per assessment), each against its record, its version and
     its audit event."""
-    query = _STATUSES_QUERY
+    query = (
+        _STATUSES_EACH_NAMED
+        if _each_named_once(connection, _STATUSES_NOT_NAMED_ONCE)
+        else _STATUSES_QUERY
+    )
     seen = TableSeen()
     current: str | None = None
     expected_prev = GENESIS
