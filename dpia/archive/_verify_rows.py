@@ -2,10 +2,12 @@
 
 Memory stays flat whatever the archive's size: every walk is one ordered query read in batches
 (server-side cursors on PostgreSQL), holding only the row in hand and the head of the chain it
-is on. The joins that compare the audit log with the rows it describes, and the rows with the
-blobs they name, are done by the database on its indexes; Python only hashes stored bytes and
-reads each stored record into a typed structure (msgspec, in C) to compare it with the columns
-that copy it.
+is on. The comparisons of the audit log with the rows it describes, and of the rows with the
+blobs they name, are done by the database on its indexes: whether every version and status
+change has exactly one event is asked first, in the indexes' own order, and the walk joins each
+row to its events only when the answer is no. Python only hashes stored bytes and reads each
+stored record into a typed structure (msgspec, in C) to compare it with the columns that copy
+it.
 """
 
 from __future__ import annotations
