@@ -207,6 +207,39 @@ def test_rewritten_status_changes_with_the_audit_log_rechained(archive):
     assert "audit_events chain no longer ends" in _refuses_the_next_write(archive, aid)
 
 
+def test_a_status_change_slipped_in_without_its_audit_event_is_named(archive):
+    """Chained onto the status history with the public formats, but no status.changed event
+    records it: verify names the change, not only the checkpoint's count."""
+    first, _ = _two_versions(archive)
+    aid = first.assessment_id
+    archive.set_status(aid, 1, "in_review", actor="dana")
+    last = _one(archive, "SELECT * FROM version_statuses ORDER BY id DESC LIMIT 1")
+    version = _one(archive, "SELECT id FROM versions WHERE number = 2")
+    at = "2026-12-01T09:00:00.000000Z"
+    record = status_record(
+        assessment_id=aid, number=2, status="in_review", actor="dana", at=at, note="",
+    )  # fmt: skip
+    tamper(
+        archive.engine,
+        ["version_statuses"],
+        "INSERT INTO version_statuses (version_id, assessment_id, number, status, actor, at, "
+        "note, record_json, prev_chain_hash, chain_hash) VALUES (:version, :aid, 2, "
+        "'in_review', 'dana', :at, '', :record, :prev, :chain)",
+        version=version.id,
+        aid=aid,
+        at=at,
+        record=record.decode(),
+        prev=last.chain_hash,
+        chain=link(last.chain_hash, record),
+    )
+    problems = _problems(archive)
+    where = f"{aid} v2: the status change to 'in_review' at {at}"
+    assert problems[:2] == [
+        f"{where} was added after the latest checkpoint: not by dpia",
+        f"{where}: no status.changed event in the audit log names it",
+    ]
+
+
 def _rechain_audit_from(archive, first_id: int, changes: dict) -> None:
     """Rewrite one audit event and recompute the chain of it and every event after it."""
     with archive.engine.connect() as connection:

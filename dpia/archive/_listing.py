@@ -65,6 +65,11 @@ def listing_differences(connection: Connection) -> Iterator[tuple[str, str]]:
         yield stray, "the listing names an assessment that is not in the archive"
 
 
+# Built once: an alias's columns are set up the first time they are used, at a cost paid by
+# every write (which rebuilds one listing row) when the alias was made per call.
+_latest = versions.alias("latest")
+
+
 def _listings(
     connection: Connection, assessment_id: str | None, *, with_stored: bool
 ) -> Iterator[tuple[ListingRow, ListingRow | None]]:
@@ -73,7 +78,7 @@ def _listings(
         .where(versions.c.assessment_id == assessments.c.id)
         .scalar_subquery()
     )
-    latest = versions.alias("latest")
+    latest = _latest
     last_status = (
         select(version_statuses.c.status, version_statuses.c.at)
         .where(version_statuses.c.version_id == latest.c.id)

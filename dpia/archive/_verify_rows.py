@@ -2,10 +2,12 @@
 
 Memory stays flat whatever the archive's size: every walk is one ordered query read in batches
 (server-side cursors on PostgreSQL), holding only the row in hand and the head of the chain it
-is on. The joins that compare the audit log with the rows it describes, and the rows with the
-blobs they name, are done by the database on its indexes; Python only hashes stored bytes and
-reads each stored record into a typed structure (msgspec, in C) to compare it with the columns
-that copy it.
+is on. The comparisons of the audit log with the rows it describes, and of the rows with the
+blobs they name, are done by the database on its indexes: whether every version and status
+change has exactly one event is asked first, in the indexes' own order, and the walk joins each
+row to its events only when the answer is no. Python only hashes stored bytes and reads each
+stored record into a typed structure (msgspec, in C) to compare it with the columns that copy
+it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, func, literal, select
 
 from ._canonical import AUDIT_FORMAT, GENESIS, GRANT_FORMAT, RECORD_FORMAT, STATUS_FORMAT
 from ._driver_rows import driver_batches
@@ -98,6 +100,7 @@ _decode_version = msgspec.json.Decoder(_VersionRecord).decode
 _decode_status = msgspec.json.Decoder(_StatusRecord).decode
 _decode_audit = msgspec.json.Decoder(_AuditRecord).decode
 _decode_grant = msgspec.json.Decoder(_GrantRecord).decode
+_UNSIGNED: dict[str, str] = {}
 
 
 class Findings:
@@ -145,36 +148,39 @@ _question_blob = blobs.alias("question_blob")
 _document_blob = blobs.alias("document_blob")
 _pdf_blob = blobs.alias("pdf_blob")
 _version_event = audit_events.alias("event")
+_VERSION_COLUMNS = (
+    versions.c.id,
+    versions.c.assessment_id,
+    versions.c.number,
+    versions.c.questionnaire,
+    versions.c.questionnaire_sha256,
+    versions.c.answers_json,
+    versions.c.report_json,
+    versions.c.document_sha256,
+    versions.c.signed_pdf_sha256,
+    versions.c.author,
+    versions.c.created_at,
+    versions.c.review_due,
+    versions.c.record_json,
+    versions.c.content_sha256,
+    versions.c.prev_chain_hash,
+    versions.c.chain_hash,
+    _question_blob.c.sha256.label("question_blob"),
+    _document_blob.c.sha256.label("document_blob"),
+    _pdf_blob.c.sha256.label("pdf_blob"),
+)
+_WITH_BLOBS = (
+    versions.outerjoin(_question_blob, _question_blob.c.sha256 == versions.c.questionnaire_sha256)
+    .outerjoin(_document_blob, _document_blob.c.sha256 == versions.c.document_sha256)
+    .outerjoin(_pdf_blob, _pdf_blob.c.sha256 == versions.c.signed_pdf_sha256)
+)
+_CHAIN_ORDER = (versions.c.assessment_id, versions.c.number)
+# One row per version and per audit event naming it: none for a version without its event, one
+# more for each further event.
 _VERSIONS = (
-    select(
-        versions.c.id,
-        versions.c.assessment_id,
-        versions.c.number,
-        versions.c.questionnaire,
-        versions.c.questionnaire_sha256,
-        versions.c.answers_json,
-        versions.c.report_json,
-        versions.c.document_sha256,
-        versions.c.signed_pdf_sha256,
-        versions.c.author,
-        versions.c.created_at,
-        versions.c.review_due,
-        versions.c.record_json,
-        versions.c.content_sha256,
-        versions.c.prev_chain_hash,
-        versions.c.chain_hash,
-        _question_blob.c.sha256.label("question_blob"),
-        _document_blob.c.sha256.label("document_blob"),
-        _pdf_blob.c.sha256.label("pdf_blob"),
-        _version_event.c.id.label("event_id"),
-    )
+    select(*_VERSION_COLUMNS, _version_event.c.id.label("event_id"))
     .select_from(
-        versions.outerjoin(
-            _question_blob, _question_blob.c.sha256 == versions.c.questionnaire_sha256
-        )
-        .outerjoin(_document_blob, _document_blob.c.sha256 == versions.c.document_sha256)
-        .outerjoin(_pdf_blob, _pdf_blob.c.sha256 == versions.c.signed_pdf_sha256)
-        .outerjoin(
+        _WITH_BLOBS.outerjoin(
             _version_event,
             and_(
                 _version_event.c.subject_sha256 == versions.c.chain_hash,
@@ -182,8 +188,47 @@ _VERSIONS = (
             ),
         )
     )
-    .order_by(versions.c.assessment_id, versions.c.number)
+    .order_by(*_CHAIN_ORDER)
 )
+# The same rows when every version has exactly one event: the event's id is never reported.
+_VERSIONS_EACH_NAMED = (
+    select(*_VERSION_COLUMNS, literal(1).label("event_id"))
+    .select_from(_WITH_BLOBS)
+    .order_by(*_CHAIN_ORDER)
+)
+
+
+def _not_named_once(table: Any, action: AuditAction) -> Any:
+    """The first row of `table` that does not have exactly one `action` event naming it, rows
+    taken in the order of their chain hash: so the lookups walk the audit index in its own
+    order rather than jumping about it once per row, as a join in chain order does."""
+    events_naming = (
+        select(func.count())
+        .where(
+            audit_events.c.subject_sha256 == table.c.chain_hash,
+            audit_events.c.action == action.value,
+        )
+        .correlate(table)
+        .scalar_subquery()
+    )
+    return (
+        select(table.c.chain_hash).where(events_naming != 1).order_by(table.c.chain_hash).limit(1)
+    )
+
+
+_VERSIONS_NOT_NAMED_ONCE = _not_named_once(versions, AuditAction.VERSION_ADDED)
+
+
+def _each_named_once(connection: Connection, not_named_once: Any) -> bool:
+    """Whether every row has exactly one event naming it, asked of the database as one walk of
+    two indexes in the same order.
+
+    The usual answer is yes, and then the walk needs no join to the audit log: the join visits
+    the audit index at random, once per row, and costs more than the rest of the walk's
+    reading. When the answer is no, the walk joins, and names each row without its event and
+    each further event exactly as before.
+    """
+    return connection.execute(not_named_once).first() is None
 
 
 def walk_versions(
@@ -191,10 +236,17 @@ def walk_versions(
 ) -> tuple[TableSeen, TableSeen]:
     """Versions in chain order, each against its record, its chain, its blobs, its audit event
     and its signatures. Returns what was seen of versions and of signatures."""
-    query = _VERSIONS
+    query = (
+        _VERSIONS_EACH_NAMED
+        if _each_named_once(connection, _VERSIONS_NOT_NAMED_ONCE)
+        else _VERSIONS
+    )
     signed = _signatures(connection, findings)
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
+    # Counted in locals and stored once at the end: a dataclass attribute per row costs more.
+    count = named_count = 0
+    highest: int | None = None
     current: str | None = None
     last_key: tuple[str, int] | None = None
     expected_number, expected_prev = 1, GENESIS
@@ -210,14 +262,17 @@ def walk_versions(
                 add(aid, number, "a second version.added event in the audit log names it")
                 continue
             last_key = (aid, number)
-            seen.count += 1
-            if seen.last_id is None or vid > seen.last_id:
-                seen.last_id = vid
+            count += 1
+            if highest is None or vid > highest:
+                highest = vid
             if aid != current:
                 current, expected_number, expected_prev = aid, 1, GENESIS
-            named: dict[str, str] = {}
             # Both streams are in the same database order and every signature row belongs to
             # a stored version, so equal keys meet: no string comparison a collation could skew.
+            # A version without signatures shares one empty mapping, only ever read.
+            named: dict[str, str] = _UNSIGNED
+            if pending is not None and pending[0] == aid and pending[1] == number:
+                named = {}
             while pending is not None and pending[0] == aid and pending[1] == number:
                 named[pending[2]] = pending[3]
                 signature_seen.count += 1
@@ -267,7 +322,7 @@ def walk_versions(
             if event_id is None:
                 add(aid, number, "no version.added event in the audit log names this version")
             else:
-                seen.named += 1
+                named_count += 1
             if question_blob_found is None:
                 add(aid, number, f"the questionnaire snapshot (sha256 {question_sha}) is "
                     "missing from the archive")  # fmt: skip
@@ -282,6 +337,7 @@ def walk_versions(
                     add, aid, number, damaged, question_sha, document_sha, named, pdf_sha
                 )
             expected_number, expected_prev = number + 1, chain
+    seen.count, seen.last_id, seen.named = count, highest, named_count
     return seen, signature_seen
 
 
@@ -356,27 +412,27 @@ def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[An
 
 
 _status_event = audit_events.alias("event")
+_STATUS_COLUMNS = (
+    version_statuses.c.id,
+    version_statuses.c.assessment_id,
+    version_statuses.c.number,
+    version_statuses.c.status,
+    version_statuses.c.actor,
+    version_statuses.c.at,
+    version_statuses.c.note,
+    version_statuses.c.record_json,
+    version_statuses.c.prev_chain_hash,
+    version_statuses.c.chain_hash,
+    versions.c.assessment_id.label("version_assessment"),
+    versions.c.number.label("version_number"),
+    versions.c.created_at.label("version_added"),
+)
+_WITH_VERSION = version_statuses.outerjoin(versions, versions.c.id == version_statuses.c.version_id)
+_STATUS_ORDER = (version_statuses.c.assessment_id, version_statuses.c.id)
 _STATUSES_QUERY = (
-    select(
-        version_statuses.c.id,
-        version_statuses.c.assessment_id,
-        version_statuses.c.number,
-        version_statuses.c.status,
-        version_statuses.c.actor,
-        version_statuses.c.at,
-        version_statuses.c.note,
-        version_statuses.c.record_json,
-        version_statuses.c.prev_chain_hash,
-        version_statuses.c.chain_hash,
-        versions.c.assessment_id.label("version_assessment"),
-        versions.c.number.label("version_number"),
-        versions.c.created_at.label("version_added"),
-        _status_event.c.id.label("event_id"),
-    )
+    select(*_STATUS_COLUMNS, _status_event.c.id.label("event_id"))
     .select_from(
-        version_statuses.outerjoin(
-            versions, versions.c.id == version_statuses.c.version_id
-        ).outerjoin(
+        _WITH_VERSION.outerjoin(
             _status_event,
             and_(
                 _status_event.c.subject_sha256 == version_statuses.c.chain_hash,
@@ -384,14 +440,26 @@ _STATUSES_QUERY = (
             ),
         )
     )
-    .order_by(version_statuses.c.assessment_id, version_statuses.c.id)
+    .order_by(*_STATUS_ORDER)
 )
+# The same rows when every status change has exactly one event (an archive chained before
+# revision 0003 keeps initial rows without one, and is walked with the join).
+_STATUSES_EACH_NAMED = (
+    select(*_STATUS_COLUMNS, literal(1).label("event_id"))
+    .select_from(_WITH_VERSION)
+    .order_by(*_STATUS_ORDER)
+)
+_STATUSES_NOT_NAMED_ONCE = _not_named_once(version_statuses, AuditAction.STATUS_CHANGED)
 
 
 def walk_statuses(connection: Connection, findings: Findings, after_id: int | None) -> TableSeen:
     """Status changes in chain order (per assessment), each against its record, its version and
     its audit event."""
-    query = _STATUSES_QUERY
+    query = (
+        _STATUSES_EACH_NAMED
+        if _each_named_once(connection, _STATUSES_NOT_NAMED_ONCE)
+        else _STATUSES_QUERY
+    )
     seen = TableSeen()
     current: str | None = None
     expected_prev = GENESIS
@@ -469,6 +537,8 @@ def walk_audit(
     sha256 = hashlib.sha256
     decode = _decode_audit
     actions = _ACTIONS
+    count = 0
+    last_id: int | None = None
     for partition in driver_batches(connection, query):
         for eid, at, actor, action, aid, number, subject, record_json, prev, chain in partition:
             by_action[action] = by_action.get(action, 0) + 1
@@ -501,9 +571,9 @@ def walk_audit(
             if eid in watch:
                 seen.hash_at[eid] = chain
             expected_prev = chain
-            seen.count += 1
-            seen.last_id = eid
-    seen.head = expected_prev
+            count += 1
+            last_id = eid
+    seen.count, seen.last_id, seen.head = count, last_id, expected_prev
     return seen
 
 
