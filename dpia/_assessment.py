@@ -54,7 +54,9 @@ _REF = r"^[a-z][a-z0-9-]{0,63}@\d+\.\d+(\.\d+)?$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class AssessmentMeta(_Frozen):

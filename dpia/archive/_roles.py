@@ -37,7 +37,9 @@ _PERSON = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 class RoleGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     person: str
     role: str

@@ -38,7 +38,11 @@ DocumentStatus = Literal["draft", "in_review", "approved", "rejected", "supersed
 class Revision(BaseModel):
     """One line of the version history on the document-control page."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+
+    # held by another is validated within it, so building each at import is wasted.
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Annotated[int, Field(ge=1)]
     date: dt.date

@@ -49,7 +49,11 @@ _MAX_DOCX_BYTES = 64 * 1024 * 1024
 class EmbeddedRecord(BaseModel):
     """What a rendered document carries about itself."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+
+    # held by another is validated within it, so building each at import is wasted.
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     questionnaire: str
     questionnaire_title: str

@@ -53,7 +53,9 @@ def _fault_at(message: str, *at: str | int) -> PydanticCustomError:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ChoiceOption(_Frozen):
