@@ -246,7 +246,14 @@ def test_commands_of_one_module_are_listed_together() -> None:
     assert len(runs) == len(set(runs)), modules
 
 
-ON_DEMAND = ["dpia", "dpia.archive", "dpia.document", "dpia.signing", "dpia.workflow"]
+ON_DEMAND = [
+    "dpia",
+    "dpia.archive",
+    "dpia.document",
+    "dpia.interop",
+    "dpia.signing",
+    "dpia.workflow",
+]
 
 
 def _declared(package: str) -> tuple[dict[str, str], dict[str, str]]:
