@@ -16,7 +16,6 @@ import uuid
 import zipfile
 import zlib
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.package import OpcPackage
 from lxml import etree
@@ -30,6 +29,7 @@ from ..questionnaire import Questionnaire
 from ..questionnaire._types import TableQuestion
 from ._ooxml import add_custom_xml, custom_xml_blobs, drop_custom_xml
 from ._package import check_package
+from ._xml_escapes import xml_attribute, xml_text
 
 __all__ = [
     "NAMESPACE",
@@ -150,13 +150,13 @@ def _record_xml(record: EmbeddedRecord) -> bytes:
     answers = json.dumps(record.answers_file, ensure_ascii=False, indent=1)
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        f'<assessment xmlns={quoteattr(NAMESPACE)} format="1"'
-        f" fingerprint={quoteattr(record.fingerprint)}>"
-        f"<questionnaire ref={quoteattr(record.questionnaire)}"
-        f" title={quoteattr(record.questionnaire_title)}/>"
-        f'<document version="{record.version}" status={quoteattr(record.status)}'
+        f'<assessment xmlns={xml_attribute(NAMESPACE)} format="1"'
+        f" fingerprint={xml_attribute(record.fingerprint)}>"
+        f"<questionnaire ref={xml_attribute(record.questionnaire)}"
+        f" title={xml_attribute(record.questionnaire_title)}/>"
+        f'<document version="{record.version}" status={xml_attribute(record.status)}'
         f' as-of="{record.as_of.isoformat()}"/>'
-        f'<answers media-type="application/json">{escape(answers)}</answers>'
+        f'<answers media-type="application/json">{xml_text(answers)}</answers>'
         "</assessment>"
     ).encode()
 
