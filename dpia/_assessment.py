@@ -18,8 +18,6 @@ current version; `AnswersCheck.notes` says, question by question, what changed, 
 new questions that are shown but not answered. Nothing is filled in on the user's behalf.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import difflib
 import re

@@ -9,8 +9,6 @@ Labels come from the questionnaire snapshot archived with the newer version, so 
 the same years later even if the questionnaire file has since been edited.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping
 from typing import Any, Literal

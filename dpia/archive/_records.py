@@ -5,8 +5,6 @@ agree on it: draft → in_review → approved | rejected → superseded. Approve
 only from freezing a signed version (`Archive.freeze`, called by `dpia.workflow.freeze`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 from enum import StrEnum
@@ -136,7 +134,7 @@ class AssessmentSummary(_Frozen):
     updated_at: dt.datetime
 
     @classmethod
-    def listed(cls, values: dict[str, Any]) -> AssessmentSummary:
+    def listed(cls, values: dict[str, Any]) -> "AssessmentSummary":
         """A line from values already of the right types, as the listing query gives them.
 
         This is `model_construct` without its per-field bookkeeping, which at ten thousand

@@ -8,8 +8,6 @@ verify`. A person is named by the email address their identity provider vouches 
 (lower-cased), which is also how the app records them as an actor.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Iterable

@@ -4,8 +4,6 @@ Sections are small and only draw; the lookups they share (the label of a questio
 of a risk, the prose of a template) live here so that each is computed once and worded once.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping

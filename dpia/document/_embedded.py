@@ -6,8 +6,6 @@ can always be re-opened, re-scored or re-rendered from the document alone. The r
 fingerprinted; a record edited by hand afterwards no longer matches and is refused.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 import io

@@ -10,8 +10,6 @@ guessed, a new question is never given a default, and every change becomes a not
 the question, so the person who reopens the file sees exactly what to look at again.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal

@@ -1,7 +1,5 @@
 """A questionnaire: sections of typed questions, with conditions that show or hide them."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal

@@ -6,8 +6,6 @@ same safe language as the questionnaire and may read any question id; rationales
 templates that quote answers as the reader sees them (`{{ captured_data }}`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -88,7 +86,7 @@ class Rule(_Dated):
     legal: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _moves_something(self) -> Rule:
+    def _moves_something(self) -> "Rule":
         if not any((self.likelihood, self.severity, self.raise_likelihood, self.raise_severity)):
             raise ValueError(
                 "a rule must set or raise likelihood or severity "
@@ -117,7 +115,7 @@ class Floor(_Dated):
     legal: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _bounds_something(self) -> Floor:
+    def _bounds_something(self) -> "Floor":
         if not any((self.likelihood, self.severity, self.level)):
             raise ValueError("a floor must set likelihood, severity or level")
         return self

@@ -11,8 +11,6 @@ The method file (`<questionnaire>.risks.yaml` with `method: cnil-pia`) names the
 and the questions they read; `load_cnil_method` checks every name against the questionnaire.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal

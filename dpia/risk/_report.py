@@ -4,8 +4,6 @@ Every rating carries `because`: the reasons that set it, each naming the rule, t
 made it fire and the law it rests on. Nothing in the report is rated without a reason.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
