@@ -18,8 +18,6 @@ current version; `AnswersCheck.notes` says, question by question, what changed, 
 new questions that are shown but not answered. Nothing is filled in on the user's behalf.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import difflib
 import re
@@ -54,7 +52,9 @@ _REF = r"^[a-z][a-z0-9-]{0,63}@\d+\.\d+(\.\d+)?$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class AssessmentMeta(_Frozen):

@@ -11,8 +11,6 @@ what to change: an overruled DPO gets reasons, a decision that is more permissiv
 advice cannot claim to follow it, and each signatory names the certificate they will sign with.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Literal
 
@@ -80,7 +78,9 @@ Fingerprint = Annotated[str, AfterValidator(normalise_fingerprint)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Person(_Frozen):
@@ -100,7 +100,7 @@ class DpoAdvice(_Frozen):
     date: CalendarDate
 
     @model_validator(mode="after")
-    def _conditions_match_advice(self) -> DpoAdvice:
+    def _conditions_match_advice(self) -> "DpoAdvice":
         if self.advice == "approve_with_conditions" and not self.conditions:
             raise ValueError(
                 "advice 'approve_with_conditions' needs at least one entry in conditions"
@@ -130,7 +130,7 @@ class Decision(_Frozen):
     reasons_for_overruling: LongText = ""
 
     @model_validator(mode="after")
-    def _reasons_when_overruled(self) -> Decision:
+    def _reasons_when_overruled(self) -> "Decision":
         if not self.dpo_advice_followed and not self.reasons_for_overruling.strip():
             raise ValueError(
                 "the DPO's advice was not followed, so reasons_for_overruling must say why "
@@ -176,7 +176,7 @@ class SignOff(_Frozen):
     signatories: tuple[Signatory, ...] = ()
 
     @model_validator(mode="after")
-    def _consistent(self) -> SignOff:
+    def _consistent(self) -> "SignOff":
         decision, advice = self.decision, self.dpo_advice
         if decision is not None and advice is None:
             raise ValueError(

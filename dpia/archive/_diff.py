@@ -9,8 +9,6 @@ Labels come from the questionnaire snapshot archived with the newer version, so 
 the same years later even if the questionnaire file has since been edited.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -44,7 +42,9 @@ _REPORT_FIELDS = (
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FieldChange(_Frozen):

@@ -5,8 +5,6 @@ agree on it: draft → in_review → approved | rejected → superseded. Approve
 only from freezing a signed version (`Archive.freeze`, called by `dpia.workflow.freeze`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 from enum import StrEnum
@@ -67,7 +65,9 @@ class AuditAction(StrEnum):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class StatusChange(_Frozen):
@@ -134,7 +134,7 @@ class AssessmentSummary(_Frozen):
     updated_at: dt.datetime
 
     @classmethod
-    def listed(cls, values: dict[str, Any]) -> AssessmentSummary:
+    def listed(cls, values: dict[str, Any]) -> "AssessmentSummary":
         """A line from values already of the right types, as the listing query gives them.
 
         This is `model_construct` without its per-field bookkeeping, which at ten thousand

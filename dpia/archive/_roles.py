@@ -8,8 +8,6 @@ verify`. A person is named by the email address their identity provider vouches 
 (lower-cased), which is also how the app records them as an actor.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -37,7 +35,9 @@ _PERSON = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 class RoleGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     person: str
     role: str

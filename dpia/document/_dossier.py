@@ -4,8 +4,6 @@ Sections are small and only draw; the lookups they share (the label of a questio
 of a risk, the prose of a template) live here so that each is computed once and worded once.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -38,7 +36,11 @@ DocumentStatus = Literal["draft", "in_review", "approved", "rejected", "supersed
 class Revision(BaseModel):
     """One line of the version history on the document-control page."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+
+    # held by another is validated within it, so building each at import is wasted.
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Annotated[int, Field(ge=1)]
     date: dt.date

@@ -6,8 +6,6 @@ can always be re-opened, re-scored or re-rendered from the document alone. The r
 fingerprinted; a record edited by hand afterwards no longer matches and is refused.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 import io
@@ -16,7 +14,6 @@ import uuid
 import zipfile
 import zlib
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.package import OpcPackage
 from lxml import etree
@@ -30,6 +27,7 @@ from ..questionnaire import Questionnaire
 from ..questionnaire._types import TableQuestion
 from ._ooxml import add_custom_xml, custom_xml_blobs, drop_custom_xml
 from ._package import check_package
+from ._xml_escapes import xml_attribute, xml_text
 
 __all__ = [
     "NAMESPACE",
@@ -49,7 +47,11 @@ _MAX_DOCX_BYTES = 64 * 1024 * 1024
 class EmbeddedRecord(BaseModel):
     """What a rendered document carries about itself."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+
+    # held by another is validated within it, so building each at import is wasted.
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     questionnaire: str
     questionnaire_title: str
@@ -146,13 +148,13 @@ def _record_xml(record: EmbeddedRecord) -> bytes:
     answers = json.dumps(record.answers_file, ensure_ascii=False, indent=1)
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        f'<assessment xmlns={quoteattr(NAMESPACE)} format="1"'
-        f" fingerprint={quoteattr(record.fingerprint)}>"
-        f"<questionnaire ref={quoteattr(record.questionnaire)}"
-        f" title={quoteattr(record.questionnaire_title)}/>"
-        f'<document version="{record.version}" status={quoteattr(record.status)}'
+        f'<assessment xmlns={xml_attribute(NAMESPACE)} format="1"'
+        f" fingerprint={xml_attribute(record.fingerprint)}>"
+        f"<questionnaire ref={xml_attribute(record.questionnaire)}"
+        f" title={xml_attribute(record.questionnaire_title)}/>"
+        f'<document version="{record.version}" status={xml_attribute(record.status)}'
         f' as-of="{record.as_of.isoformat()}"/>'
-        f'<answers media-type="application/json">{escape(answers)}</answers>'
+        f'<answers media-type="application/json">{xml_text(answers)}</answers>'
         "</assessment>"
     ).encode()
 

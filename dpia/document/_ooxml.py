@@ -13,7 +13,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.package import OpcPackage
@@ -27,6 +26,8 @@ from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from lxml import etree
+
+from ._xml_escapes import xml_text
 
 __all__ = [
     "XML_ILLEGAL",
@@ -312,8 +313,8 @@ def set_custom_properties(package: object, properties: Mapping[str, str | int]) 
     for pid, (name, value) in enumerate(properties.items(), start=2):
         kind = "i4" if isinstance(value, int) else "lpwstr"
         entries.append(
-            f'<property fmtid="{_PROPERTY_SET}" pid="{pid}" name="{escape(name)}">'
-            f"<vt:{kind}>{escape(printable(str(value)))}</vt:{kind}></property>"
+            f'<property fmtid="{_PROPERTY_SET}" pid="{pid}" name="{xml_text(name)}">'
+            f"<vt:{kind}>{xml_text(printable(str(value)))}</vt:{kind}></property>"
         )
     blob = (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -340,9 +341,9 @@ def set_extended_properties(package: object, application: str, company: str) -> 
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
         'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
-        f'docPropsVTypes"><Application>{escape(printable(application))}</Application>'
+        f'docPropsVTypes"><Application>{xml_text(printable(application))}</Application>'
         "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-        + (f"<Company>{escape(printable(company))}</Company>" if company else "")
+        + (f"<Company>{xml_text(printable(company))}</Company>" if company else "")
         + "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
         "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
     ).encode()
@@ -425,7 +426,7 @@ def add_custom_xml(document_part: Part, blob: bytes, item_id: str, namespace: st
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<ds:datastoreItem xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/'
         f'customXml" ds:itemID="{item_id}"><ds:schemaRefs>'
-        f'<ds:schemaRef ds:uri="{escape(namespace)}"/></ds:schemaRefs></ds:datastoreItem>'
+        f'<ds:schemaRef ds:uri="{xml_text(namespace)}"/></ds:schemaRefs></ds:datastoreItem>'
     ).encode()
     props = Part(
         PackURI(f"/customXml/itemProps{number}.xml"), _CUSTOM_XML_PROPS_TYPE, props_blob, package

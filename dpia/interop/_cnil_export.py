@@ -27,7 +27,7 @@ from ._cnil_file import to_json_bytes
 from ._cnil_import import ORGANISATION_UNKNOWN
 from ._html_text import to_html
 
-__all__ = ["DB_VERSION", "CnilExport", "export_assessment", "export_cnil_questionnaire"]
+__all__ = ["DB_VERSION", "CnilExport", "export_cnil_pia", "export_cnil_questionnaire"]
 
 DB_VERSION = 201808011000
 """The database version of the 2018-2021 tool's last schema; those importers require the key."""
@@ -76,7 +76,7 @@ class CnilExport:
         return ", ".join(parts)
 
 
-def export_assessment(
+def export_cnil_pia(
     questionnaire: Questionnaire,
     assessment: Assessment,
     *,

@@ -36,7 +36,7 @@ from ._cnil_fields import (
 )
 from ._cnil_file import PiaFile
 
-__all__ = ["ORGANISATION_UNKNOWN", "CnilImport", "import_pia"]
+__all__ = ["ORGANISATION_UNKNOWN", "CnilImport", "import_cnil_pia"]
 
 ORGANISATION_UNKNOWN = "Organisation not named in the PIA file"
 _UNNAMED = "Not named in the PIA file"
@@ -87,7 +87,7 @@ class _Answers:
             raise place.fail(f"{exc} (for {question_id}, column {column_id})") from None
 
 
-def import_pia(
+def import_cnil_pia(
     pia_file: PiaFile,
     questionnaire: Questionnaire,
     *,

@@ -10,8 +10,6 @@ guessed, a new question is never given a default, and every change becomes a not
 the question, so the person who reopens the file sees exactly what to look at again.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -41,7 +39,9 @@ Plain = bool | int | float | str
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ValueMap(_Frozen):

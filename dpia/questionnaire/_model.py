@@ -1,7 +1,5 @@
 """A questionnaire: sections of typed questions, with conditions that show or hide them."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -33,7 +31,9 @@ EDPB_SECTIONS: dict[int, str] = {
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Jurisdiction(_Frozen):

@@ -5,8 +5,6 @@ document renderer and the wizard all ask the type instead of switching on `type`
 A contract test runs over `QUESTION_TYPES` so a new type cannot ship without every part.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import math
 from typing import Annotated, Any, ClassVar, Literal
@@ -53,7 +51,9 @@ def _fault_at(message: str, *at: str | int) -> PydanticCustomError:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ChoiceOption(_Frozen):
@@ -168,7 +168,7 @@ class _ChoiceBase(_QuestionBase):
         return option.in_text or option.label
 
     @model_validator(mode="after")
-    def _unique_values(self) -> _ChoiceBase:
+    def _unique_values(self) -> "_ChoiceBase":
         seen: set[str] = set()
         for index, option in enumerate(self.options):
             if option.value in seen:
@@ -259,7 +259,7 @@ class _NumericBase(_QuestionBase):
     unit: DocumentText = Field("", description="Shown after the value, e.g. 'days' or 'EUR'.")
 
     @model_validator(mode="after")
-    def _range_order(self) -> _NumericBase:
+    def _range_order(self) -> "_NumericBase":
         if self.min is not None and self.max is not None and self.min > self.max:
             raise _fault_at(f"min ({self.min:g}) is greater than max ({self.max:g})", "min")
         return self
@@ -345,7 +345,7 @@ class TableQuestion(_QuestionBase):
     default: tuple[dict[str, Any], ...] | None = None
 
     @model_validator(mode="after")
-    def _columns_ok(self) -> TableQuestion:
+    def _columns_ok(self) -> "TableQuestion":
         seen: set[str] = set()
         for index, column in enumerate(self.columns):
             if column.id in seen:

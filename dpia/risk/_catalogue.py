@@ -6,8 +6,6 @@ same safe language as the questionnaire and may read any question id; rationales
 templates that quote answers as the reader sees them (`{{ captured_data }}`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from functools import cached_property
 from typing import Annotated, Literal
@@ -40,7 +38,9 @@ Scale = Annotated[int, Field(ge=1, le=4)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _Dated(_Frozen):
@@ -87,7 +87,7 @@ class Rule(_Dated):
     legal: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _moves_something(self) -> Rule:
+    def _moves_something(self) -> "Rule":
         if not any((self.likelihood, self.severity, self.raise_likelihood, self.raise_severity)):
             raise ValueError(
                 "a rule must set or raise likelihood or severity "
@@ -116,7 +116,7 @@ class Floor(_Dated):
     legal: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _bounds_something(self) -> Floor:
+    def _bounds_something(self) -> "Floor":
         if not any((self.likelihood, self.severity, self.level)):
             raise ValueError("a floor must set likelihood, severity or level")
         return self

@@ -11,8 +11,6 @@ The method file (`<questionnaire>.risks.yaml` with `method: cnil-pia`) names the
 and the questions they read; `load_cnil_method` checks every name against the questionnaire.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal
@@ -43,7 +41,9 @@ _ID = r"^[a-z][a-z0-9_]{0,63}$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FearedEvent(_Frozen):

@@ -4,8 +4,6 @@ Every rating carries `because`: the reasons that set it, each naming the rule, t
 made it fire and the law it rests on. Nothing in the report is rated without a reason.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
@@ -34,7 +32,9 @@ DpiaRequired = Literal["required", "likely", "not_required", "not_screened"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validator built on first use: a command validates few of these models, and one
+    # held by another is validated within it, so building each at import is wasted.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Reason(_Frozen):
