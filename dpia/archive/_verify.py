@@ -33,15 +33,8 @@ from ._ledger import archive_id_of
 from ._listing import listing_differences
 from ._records import AuditAction, ChainBreak, ChainReport, CheckpointSummary
 from ._schema import assessments, audit_events, blobs, checkpoints, version_statuses, versions
-from ._verify_rows import (
-    Findings,
-    TableSeen,
-    orphans,
-    walk_audit,
-    walk_grants,
-    walk_statuses,
-    walk_versions,
-)
+from ._verify_logs import orphans, walk_audit, walk_grants, walk_statuses
+from ._verify_rows import Findings, TableSeen, walk_versions
 
 __all__ = ["verify_chains"]
 
