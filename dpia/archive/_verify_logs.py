@@ -7,13 +7,13 @@ import hashlib
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, and_, literal, select
+from sqlalchemy import Connection, select
 
 from ._canonical import AUDIT_FORMAT, GENESIS, GRANT_FORMAT, STATUS_FORMAT
 from ._driver_rows import driver_batches
 from ._records import AuditAction, VersionStatus
 from ._schema import assessments, audit_events, role_grants, version_statuses, versions
-from ._verify_rows import Findings, TableSeen, each_named_once, not_named_once, stream
+from ._verify_rows import Findings, NamedWalk, TableSeen, stream
 
 __all__ = ["orphans", "walk_audit", "walk_grants", "walk_statuses"]
 
@@ -64,7 +64,6 @@ def _link(prev: str, record_sha: str) -> str:
     return hashlib.sha256((prev + record_sha).encode("ascii")).hexdigest()
 
 
-_status_event = audit_events.alias("event")
 _STATUS_COLUMNS = (
     version_statuses.c.id,
     version_statuses.c.assessment_id,
@@ -81,38 +80,20 @@ _STATUS_COLUMNS = (
     versions.c.created_at.label("version_added"),
 )
 _WITH_VERSION = version_statuses.outerjoin(versions, versions.c.id == version_statuses.c.version_id)
-_STATUS_ORDER = (version_statuses.c.assessment_id, version_statuses.c.id)
-_STATUSES_QUERY = (
-    select(*_STATUS_COLUMNS, _status_event.c.id.label("event_id"))
-    .select_from(
-        _WITH_VERSION.outerjoin(
-            _status_event,
-            and_(
-                _status_event.c.subject_sha256 == version_statuses.c.chain_hash,
-                _status_event.c.action == AuditAction.STATUS_CHANGED.value,
-            ),
-        )
-    )
-    .order_by(*_STATUS_ORDER)
+_STATUS_WALK = NamedWalk(
+    _STATUS_COLUMNS,
+    _WITH_VERSION,
+    (version_statuses.c.assessment_id, version_statuses.c.id),
+    AuditAction.STATUS_CHANGED,
 )
-# The same rows when every status change has exactly one event (an archive chained before
-# revision 0003 keeps initial rows without one, and is walked with the join).
-_STATUSES_EACH_NAMED = (
-    select(*_STATUS_COLUMNS, literal(1).label("event_id"))
-    .select_from(_WITH_VERSION)
-    .order_by(*_STATUS_ORDER)
-)
-_STATUSES_NOT_NAMED_ONCE = not_named_once(version_statuses, AuditAction.STATUS_CHANGED)
+"""An archive chained before revision 0003 keeps initial rows without an event, and is walked
+with the join."""
 
 
 def walk_statuses(connection: Connection, findings: Findings, after_id: int | None) -> TableSeen:
     """Status changes in chain order (per assessment), each against its record, its version and
     its audit event."""
-    query = (
-        _STATUSES_EACH_NAMED
-        if each_named_once(connection, _STATUSES_NOT_NAMED_ONCE)
-        else _STATUSES_QUERY
-    )
+    query = _STATUS_WALK.query(connection)
     seen = TableSeen()
     current: str | None = None
     expected_prev = GENESIS

@@ -26,7 +26,7 @@ from ._driver_rows import driver_batches
 from ._records import AuditAction
 from ._schema import audit_events, blobs, signatures, versions
 
-__all__ = ["Findings", "TableSeen", "each_named_once", "not_named_once", "stream", "walk_versions"]
+__all__ = ["Findings", "NamedWalk", "TableSeen", "stream", "walk_versions"]
 
 _CHANGED = (
     "the stored answers, report, signatures or metadata no longer match the version's content hash"
@@ -89,7 +89,6 @@ def stream(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
 _question_blob = blobs.alias("question_blob")
 _document_blob = blobs.alias("document_blob")
 _pdf_blob = blobs.alias("pdf_blob")
-_version_event = audit_events.alias("event")
 _VERSION_COLUMNS = (
     versions.c.id,
     versions.c.assessment_id,
@@ -116,61 +115,60 @@ _WITH_BLOBS = (
     .outerjoin(_document_blob, _document_blob.c.sha256 == versions.c.document_sha256)
     .outerjoin(_pdf_blob, _pdf_blob.c.sha256 == versions.c.signed_pdf_sha256)
 )
-_CHAIN_ORDER = (versions.c.assessment_id, versions.c.number)
-# One row per version and per audit event naming it: none for a version without its event, one
-# more for each further event.
-_VERSIONS = (
-    select(*_VERSION_COLUMNS, _version_event.c.id.label("event_id"))
-    .select_from(
-        _WITH_BLOBS.outerjoin(
-            _version_event,
-            and_(
-                _version_event.c.subject_sha256 == versions.c.chain_hash,
-                _version_event.c.action == AuditAction.VERSION_ADDED.value,
-            ),
-        )
-    )
-    .order_by(*_CHAIN_ORDER)
-)
-# The same rows when every version has exactly one event: the event's id is never reported.
-_VERSIONS_EACH_NAMED = (
-    select(*_VERSION_COLUMNS, literal(1).label("event_id"))
-    .select_from(_WITH_BLOBS)
-    .order_by(*_CHAIN_ORDER)
-)
 
 
-def not_named_once(table: Any, action: AuditAction) -> Any:
-    """The first row of `table` that does not have exactly one `action` event naming it, rows
-    taken in the order of their chain hash: so the lookups walk the audit index in its own
-    order rather than jumping about it once per row, as a join in chain order does."""
-    events_naming = (
-        select(func.count())
-        .where(
-            audit_events.c.subject_sha256 == table.c.chain_hash,
-            audit_events.c.action == action.value,
-        )
-        .correlate(table)
-        .scalar_subquery()
-    )
-    return (
-        select(table.c.chain_hash).where(events_naming != 1).order_by(table.c.chain_hash).limit(1)
-    )
+class NamedWalk:
+    """A walk's query, and the same query joined to the audit events that name each row.
 
-
-_VERSIONS_NOT_NAMED_ONCE = not_named_once(versions, AuditAction.VERSION_ADDED)
-
-
-def each_named_once(connection: Connection, not_named_once: Any) -> bool:
-    """Whether every row has exactly one event naming it, asked of the database as one walk of
-    two indexes in the same order.
-
-    The usual answer is yes, and then the walk needs no join to the audit log: the join visits
-    the audit index at random, once per row, and costs more than the rest of the walk's
-    reading. When the answer is no, the walk joins, and names each row without its event and
-    each further event exactly as before.
+    The joined query gives one row per row and event naming it: none for a row without its
+    event, one more for each further event, so the walk can name each. It visits the audit index
+    at random, once per row, and costs more than the rest of the walk's reading; so the database
+    is asked first, in one pass over two indexes in the same order (rows by chain hash), whether
+    any row has not exactly one event. The usual answer is no, and the walk reads without the
+    join, where the join could only have given one event per row.
     """
-    return connection.execute(not_named_once).first() is None
+
+    def __init__(
+        self, columns: tuple[Any, ...], rows: Any, order: tuple[Any, ...], action: AuditAction
+    ) -> None:
+        table = columns[0].table
+        event = audit_events.alias("event")
+        named = and_(event.c.subject_sha256 == table.c.chain_hash, event.c.action == action.value)
+        self._joined = (
+            select(*columns, event.c.id.label("event_id"))
+            .select_from(rows.outerjoin(event, named))
+            .order_by(*order)
+        )
+        self._plain = (
+            select(*columns, literal(1).label("event_id")).select_from(rows).order_by(*order)
+        )
+        events_naming = (
+            select(func.count())
+            .where(
+                audit_events.c.subject_sha256 == table.c.chain_hash,
+                audit_events.c.action == action.value,
+            )
+            .correlate(table)
+            .scalar_subquery()
+        )
+        self._not_named_once = (
+            select(table.c.chain_hash)
+            .where(events_naming != 1)
+            .order_by(table.c.chain_hash)
+            .limit(1)
+        )
+
+    def query(self, connection: Connection) -> Any:
+        each_named_once = connection.execute(self._not_named_once).first() is None
+        return self._plain if each_named_once else self._joined
+
+
+_VERSION_WALK = NamedWalk(
+    _VERSION_COLUMNS,
+    _WITH_BLOBS,
+    (versions.c.assessment_id, versions.c.number),
+    AuditAction.VERSION_ADDED,
+)
 
 
 def walk_versions(
@@ -178,9 +176,7 @@ def walk_versions(
 ) -> tuple[TableSeen, TableSeen]:
     """Versions in chain order, each against its record, its chain, its blobs, its audit event
     and its signatures. Returns what was seen of versions and of signatures."""
-    query = (
-        _VERSIONS_EACH_NAMED if each_named_once(connection, _VERSIONS_NOT_NAMED_ONCE) else _VERSIONS
-    )
+    query = _VERSION_WALK.query(connection)
     signed = _signatures(connection, findings)
     pending = next(signed, None)
     seen, signature_seen = TableSeen(), TableSeen()
