@@ -83,10 +83,7 @@ def entry_key(kind: str, *sources: bytes) -> str:
 
 def _folder() -> Path:
     """This code's folder of entries: another release of dpia has another one."""
-    import platformdirs
-
-    root = Path(settings().cache_dir or platformdirs.user_cache_dir("dpia"))
-    return root / f"compiled-{_stamp().hex()[:16]}"
+    return settings().cache_folder() / f"compiled-{_stamp().hex()[:16]}"
 
 
 def compiled_model(key: str, model: type[Model]) -> Model | None:

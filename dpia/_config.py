@@ -163,6 +163,12 @@ class Settings:
     local_role: str = ""
     cache_dir: str = ""
 
+    def cache_folder(self) -> Path:
+        """Where compiled files are kept: DPIA_CACHE_DIR, else the user's cache folder."""
+        import platformdirs
+
+        return Path(self.cache_dir or platformdirs.user_cache_dir("dpia"))
+
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
     """The settings from `environ` (default: the process environment), read now."""

@@ -29,9 +29,7 @@ def template_cache(*definition: Path) -> jinja2.BytecodeCache | None:
     """The cache for an environment defined in the files `definition` (its modules, the sandbox
     whose code generator shapes the compiled code among them); None when the cache folder
     cannot be created, and templates are then compiled in each run."""
-    import platformdirs
-
-    root = Path(settings().cache_dir or platformdirs.user_cache_dir("dpia"))
+    root = settings().cache_folder()
     stamp = hashlib.sha256()
     for module in definition:
         stamp.update(module.read_bytes())
