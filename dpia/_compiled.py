@@ -14,7 +14,7 @@ its format, its key and the SHA-256 of the rest: a truncated, corrupted or mispl
 one that another user could have written, is ignored and compiled again, and compiling always
 gives what the entry would have. Writes go to a temporary file moved into place, so a reader
 never sees half an entry; when the folder cannot be created or written, dpia compiles in every
-process as it would without it.
+process as it would without it. Each write prunes the folder (`_cache_pruning`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ._cache_pruning import prune_after_writing
 from ._conditions import keep_written, written_forms
 from ._config import settings
 from ._source import MAX_SOURCE_BYTES
@@ -147,3 +148,5 @@ def _keep_entry(key: str, body: bytes) -> None:
         os.replace(temporary, folder / key)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+        return
+    prune_after_writing(folder)

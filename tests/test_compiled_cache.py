@@ -10,11 +10,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from dpia import _conditions
+from dpia import _compiled, _conditions
+from dpia._cache_pruning import KEPT_ENTRIES, UNUSED_DAYS
 from dpia._compiled import FORMAT
 from dpia._condition_trees import read_tree, written_tree
 from dpia._errors import CatalogueError, ConditionError
@@ -234,3 +236,53 @@ def test_a_kept_tree_holding_what_a_condition_may_not_is_parsed_instead(monkeypa
     monkeypatch.setitem(_conditions._KEPT_TREES, expression, filter_tree)
     with pytest.raises(ConditionError, match="filter 'attr' is not allowed"):
         _conditions._checked(expression)
+
+
+def test_editing_a_questionnaire_again_and_again_keeps_only_the_newest_entries(
+    tmp_path, monkeypatch
+):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DPIA_CACHE_DIR", str(cache))
+    edited = tmp_path / "mini.yaml"
+    text = MINI.read_text(encoding="utf-8")
+    written: list[str] = []
+    for edit in range(KEPT_ENTRIES + 6):
+        before = {p.name for p in cache.glob("compiled-*/*")}
+        edited.write_text(f"{text}\n# edit {edit}\n", encoding="utf-8")
+        load_questionnaire(edited)
+        (new,) = {p.name for p in cache.glob("compiled-*/*")} - before
+        written.append(new)
+    assert {p.name for p in cache.glob("compiled-*/*")} == set(written[-KEPT_ENTRIES:])
+    # The latest edit is still read from its entry: it is there, whole.
+    assert load_questionnaire(edited) == load_questionnaire(edited)
+
+
+def test_writing_an_entry_removes_what_only_old_releases_and_stopped_writes_left(
+    tmp_path, monkeypatch
+):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DPIA_CACHE_DIR", str(cache))
+    long_ago = time.time() - (UNUSED_DAYS + 1) * 86400
+    yesterday = time.time() - 86400
+
+    def folder(name: str, last_written: float) -> Path:
+        made = cache / name
+        made.mkdir(parents=True)
+        (made / ("catalogue-" + "0" * 64)).write_text("an entry", encoding="utf-8")
+        os.utime(made, (last_written, last_written))
+        return made
+
+    old_release = folder("compiled-0123456789abcdef", long_ago)
+    old_templates = folder("templates-0123456789abcdef", long_ago)
+    recent_release = folder("compiled-fedcba9876543210", yesterday)
+    not_dpias = folder("my-notes", long_ago)
+    stopped = _compiled._folder() / ".writing-stopped"
+    stopped.parent.mkdir(parents=True)
+    stopped.write_text("half an entry", encoding="utf-8")
+    os.utime(stopped, (yesterday, yesterday))
+    load_questionnaire(MINI)
+    assert not old_release.exists() and not old_templates.exists() and not stopped.exists()
+    assert recent_release.exists() and not_dpias.exists()
+    assert [p.name for p in _compiled._folder().iterdir()] == [
+        p.name for p in _compiled._folder().glob("questionnaire-*")
+    ]
