@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import docx
 import pytest
 import yaml
 from document_support import FIXTURES, STOP_ANSWERS, assessment, planned
 
+from dpia import load_answers
+from dpia._library import questionnaire_for, questionnaire_ref_of
 from dpia._signoff import Person, Signatory, SignOff
 from dpia.cli import main
 from dpia.document import DEFAULT_HOUSE_STYLE
 from dpia.document._pdf import missing_fonts
+from dpia.risk import assess
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+AS_OF = dt.date(2026, 11, 29)
 FINGERPRINT = ":".join(f"{n:02X}" for n in range(0xA0, 0xC0))
 
 pytestmark = [
@@ -96,3 +103,63 @@ def test_calibri_without_carlito_names_the_package(tmp_path, monkeypatch):
     monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
     reasons = missing_fonts(DEFAULT_HOUSE_STYLE.read_bytes())
     assert any("fonts-crosextra-carlito" in reason for reason in reasons), reasons
+
+
+def _joined(text: str) -> str:
+    """Text without spaces or hyphens: a line of the PDF may break after any hyphen, which
+    pdftotext then drops."""
+    return "".join(text.split()).replace("-", "")
+
+
+def _banners(document: docx.document.Document) -> list[tuple[str, str]]:
+    """Each banner's title and the end of its last line."""
+    found: list[tuple[str, str]] = []
+    for paragraph in document.paragraphs:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        if style in ("Banner Stop", "Banner Notice"):
+            found.append((paragraph.text, ""))
+        elif style in ("Banner Stop Text", "Banner Notice Text") and found:
+            found[-1] = (found[-1][0], _joined(paragraph.text)[-32:])
+    return found
+
+
+def _stopped_examples() -> list[Path]:
+    """The examples whose document opens with a STOP banner, in the summary as on the cover."""
+    found = []
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        questionnaire = questionnaire_for(questionnaire_ref_of(path))
+        report = assess(questionnaire, load_answers(path, questionnaire).assessment, as_of=AS_OF)
+        if report.stop:
+            found.append(path)
+    return found
+
+
+def test_a_banner_is_never_split_over_two_pages(tmp_path):
+    """A warning read in halves is easy to misread: where a banner fits on a page, it is on
+    one. Among the examples, one's summary banner used to start at the foot of a page."""
+    stopped = _stopped_examples()
+    assert len(stopped) >= 5
+    for example in stopped:
+        out = tmp_path / example.with_suffix(".docx").name
+        command = ["render", str(example), "-o", str(out), "--pdf", "--as-of", str(AS_OF)]
+        assert main(command) == 0
+        text = subprocess.run(
+            ["pdftotext", str(out.with_suffix(".pdf")), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        pages = [_joined(page) for page in text.split("\f")]
+        banners = _banners(docx.Document(str(out)))
+        assert len(banners) >= 2, example.name
+        seen: dict[str, int] = {}
+        for title, last_words in banners:
+            # The k-th banner under a title is its k-th appearance in the PDF, in page order.
+            shown = [
+                page[found.start() :]
+                for page in pages
+                for found in re.finditer(re.escape(_joined(title)), page)
+            ]
+            nth = seen[title] = seen.get(title, -1) + 1
+            assert len(shown) > nth, (example.name, title)
+            assert last_words in shown[nth], (example.name, title, last_words)

@@ -230,6 +230,10 @@ class DocumentWriter:
         text_style = s.BANNER_STOP_TEXT if kind == "stop" else s.BANNER_NOTICE_TEXT
         written = [self.paragraph(title, title_style)]
         written.extend(self.paragraph(line, text_style) for line in lines)
+        # A banner reads as one block: where it fits on a page it moves to the next one whole
+        # rather than leave its warning split over two.
+        for paragraph in written:
+            paragraph.paragraph_format.keep_together = True
         for paragraph in written[:-1]:
             paragraph.paragraph_format.keep_with_next = True
         self.paragraph("")
