@@ -33,7 +33,6 @@ class Context:
     asked: set[str] = field(init=False)
     _held: dict[str, bool] = field(init=False, default_factory=dict)
     _cited: dict[tuple[str, ...], tuple[str, ...]] = field(init=False, default_factory=dict)
-    _reasons: dict[tuple[Any, ...], Reason] = field(init=False, default_factory=dict)
     _floors: dict[str, list[tuple[int, Floor]]] = field(init=False, default_factory=dict)
     _worded: dict[tuple[Any, ...], tuple[str, dict[str, str], tuple[str, ...]]] = field(
         init=False, default_factory=dict
@@ -85,18 +84,10 @@ class Context:
         the answers never reached is not quoted: its empty value is not an answer); the
         reason's own sentence reads each answer as it reads inside a sentence.
 
-        A reason is frozen and follows from its arguments and the answers alone, so one built
-        for a context is handed out again: ranking measures asks for the same reasons for every
-        candidate. Its words are kept apart from the rule, axis and pull it is given, since a
-        rule that moves both axes gives the same words twice."""
-        key = (rule, axis, template, legal, condition, pull)
-        found = self._reasons.get(key)
-        if found is None:
-            text, answers, cited = self._words(template, legal, condition)
-            found = self._reasons[key] = Reason(
-                rule=rule, axis=axis, text=text, answers=answers, legal=cited, pull=pull
-            )
-        return found
+        Its words are kept per template, law and condition, apart from the rule, axis and pull
+        it is given: a rule that moves both axes gives the same words twice."""
+        text, answers, cited = self._words(template, legal, condition)
+        return Reason(rule=rule, axis=axis, text=text, answers=answers, legal=cited, pull=pull)
 
     def _words(
         self, template: str, legal: tuple[str, ...], condition: str | None
