@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from app_support import archive, archive_url, fresh_app, no_failures, start_assessment
+from app_support import (
+    MINI_ANSWERS,
+    archive,
+    archive_url,
+    fresh_app,
+    no_failures,
+    start_assessment,
+)
 from sqlalchemy import text
+
+from dpia import load_answers
+from dpia._library import questionnaire_for
+from dpia.workflow import law_date, version_parts
 
 __all__ = ["archive", "archive_url"]
 
@@ -241,3 +252,28 @@ def test_a_change_refused_as_stale_says_so_at_once_without_pressing_next(archive
     assert "someone.else@example.org" in app.error[0].value
     assert any(c.value.startswith("Changes are not saved") for c in app.caption)
     assert archive.draft(assessment_id).answers["answers"] == {}  # their save stands
+
+
+def test_an_archived_version_opened_unchanged_says_so_and_a_change_starts_a_draft(
+    archive, tmp_path
+):
+    """As the examples are loaded into a new archive: version 1, no draft."""
+    answers_file = tmp_path / "answers.yaml"
+    answers_file.write_bytes(MINI_ANSWERS)
+    questionnaire = questionnaire_for("mini@1.0")
+    assessment = load_answers(answers_file, questionnaire).assessment
+    parts = version_parts(questionnaire, assessment, as_of=law_date(assessment))
+    first = archive.add_version(
+        parts.answers, parts.report_json, parts.questionnaire_text, actor="examples"
+    )
+    app = fresh_app(assessment=first.assessment_id)
+    app.switch_page(WIZARD).run()
+    no_failures(app)
+    captions = [c.value for c in app.caption]
+    unchanged = f"No change since {first.assessment_id} version 1: the first change is saved"
+    assert any(c.startswith(unchanged) for c in captions), captions
+    assert not any(c.startswith("Changes are not saved") for c in captions)
+    app.button(key="nav-next").click().run()
+    app.number_input(key="q-headcount").set_value(77).run()
+    assert archive.draft(first.assessment_id).answers["answers"]["headcount"] == 77
+    assert any(c.value.startswith("Every change is saved") for c in app.caption)

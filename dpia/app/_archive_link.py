@@ -81,13 +81,14 @@ def load_case(assessment_id: str, *, reader: bool = False) -> Case:
     try:
         draft = store.draft(assessment_id)
     except NotFoundError:
-        answers = store.version(assessment_id).answers
-        revision = None
+        latest = store.version(assessment_id)
+        answers, revision, version = latest.answers, None, latest.number
     else:
-        answers, revision = draft.answers, draft.revision
+        answers, revision, version = draft.answers, draft.revision, None
     stored = {k: v for k, v in answers.items() if k != HELD}
     case = Case.from_file(stored, questionnaire_for(answers["questionnaire"]))
     case.revision = revision
+    case.version = version
     case.saved = answers  # opening writes nothing: only a change makes a (new) draft
     held = answers.get(HELD) or {}
     case.answers.update(held.get("answers") or {})

@@ -44,6 +44,8 @@ class Case:
     plan: dict[str, dict[str, Any]] = field(default_factory=dict)
     signoff: dict[str, Any] | None = None
     revision: int | None = None
+    version: int | None = None
+    """The archived version the answers were opened from, when no draft was saved since."""
     notes: tuple[str, ...] = ()
     """What changed when answers for an earlier questionnaire version were opened; not saved."""
     as_record: bool = False

@@ -328,6 +328,11 @@ def _navigation(
         status.caption(
             f"Every change is saved: {case.assessment_id}, draft revision {case.revision}."
         )
+    elif saved and case.version is not None:
+        status.caption(
+            f"No change since {case.assessment_id} version {case.version}: "
+            "the first change is saved as a draft."
+        )
     elif case.assessment_id:
         status.caption("Changes are not saved: see the message above.")
     else:
