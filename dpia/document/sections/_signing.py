@@ -209,7 +209,9 @@ class SignaturePage:
                 "record of the answers file; this page lists them when the document is rendered "
                 "again."
             )
-            writer.note(_RECORD_NOT_WORD)
+            if record is not None and record.decision is not None:
+                # Without a decision the Decision section above has said it already.
+                writer.note(_RECORD_NOT_WORD)
         if record and record.signatories:
             # The rest of the page stays free: visible PDF signatures are drawn there.
             writer.page_break()
