@@ -14,9 +14,12 @@ from typing import Any
 
 import pytest
 
+from dpia import CatalogueError
 from dpia._assessment import Assessment, PlannedMeasure, load_answers
-from dpia._library import questionnaire_for
+from dpia._library import questionnaire_for, questionnaire_ref_of
+from dpia._source import read_source
 from dpia.risk import RiskReport, assess
+from dpia.risk._loader import catalogue_from_source
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AS_OF = dt.date(2026, 11, 29)
@@ -487,3 +490,31 @@ def test_every_rating_names_what_raised_it_and_what_lowered_it(name):
         headline = report.headline.get(risk.id)
         if headline is not None and dropped > 0:
             assert any(r.pull == "down" for r in headline.because), risk.id
+
+
+def test_the_consultation_file_is_advised_only_where_consultation_is_required():
+    """The file for the supervisory authority follows from the ratings: advising it where the
+    same report says no consultation is due would contradict the report."""
+    advised = {}
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        questionnaire = questionnaire_for(questionnaire_ref_of(path))
+        report = assess(questionnaire, load_answers(path, questionnaire).assessment, as_of=AS_OF)
+        (readiness,) = [m for m in report.mitigations if m.id == "m26_prior_consultation_readiness"]
+        advised[path.stem] = (report.prior_consultation_required, readiness.status)
+    assert {status for due, status in advised.values() if due} == {"recommended"}, advised
+    assert {status for due, status in advised.values() if not due} == {"not_applicable"}, advised
+
+
+def test_a_measure_that_follows_from_the_ratings_cannot_lower_them():
+    text = (EXAMPLES.parent / "questionnaires" / "telemetry-for-ai.risks.yaml").read_text()
+    changed = text.replace(
+        "    follows_from: prior_consultation\n",
+        "    follows_from: prior_consultation\n"
+        "    reduces:\n      - {risk: consent_gap, axis: likelihood, steps: 1}\n",
+    )
+    assert changed != text
+    source = read_source(changed.encode(), name="telemetry-for-ai.risks.yaml")
+    with pytest.raises(CatalogueError) as caught:
+        catalogue_from_source(source, _questionnaire())
+    (problem,) = [str(p) for p in caught.value.problems]
+    assert "measures[" in problem and "cannot also lower them" in problem, problem

@@ -170,11 +170,28 @@ class Measure(_Frozen):
     )
     reduces: tuple[MeasureEffect, ...] = ()
     applicable_when: str | None = Field(None, description="Recommend only when this holds.")
+    follows_from: Literal["prior_consultation"] | None = Field(
+        None,
+        description=(
+            "A duty that follows from the ratings rather than from the answers: recommended "
+            "only where the report finds it (prior consultation required), not applicable "
+            "elsewhere. Such a measure lowers no rating."
+        ),
+    )
     implemented_when: str | None = Field(None, description="Answers that show it in place.")
     legal: tuple[str, ...] = ()
     in_place: tuple[Statement, ...] = Field(
         (), description="What the answers say when the measure is in place, each when it holds."
     )
+
+    @model_validator(mode="after")
+    def _follows_without_effects(self) -> "Measure":
+        if self.follows_from and self.reduces:
+            raise ValueError(
+                f"a measure that follows from the ratings ({self.follows_from}) cannot also "
+                "lower them: drop `reduces` or `follows_from`"
+            )
+        return self
 
     @cached_property
     def effects_by_risk(self) -> dict[str, tuple[MeasureEffect, ...]]:

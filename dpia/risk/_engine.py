@@ -87,14 +87,15 @@ def assess(
                 effects=tuple(effects),
             )
         )
+    start_level = _highest(r.level for r in at_start.values())
+    gdpr_applies = _gdpr_applies(catalogue, context)
+    prior = start_level == "high" and gdpr_applies
+    _follow_findings(catalogue, statuses, {"prior_consultation": prior})
     mitigations = _measure_results(catalogue, context, statuses, risks, views)
 
     stops = _stop_findings(catalogue, context)
     exposures = exposure(catalogue, context, involved)
     ai_act = _ai_act(catalogue, context, exposures)
-    start_level = _highest(r.level for r in at_start.values())
-    gdpr_applies = _gdpr_applies(catalogue, context)
-    prior = start_level == "high" and gdpr_applies
     running = _running(catalogue, context)
     note = _consultation_note(prior, stops, risks, at_start, mitigations, ai_act, running)
     if not gdpr_applies:
@@ -174,6 +175,18 @@ def _statuses(catalogue: Catalogue, context: Context) -> dict[str, str]:
         else:
             statuses[measure.id] = "not_applicable"
     return statuses
+
+
+def _follow_findings(
+    catalogue: Catalogue, statuses: dict[str, str], found: dict[str, bool]
+) -> None:
+    """A measure that follows from a finding of the report is recommended only where the
+    report makes that finding: a prior consultation file is no advice where no consultation
+    is due. It lowers no rating, so setting it aside once the ratings are known changes none."""
+    for measure in catalogue.measures:
+        follows = measure.follows_from
+        if follows and statuses[measure.id] == "recommended" and not found[follows]:
+            statuses[measure.id] = "not_applicable"
 
 
 def _running(catalogue: Catalogue, context: Context) -> bool:
