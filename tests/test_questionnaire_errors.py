@@ -201,3 +201,68 @@ def test_a_good_questionnaire_passes(capsys: pytest.CaptureFixture[str]) -> None
     out, err = capsys.readouterr()
     assert err == ""
     assert out.startswith(f"{good}: OK: mini@1.0, 2 sections, ")
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _authored_pair(folder: Path, catalogue_edit: tuple[str, str] | None = None) -> Path:
+    """The mini questionnaire and its catalogue copied into `folder`, the catalogue edited."""
+    questionnaire = folder / "mini.yaml"
+    questionnaire.write_bytes((FIXTURES / "mini.yaml").read_bytes())
+    catalogue = (FIXTURES / "mini.risks.yaml").read_text(encoding="utf-8")
+    if catalogue_edit is not None:
+        assert catalogue_edit[0] in catalogue
+        catalogue = catalogue.replace(*catalogue_edit)
+    (folder / "mini.risks.yaml").write_text(catalogue, encoding="utf-8")
+    return questionnaire
+
+
+def test_a_questionnaire_is_checked_with_the_catalogue_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A catalogue that names a question the questionnaire lacks cannot rate any answers file:
+    the questionnaire is not reported valid while it is so."""
+    path = _authored_pair(
+        tmp_path, ("risk: consent_gap, axis: likelihood", "risk: consent_gapp, axis: likelihood")
+    )
+    assert main(["validate", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"{tmp_path / 'mini.risks.yaml'}:")
+    assert "unknown risk 'consent_gapp'" in line
+
+
+def test_a_risk_file_is_checked_against_its_questionnaire_not_read_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _authored_pair(tmp_path)
+    catalogue = tmp_path / "mini.risks.yaml"
+    assert main(["validate", str(catalogue)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{tmp_path / 'mini.yaml'}: OK: mini@1.0, 2 sections, 8 questions",
+        f"{catalogue}: OK: risk catalogue for mini@1.0, 2 risks, 2 measures",
+    ]
+    assert err == ""
+    (tmp_path / "mini.yaml").unlink()
+    assert main(["validate", str(catalogue)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{catalogue}: a risk file is checked against its questionnaire, which should be beside "
+        "it as mini.yaml; it is not there"
+    )
+
+
+def test_a_questionnaire_without_a_risk_file_is_valid_and_says_what_that_means(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _authored_pair(tmp_path)
+    (tmp_path / "mini.risks.yaml").unlink()
+    assert main(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{path}: OK: mini@1.0, 2 sections, 8 questions\n"
+    assert (
+        err
+        == f"{path}: no risk file beside it (mini.risks.yaml): answers to it cannot be rated yet\n"
+    )

@@ -8,9 +8,10 @@ import sys
 from typing import Any
 
 from .._assessment import AnswersFile, load_answers
+from .._authoring import check_authored_file
 from .._errors import DPIAError, ValidationFailed
 from .._library import answers_questionnaire, questionnaire_for
-from ..questionnaire import Questionnaire, load_questionnaire
+from ..questionnaire import Questionnaire
 from . import BAD_INPUT
 
 __all__ = ["register"]
@@ -18,7 +19,13 @@ __all__ = ["register"]
 
 def register(subcommands: Any) -> None:
     validate = subcommands.add_parser("validate")
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="questionnaire YAML files")
+    validate.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="questionnaire YAML files, each checked with the risk file beside it "
+        "(<id>.risks.yaml), or risk files, each checked against the questionnaire beside it",
+    )
     validate.set_defaults(handler=_validate)
 
     check = subcommands.add_parser("check-answers")
@@ -47,7 +54,7 @@ def _validate(args: argparse.Namespace) -> int:
     failed = False
     for path in args.paths:
         try:
-            questionnaire = load_questionnaire(path)
+            checked = check_authored_file(path)
         except ValidationFailed as exc:
             failed = True
             for problem in exc.problems:
@@ -56,9 +63,10 @@ def _validate(args: argparse.Namespace) -> int:
             failed = True
             print(exc, file=sys.stderr)
         else:
-            sections = _count(len(questionnaire.sections), "section")
-            questions = _count(sum(1 for _ in questionnaire.questions()), "question")
-            print(f"{path}: OK: {questionnaire.ref}, {sections}, {questions}")
+            for file in checked:
+                print(f"{file.path}: OK: {file.holds}")
+                if file.note:
+                    print(f"{file.path}: {file.note}", file=sys.stderr)
     return BAD_INPUT if failed else 0
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from .._source import read_source
 from ..questionnaire import Questionnaire
+from ._catalogue import Catalogue
 from ._cnil import CNIL_METHOD, CnilMethod, load_cnil_method
-from ._loader import catalogue_path
+from ._loader import catalogue_path, load_catalogue
 
-__all__ = ["method_name", "scoring_method"]
+__all__ = ["method_name", "read_risk_file", "scoring_method"]
 
 _CACHE: dict[tuple[Path, int, str], CnilMethod | None] = {}
 
@@ -43,3 +44,10 @@ def _read(path: Path, questionnaire: Questionnaire) -> CnilMethod | None:
     if not any(line.strip() == f"method: {CNIL_METHOD}" for line in head.splitlines()):
         return None
     return load_cnil_method(read_source(path), questionnaire)
+
+
+def read_risk_file(path: Path, questionnaire: Questionnaire) -> Catalogue | CnilMethod:
+    """The risk file at `path`, read as what it declares itself (a method's data, or a rule
+    catalogue) and checked against `questionnaire`; raises CatalogueError."""
+    method = _read(path, questionnaire)
+    return method if method is not None else load_catalogue(path, questionnaire)
