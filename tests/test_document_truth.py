@@ -212,3 +212,23 @@ def test_no_gdpr_article_where_the_gdpr_does_not_apply(varied: dict[str, Any]) -
     _, document, report = _render(subject)
     assert not report.gdpr_applies
     assert gdpr_where_it_does_not_apply(document, report.gdpr_applies) == []
+
+
+@pytest.mark.parametrize(
+    ("example", "said"),
+    [
+        ("scenario-k-tool-without-works-agreement", "Processing already runs, although"),
+        ("scenario-a-keystroke-content", "Processing does not start before the authority"),
+    ],
+)
+def test_the_consultation_annex_says_whether_processing_already_runs(example, said) -> None:
+    """A programme that already runs cannot be told it will not start: the annex asks for it
+    to be suspended instead."""
+    path = next(p for p in TELEMETRY if p.stem == example)
+    subject = _load(path)
+    _, document, report = _render(subject)
+    assert report.prior_consultation_required
+    assert subject.answers["processing_started"] is (example.startswith("scenario-k"))
+    texts = [p.text for p in document.paragraphs]
+    annex = texts[texts.index("What the consultation file contains (Art. 36(3))") :]
+    assert next(t for t in annex if t.startswith("Processing ")).startswith(said)
