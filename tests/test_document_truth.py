@@ -232,3 +232,17 @@ def test_the_consultation_annex_says_whether_processing_already_runs(example, sa
     texts = [p.text for p in document.paragraphs]
     annex = texts[texts.index("What the consultation file contains (Art. 36(3))") :]
     assert next(t for t in annex if t.startswith("Processing ")).startswith(said)
+
+
+@pytest.mark.parametrize(("as_of", "overdue"), [("2026-11-29", True), ("2026-07-15", False)])
+def test_a_review_date_the_law_date_has_passed_is_called_overdue(as_of, overdue) -> None:
+    path = next(p for p in TELEMETRY if p.stem == "scenario-q-university-ai-assistant")
+    subject = _load(path)
+    assert subject.answers["next_review_date"] == dt.date(2026, 7, 15)
+    questionnaire = questionnaire_for(subject.questionnaire)
+    report = assess(questionnaire, subject, as_of=dt.date.fromisoformat(as_of))
+    document = open_docx(render_docx(questionnaire, subject, report))
+    (plan,) = [
+        p.text for p in document.paragraphs if p.text.startswith("This assessment is reviewed")
+    ]
+    assert ("the review is overdue" in plan) is overdue
