@@ -383,3 +383,15 @@ def test_default_house_style_missing_is_a_clear_error(questionnaire, catalogue, 
 )
 def test_summaries_keep_the_first_sentence_not_an_abbreviation(text, first):
     assert first_sentence(text) == first
+
+
+def test_a_law_is_not_named_again_before_citations_that_name_it() -> None:
+    from dpia.document.sections._exposure import _law_and_articles
+
+    assert _law_and_articles("GDPR", ("GDPR Art. 35(1)", "GDPR Art. 83(4)(a)")) == (
+        "GDPR Art. 35(1); GDPR Art. 83(4)(a)"
+    )
+    assert _law_and_articles("Works Constitution Act (BetrVG)", ("BetrVG §87(2)",)) == (
+        "Works Constitution Act (BetrVG) (BetrVG §87(2))"
+    )
+    assert _law_and_articles("GDPR", ()) == "GDPR"

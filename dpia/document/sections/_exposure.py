@@ -99,7 +99,7 @@ class LegalExposure:
                 (
                     Cell.of(
                         Span(item.title, bold=True),
-                        f"{item.law}" + (f" ({'; '.join(item.legal)})" if item.legal else ""),
+                        _law_and_articles(item.law, item.legal),
                         *(
                             (Span(f"Deadline: {item.deadline}", italic=True),)
                             if item.deadline
@@ -144,3 +144,12 @@ def _gap_text(dossier: Dossier, item: ObligationResult) -> Cell:
     gap = item.gap[:1].upper() + item.gap[1:] if item.gap else "Not met."
     quoted = dossier.quote(item.answers)
     return Cell.of(gap, *(((Span("Answers: ", bold=True), *quoted),) if quoted else ()))
+
+
+def _law_and_articles(law: str, legal: tuple[str, ...]) -> str:
+    """`GDPR Art. 35(1); GDPR Art. 83(4)(a)` rather than `GDPR (GDPR Art. 35(1); ...)`: the
+    law is named on its own only where no citation names it already."""
+    if not legal:
+        return law
+    citations = "; ".join(legal)
+    return citations if all(c.startswith(law) for c in legal) else f"{law} ({citations})"
