@@ -39,6 +39,7 @@ from test_app_review import (
 __all__ = ["archive", "archive_url", "people", "trusted"]
 
 TIMING_ONLY = ROOT / "examples" / "scenario-b-timing-only-opt-in.yaml"
+KEYSTROKE_CONTENT = ROOT / "examples" / "scenario-a-keystroke-content.yaml"
 
 
 @pytest.fixture
@@ -129,7 +130,10 @@ def test_register_gives_each_reason_once_with_the_axes_it_moved(real_questionnai
 
 
 def test_a_measure_that_changes_no_rating_does_not_claim_to_reduce_anything(real_questionnaire):
-    app = timing_only_risks()
+    """The prior consultation file, advised where consultation is required, lowers nothing."""
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    import_answers(app, KEYSTROKE_CONTENT.read_bytes(), KEYSTROKE_CONTENT.name)
+    app = app.switch_page("dpia/app/pages/risks.py").run()
     captions = [c.value for c in app.caption]
     assert any("It changes no rating" in c for c in captions)
     assert not any("Reduces: ." in c for c in captions)
