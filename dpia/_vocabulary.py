@@ -116,7 +116,7 @@ all recommendations were adopted; the app and the document use these words."""
 OBLIGATION_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
 VERDICT = {
     "prohibited": "Prohibited practice: cannot be made lawful by any measure",
-    "do_not_proceed": "Do not proceed: the design must change",
+    "do_not_proceed": "Do not proceed: what the finding names must change first",
 }
 ADVICE = {
     "approve": "Proceed",

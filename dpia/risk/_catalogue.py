@@ -204,7 +204,8 @@ class Measure(_Frozen):
 
 
 class StopFinding(_Dated):
-    """A finding that no measure or consultation can balance: the design must change."""
+    """A finding that no measure or consultation can balance: the programme must change (its
+    design, or a step it skipped) before it may go on."""
 
     id: Annotated[str, Field(pattern=_ID)]
     verdict: Literal["prohibited", "do_not_proceed"]

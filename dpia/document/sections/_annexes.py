@@ -158,7 +158,8 @@ class MethodologyAnnex:
                     Span(
                         "Some findings, such as a practice the AI Act prohibits or the lack of "
                         "any valid legal basis, cannot be balanced by measures or cured by "
-                        "consultation: the design itself must change."
+                        "consultation: the programme itself must change, in its design or in a "
+                        "step it skipped."
                     ),
                 ),
                 (

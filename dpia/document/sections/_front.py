@@ -265,7 +265,7 @@ def _verdict(dossier: Dossier) -> str:
     record = dossier.assessment.signoff
     decision = record.decision if record else None
     if report.stop:
-        return "No. The design must change first (see the STOP findings)."
+        return "No. What the STOP findings name must change first."
     if decision is not None and decision.decision == "reject":
         return f"No: the decision-maker rejected it on {label.long_date(decision.date)}."
     if report.prior_consultation_required or (
