@@ -62,7 +62,8 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
     except SystemExit as exc:
         code = exc.code
 loaded = sorted({name.partition(".")[0] for name in sys.modules})
-print(json.dumps({"code": code, "stderr": err.getvalue(), "loaded": loaded}))
+modules = sorted(sys.modules)
+print(json.dumps({"code": code, "stderr": err.getvalue(), "loaded": loaded, "modules": modules}))
 """
 
 
@@ -188,6 +189,23 @@ def test_a_render_without_cache_draws_the_risk_map_with_pillow(
     assert warm["code"] == 0, warm["stderr"]
     assert "PIL" not in warm["loaded"]
     assert (workspace / "cold.docx").read_bytes() == (workspace / "warm.docx").read_bytes()
+
+
+CNIL_REPORT = {"dpia.document.sections._cnil", "dpia.interop._html_text"}
+
+
+def test_only_a_cnil_pia_render_loads_its_sections_and_only_pdf_loads_the_export(
+    workspace: Path,
+) -> None:
+    plain = _run(workspace, "render", str(EXAMPLE), "-o", "plain.docx")
+    assert plain["code"] == 0, plain["stderr"]
+    assert not CNIL_REPORT & set(plain["modules"])
+    assert "dpia.document._pdf" not in plain["modules"]
+    imported = _run(workspace, "import", str(CNIL_PIA), "-o", "cnil-answers.yaml")
+    assert imported["code"] == 0, imported["stderr"]
+    cnil = _run(workspace, "render", "cnil-answers.yaml", "-o", "cnil.docx")
+    assert cnil["code"] == 0, cnil["stderr"]
+    assert set(cnil["modules"]) >= CNIL_REPORT
 
 
 def test_import_dpia_loads_none_of_the_heavy_libraries() -> None:

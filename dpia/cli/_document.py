@@ -13,7 +13,6 @@ from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import answers_questionnaire, questionnaire_for
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
-from ..document._pdf import export_pdf
 from . import BAD_INPUT
 from ._arguments import iso_date
 
@@ -116,6 +115,8 @@ def _render(args: argparse.Namespace) -> int:
         verdict = "no risk rated yet"
     print(f"wrote {output} ({len(document):,} bytes; {verdict})")
     if args.pdf:
+        from ..document._pdf import export_pdf
+
         pdf = output.with_suffix(".pdf")
         pdf.write_bytes(export_pdf(document))
         print(f"wrote {pdf} (PDF/A-2b)")
