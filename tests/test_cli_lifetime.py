@@ -24,7 +24,12 @@ def unfrozen() -> Iterator[None]:
     gc.unfreeze()
 
 
-def test_loading_pauses_the_collector_then_freezes_what_was_loaded(unfrozen: None) -> None:
+@pytest.fixture
+def as_process(unfrozen: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_lifetime, "_as_process", True)
+
+
+def test_loading_pauses_the_collector_then_freezes_what_was_loaded(as_process: None) -> None:
     with _lifetime.loading():
         assert not gc.isenabled()
         loaded = [[index] for index in range(1000)]
@@ -34,7 +39,7 @@ def test_loading_pauses_the_collector_then_freezes_what_was_loaded(unfrozen: Non
     assert not any(id(item) in walked for item in loaded)
 
 
-def test_loading_leaves_a_paused_collector_paused(unfrozen: None) -> None:
+def test_loading_leaves_a_paused_collector_paused(as_process: None) -> None:
     gc.disable()
     try:
         with _lifetime.loading():
@@ -44,9 +49,18 @@ def test_loading_leaves_a_paused_collector_paused(unfrozen: None) -> None:
         gc.enable()
 
 
-def test_main_from_python_leaves_the_collector_alone(unfrozen: None, capsys) -> None:
+def test_loading_outside_a_dpia_process_only_imports(unfrozen: None) -> None:
+    with _lifetime.loading():
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_main_from_python_leaves_the_collector_alone(
+    unfrozen: None, capsys, tmp_path: Path
+) -> None:
     assert main(["score", str(EXAMPLE)]) == 0
     assert capsys.readouterr().out
+    assert main(["render", str(EXAMPLE), "-o", str(tmp_path / "dpia.docx")]) == 0
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
 

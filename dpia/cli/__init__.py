@@ -190,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     if argv is not None:
         return _run(words, build_parser(_command_in(words)))
+    _lifetime.as_process()
     with _lifetime.loading():
         parser = build_parser(_command_in(words))
     return _run(words, parser)

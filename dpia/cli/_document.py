@@ -13,7 +13,7 @@ from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import answers_questionnaire, questionnaire_for
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
-from . import BAD_INPUT
+from . import BAD_INPUT, _lifetime
 from ._arguments import iso_date
 
 __all__ = ["register"]
@@ -88,9 +88,10 @@ def register(subcommands: Any) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     # The risk engine and the renderer are loaded to render, not to `dpia import`.
-    from ..document import render_docx
-    from ..risk import assess
-    from ..workflow import document_status, law_date
+    with _lifetime.loading():
+        from ..document import render_docx
+        from ..risk import assess
+        from ..workflow import document_status, law_date
 
     questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire)

@@ -8,9 +8,11 @@ of collections while it ran and 65 ms at exit, for no garbage found.
 
 So a process run as `dpia` loads its command's modules with the collector paused (importing
 makes no garbage worth finding) and then moves what they made to the collector's permanent
-generation (`gc.freeze`), which no collection walks. What the command makes afterwards is
-collected as usual, at exit too, so a connection or a file it leaves open is still closed by
-its finaliser. Calling `main()` from Python (a test, a program) leaves the collector as it is.
+generation (`gc.freeze`), which no collection walks; a handler that imports more on its own
+(`dpia render` loads the renderer only to render) does so under `loading()` as well. What the
+command makes afterwards is collected as usual, at exit too, so a connection or a file it leaves
+open is still closed by its finaliser. Calling `main()` from Python (a test, a program) leaves
+the collector as it is: there `loading()` changes nothing.
 """
 
 from __future__ import annotations
@@ -19,12 +21,25 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["loading"]
+__all__ = ["as_process", "loading"]
+
+_as_process = False
+"""True once this interpreter runs as the `dpia` command."""
+
+
+def as_process() -> None:
+    """This interpreter is the `dpia` command: it ends when the command does."""
+    global _as_process
+    _as_process = True
 
 
 @contextmanager
 def loading() -> Iterator[None]:
-    """Import a command's modules without collections, then keep what they made out of sight."""
+    """Import modules without collections, then keep what they made out of sight; unless this
+    interpreter runs as the `dpia` command, only import them."""
+    if not _as_process:
+        yield
+        return
     enabled = gc.isenabled()
     gc.disable()
     try:
