@@ -52,7 +52,14 @@ def test_loading_leaves_a_paused_collector_paused(as_process: None) -> None:
 def test_loading_outside_a_dpia_process_only_imports(unfrozen: None) -> None:
     with _lifetime.loading():
         assert gc.isenabled()
+    _lifetime.ending()
     assert gc.get_freeze_count() == 0
+
+
+def test_ending_freezes_what_the_command_made(as_process: None) -> None:
+    made = [[index] for index in range(1000)]
+    _lifetime.ending()
+    assert gc.get_freeze_count() >= len(made)
 
 
 def test_main_from_python_leaves_the_collector_alone(

@@ -121,6 +121,7 @@ def _render(args: argparse.Namespace) -> int:
         pdf = output.with_suffix(".pdf")
         pdf.write_bytes(export_pdf(document))
         print(f"wrote {pdf} (PDF/A-2b)")
+    _lifetime.ending()
     return 0
 
 

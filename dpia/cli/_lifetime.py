@@ -11,8 +11,10 @@ makes no garbage worth finding) and then moves what they made to the collector's
 generation (`gc.freeze`), which no collection walks; a handler that imports more on its own
 (`dpia render` loads the renderer only to render) does so under `loading()` as well. What the
 command makes afterwards is collected as usual, at exit too, so a connection or a file it leaves
-open is still closed by its finaliser. Calling `main()` from Python (a test, a program) leaves
-the collector as it is: there `loading()` changes nothing.
+open is still closed by its finaliser; a command that holds none once it is done (`dpia score`,
+`dpia render`) says so with `ending()`, and shutdown then frees what it made without walking
+it. Calling `main()` from Python (a test, a program) leaves the collector as it is: there
+`loading()` only imports and `ending()` does nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["as_process", "loading"]
+__all__ = ["as_process", "ending", "loading"]
 
 _as_process = False
 """True once this interpreter runs as the `dpia` command."""
@@ -48,3 +50,10 @@ def loading() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def ending() -> None:
+    """The command has written what it makes and holds no connection or file open: freeze the
+    rest too, so that shutdown frees it without walking it first. Only in a `dpia` process."""
+    if _as_process:
+        gc.freeze()
