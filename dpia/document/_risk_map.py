@@ -106,15 +106,19 @@ def _kept(points: tuple[MapPoint, ...], fill_items: tuple[tuple[str, str], ...])
 
 @lru_cache(maxsize=1)
 def _stamp() -> bytes:
-    """A hash of the code and files that decide the picture's bytes, besides its inputs."""
+    """A hash of the code and files that decide the picture's bytes, besides its inputs. The
+    fonts (1.3 MB) count by size and modification time, as Python checks a module's bytecode
+    against its source; the code by its bytes."""
     stamp = hashlib.sha256(_FORMAT)
     pillow = find_spec("PIL")
     depends_on = [Path(__file__), Path(_scales.__file__)]
     if pillow is not None and pillow.submodule_search_locations:
         depends_on.append(Path(next(iter(pillow.submodule_search_locations))) / "_version.py")
-    depends_on.extend(_font_dir() / name for name in _FONTS)
     for path in depends_on:
         stamp.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in _FONTS:
+        font = (_font_dir() / name).stat()
+        stamp.update(f"{name} {font.st_size} {font.st_mtime_ns}".encode())
     return stamp.digest()
 
 
