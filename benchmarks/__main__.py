@@ -19,6 +19,7 @@ from dataclasses import asdict
 from types import ModuleType
 
 import benchmarks
+from benchmarks._bytecode import compile_dpia
 from benchmarks._harness import Case, Result, Table, measure, readable
 
 __all__ = ["main"]
@@ -106,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-tables", action="store_true", help="figures only, without the scaling tables"
     )
     args = parser.parse_args(argv)
+    compile_dpia()
     results: list[tuple[str, Result]] = []
     tables: list[tuple[str, Table]] = []
     for area, module in _modules(args.only):

@@ -22,7 +22,8 @@ __all__ = ["KEPT_ENTRIES", "UNUSED_DAYS", "prune_after_writing"]
 
 KEPT_ENTRIES = 64
 """Entries kept in a release's folder: every questionnaire and catalogue shipped, with room for
-those an organisation writes and the latest edits of each."""
+those an organisation writes and the latest edits of each; in the risk maps' folder, the maps
+of the assessments rendered lately."""
 
 UNUSED_DAYS = 30
 """A release's folder that nothing has written to for this long belongs to a dpia no longer run."""
@@ -30,8 +31,8 @@ UNUSED_DAYS = 30
 _ABANDONED_WRITE_SECONDS = 3600
 """A temporary file this old is what a process left when it stopped mid-write."""
 
-_RELEASE_FOLDER = re.compile(r"(compiled|templates)-[0-9a-f]{16}")
-_ENTRY = re.compile(r"(questionnaire|catalogue)-[0-9a-f]{64}")
+_RELEASE_FOLDER = re.compile(r"(compiled|templates|risk-maps)-[0-9a-f]{16}")
+_ENTRY = re.compile(r"(questionnaire|catalogue|map)-[0-9a-f]{64}")
 
 
 def prune_after_writing(folder: Path, *, now: float | None = None) -> None:

@@ -12,18 +12,16 @@ edited file or another release of dpia looks for an entry of another name, so an
 go stale, and the folder is safe to delete at any time. Each entry starts with a line naming
 its format, its key and the SHA-256 of the rest: a truncated, corrupted or misplaced entry, or
 one that another user could have written, is ignored and compiled again, and compiling always
-gives what the entry would have. Writes go to a temporary file moved into place, so a reader
-never sees half an entry; when the folder cannot be created or written, dpia compiles in every
-process as it would without it. Each write prunes the folder (`_cache_pruning`).
+gives what the entry would have (`_cache_entries` reads and writes them); when the folder
+cannot be created or written, dpia compiles in every process as it would without it. Each
+write prunes the folder (`_cache_pruning`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +29,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ._cache_pruning import prune_after_writing
+from ._cache_entries import keep_entry, kept_entry
 from ._conditions import keep_written, written_forms
 from ._config import settings
 from ._source import MAX_SOURCE_BYTES
@@ -113,40 +111,8 @@ def keep_compiled(
 
 def _entry(key: str) -> bytes | None:
     """The body of the entry `key`, or None when there is none to trust whole."""
-    try:
-        with open(_folder() / key, "rb") as entry:
-            if not _trusted(os.fstat(entry.fileno())):
-                return None
-            header = entry.readline()
-            body = entry.read()
-    except OSError:
-        return None
-    expected = b"%s %s %s\n" % (FORMAT, key.encode(), hashlib.sha256(body).hexdigest().encode())
-    return body if header == expected else None
-
-
-def _trusted(status: os.stat_result) -> bool:
-    """Written by this user and writable by no one else, as a file dpia wrote is: an entry
-    another user could change is not read."""
-    if status.st_mode & 0o022:
-        return False
-    return not hasattr(os, "getuid") or status.st_uid == os.getuid()
+    return kept_entry(_folder(), FORMAT, key)
 
 
 def _keep_entry(key: str, body: bytes) -> None:
-    """Write the entry `key`, whole or not at all; a folder that cannot be written is let be."""
-    folder = _folder()
-    header = b"%s %s %s\n" % (FORMAT, key.encode(), hashlib.sha256(body).hexdigest().encode())
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as entry:
-            entry.write(header + body)
-        os.replace(temporary, folder / key)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        return
-    prune_after_writing(folder)
+    keep_entry(_folder(), FORMAT, key, body)

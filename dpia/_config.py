@@ -124,8 +124,8 @@ CACHE_DIR = Setting(
     "DPIA_CACHE_DIR",
     "",
     "where the document's text templates, questionnaires and risk catalogues are kept compiled "
-    "between runs, each under the hash of its source (safe to delete; default: the user's cache "
-    "folder, e.g. ~/.cache/dpia)",
+    "between runs, and the risk maps drawn, each under the hash of its source (safe to delete; "
+    "default: the user's cache folder, e.g. ~/.cache/dpia)",
 )
 
 SETTINGS: tuple[Setting, ...] = (

@@ -6,6 +6,8 @@ opened, cryptography only where keys or signatures are, python-docx only where a
 is read or written, Streamlit never (`dpia app` hands over to a new process). An import added at
 the top of a module that every command loads fails here under the name of each command it slows
 down; a command that stops importing what it uses fails too, which shows the probe sees imports.
+Commands run with a cache folder of the workspace's own, which the set-up fills: what they load
+is what every run after the first loads. A render without cache also draws the risk map.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
     except SystemExit as exc:
         code = exc.code
 loaded = sorted({name.partition(".")[0] for name in sys.modules})
-print(json.dumps({"code": code, "stderr": err.getvalue(), "loaded": loaded}))
+modules = sorted(sys.modules)
+print(json.dumps({"code": code, "stderr": err.getvalue(), "loaded": loaded, "modules": modules}))
 """
 
 
@@ -71,15 +74,19 @@ def _environment(workspace: Path) -> dict[str, str]:
         DPIA_TRUST_DIR=str(workspace / "trust"),
         DPIA_KEY_PASSPHRASE=PASSPHRASE,
         DPIA_ACTOR="import test",
+        DPIA_CACHE_DIR=str(workspace / "cache"),
     )
     return environment
 
 
-def _run(workspace: Path, *arguments: str) -> dict:
+def _run(workspace: Path, *arguments: str, cache: Path | None = None) -> dict:
+    environment = _environment(workspace)
+    if cache is not None:
+        environment["DPIA_CACHE_DIR"] = str(cache)
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, *arguments],
         cwd=workspace,
-        env=_environment(workspace),
+        env=environment,
         capture_output=True,
         text=True,
         timeout=300,
@@ -130,7 +137,7 @@ CASES = [
     ("check-answers", ["check-answers", str(EXAMPLE)], QUESTIONNAIRES),
     ("schema", ["schema", "answers"], QUESTIONNAIRES),
     ("score", ["score", str(EXAMPLE)], QUESTIONNAIRES),
-    ("render", ["render", str(EXAMPLE), "-o", "out.docx"], {"docx", "PIL", *QUESTIONNAIRES}),
+    ("render", ["render", str(EXAMPLE), "-o", "out.docx"], {"docx", *QUESTIONNAIRES}),
     ("import", ["import", "dpia.docx", "-o", "answers.yaml"], {"docx", *QUESTIONNAIRES}),
     ("import PIA.json", ["import", str(CNIL_PIA), "-o", "pia.yaml"], QUESTIONNAIRES),
     ("export cnil-pia", ["export", str(EXAMPLE), "--format", "cnil-pia", "-o", "pia.json"],
@@ -170,6 +177,35 @@ def test_command_imports_only_what_it_uses(
     loaded = WATCHED & set(ran["loaded"])
     assert not loaded - uses, f"`dpia {command}` imports {sorted(loaded - uses)}, unused by it"
     assert not uses - loaded, f"`dpia {command}` no longer imports {sorted(uses - loaded)}"
+
+
+def test_a_render_without_cache_draws_the_risk_map_with_pillow(
+    workspace: Path, tmp_path: Path
+) -> None:
+    ran = _run(workspace, "render", str(EXAMPLE), "-o", "cold.docx", cache=tmp_path / "empty")
+    assert ran["code"] == 0, ran["stderr"]
+    assert WATCHED & set(ran["loaded"]) == {"docx", "PIL", *QUESTIONNAIRES}
+    warm = _run(workspace, "render", str(EXAMPLE), "-o", "warm.docx")
+    assert warm["code"] == 0, warm["stderr"]
+    assert "PIL" not in warm["loaded"]
+    assert (workspace / "cold.docx").read_bytes() == (workspace / "warm.docx").read_bytes()
+
+
+CNIL_REPORT = {"dpia.document.sections._cnil", "dpia.interop._html_text"}
+
+
+def test_only_a_cnil_pia_render_loads_its_sections_and_only_pdf_loads_the_export(
+    workspace: Path,
+) -> None:
+    plain = _run(workspace, "render", str(EXAMPLE), "-o", "plain.docx")
+    assert plain["code"] == 0, plain["stderr"]
+    assert not CNIL_REPORT & set(plain["modules"])
+    assert "dpia.document._pdf" not in plain["modules"]
+    imported = _run(workspace, "import", str(CNIL_PIA), "-o", "cnil-answers.yaml")
+    assert imported["code"] == 0, imported["stderr"]
+    cnil = _run(workspace, "render", "cnil-answers.yaml", "-o", "cnil.docx")
+    assert cnil["code"] == 0, cnil["stderr"]
+    assert set(cnil["modules"]) >= CNIL_REPORT
 
 
 def test_import_dpia_loads_none_of_the_heavy_libraries() -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from .._errors import ArchiveIntegrityError, DPIAError, ValidationFailed
 from .._fault import report_fault
+from . import _lifetime
 
 __all__ = [
     "BAD_INPUT",
@@ -184,8 +185,19 @@ def _command_in(argv: Sequence[str]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command `argv` names (default: this process's own arguments) and return its
+    exit status; run as the process's command, it also tunes the collector (`_lifetime`)."""
     words = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(_command_in(words)).parse_args(words)
+    if argv is not None:
+        return _run(words, build_parser(_command_in(words)))
+    _lifetime.as_process()
+    with _lifetime.loading():
+        parser = build_parser(_command_in(words))
+    return _run(words, parser)
+
+
+def _run(words: list[str], parser: argparse.ArgumentParser) -> int:
+    args = parser.parse_args(words)
     try:
         return int(args.handler(args) or 0)
     except ValidationFailed as exc:

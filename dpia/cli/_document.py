@@ -13,8 +13,7 @@ from .._assessment import load_answers
 from .._errors import DPIAError
 from .._library import answers_questionnaire, questionnaire_for
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
-from ..document._pdf import export_pdf
-from . import BAD_INPUT
+from . import BAD_INPUT, _lifetime
 from ._arguments import iso_date
 
 __all__ = ["register"]
@@ -89,9 +88,10 @@ def register(subcommands: Any) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     # The risk engine and the renderer are loaded to render, not to `dpia import`.
-    from ..document import render_docx
-    from ..risk import assess
-    from ..workflow import document_status, law_date
+    with _lifetime.loading():
+        from ..document import render_docx
+        from ..risk import assess
+        from ..workflow import document_status, law_date
 
     questionnaire = answers_questionnaire(args.answers)
     check = load_answers(args.answers, questionnaire)
@@ -116,9 +116,12 @@ def _render(args: argparse.Namespace) -> int:
         verdict = "no risk rated yet"
     print(f"wrote {output} ({len(document):,} bytes; {verdict})")
     if args.pdf:
+        from ..document._pdf import export_pdf
+
         pdf = output.with_suffix(".pdf")
         pdf.write_bytes(export_pdf(document))
         print(f"wrote {pdf} (PDF/A-2b)")
+    _lifetime.ending()
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from .._assessment import load_answers
 from .._library import answers_questionnaire
 from ..risk import RiskReport, assess
+from . import _lifetime
 from ._arguments import iso_date
 from ._report_text import report_text
 
@@ -50,4 +51,5 @@ def _score(args: argparse.Namespace) -> int:
         print()
     else:
         print(report_text(report, title))
+    _lifetime.ending()
     return 0

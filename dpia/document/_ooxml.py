@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -20,7 +21,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Length
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell, _Row
@@ -70,6 +72,25 @@ _PROPERTY_SET = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+@lru_cache(maxsize=64)
+def _tag(prefixed: str) -> tuple[str, dict[str, str]]:
+    tag = NamespacePrefixedTag(prefixed)
+    return tag.clark_name, tag.nsmap
+
+
+def _element(prefixed: str) -> Any:
+    """`OxmlElement(prefixed)`, the same element, without reading the prefixed name again:
+    a long report makes thousands of runs, texts and style references."""
+    clark_name, namespaces = _tag(prefixed)
+    return oxml_parser.makeelement(clark_name, nsmap=namespaces)
+
+
+_VAL = qn("w:val")
+_P_PR = qn("w:pPr")
+_P_STYLE = qn("w:pStyle")
+_SPACE = qn("xml:space")
+
+
 def printable(text: str) -> str:
     """`text` with characters a Word document cannot hold replaced by U+FFFD."""
     return XML_ILLEGAL.sub("\ufffd", text)
@@ -86,25 +107,25 @@ def add_text_run(paragraph: Paragraph, text: str, character_style: str | None = 
     one split. Emphasis is a character style, never direct bold or italic, so restyling
     "Strong" in the house style restyles every emphasised word.
     """
-    run = OxmlElement("w:r")
+    run = _element("w:r")
     if character_style:
-        properties = OxmlElement("w:rPr")
-        style = OxmlElement("w:rStyle")
-        style.set(qn("w:val"), character_style)
+        properties = _element("w:rPr")
+        style = _element("w:rStyle")
+        style.set(_VAL, character_style)
         properties.append(style)
         run.append(properties)
     for piece in _RUN_BREAKS.split(printable(text)):
         if not piece:
             continue
         if piece == "\t":
-            run.append(OxmlElement("w:tab"))
+            run.append(_element("w:tab"))
         elif piece in ("\n", "\r", "\r\n"):
-            run.append(OxmlElement("w:br"))
+            run.append(_element("w:br"))
         else:
-            element = OxmlElement("w:t")
+            element = _element("w:t")
             element.text = piece
             if piece != piece.strip():
-                element.set(qn("xml:space"), "preserve")
+                element.set(_SPACE, "preserve")
             run.append(element)
     paragraph._p.append(run)
 
@@ -112,15 +133,15 @@ def add_text_run(paragraph: Paragraph, text: str, character_style: str | None = 
 def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
     """`w:pStyle` as the first property (python-docx's setter rescans the schema each time)."""
     p = paragraph._p
-    p_pr = p.find(qn("w:pPr"))
+    p_pr = p.find(_P_PR)
     if p_pr is None:
-        p_pr = OxmlElement("w:pPr")
+        p_pr = _element("w:pPr")
         p.insert(0, p_pr)
-    p_style = p_pr.find(qn("w:pStyle"))
+    p_style = p_pr.find(_P_STYLE)
     if p_style is None:
-        p_style = OxmlElement("w:pStyle")
+        p_style = _element("w:pStyle")
         p_pr.insert(0, p_style)
-    p_style.set(qn("w:val"), style_id)
+    p_style.set(_VAL, style_id)
 
 
 def _fresh_shading(properties: Any, fill: str) -> Any:
@@ -157,9 +178,9 @@ def keep_row_together(row: _Row, *, header: bool = False) -> None:
     element alone says "on" without a value Word would have to repair.
     """
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    tr_pr.append(_element("w:cantSplit"))
     if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
+        tr_pr.append(_element("w:tblHeader"))
 
 
 def set_table_look(table: Table, *, first_row: bool) -> None:

@@ -5,21 +5,34 @@ third of the time a matplotlib figure takes (the map was half the cost of a whol
 fonts are the DejaVu faces matplotlib ships, and the PNG carries no metadata, so the same report
 gives the same bytes on every run. Cell colours are the house style's level colours, and the
 numbers are the register's.
+
+A map drawn once is kept in the cache folder (`DPIA_CACHE_DIR`) under a hash of what it is
+drawn from, so a later process renders the same report without drawing it, or importing Pillow
+at all. The entry's name also hashes everything else the picture depends on: this module, the
+scales it labels, Pillow's release and the two font files. Drawing always gives the bytes the
+entry holds, and the entry is read and written as every cache entry is (`_cache_entries`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
-
+from .._cache_entries import keep_entry, kept_entry
+from .._config import settings
+from ..risk import _scales
 from ..risk._scales import SCALE, level_of
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 __all__ = ["MapPoint", "risk_map_png"]
 
@@ -66,9 +79,47 @@ def risk_map_png(points: Sequence[MapPoint], fills: Mapping[str, str]) -> bytes:
 
     Drawing is half the cost of a render, and the same report is often rendered again (the
     app re-renders on every change of status, the PDF copy renders once more), so the last few
-    maps are kept by their inputs.
+    maps are kept by their inputs, in this process and in the cache folder.
     """
-    return _drawn(tuple(points), tuple(sorted(fills.items())))
+    return _kept(tuple(points), tuple(sorted(fills.items())))
+
+
+_FORMAT = b"dpia-risk-map 1"
+_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@lru_cache(maxsize=8)
+def _kept(points: tuple[MapPoint, ...], fill_items: tuple[tuple[str, str], ...]) -> bytes:
+    """The map from the cache folder, else drawn and kept there."""
+    drawn_from = [[p.number, list(p.inherent), list(p.residual)] for p in points]
+    inputs = json.dumps([drawn_from, fill_items], separators=(",", ":")).encode()
+    key = f"map-{hashlib.sha256(inputs).hexdigest()}"
+    folder = settings().cache_folder() / f"risk-maps-{_stamp().hex()[:16]}"
+    kept = kept_entry(folder, _FORMAT, key)
+    if kept is not None and kept.startswith(_PNG_SIGNATURE):
+        return kept
+    png = _drawn(points, fill_items)
+    keep_entry(folder, _FORMAT, key, png)
+    return png
+
+
+@lru_cache(maxsize=1)
+def _stamp() -> bytes:
+    """A hash of the code and files that decide the picture's bytes, besides its inputs. The
+    fonts (1.3 MB) count by size and modification time, as Python checks a module's bytecode
+    against its source; the code by its bytes."""
+    stamp = hashlib.sha256(_FORMAT)
+    pillow = find_spec("PIL")
+    depends_on = [Path(__file__), Path(_scales.__file__)]
+    if pillow is not None and pillow.submodule_search_locations:
+        depends_on.append(Path(next(iter(pillow.submodule_search_locations))) / "_version.py")
+    for path in depends_on:
+        stamp.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in _FONTS:
+        font = (_font_dir() / name).stat()
+        stamp.update(f"{name} {font.st_size} {font.st_mtime_ns}".encode())
+    return stamp.digest()
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +132,9 @@ def _font_dir() -> Path:
 
 @lru_cache(maxsize=16)
 def _font(size: float, bold: bool) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    from PIL import ImageFont
+
+    name = _FONTS[1] if bold else _FONTS[0]
     return ImageFont.truetype(str(_font_dir() / name), round(size * _PX_PER_POINT * _SCALE))
 
 
@@ -125,8 +178,9 @@ def _centred(
     draw.multiline_text(at, text, font=font, fill=fill, anchor=anchor, align="center", spacing=4)
 
 
-@lru_cache(maxsize=8)
 def _drawn(points: tuple[MapPoint, ...], fill_items: tuple[tuple[str, str], ...]) -> bytes:
+    from PIL import Image, ImageDraw
+
     fills = dict(fill_items)
     placed: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for point in points:

@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.section import _BaseHeaderFooter as _HeaderFooter
 from docx.shared import Cm
 from docx.styles.style import BaseStyle
-from docx.table import Table
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from .._errors import RenderError, SourceError
@@ -265,20 +265,20 @@ class DocumentWriter:
         set_table_look(table, first_row=header)
         table.autofit = False
         fix_table_widths(table, [Cm(c.width_cm) for c in columns])
+        # A new table has one cell per column in every row, so each row's cells are its
+        # `w:tc` elements (python-docx's `row.cells` works out spans and merges for each row).
+        table_rows = [_Row(tr, table) for tr in table._tbl.tr_lst]
         if header:
-            keep_row_together(table.rows[0], header=True)
-        offset = 0
-        if header:
-            for cell, column in zip(table.rows[0].cells, columns, strict=True):
+            keep_row_together(table_rows[0], header=True)
+            for cell, column in zip(_cells(table_rows[0]), columns, strict=True):
                 self._fill_cell(cell.paragraphs[0], column.title, s.TABLE_HEADING)
-            offset = 1
-        for row, values in zip(table.rows[offset:], rows, strict=True):
+        for row, values in zip(table_rows[1 if header else 0 :], rows, strict=True):
             if len(values) != len(columns):
                 raise RenderError(f"table row has {len(values)} cells for {len(columns)} columns")
             contents = [value if isinstance(value, Cell) else Cell.of(value) for value in values]
             if _short_enough_to_keep(columns, contents):
                 keep_row_together(row)
-            for cell, content in zip(row.cells, contents, strict=True):
+            for cell, content in zip(_cells(row), contents, strict=True):
                 style = s.LEVEL[content.level] if content.level else s.TABLE_TEXT
                 paragraphs = content.paragraphs or ("",)
                 self._fill_cell(cell.paragraphs[0], paragraphs[0], style)
@@ -362,6 +362,10 @@ class DocumentWriter:
         """The finished document, the same bytes for the same content."""
         self.finish_contents()
         return package_bytes(self.document.part.package)
+
+
+def _cells(row: _Row) -> list[_Cell]:
+    return [_Cell(tc, row.table) for tc in row._tr.tc_lst]
 
 
 _CHARACTER_CM = 0.17

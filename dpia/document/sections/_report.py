@@ -6,7 +6,6 @@ from ...risk import method_name
 from .._dossier import Dossier
 from ._annexes import AnswersAnnex, MethodologyAnnex
 from ._base import Part, Section
-from ._cnil import cnil_report
 from ._exposure import LegalExposure, ObligationSections
 from ._front import Contents, CoverPage, DocumentControl, ExecutiveSummary
 from ._governance import DpoAdvice, PriorConsultationAnnex
@@ -31,6 +30,9 @@ __all__ = ["build_report"]
 def build_report(dossier: Dossier) -> list[Section]:
     """Every section of this DPIA; the Art. 36 annex only when prior consultation is required."""
     if method_name(dossier.questionnaire) == "cnil-pia":
+        # Its sections, and the HTML reader of imported answers, load only for such a report.
+        from ._cnil import cnil_report
+
         return cnil_report(dossier)
     gdpr = dossier.report.gdpr_applies
 
