@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, and_, func, literal, select
+from sqlalchemy import Connection, and_, case, func, literal, select
 
 from ._canonical import GENESIS, RECORD_FORMAT
 from ._driver_rows import driver_batches
@@ -86,6 +86,7 @@ def stream(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
         yield from batch
 
 
+_QUESTIONNAIRE_MISSING, _DOCUMENT_MISSING, _PDF_MISSING = 1, 2, 4
 _question_blob = blobs.alias("question_blob")
 _document_blob = blobs.alias("document_blob")
 _pdf_blob = blobs.alias("pdf_blob")
@@ -106,10 +107,27 @@ _VERSION_COLUMNS = (
     versions.c.content_sha256,
     versions.c.prev_chain_hash,
     versions.c.chain_hash,
-    _question_blob.c.sha256.label("question_blob"),
-    _document_blob.c.sha256.label("document_blob"),
-    _pdf_blob.c.sha256.label("pdf_blob"),
+    (
+        case((_question_blob.c.sha256.is_(None), _QUESTIONNAIRE_MISSING), else_=0)
+        + case(
+            (
+                and_(versions.c.document_sha256.is_not(None), _document_blob.c.sha256.is_(None)),
+                _DOCUMENT_MISSING,
+            ),
+            else_=0,
+        )
+        + case(
+            (
+                and_(versions.c.signed_pdf_sha256.is_not(None), _pdf_blob.c.sha256.is_(None)),
+                _PDF_MISSING,
+            ),
+            else_=0,
+        )
+    ).label("missing_blobs"),
 )
+"""One number says which blobs a version names are missing (0 for none): the three blob hashes
+it replaces, each made into a Python string for every version, cost a walk of 100,000 versions
+20 ms of its 270 ms of reading."""
 _WITH_BLOBS = (
     versions.outerjoin(_question_blob, _question_blob.c.sha256 == versions.c.questionnaire_sha256)
     .outerjoin(_document_blob, _document_blob.c.sha256 == versions.c.document_sha256)
@@ -192,8 +210,7 @@ def walk_versions(
     for partition in driver_batches(connection, query):
         for (vid, aid, number, questionnaire, question_sha, answers, report, document_sha,
              pdf_sha, author, created_at, review_due, record_json, content, prev, chain,
-             question_blob_found, document_blob_found, pdf_blob_found,
-             event_id) in partition:  # fmt: skip
+             missing, event_id) in partition:  # fmt: skip
             if number == expected_number - 1 and (aid, number) == last_key:
                 add(aid, number, "a second version.added event in the audit log names it")
                 continue
@@ -259,15 +276,8 @@ def walk_versions(
                 add(aid, number, "no version.added event in the audit log names this version")
             else:
                 named_count += 1
-            if question_blob_found is None:
-                add(aid, number, f"the questionnaire snapshot (sha256 {question_sha}) is "
-                    "missing from the archive")  # fmt: skip
-            if document_sha is not None and document_blob_found is None:
-                add(aid, number, f"the document (sha256 {document_sha}) is missing from the "
-                    "archive")  # fmt: skip
-            if pdf_sha is not None and pdf_blob_found is None:
-                add(aid, number, f"the signed PDF (sha256 {pdf_sha}) is missing from the "
-                    "archive")  # fmt: skip
+            if missing:
+                _missing_parts(add, aid, number, missing, question_sha, document_sha, pdf_sha)
             if damaged:
                 _damaged_parts(
                     add, aid, number, damaged, question_sha, document_sha, named, pdf_sha
@@ -275,6 +285,24 @@ def walk_versions(
             expected_number, expected_prev = number + 1, chain
     seen.count, seen.last_id, seen.named = count, highest, named_count
     return seen, signature_seen
+
+
+def _missing_parts(
+    add: Any,
+    aid: str,
+    number: int,
+    missing: int,
+    question_sha: str,
+    document_sha: str | None,
+    pdf_sha: str | None,
+) -> None:
+    if missing & _QUESTIONNAIRE_MISSING:
+        add(aid, number, f"the questionnaire snapshot (sha256 {question_sha}) is missing from "
+            "the archive")  # fmt: skip
+    if missing & _DOCUMENT_MISSING:
+        add(aid, number, f"the document (sha256 {document_sha}) is missing from the archive")
+    if missing & _PDF_MISSING:
+        add(aid, number, f"the signed PDF (sha256 {pdf_sha}) is missing from the archive")
 
 
 def _damaged_parts(
