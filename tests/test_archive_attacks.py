@@ -345,6 +345,22 @@ def test_each_missing_blob_of_a_version_is_named_for_every_version_naming_it(arc
     ]
 
 
+@pytest.mark.parametrize("column", ["answers_json", "record_json"])
+def test_stored_text_that_is_not_utf8_is_named_as_changed(tmp_path, column):
+    """SQLite keeps whatever bytes are written as text; PostgreSQL refuses them."""
+    for archive in opened(f"sqlite:///{tmp_path / 'archive.sqlite3'}"):
+        first, _ = _two_versions(archive)
+        tamper(
+            archive.engine,
+            ["versions"],
+            f"UPDATE versions SET {column} = CAST(x'ff7b7d' AS TEXT) WHERE number = 1",
+        )
+        assert _problems(archive) == [
+            f"{first.assessment_id} v1: the stored answers, report, signatures or metadata no "
+            "longer match the version's content hash"
+        ]
+
+
 def test_a_deleted_document_blob_is_named_and_show_and_export_report_it(archive, tmp_path):
     first, _ = _two_versions(archive)
     aid = first.assessment_id

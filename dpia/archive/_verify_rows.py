@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, and_, case, func, literal, select
+from sqlalchemy import Connection, LargeBinary, and_, case, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ._canonical import GENESIS, RECORD_FORMAT
 from ._driver_rows import driver_batches
 from ._records import AuditAction
 from ._schema import audit_events, blobs, signatures, versions
 
-__all__ = ["Findings", "NamedWalk", "TableSeen", "stream", "walk_versions"]
+__all__ = ["Findings", "NamedWalk", "StoredBytes", "TableSeen", "stream", "walk_versions"]
 
 _CHANGED = (
     "the stored answers, report, signatures or metadata no longer match the version's content hash"
@@ -81,6 +83,29 @@ class TableSeen:
     by_action: dict[str, int] = field(default_factory=dict)
 
 
+class StoredBytes(FunctionElement[bytes]):
+    """A text column as the UTF-8 bytes it holds, for the texts a walk only hashes or decodes.
+
+    The driver would make each into a Python string, and the walk encode it straight back:
+    for the answers, report and record of 100,000 versions, 20 ms of work that gave the same
+    bytes. A value that is not valid text (bytes written behind dpia's back) is then hashed as
+    it is, and named as changed, where decoding it would have stopped the walk.
+    """
+
+    type = LargeBinary()
+    inherit_cache = True
+
+
+@compiles(StoredBytes, "sqlite")
+def _sqlite_bytes(element: StoredBytes, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
+@compiles(StoredBytes, "postgresql")
+def _postgresql_bytes(element: StoredBytes, compiler: Any, **kw: Any) -> str:
+    return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"
+
+
 def stream(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
     for batch in driver_batches(connection, query):
         yield from batch
@@ -96,14 +121,14 @@ _VERSION_COLUMNS = (
     versions.c.number,
     versions.c.questionnaire,
     versions.c.questionnaire_sha256,
-    versions.c.answers_json,
-    versions.c.report_json,
+    StoredBytes(versions.c.answers_json),
+    StoredBytes(versions.c.report_json),
     versions.c.document_sha256,
     versions.c.signed_pdf_sha256,
     versions.c.author,
     versions.c.created_at,
     versions.c.review_due,
-    versions.c.record_json,
+    StoredBytes(versions.c.record_json),
     versions.c.content_sha256,
     versions.c.prev_chain_hash,
     versions.c.chain_hash,
@@ -244,9 +269,9 @@ def walk_versions(
             try:
                 record = decode(record_json)
                 intact = (
-                    sha256(record_json.encode()).hexdigest() == content
-                    and record.answers_sha256 == sha256(answers.encode()).hexdigest()
-                    and record.report_sha256 == sha256(report.encode()).hexdigest()
+                    sha256(record_json).hexdigest() == content
+                    and record.answers_sha256 == sha256(answers).hexdigest()
+                    and record.report_sha256 == sha256(report).hexdigest()
                     and record.number == number
                     and record.assessment_id == aid
                     and record.created_at == created_at
