@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, LargeBinary, and_, case, func, literal, select
+from sqlalchemy import Connection, LargeBinary, and_, case, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -169,6 +169,11 @@ class NamedWalk:
     is asked first, in one pass over two indexes in the same order (rows by chain hash), whether
     any row has not exactly one event. The usual answer is no, and the walk reads without the
     join, where the join could only have given one event per row.
+
+    The question is put to each database in the form its planner answers in that one pass:
+    SQLite looks up each row's events in the index as it goes; PostgreSQL ran that lookup as a
+    subplan per row (a 100,000-version verify spent 140-570 ms on it) and answers the same
+    question with the events counted per subject instead, merged with the rows (45-290 ms).
     """
 
     def __init__(
@@ -200,9 +205,26 @@ class NamedWalk:
             .order_by(table.c.chain_hash)
             .limit(1)
         )
+        counted = (
+            select(audit_events.c.subject_sha256, func.count().label("events"))
+            .where(audit_events.c.action == action.value)
+            .group_by(audit_events.c.subject_sha256)
+            .subquery("counted")
+        )
+        self._not_named_once_counted = (
+            select(table.c.chain_hash)
+            .select_from(table.outerjoin(counted, counted.c.subject_sha256 == table.c.chain_hash))
+            .where(or_(counted.c.events.is_(None), counted.c.events != 1))
+            .limit(1)
+        )
 
     def query(self, connection: Connection) -> Any:
-        each_named_once = connection.execute(self._not_named_once).first() is None
+        asked = (
+            self._not_named_once_counted
+            if connection.dialect.name == "postgresql"
+            else self._not_named_once
+        )
+        each_named_once = connection.execute(asked).first() is None
         return self._plain if each_named_once else self._joined
 
 
