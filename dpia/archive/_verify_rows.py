@@ -398,16 +398,16 @@ _SIGNATURES = (
 )
 
 
+_SIGNATURES_WITHOUT_VERSION = select(signatures.c.id, signatures.c.signer).where(
+    ~select(versions.c.id).where(versions.c.id == signatures.c.version_id).exists()
+)
+
+
 def _signatures(connection: Connection, findings: Findings) -> Iterator[tuple[Any, ...]]:
     """Signature rows in the versions' order, for the version walk to merge; a signature whose
     version or blob is gone is reported here."""
     query = _SIGNATURES
-    orphans = connection.execute(
-        select(signatures.c.id, signatures.c.signer).where(
-            ~select(versions.c.id).where(versions.c.id == signatures.c.version_id).exists()
-        )
-    )
-    for orphan in orphans:
+    for orphan in connection.execute(_SIGNATURES_WITHOUT_VERSION):
         findings.add(
             None,
             None,
