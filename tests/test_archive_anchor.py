@@ -189,6 +189,20 @@ def test_a_checkpoint_forged_to_cover_added_rows_fails_its_signature(archive):
         _add(archive, first.assessment_id)
 
 
+def test_a_copy_with_the_same_checkpoint_but_another_signature_fails_its_own_check(archive):
+    _add(archive)
+    copy = _copy_path(archive)
+    envelope = json.loads(copy.read_text())
+    own_key = ec.generate_private_key(ec.SECP256R1())
+    body = envelope["checkpoint"].encode()
+    envelope["signature"] = own_key.sign(body, ec.ECDSA(hashes.SHA256())).hex()
+    copy.write_text(json.dumps(envelope))
+    assert _problems(archive) == [
+        f"the signature of the copy of checkpoint #1 at {copy} does not verify: dpia did not "
+        "sign it"
+    ]
+
+
 def test_a_write_stopped_before_its_copy_leaves_a_note_and_the_next_write_copies(
     archive, monkeypatch
 ):

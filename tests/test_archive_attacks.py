@@ -325,6 +325,42 @@ def test_rewritten_role_grants_with_their_chain_recomputed(archive):
     ]
 
 
+def test_each_missing_blob_of_a_version_is_named_for_every_version_naming_it(archive):
+    first, _ = _two_versions(archive)
+    aid, questionnaire = first.assessment_id, first.questionnaire_sha256
+    signed = _checkpoint(archive)
+    tamper(
+        archive.engine,
+        ["blobs"],
+        "DELETE FROM blobs WHERE sha256 IN (:questionnaire, :document)",
+        questionnaire=questionnaire,
+        document=first.document_sha256,
+    )
+    snapshot = f"the questionnaire snapshot (sha256 {questionnaire}) is missing from the archive"
+    assert _problems(archive) == [
+        f"{aid} v1: {snapshot}",
+        f"{aid} v1: the document (sha256 {first.document_sha256}) is missing from the archive",
+        f"{aid} v2: {snapshot}",
+        f"blobs: checkpoint #{signed} counts 2 rows, the archive holds 0: 2 deleted",
+    ]
+
+
+@pytest.mark.parametrize("column", ["answers_json", "record_json"])
+def test_stored_text_that_is_not_utf8_is_named_as_changed(tmp_path, column):
+    """SQLite keeps whatever bytes are written as text; PostgreSQL refuses them."""
+    for archive in opened(f"sqlite:///{tmp_path / 'archive.sqlite3'}"):
+        first, _ = _two_versions(archive)
+        tamper(
+            archive.engine,
+            ["versions"],
+            f"UPDATE versions SET {column} = CAST(x'ff7b7d' AS TEXT) WHERE number = 1",
+        )
+        assert _problems(archive) == [
+            f"{first.assessment_id} v1: the stored answers, report, signatures or metadata no "
+            "longer match the version's content hash"
+        ]
+
+
 def test_a_deleted_document_blob_is_named_and_show_and_export_report_it(archive, tmp_path):
     first, _ = _two_versions(archive)
     aid = first.assessment_id

@@ -15,7 +15,7 @@ from archive_support import (
     schema_head,
     temporary_database,
 )
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from tamper import tamper
 
 from dpia.archive import (
@@ -325,3 +325,52 @@ def test_revision_0004_adds_the_signed_pdf_column_and_rewrites_no_stored_row(dat
     report = archive.verify()
     assert report.intact, [str(b) for b in report.breaks]
     assert archive.version("A-2026-000000000004", 1).signed_pdf is None
+
+
+def test_revision_0006_adds_the_index_of_events_by_action_and_its_downgrade_removes_it(
+    database, capsys
+):
+    archive = open_archive(database)
+    added = archive.add_version(
+        answers_for(None, headcount=40), REPORT, QUESTIONNAIRE_TEXT, actor="dana"
+    )
+    archive.engine.dispose()
+
+    def indexes() -> set[str]:
+        engine = archive_engine(database)
+        with engine.connect() as connection:
+            found = {index["name"] for index in inspect(connection).get_indexes("audit_events")}
+        engine.dispose()
+        return found
+
+    def events() -> list[tuple]:
+        engine = archive_engine(database)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, record_json, chain_hash FROM audit_events"))
+            kept = sorted(tuple(row) for row in rows)
+        engine.dispose()
+        return kept
+
+    assert "ix_audit_events_action_assessment" in indexes()
+    before = events()
+    engine = archive_engine(database)
+    with writing(engine) as connection:
+        command.downgrade(_alembic_config(connection), "0005")
+    engine.dispose()
+    assert "ix_audit_events_action_assessment" not in indexes()
+    assert "ix_audit_events_subject_action" in indexes()
+    assert events() == before
+
+    code, out, err = _upgrade(capsys)
+    assert code == 0, err
+    assert (
+        out.splitlines()[0]
+        == f"the archive schema was upgraded from 0005 to revision {schema_head()}"
+    )
+    assert "ix_audit_events_action_assessment" in indexes()
+    assert events() == before
+    archive = open_archive(database)
+    report = archive.verify()
+    assert report.intact, [str(b) for b in report.breaks]
+    assert archive.history(added.assessment_id)[-1].number == 1
+    archive.engine.dispose()

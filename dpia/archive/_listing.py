@@ -8,11 +8,13 @@ that decides (the next version number, the latest version, a status move) ever r
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 
 from ._schema import assessment_listing, assessments, version_statuses, versions
 
@@ -40,6 +42,11 @@ def derived_listings(
         yield derived
 
 
+_STRAYS = select(assessment_listing.c.assessment_id).where(
+    ~select(assessments.c.id).where(assessments.c.id == assessment_listing.c.assessment_id).exists()
+)
+
+
 def listing_differences(connection: Connection) -> Iterator[tuple[str, str]]:
     """(assessment id, what is wrong) for each listing row that is not what the record says."""
     for derived, stored in _listings(connection, None, with_stored=True):
@@ -54,31 +61,20 @@ def listing_differences(connection: Connection) -> Iterator[tuple[str, str]]:
         ]
         if wrong:
             yield derived.assessment_id, "the listing shows " + ", ".join(wrong)
-    strays = connection.execute(
-        select(assessment_listing.c.assessment_id).where(
-            ~select(assessments.c.id)
-            .where(assessments.c.id == assessment_listing.c.assessment_id)
-            .exists()
-        )
-    )
-    for (stray,) in strays:
+    for (stray,) in connection.execute(_STRAYS):
         yield stray, "the listing names an assessment that is not in the archive"
 
 
-# Built once: an alias's columns are set up the first time they are used, at a cost paid by
-# every write (which rebuilds one listing row) when the alias was made per call.
-_latest = versions.alias("latest")
-
-
-def _listings(
-    connection: Connection, assessment_id: str | None, *, with_stored: bool
-) -> Iterator[tuple[ListingRow, ListingRow | None]]:
+@functools.cache
+def _listing_query(*, with_stored: bool, one: bool) -> Select[Any]:
+    """The query that derives listing rows, built once for each use: building it again for
+    each write (one row) and each verify (every row) cost more than running it."""
     latest_number = (
         select(func.max(versions.c.number))
         .where(versions.c.assessment_id == assessments.c.id)
         .scalar_subquery()
     )
-    latest = _latest
+    latest = versions.alias("latest")
     last_status = (
         select(version_statuses.c.status, version_statuses.c.at)
         .where(version_statuses.c.version_id == latest.c.id)
@@ -117,11 +113,18 @@ def _listings(
         query = query.outerjoin(
             assessment_listing, assessment_listing.c.assessment_id == assessments.c.id
         )
-    if assessment_id is not None:
-        query = query.where(assessments.c.id == assessment_id)
-    if assessment_id is None:
-        query = query.execution_options(yield_per=1000)
-    for row in connection.execute(query):
+    if one:
+        return query.where(assessments.c.id == bindparam("assessment_id"))
+    return query.execution_options(yield_per=1000)
+
+
+def _listings(
+    connection: Connection, assessment_id: str | None, *, with_stored: bool
+) -> Iterator[tuple[ListingRow, ListingRow | None]]:
+    query = _listing_query(with_stored=with_stored, one=assessment_id is not None)
+    given = {} if assessment_id is None else {"assessment_id": assessment_id}
+    rows = connection.execute(query, given)
+    for row in rows:
         title, organisation = row.title, row.organisation
         if row.number is not None:
             title, organisation = _named_in(row.answers_json, title, organisation)

@@ -178,6 +178,7 @@ audit_events = Table(
     Column("chain_hash", _Hash, nullable=False, unique=True),
     Index("ix_audit_events_assessment_id", "assessment_id", "id"),
     Index("ix_audit_events_subject_action", "subject_sha256", "action", "id"),
+    Index("ix_audit_events_action_assessment", "action", "assessment_id"),
 )
 
 role_grants = Table(

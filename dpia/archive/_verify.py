@@ -20,8 +20,9 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from .._errors import ArchiveError, ArchiveIntegrityError
 from ._anchor import Anchor
@@ -44,7 +45,8 @@ def verify_chains(
 ) -> ChainReport:
     findings = Findings()
     kept = [read_kept_checkpoint(Path(path)) for path in against]
-    latest, summary = _latest_checkpoint(connection, anchor, findings)
+    key = _ArchiveKey(anchor)
+    latest, summary = _latest_checkpoint(connection, key, findings)
     after = {name: latest.tables[name].last_id for name in COUNTED_TABLES} if latest else {}
     watch = {
         name: {c.tables[name].last_id for c in [*kept, *([latest] if latest else [])]} - {None}
@@ -79,7 +81,7 @@ def verify_chains(
             "`dpia archive checkpoint`)",
         )
     for given, path in zip(kept, against, strict=True):
-        _compare_kept(connection, anchor, given, str(path), latest, seen, findings)
+        _compare_kept(connection, key, given, str(path), latest, seen, findings)
     return ChainReport(
         assessments=seen["assessments"].count,
         versions=seen["versions"].count,
@@ -93,13 +95,27 @@ def verify_chains(
     )
 
 
+# The queries verify runs once each, built once: building one cost more than running it on a
+# small archive.
+_BLOBS = select(blobs.c.sha256, blobs.c.content).execution_options(yield_per=64)
+_LATEST_CHECKPOINT = select(checkpoints).order_by(checkpoints.c.sequence.desc()).limit(1)
+_CHECKPOINTS_NUMBERED = select(func.count(), func.max(checkpoints.c.sequence))
+_CHECKPOINT_BODY = select(checkpoints.c.body_json).where(
+    checkpoints.c.sequence == bindparam("sequence")
+)
+_STATUSES_WITHOUT_VERSION = select(version_statuses.c.id).where(
+    ~select(versions.c.id).where(versions.c.id == version_statuses.c.version_id).exists()
+)
+
+
+def _checkpoint_body(connection: Connection, sequence: int) -> str | None:
+    return connection.execute(_CHECKPOINT_BODY, {"sequence": sequence}).scalar_one_or_none()
+
+
 def _damaged_blobs(connection: Connection, seen: TableSeen) -> set[str]:
     """Hashes of blobs whose bytes changed; bounded by the damage, not by the archive."""
     damaged = set()
-    rows = connection.execute(
-        select(blobs.c.sha256, blobs.c.content).execution_options(yield_per=64)
-    )
-    for sha, content in rows:
+    for sha, content in connection.execute(_BLOBS):
         seen.count += 1
         if sha256_hex(bytes(content)) != sha:
             damaged.add(sha)
@@ -107,16 +123,15 @@ def _damaged_blobs(connection: Connection, seen: TableSeen) -> set[str]:
 
 
 def _latest_checkpoint(
-    connection: Connection, anchor: Anchor, findings: Findings
+    connection: Connection, key: _ArchiveKey, findings: Findings
 ) -> tuple[Checkpoint | None, CheckpointSummary | None]:
+    anchor = key.anchor
     try:
         archive_id = archive_id_of(connection)
     except ArchiveIntegrityError as exc:
         findings.add(None, None, str(exc))
         return None, None
-    row = connection.execute(
-        select(checkpoints).order_by(checkpoints.c.sequence.desc()).limit(1)
-    ).one_or_none()
+    row = connection.execute(_LATEST_CHECKPOINT).one_or_none()
     if row is None:
         return None, None
     try:
@@ -132,10 +147,8 @@ def _latest_checkpoint(
     where = f"checkpoint #{latest.sequence}"
     if latest.archive_id != archive_id:
         findings.add(None, None, f"{where} names archive {latest.archive_id}, not {archive_id}")
-    _check_signature(anchor, latest, where, findings)
-    count, highest = connection.execute(
-        select(func.count(), func.max(checkpoints.c.sequence))
-    ).one()
+    _check_signature(key, latest, where, findings)
+    count, highest = connection.execute(_CHECKPOINTS_NUMBERED).one()
     if count != highest:
         findings.add(
             None,
@@ -144,13 +157,11 @@ def _latest_checkpoint(
             "some were deleted",
         )
     if latest.sequence > 1:
-        before = connection.execute(
-            select(checkpoints.c.body_json).where(checkpoints.c.sequence == latest.sequence - 1)
-        ).scalar_one_or_none()
+        before = _checkpoint_body(connection, latest.sequence - 1)
         if before is None or sha256_hex(before.encode("utf-8")) != latest.previous_sha256:
             findings.add(None, None, f"{where} does not follow on from the checkpoint before it")
     copies = CheckpointCopies(anchor.checkpoint_dir)
-    _compare_copy(connection, anchor, latest, copies, findings)
+    _compare_copy(connection, key, latest, copies, findings)
     if anchor.key.passphrase_path.exists() and not anchor.key.passphrase:
         findings.notes.append(
             f"the archive key's passphrase is kept beside it ({anchor.key.passphrase_path}): "
@@ -166,10 +177,36 @@ def _latest_checkpoint(
     )
 
 
+class _ArchiveKey:
+    """The archive's public key, read once per verify, and each signature checked once: the
+    database's latest checkpoint and its copy outside are the same signed bytes."""
+
+    def __init__(self, anchor: Anchor) -> None:
+        self.anchor = anchor
+        self._read = False
+        self._public: Any = None
+        self._fingerprint = ""
+        self._verified: dict[tuple[bytes, bytes], bool] = {}
+
+    def public(self) -> tuple[Any, str]:
+        if not self._read:
+            self._public = public_key(self.anchor.key)
+            self._fingerprint = "" if self._public is None else fingerprint(self._public)
+            self._read = True
+        return self._public, self._fingerprint
+
+    def verifies(self, checkpoint: Checkpoint) -> bool:
+        signed = (checkpoint.body, checkpoint.signature)
+        if signed not in self._verified:
+            self._verified[signed] = verify_signature(self._public, *signed)
+        return self._verified[signed]
+
+
 def _check_signature(
-    anchor: Anchor, checkpoint: Checkpoint, where: str, findings: Findings
+    key: _ArchiveKey, checkpoint: Checkpoint, where: str, findings: Findings
 ) -> None:
-    public = public_key(anchor.key)
+    anchor = key.anchor
+    public, public_sha256 = key.public()
     if public is None:
         findings.add(
             None,
@@ -177,20 +214,20 @@ def _check_signature(
             f"cannot check the signature of {where}: no archive public key at "
             f"{anchor.key.public_path} (point DPIA_ARCHIVE_KEY at the archive key)",
         )
-    elif fingerprint(public) != checkpoint.key_sha256:
+    elif public_sha256 != checkpoint.key_sha256:
         findings.add(
             None,
             None,
             f"{where} is signed by the key with SHA-256 {checkpoint.key_sha256}, not by the "
-            f"archive key at {anchor.key.path} ({fingerprint(public)})",
+            f"archive key at {anchor.key.path} ({public_sha256})",
         )
-    elif not verify_signature(public, checkpoint.body, checkpoint.signature):
+    elif not key.verifies(checkpoint):
         findings.add(None, None, f"the signature of {where} does not verify: dpia did not sign it")
 
 
 def _compare_copy(
     connection: Connection,
-    anchor: Anchor,
+    key: _ArchiveKey,
     latest: Checkpoint,
     copies: CheckpointCopies,
     findings: Findings,
@@ -209,7 +246,7 @@ def _compare_copy(
             "was removed, so nothing outside the database shows it was not rolled back",
         )
         return
-    _check_signature(anchor, copy, f"the copy of checkpoint #{copy.sequence} at {path}", findings)
+    _check_signature(key, copy, f"the copy of checkpoint #{copy.sequence} at {path}", findings)
     if copy.sequence > latest.sequence:
         findings.add(
             None,
@@ -218,9 +255,7 @@ def _compare_copy(
             f"ends at #{latest.sequence}: the database was rolled back",
         )
         return
-    stored = connection.execute(
-        select(checkpoints.c.body_json).where(checkpoints.c.sequence == copy.sequence)
-    ).scalar_one_or_none()
+    stored = _checkpoint_body(connection, copy.sequence)
     if stored is None or stored.encode("utf-8") != copy.body:
         findings.add(
             None,
@@ -365,33 +400,31 @@ def _describe_orphans(
             )
 
 
-# Built once: an alias's columns are set up the first time they are used, which cost a small
-# archive's verify more than some of its walks.
 _created = audit_events.alias("created")
+_ASSESSMENTS_WITH_CREATION = (
+    select(
+        assessments.c.id,
+        assessments.c.title,
+        assessments.c.organisation,
+        assessments.c.created_at,
+        assessments.c.created_by,
+        _created.c.id.label("event_id"),
+        _created.c.record_json,
+    )
+    .select_from(
+        assessments.outerjoin(
+            _created,
+            (_created.c.assessment_id == assessments.c.id)
+            & (_created.c.action == "assessment.created"),
+        )
+    )
+    .order_by(assessments.c.id)
+    .execution_options(yield_per=1000)
+)
 
 
 def _check_assessments(connection: Connection, findings: Findings, seen: TableSeen) -> None:
-    created = _created
-    rows = connection.execute(
-        select(
-            assessments.c.id,
-            assessments.c.title,
-            assessments.c.organisation,
-            assessments.c.created_at,
-            assessments.c.created_by,
-            created.c.id.label("event_id"),
-            created.c.record_json,
-        )
-        .select_from(
-            assessments.outerjoin(
-                created,
-                (created.c.assessment_id == assessments.c.id)
-                & (created.c.action == "assessment.created"),
-            )
-        )
-        .order_by(assessments.c.id)
-        .execution_options(yield_per=1000)
-    )
+    rows = connection.execute(_ASSESSMENTS_WITH_CREATION)
     last = None
     for aid, title, organisation, created_at, created_by, event_id, record_json in rows:
         if aid == last:
@@ -416,17 +449,13 @@ def _check_assessments(connection: Connection, findings: Findings, seen: TableSe
                 f"the assessment's row no longer matches its assessment.created event "
                 f"(#{event_id})",
             )
-    for (sid,) in connection.execute(
-        select(version_statuses.c.id).where(
-            ~select(versions.c.id).where(versions.c.id == version_statuses.c.version_id).exists()
-        )
-    ):
+    for (sid,) in connection.execute(_STATUSES_WITHOUT_VERSION):
         findings.add(None, None, f"status change #{sid} names a version that is not in the archive")
 
 
 def _compare_kept(
     connection: Connection,
-    anchor: Anchor,
+    key: _ArchiveKey,
     given: Checkpoint,
     path: str,
     latest: Checkpoint | None,
@@ -435,7 +464,7 @@ def _compare_kept(
 ) -> None:
     """A checkpoint kept elsewhere must be one of this archive's, still in its history."""
     where = f"the checkpoint kept in {path} (#{given.sequence}, {given.at})"
-    _check_signature(anchor, given, where, findings)
+    _check_signature(key, given, where, findings)
     if latest is None or given.sequence > latest.sequence:
         findings.add(
             None,
@@ -444,9 +473,7 @@ def _compare_kept(
             f"#{latest.sequence if latest else 0}): the archive was rolled back",
         )
         return
-    stored = connection.execute(
-        select(checkpoints.c.body_json).where(checkpoints.c.sequence == given.sequence)
-    ).scalar_one_or_none()
+    stored = _checkpoint_body(connection, given.sequence)
     if stored is None or stored.encode("utf-8") != given.body:
         findings.add(
             None, None, f"{where} is not in the archive's history: the history was rewritten"

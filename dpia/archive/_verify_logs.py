@@ -13,7 +13,7 @@ from ._canonical import AUDIT_FORMAT, GENESIS, GRANT_FORMAT, STATUS_FORMAT
 from ._driver_rows import driver_batches
 from ._records import AuditAction, VersionStatus
 from ._schema import assessments, audit_events, role_grants, version_statuses, versions
-from ._verify_rows import Findings, NamedWalk, TableSeen, stream
+from ._verify_rows import Findings, NamedWalk, StoredBytes, TableSeen, stream
 
 __all__ = ["orphans", "walk_audit", "walk_grants", "walk_statuses"]
 
@@ -151,7 +151,7 @@ _AUDIT = select(
     audit_events.c.assessment_id,
     audit_events.c.version_number,
     audit_events.c.subject_sha256,
-    audit_events.c.record_json,
+    StoredBytes(audit_events.c.record_json),
     audit_events.c.prev_chain_hash,
     audit_events.c.chain_hash,
 ).order_by(audit_events.c.id)
@@ -198,7 +198,7 @@ def walk_audit(
             if prev != expected_prev:
                 add(aid, number, f"audit event #{eid} ({action}): the link to the previous "
                     "event is broken")  # fmt: skip
-            record_sha = sha256(record_json.encode()).hexdigest()
+            record_sha = sha256(record_json).hexdigest()
             if chain != sha256((prev + record_sha).encode()).hexdigest():
                 add(aid, number, f"audit event #{eid} ({action}): the chain hash does not "
                     "match its record")  # fmt: skip
