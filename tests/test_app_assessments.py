@@ -105,3 +105,15 @@ def test_a_broken_questionnaire_is_named_and_the_others_are_still_offered(
     assert app.warning[0].value.startswith("broken.yaml is not offered because it does not load:")
     assert "broken.yaml:3:1" in app.warning[0].value
     assert app.selectbox(key="new-questionnaire").options == ["A small questionnaire (version 1.0)"]
+
+
+def test_a_review_date_that_has_passed_is_marked_overdue_and_the_way_in_comes_first(archive):
+    on_file(archive)
+    app = fresh_app()
+    no_failures(app)
+    due = dict(zip(app.table[0].value["Title"], app.table[0].value["Review due"], strict=True))
+    assert due["Old pilot"].endswith("(overdue)")
+    assert not due["New pilot"].endswith("(overdue)")
+    keys = [getattr(node, "key", None) for node in app.main]
+    labels = [type(node).__name__ for node in app.main]
+    assert keys.index("list-open") < labels.index("Table")

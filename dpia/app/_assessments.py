@@ -80,12 +80,8 @@ def _listing(user: AppUser) -> None:
         hint = " Start a new one below." if user.can_edit else ""
         st.info(f"No assessment matches.{hint}", icon=":material/info:")
         return
-    drafts = archive().drafts_saved()
-    responsive_table(
-        [_row(summary, drafts.get(summary.id)) for summary in reversed(found)],
-        key="assessments",
-        heading="Title",
-    )
+    # The way in comes before the list: on a phone the list is a card per assessment, and an
+    # archive of any size would push it far below them.
     by_id = {s.id: s for s in found}
     chosen = st.selectbox(
         "Open an assessment",
@@ -96,9 +92,18 @@ def _listing(user: AppUser) -> None:
     if st.button("Open", type="primary", icon=":material/folder_open:", key="list-open-button"):
         open_case(load_case(chosen, reader=user.reads_only))
         st.switch_page(PAGES["wizard"])
+    drafts = archive().drafts_saved()
+    today = dt.date.today()
+    responsive_table(
+        [_row(summary, drafts.get(summary.id), today) for summary in reversed(found)],
+        key="assessments",
+        heading="Title",
+    )
 
 
-def _row(summary: AssessmentSummary, draft_saved: dt.datetime | None) -> dict[str, object]:
+def _row(
+    summary: AssessmentSummary, draft_saved: dt.datetime | None, today: dt.date
+) -> dict[str, object]:
     """Status first, then the title and the review date: they are what the list is read for, and
     a phone shows a card per assessment. A table, not a data grid: its cells wrap, so no
     title is cut off at any width. A draft saved after the
@@ -109,12 +114,19 @@ def _row(summary: AssessmentSummary, draft_saved: dt.datetime | None) -> dict[st
     return {
         "Status": status,
         "Title": summary.title,
-        "Review due": short_date(summary.review_due) if summary.review_due else "",
+        "Review due": _review_due(summary.review_due, today),
         "Organisation": summary.organisation,
         "Version": str(summary.latest_version) if summary.latest_version else "",
         "Updated": moment(summary.updated_at),
         "ID": summary.id,
     }
+
+
+def _review_due(due: dt.date | None, today: dt.date) -> str:
+    """The date, and "overdue" once it has passed, as the Overdue filter counts it."""
+    if due is None:
+        return ""
+    return short_date(due) + (" (overdue)" if due < today else "")
 
 
 def _questionnaires() -> list[Questionnaire]:
