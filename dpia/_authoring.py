@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._errors import DPIAError
+from ._vocabulary import counted
 from .questionnaire import Questionnaire, load_questionnaire
 
 __all__ = ["RISK_FILE_SUFFIX", "CheckedFile", "check_authored_file"]
@@ -58,8 +59,8 @@ def check_authored_file(path: str | Path) -> list[CheckedFile]:
 
 
 def _questionnaire_checked(path: Path, questionnaire: Questionnaire, note: str = "") -> CheckedFile:
-    sections = _count(len(questionnaire.sections), "section")
-    questions = _count(sum(1 for _ in questionnaire.questions()), "question")
+    sections = counted(len(questionnaire.sections), "section")
+    questions = counted(sum(1 for _ in questionnaire.questions()), "question")
     return CheckedFile(path, f"{questionnaire.ref}, {sections}, {questions}", note)
 
 
@@ -69,10 +70,6 @@ def _risk_file_checked(path: Path, questionnaire: Questionnaire) -> CheckedFile:
 
     read = read_risk_file(path, questionnaire)
     if isinstance(read, Catalogue):
-        risks, measures = _count(len(read.risks), "risk"), _count(len(read.measures), "measure")
+        risks, measures = counted(len(read.risks), "risk"), counted(len(read.measures), "measure")
         return CheckedFile(path, f"risk catalogue for {questionnaire.ref}, {risks}, {measures}")
     return CheckedFile(path, f"{read.method} method for {questionnaire.ref}")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -46,6 +46,7 @@ __all__ = [
     "UNVERSIONED",
     "VERDICT",
     "VERSION_STATUS",
+    "counted",
     "fingerprint",
     "in_questionnaire_words",
     "long_date",
@@ -247,6 +248,11 @@ def fingerprint(colon_hex: str) -> str:
     the line."""
     pairs = colon_hex.split(":")
     return " ".join(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 question`, `217 questions`, `10,000 versions`: a count and its noun, in one style."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def money(amount: float, currency: str) -> str:

@@ -14,7 +14,7 @@ from .._assessment import Assessment, load_answers
 from .._config import settings
 from .._errors import ArchiveError, NotFoundError, SourceError
 from .._library import answers_questionnaire, questionnaire_for
-from .._vocabulary import VERSION_STATUS
+from .._vocabulary import VERSION_STATUS, counted
 from ..archive import (
     Archive,
     VersionStatus,
@@ -552,13 +552,13 @@ def _verify(args: argparse.Namespace) -> int:
         return 0 if report.intact else 1
     if report.intact:
         print(
-            f"OK: {_count(report.assessments, 'assessment')}, "
-            f"{_count(report.versions, 'version')}, every chain intact"
+            f"OK: {counted(report.assessments, 'assessment')}, "
+            f"{counted(report.versions, 'version')}, every chain intact"
         )
     for found in report.breaks:
         print(found)
     if report.omitted:
-        print(f"... and {_count(report.omitted, 'more problem')}")
+        print(f"... and {counted(report.omitted, 'more problem')}")
     anchor = report.checkpoint
     if anchor is not None:
         print(
@@ -573,7 +573,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not report.intact:
         total = len(report.breaks) + report.omitted
         print(
-            f"BROKEN: {_count(total, 'problem')} in {_count(report.versions, 'version')}",
+            f"BROKEN: {counted(total, 'problem')} in {counted(report.versions, 'version')}",
             file=sys.stderr,
         )
     return 0 if report.intact else 1
@@ -583,10 +583,6 @@ def _checkpoint(args: argparse.Namespace) -> int:
     signed = open_archive().checkpoint()
     print(f"checkpoint #{signed.sequence} signed by the archive key sha256 {signed.key_sha256}")
     return 0
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _upgrade(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from .._assessment import AnswersFile, load_answers
 from .._authoring import check_authored_file
 from .._errors import DPIAError, ValidationFailed
 from .._library import answers_questionnaire, questionnaire_for
+from .._vocabulary import counted
 from ..questionnaire import Questionnaire
 from . import BAD_INPUT
 
@@ -75,22 +76,18 @@ def _check_answers(args: argparse.Namespace) -> int:
     check = load_answers(args.answers, questionnaire, require_complete=not args.draft)
     for problem in (*check.notes, *check.warnings):
         print(problem, file=sys.stderr)
-    answers = _count(len(check.assessment.answers), "answer")
+    answers = counted(len(check.assessment.answers), "answer")
     migrated = ""
     if check.migrated_from:
-        migrated = f", migrated from {check.migrated_from} ({_count(len(check.notes), 'note')})"
+        migrated = f", migrated from {check.migrated_from} ({counted(len(check.notes), 'note')})"
     print(
         f"{args.answers}: OK: {questionnaire.ref}, {answers}, "
         f"required questions answered {check.required_answered}/{check.required_total}, "
-        f"{_count(len(check.warnings), 'warning')}{migrated}"
+        f"{counted(len(check.warnings), 'warning')}{migrated}"
     )
     if check.missing:
         print(f"still to answer: {', '.join(check.missing)}")
     return 0
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _schema(args: argparse.Namespace) -> int:
