@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 
 from .._assessment import Assessment
 from .._errors import RenderError
+from .._version import __version__
 from ..questionnaire import Questionnaire
 from ..risk import RiskReport
 from . import _labels as label
@@ -114,7 +114,4 @@ def render_docx(
 
 def _generator() -> str:
     """The program and version that wrote the file, as docProps/app.xml names it."""
-    try:
-        return f"dpia {metadata.version('dpia')}"
-    except metadata.PackageNotFoundError:
-        return "dpia"
+    return f"dpia {__version__}"
