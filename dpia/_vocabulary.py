@@ -31,10 +31,13 @@ __all__ = [
     "DPIA_REQUIRED",
     "HEADLINE",
     "HEADLINE_MEANING",
+    "HIGHEST_MAXIMUM",
     "KIND",
     "LEVEL",
     "MEASURE_STATUS",
+    "NOT_AT_STAKE",
     "NO_FURTHER_CHANGE",
+    "NO_MAXIMUM",
     "OBLIGATION_STATUS",
     "RESIDUAL_VIEW",
     "RESIDUAL_VIEW_MEANING",
@@ -115,6 +118,12 @@ RESIDUAL_VIEW_MEANING = {
 """The views of a risk the report rates: now, when processing starts, after the plan, and if
 all recommendations were adopted; the app and the document use these words."""
 OBLIGATION_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
+HIGHEST_MAXIMUM = "Highest statutory maximum for what is not shown as met"
+NOT_AT_STAKE = "Not at stake while the obligation is met."
+NO_MAXIMUM = "none, every obligation is shown as met"
+"""A penalty is exposure only where its obligation is not met: the ceiling of a jurisdiction is
+taken over the others, and a met obligation's row names no penalty, in the app as in the
+document."""
 VERDICT = {
     "prohibited": "Prohibited practice: cannot be made lawful by any measure",
     "do_not_proceed": "Do not proceed: what the finding names must change first",

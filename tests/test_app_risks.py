@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from app_support import archive, archive_url, fresh_app, import_answers, no_failures
+
+from dpia._vocabulary import HIGHEST_MAXIMUM, NOT_AT_STAKE, OBLIGATION_STATUS
 
 __all__ = ["archive", "archive_url"]
 
@@ -37,7 +40,7 @@ def test_headline_ratings_and_stop_banners_come_first(archive_url):
     shown = metrics(app)
     assert shown["DPIA"] == "Required"
     assert shown["Before measures"] == "High"
-    assert shown["Highest statutory maximum"] in ("EUR 80,000,000", "USD 79,890")
+    assert shown[HIGHEST_MAXIMUM] in ("EUR 80,000,000", "USD 79,890")
 
 
 def test_register_explains_each_rating_with_its_reasons(archive_url):
@@ -81,6 +84,21 @@ def test_legal_exposure_lists_each_jurisdiction_with_its_gaps(archive_url):
         "**California**: 30 people, 1 gap",
     ]
     assert any("ceiling, not an estimate" in c.value for c in app.caption)
+
+
+def test_a_met_obligation_puts_no_penalty_at_stake(archive_url, monkeypatch):
+    """As in the document: the ceiling is taken over what is not met, and a met duty's row
+    names no penalty, so nobody reads a maximum against a duty the programme fulfils."""
+    monkeypatch.delenv("DPIA_QUESTIONNAIRES", raising=False)  # the shipped questionnaires
+    example = Path(__file__).parent.parent / "examples" / "scenario-a-keystroke-content.yaml"
+    app = risks_page(import_answers(fresh_app(), example.read_bytes(), example.name))
+    rows = [row for table in app.table for row in table.value.to_dict("records")]
+    met = [row for row in rows if row["Status"] == OBLIGATION_STATUS["met"]]
+    others = [row for row in rows if row["Status"] != OBLIGATION_STATUS["met"]]
+    assert met and others
+    assert {row["Maximum"] for row in met} == {NOT_AT_STAKE}
+    assert NOT_AT_STAKE not in {row["Maximum"] for row in others}
+    assert any(row["Maximum"] for row in others)
 
 
 def test_without_an_open_assessment_the_page_points_to_the_list(archive_url):

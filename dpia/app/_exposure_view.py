@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .._vocabulary import OBLIGATION_STATUS, money
-from ..risk import RiskReport
+from .._vocabulary import HIGHEST_MAXIMUM, NO_MAXIMUM, NOT_AT_STAKE, OBLIGATION_STATUS, money
+from ..risk import ObligationResult, RiskReport
 from ._tables import responsive_table
 
 __all__ = ["show_exposure"]
@@ -31,7 +31,9 @@ def show_exposure(report: RiskReport) -> None:
         title = f"**{place.label}**: {place.headcount:,} people, {gaps} gap{'s' * (gaps != 1)}"
         with st.expander(title, expanded=gaps > 0):
             if ceiling:
-                st.metric("Highest statutory maximum", ceiling)
+                st.metric(HIGHEST_MAXIMUM, ceiling)
+            else:
+                st.caption(f"{HIGHEST_MAXIMUM}: {NO_MAXIMUM}.")
             rows = [
                 {
                     "Law": o.law,
@@ -40,11 +42,18 @@ def show_exposure(report: RiskReport) -> None:
                     "What is missing": o.gap if o.status != "met" else "",
                     "Deadline": o.deadline or "",
                     "Legal basis": "; ".join(o.legal),
-                    "Maximum": "" if o.penalty is None else o.penalty.formula,
+                    "Maximum": _maximum(o),
                 }
                 for o in place.obligations
             ]
             responsive_table(_filled_columns(rows), key=f"exposure-{number}", heading="Duty")
+
+
+def _maximum(obligation: ObligationResult) -> str:
+    """As the document's column says it: a met obligation puts no penalty at stake."""
+    if obligation.status == "met":
+        return NOT_AT_STAKE
+    return "" if obligation.penalty is None else obligation.penalty.formula
 
 
 def _filled_columns(rows: list[dict[str, str]]) -> list[dict[str, str]]:

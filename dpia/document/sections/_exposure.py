@@ -30,7 +30,7 @@ def _status_cell(item: ObligationResult) -> Cell:
 def _maximum_cell(item: ObligationResult) -> Cell:
     penalty = item.penalty
     if item.status == "met":
-        return Cell.of(Span("Not at stake while the obligation is met.", italic=True))
+        return Cell.of(Span(label.NOT_AT_STAKE, italic=True))
     if penalty is None:
         return Cell.of("No penalty in the catalogue.")
     return Cell.of(
@@ -90,8 +90,8 @@ class LegalExposure:
             writer.paragraph(
                 (
                     Span(f"People monitored: {jurisdiction.headcount:,}. "),
-                    Span("Highest statutory maximum for what is not shown as met: ", bold=True),
-                    Span(maxima or "none, every obligation is shown as met"),
+                    Span(f"{label.HIGHEST_MAXIMUM}: ", bold=True),
+                    Span(maxima or label.NO_MAXIMUM),
                     Span("."),
                 )
             )
