@@ -128,7 +128,7 @@ def test_planned_measures_are_not_shown_as_done_and_why_names_what_lowers(archiv
     text = "\n".join(m.value for m in why.markdown)
     assert "**What raises it**" in text and "**What lowers it or keeps it low**" in text
     lowers = text.split("**What lowers it or keeps it low**")[1]
-    assert "No content capture (planned, due 2026-10-01) lowers likelihood" in lowers
+    assert "No content capture (planned, due 1 October 2026) lowers likelihood" in lowers
     raises = text.split("**What lowers it or keeps it low**")[0]
     assert "Everything typed is recorded" in raises and "lowers" not in raises
 

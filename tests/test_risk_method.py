@@ -165,7 +165,7 @@ def test_a_measure_is_credited_only_down_to_the_floor(questionnaire):
     assert (opt_in.credited, opt_in.note) == (0, "the floor of 3 holds")
     text = next(r.text for r in consent.residual.because if r.rule == "opt_in")
     assert text == (
-        "Volunteers only (planned, due 2026-08-01): no further effect on likelihood "
+        "Volunteers only (planned, due 1 August 2026): no further effect on likelihood "
         "(the floor of 3 holds)"
     )
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import textwrap
 
-from .._vocabulary import DPIA_REQUIRED, HEADLINE, LEVEL, OBLIGATION_STATUS, VERDICT, words
+from .._vocabulary import (
+    DPIA_REQUIRED,
+    HEADLINE,
+    LEVEL,
+    OBLIGATION_STATUS,
+    VERDICT,
+    long_date,
+    words,
+)
 from ..risk import RiskReport
 
 __all__ = ["report_text"]
@@ -79,7 +87,7 @@ def report_text(report: RiskReport, title: str) -> str:
             part
             for part in (
                 f"owner {measure.owner}" if measure.owner else "",
-                f"due {measure.due}" if measure.due else "",
+                f"due {long_date(measure.due)}" if measure.due else "",
                 "after processing starts" if measure.due_after_start else "",
             )
             if part

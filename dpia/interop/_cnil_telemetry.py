@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._assessment import Assessment
+from .._vocabulary import long_date
 from ..questionnaire import Questionnaire
 from ..risk import RiskReport, RiskResult, assess
 from ..risk._scales import level_rank
@@ -337,7 +338,7 @@ def _measures(
         if measure.status == "planned":
             parts = [
                 f"owner {measure.owner}" if measure.owner else "",
-                f"due {measure.due}" if measure.due else "",
+                f"due {long_date(measure.due)}" if measure.due else "",
             ]
             state += f" ({', '.join(p for p in parts if p)})." if any(parts) else "."
         text = f"{_escape(measure.description)}\n\n**{state}**"

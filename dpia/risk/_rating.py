@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from .._vocabulary import long_date
 from ._catalogue import Floor, Measure, Risk
 from ._context import Context
 from ._report import MeasureEffectResult, Rating, Reason
@@ -46,7 +47,7 @@ class Counted:
             return "in place"
         if self.status == "planned":
             after = ", after processing starts" if self.due_after_start else ""
-            return f"planned, due {self.due.isoformat() if self.due else 'undated'}{after}"
+            return f"planned, due {long_date(self.due) if self.due else 'undated'}{after}"
         return "recommended"
 
 
