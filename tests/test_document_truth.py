@@ -26,6 +26,7 @@ from truth_support import (
     gdpr_where_it_does_not_apply,
     internal_ids,
     skipped_levels,
+    start_despite_gaps,
     truncated,
     workplace_titles,
 )
@@ -67,6 +68,7 @@ def _check_all(subject: Assessment) -> dict[str, list[str]]:
         "places the answers do not have": foreign_places(document, subject),
         "people or data the answers do not have": foreign_people_and_data(document, subject),
         "workplace titles where no one monitored is staff": workplace_titles(document, subject),
+        "may start while legal gaps stay open": start_despite_gaps(document, report),
     }
     return {name: items for name, items in found.items() if items}
 

@@ -17,7 +17,7 @@ from docx.text.paragraph import Paragraph
 
 from dpia import Assessment
 from dpia.questionnaire import Questionnaire
-from dpia.risk import Catalogue
+from dpia.risk import Catalogue, RiskReport
 
 GENERAL = "What the measure is: "
 """The action plan's label for catalogue text that describes a measure in general."""
@@ -288,3 +288,18 @@ def gdpr_where_it_does_not_apply(document: Document, gdpr_applies: bool) -> list
         and not _SAYS_IT_DOES_NOT_APPLY.search(p.text)
         and not _SAYS_IT_DOES_NOT_APPLY.search(p.heading)
     ]
+
+
+def start_despite_gaps(document: Document, report: RiskReport) -> list[str]:
+    """A verdict that lets processing start names every legal obligation the report shows as a
+    gap: the same page lists them under legal exposure, and a bare “Yes” would say the
+    programme may run while they stay unmet."""
+    gaps = {o.title for j in report.legal_exposure for o in j.obligations if o.status == "gap"}
+    found = []
+    for table in document.tables:
+        for row in table.rows:
+            key, value = row.cells[0].text, row.cells[-1].text.strip()
+            if key == "Processing may start" and value.startswith("Yes"):
+                missing = sorted(gap for gap in gaps if gap not in value)
+                found += [f"{value} (leaves out: {gap})" for gap in missing]
+    return found

@@ -273,11 +273,32 @@ def _verdict(dossier: Dossier) -> str:
     ):
         return "Not before the supervisory authority has been consulted and has answered."
     planned = sum(1 for m in report.mitigations if m.status == "planned")
+    gaps = list(
+        dict.fromkeys(
+            o.title for j in report.legal_exposure for o in j.obligations if o.status == "gap"
+        )
+    )
     if decision is not None:
         approved = f"Yes: approved on {label.long_date(decision.date)}"
         if decision.decision == "conditionally_approve":
             approved += ", on the conditions in Part 6"
-        return approved + (", with the planned measures to be put in place." if planned else ".")
+        if planned:
+            approved += ", with the planned measures to be put in place"
+        if gaps:
+            approved += (
+                f", with {label.counted(len(gaps), 'legal obligation')} shown as a gap under "
+                f"Legal exposure by jurisdiction: {'; '.join(gaps)}"
+            )
+        return approved + "."
+    first = []
+    if gaps:
+        first.append(
+            f"the {label.counted(len(gaps), 'legal obligation')} shown as a gap under Legal "
+            f"exposure by jurisdiction {'is' if len(gaps) == 1 else 'are'} met "
+            f"({'; '.join(gaps)})"
+        )
     if planned and report.overall_residual_now != report.overall_residual:
-        return "Yes, once the planned measures are in place and the decision-maker has signed off."
+        first.append("the planned measures are in place")
+    if first:
+        return f"Yes, once {', '.join(first)} and the decision-maker has signed off."
     return "Yes, after the decision-maker has signed off."
