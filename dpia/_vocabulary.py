@@ -57,6 +57,7 @@ __all__ = [
     "money",
     "role_in_sentence",
     "short_date",
+    "under_article",
     "words",
 ]
 
@@ -262,6 +263,12 @@ def fingerprint(colon_hex: str) -> str:
 def counted(number: int, noun: str) -> str:
     """`1 question`, `217 questions`, `10,000 versions`: a count and its noun, in one style."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def under_article(article: str, text: str) -> str:
+    """`GDPR Art. 35(2): text`, or the text alone where no citation holds for the programme
+    (the GDPR's articles where the GDPR does not apply): never a colon with nothing before it."""
+    return f"{article}: {text}" if article else text
 
 
 def money(amount: float, currency: str) -> str:

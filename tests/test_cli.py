@@ -25,3 +25,17 @@ def test_an_unwritable_output_is_a_clear_error_not_a_traceback(capsys):
 def test_a_missing_answers_file_is_named(capsys):
     assert main(["score", "/nonexistent/answers.yaml"]) == 2
     assert "/nonexistent/answers.yaml: cannot read" in capsys.readouterr().err
+
+
+def test_score_names_which_means_of_demonstrating_compliance_are_missing(capsys):
+    """Scenario F (US staff) logs access and deletes automatically but has not documented the
+    limits of what the data show: the missing item says which is which, and, with the GDPR
+    not applying, starts with no empty citation."""
+    us_staff = EXAMPLE.with_name("scenario-f-us-employees.yaml")
+    assert main(["score", str(us_staff)]) == 0
+    missing = capsys.readouterr().out.split("Still missing from the DPIA", 1)[1]
+    assert (
+        "audited access logs (in place: Yes), documented automatic deletion (in place: Yes) and "
+        "documented limits of what the data show (in place: No)"
+    ) in " ".join(missing.split())
+    assert "- :" not in missing

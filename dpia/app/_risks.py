@@ -24,6 +24,7 @@ from .._vocabulary import (
     RESIDUAL_VIEW_MEANING,
     VERDICT,
     long_date,
+    under_article,
 )
 from ..questionnaire import Questionnaire
 from ..risk import SCALE, Rating, Reason, RiskReport, RiskResult
@@ -335,4 +336,4 @@ def _screening(report: RiskReport) -> None:
     if report.completeness:
         st.markdown("**Still missing from the DPIA**")
         for item in report.completeness:
-            st.markdown(f"- {item.article}: {item.text}")
+            st.markdown(f"- {under_article(item.article, item.text)}")

@@ -11,6 +11,7 @@ from .._vocabulary import (
     OBLIGATION_STATUS,
     VERDICT,
     long_date,
+    under_article,
     words,
 )
 from ..risk import RiskReport
@@ -100,6 +101,6 @@ def report_text(report: RiskReport, title: str) -> str:
     if report.completeness:
         lines += ["", "Still missing from the DPIA"]
         for item in report.completeness:
-            lines.append(_wrap(f"- {item.article}: {item.text}", "  "))
+            lines.append(_wrap(f"- {under_article(item.article, item.text)}", "  "))
     lines.append("")
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from .._vocabulary import (
     long_date,
     money,
     short_date,
+    under_article,
 )
 from .._vocabulary import SIGNATORY_ROLE as ROLE
 from .._vocabulary import VERSION_STATUS as DOCUMENT_STATUS
@@ -49,4 +50,5 @@ __all__ = [
     "long_date",
     "money",
     "short_date",
+    "under_article",
 ]

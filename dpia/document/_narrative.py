@@ -153,7 +153,7 @@ def _report_view(report: RiskReport) -> dict[str, Any]:
         "measures_in_place": by_status.get("implemented", []),
         "measures_planned": by_status.get("planned", []),
         "measures_recommended": by_status.get("recommended", []),
-        "missing": [f"{item.article}: {item.text}" for item in report.completeness],
+        "missing": [label.under_article(item.article, item.text) for item in report.completeness],
         "as_of": label.long_date(report.as_of),
         # A review date the assessment's own law date has passed: the plan is not being kept.
         "review_overdue": report.review_due is not None and report.review_due < report.as_of,

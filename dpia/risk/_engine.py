@@ -107,7 +107,11 @@ def assess(
         "legal_exposure": _legal_headline(exposures, stops),
     }
     completeness = tuple(
-        CompletenessItem(id=c.id, article="; ".join(context.cited((c.article,))), text=c.text)
+        CompletenessItem(
+            id=c.id,
+            article="; ".join(context.cited((c.article,))),
+            text=context.reason(c.id, "finding", c.text).text,
+        )
         for c in catalogue.completeness
         if context.holds(c.missing_when)
     )

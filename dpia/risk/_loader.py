@@ -109,6 +109,7 @@ def _expressions(catalogue: Catalogue) -> Iterator[tuple[PathParts, str, str]]:
         yield ("obligations", o, "gap"), obligation.gap, "text"
     for c, check in enumerate(catalogue.completeness):
         yield ("completeness", c, "missing_when"), check.missing_when, "when"
+        yield ("completeness", c, "text"), check.text, "text"
     for n, legal_source in enumerate(catalogue.legal_sources):
         yield ("legal_sources", n, "applies_when"), legal_source.applies_when, "when"
     if catalogue.inputs.gdpr_applies:
