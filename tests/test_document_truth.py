@@ -248,3 +248,14 @@ def test_a_review_date_the_law_date_has_passed_is_called_overdue(as_of, overdue)
         p.text for p in document.paragraphs if p.text.startswith("This assessment is reviewed")
     ]
     assert ("the review is overdue" in plan) is overdue
+
+
+def test_the_answers_annex_writes_dates_out_as_the_rest_of_the_document_does() -> None:
+    """Scenario C plans to start capture on 2026-06-01: the answers annex reads “1 June 2026”,
+    as every other date of the document does, never the file's ISO form."""
+    consumer = next(p for p in TELEMETRY if "consumer" in p.stem)
+    _, document, _ = _render(_load(consumer))
+    answered = {
+        row.cells[0].text: row.cells[-1].text for table in document.tables for row in table.rows
+    }
+    assert answered["When is capture planned to start (or when did it start)?"] == "1 June 2026"

@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from .._calendar import CalendarDate, calendar_date
 from .._text import DocumentText, document_text_fault
+from .._vocabulary import long_date
 
 __all__ = [
     "ID_PATTERN",
@@ -320,7 +321,7 @@ class DateQuestion(_QuestionBase):
             raise AnswerRejected(str(exc)) from None
 
     def display(self, value: Any) -> str:
-        return value.isoformat() if isinstance(value, dt.date) else "not answered"
+        return long_date(value) if isinstance(value, dt.date) else "not answered"
 
 
 Column = Annotated[
