@@ -518,3 +518,27 @@ def test_a_measure_that_follows_from_the_ratings_cannot_lower_them():
         catalogue_from_source(source, _questionnaire())
     (problem,) = [str(p) for p in caught.value.problems]
     assert "measures[" in problem and "cannot also lower them" in problem, problem
+
+
+# --- Measures with nothing to bind --------------------------------------------------------------
+
+
+def _status(report: RiskReport, measure_id: str) -> str:
+    return next(m.status for m in report.mitigations if m.id == measure_id)
+
+
+def test_processor_terms_are_not_in_place_where_there_is_no_processor():
+    """F (US staff) trains in house, with no processor and no transfer: terms for processors
+    bind no one, so the report does not say they are in place; with a processor that signed
+    them and a cloud host abroad, they are."""
+    assert _status(_score(_example("F-US")), "m22_processor_and_transfer_controls") == (
+        "not_applicable"
+    )
+    bound = _variant(
+        "F-US",
+        processors_used=True,
+        processor_art28_terms=True,
+        vendor_reuse_prohibited=True,
+        international_transfers=False,
+    )
+    assert _status(_score(bound), "m22_processor_and_transfer_controls") == "implemented"
