@@ -542,3 +542,15 @@ def test_processor_terms_are_not_in_place_where_there_is_no_processor():
         international_transfers=False,
     )
     assert _status(_score(bound), "m22_processor_and_transfer_controls") == "implemented"
+
+
+def test_patterns_not_used_to_identify_anyone_are_no_art_35_3_b_case():
+    """Art. 9(1) covers biometric data processed to identify a person: F's typing patterns
+    could single its 50,000 staff out but identify no one, so they count as sensitive
+    (WP248 criterion 4), not as large-scale special categories; used to identify, they are."""
+    case = "art35_3_b_special_categories_large_scale"
+    screening = _score(_example("F-US")).screening
+    assert case not in {c.rule for c in screening.art35_3}
+    assert "c4_sensitive_or_highly_personal" in {c.rule for c in screening.wp248}
+    used = _score(_variant("F-US", biometric_identification_used=True)).screening
+    assert case in {c.rule for c in used.art35_3}
