@@ -8,6 +8,7 @@ Each variation changes only the answers named in it, so a failing test points at
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ AS_OF = dt.date(2026, 11, 29)
 FILES = {
     "A": "scenario-a-keystroke-content.yaml",
     "B": "scenario-b-timing-only-opt-in.yaml",
+    "C": "scenario-c-consumer-sdk.yaml",
     "F-US": "scenario-f-us-employees.yaml",
     "G": "scenario-g-call-centre-qa-redesigned.yaml",
     "H": "scenario-h-warehouse-aggregated-training.yaml",
@@ -554,3 +556,29 @@ def test_patterns_not_used_to_identify_anyone_are_no_art_35_3_b_case():
     assert "c4_sensitive_or_highly_personal" in {c.rule for c in screening.wp248}
     used = _score(_variant("F-US", biometric_identification_used=True)).screening
     assert case in {c.rule for c in used.art35_3}
+
+
+_NARROW_LAW = re.compile(
+    r"(GDPR Art\. 21|GDPR Art\. 88|AI Act Art\. 53|BetrVG|BAG |French Labour Code|Cass\. soc\."
+    r"|Italian Workers|WOR art)[^\"]*"
+)
+
+
+def _narrow_citations(report: RiskReport) -> set[str]:
+    return {match.group(0) for match in _NARROW_LAW.finditer(report.model_dump_json())}
+
+
+def test_labour_law_and_narrow_provisions_are_cited_only_where_they_reach():
+    """C monitors consumers in France and California on consent, and places no general-purpose
+    model: no labour statute or labour court, no Art. 88 (employment), no right to object
+    (Art. 21, for public-task and legitimate-interests processing) and no Art. 53 (providers
+    of general-purpose models) belong in its report. B monitors staff in Germany on legitimate
+    interests, so the works council's statute and the right to object do."""
+    assert _narrow_citations(_score(_example("C"))) == set()
+    staff = _narrow_citations(_score(_example("B")))
+    assert {"BetrVG §87(1) Nr. 6", "GDPR Art. 21(1)", "GDPR Art. 88(2)"} <= staff
+    assert not any(c.startswith("AI Act Art. 53") for c in staff)
+    general_purpose = _score(
+        _variant("B", general_purpose_model=True, training_data_summary_published=False)
+    )
+    assert any(c.startswith("AI Act Art. 53") for c in _narrow_citations(general_purpose))
