@@ -39,3 +39,12 @@ def test_score_names_which_means_of_demonstrating_compliance_are_missing(capsys)
         "documented limits of what the data show (in place: No)"
     ) in " ".join(missing.split())
     assert "- :" not in missing
+
+
+def test_score_says_the_gdpr_does_not_apply_before_its_dpia_verdict(capsys):
+    """Staff only in the US: the document says the GDPR does not apply and gives the DPIA
+    verdict only as what its criteria would say; the score text says the same."""
+    assert main(["score", str(EXAMPLE.with_name("scenario-f-us-employees.yaml"))]) == 0
+    out = capsys.readouterr().out
+    assert "DPIA:                the GDPR does not apply (by its criteria: required)" in out
+    assert "Prior consultation:  does not arise (the GDPR does not apply)" in out
