@@ -32,6 +32,7 @@ __all__ = [
     "HEADLINE",
     "HEADLINE_MEANING",
     "HIGHEST_MAXIMUM",
+    "IF_NOT_FULFILLED",
     "KIND",
     "LEVEL",
     "MEASURE_STATUS",
@@ -121,6 +122,9 @@ all recommendations were adopted; the app and the document use these words."""
 OBLIGATION_STATUS = {"met": "Met", "gap": "Gap", "duty": "Duty to fulfil"}
 HIGHEST_MAXIMUM = "Highest statutory maximum for what is not shown as met"
 NOT_AT_STAKE = "Not at stake while the obligation is met."
+IF_NOT_FULFILLED = "if the duty is not fulfilled"
+"""A duty still to fulfil (an attestation due later) is not yet breached: its maximum is what a
+breach would put at stake, never a figure at stake now."""
 NO_MAXIMUM = "none, every obligation is shown as met"
 """A penalty is exposure only where its obligation is not met: the ceiling of a jurisdiction is
 taken over the others, and a met obligation's row names no penalty, in the app as in the

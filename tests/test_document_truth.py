@@ -259,3 +259,21 @@ def test_the_answers_annex_writes_dates_out_as_the_rest_of_the_document_does() -
         row.cells[0].text: row.cells[-1].text for table in document.tables for row in table.rows
     }
     assert answered["When is capture planned to start (or when did it start)?"] == "1 June 2026"
+
+
+def test_a_duty_still_to_fulfil_is_priced_only_as_what_a_breach_would_risk() -> None:
+    """F (US staff) owes the California attestation by 1 April 2028: nothing is breached yet,
+    so its row's maximum says what failing the duty would put at stake, where a gap's row
+    states its maximum plainly."""
+    us_staff = next(p for p in TELEMETRY if p.stem == "scenario-f-us-employees")
+    _, document, _ = _render(_load(us_staff))
+    maxima = {
+        row.cells[0].text.split("\n")[0]: row.cells[-1].text
+        for table in document.tables
+        for row in table.rows
+        if "statutory maximum" in row.cells[-1].text
+    }
+    duty = next(v for k, v in maxima.items() if k.startswith("Attestation and summary"))
+    gap = next(v for k, v in maxima.items() if k.startswith("Right to limit the use"))
+    assert "statutory maximum if the duty is not fulfilled" in duty
+    assert "if the duty is not fulfilled" not in gap

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .._vocabulary import HIGHEST_MAXIMUM, NO_MAXIMUM, NOT_AT_STAKE, OBLIGATION_STATUS, money
+from .._vocabulary import (
+    HIGHEST_MAXIMUM,
+    IF_NOT_FULFILLED,
+    NO_MAXIMUM,
+    NOT_AT_STAKE,
+    OBLIGATION_STATUS,
+    money,
+)
 from ..risk import ObligationResult, RiskReport
 from ._tables import responsive_table
 
@@ -53,7 +60,11 @@ def _maximum(obligation: ObligationResult) -> str:
     """As the document's column says it: a met obligation puts no penalty at stake."""
     if obligation.status == "met":
         return NOT_AT_STAKE
-    return "" if obligation.penalty is None else obligation.penalty.formula
+    if obligation.penalty is None:
+        return ""
+    if obligation.status == "duty":
+        return f"{obligation.penalty.formula} ({IF_NOT_FULFILLED})"
+    return obligation.penalty.formula
 
 
 def _filled_columns(rows: list[dict[str, str]]) -> list[dict[str, str]]:

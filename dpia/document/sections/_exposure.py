@@ -36,7 +36,11 @@ def _maximum_cell(item: ObligationResult) -> Cell:
     return Cell.of(
         (
             Span(label.money(penalty.maximum, penalty.currency), bold=True),
-            Span(" statutory maximum"),
+            Span(
+                f" statutory maximum {label.IF_NOT_FULFILLED}"
+                if item.status == "duty"
+                else " statutory maximum"
+            ),
         ),
         Span(penalty.label, italic=True),
     )
