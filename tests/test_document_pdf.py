@@ -163,3 +163,29 @@ def test_a_banner_is_never_split_over_two_pages(tmp_path):
             nth = seen[title] = seen.get(title, -1) + 1
             assert len(shown) > nth, (example.name, title)
             assert last_words in shown[nth], (example.name, title, last_words)
+
+
+def _blank_pages(pdf: Path) -> list[int]:
+    """Pages with no text but the running header and footer: the lines (numbers aside) that
+    most pages repeat."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    pages = [
+        {re.sub(r"\d+", "#", line.strip()) for line in page.splitlines() if line.strip()}
+        for page in text.stdout.split("\f")[:-1]
+    ]
+    seen: dict[str, int] = {}
+    for lines in pages:
+        for line in lines:
+            seen[line] = seen.get(line, 0) + 1
+    running = {line for line, count in seen.items() if count > len(pages) / 2}
+    return [number for number, lines in enumerate(pages, start=1) if lines <= running]
+
+
+def test_no_page_is_left_blank_before_a_part(tmp_path):
+    """Each part starts on a new page; where the table closing the part before filled its page,
+    the empty paragraph after it used to take a page of its own (the consumer SDK's page 21,
+    the university pilot's page 31)."""
+    for name in ("scenario-c-consumer-sdk", "scenario-q-university-ai-assistant"):
+        out = tmp_path / f"{name}.docx"
+        assert main(["render", str(EXAMPLES / f"{name}.yaml"), "-o", str(out), "--pdf"]) == 0
+        assert _blank_pages(out.with_suffix(".pdf")) == [], name

@@ -103,6 +103,10 @@ def _right_to_left(text: str) -> bool:
     return False
 
 
+_MORE_THAN_TEXT = ("}br", "}drawing", "}fldChar", "}bookmarkStart", "}sectPr", "}object")
+"""What a paragraph without text may still carry: a break, a picture, a field or a bookmark."""
+
+
 class DocumentWriter:
     """Appends content to a copy of the house style, in named styles only."""
 
@@ -182,6 +186,8 @@ class DocumentWriter:
 
     def heading(self, text: str, level: int) -> Paragraph:
         self.headings.append((level, printable(text)))
+        if level == 1:
+            self._drop_trailing_spacer()
         paragraph = self.paragraph(text, s.HEADING[level])
         if level in s.TOC_LEVELS:
             number = len(self._anchors)
@@ -288,6 +294,21 @@ class DocumentWriter:
                     shade_cell(cell, self.level_fill(content.level))
         self.paragraph("").paragraph_format.space_after = 0
         return table
+
+    def _drop_trailing_spacer(self) -> None:
+        """A part starts on a new page, so the empty paragraph that closes a table is no space
+        before it: where the table filled its page, that paragraph alone took the next one, and
+        the document showed a blank page before the part."""
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        contents = self._contents._p if self._contents is not None else None
+        if (
+            last.tag.endswith("}p")
+            and last is not contents
+            and not "".join(last.itertext())
+            and not any(element.tag.endswith(_MORE_THAN_TEXT) for element in last.iter())
+        ):
+            body.remove(last)
 
     def _keep_introduction_with_table(self) -> None:
         """The paragraph just before a table introduces it: never leave it alone on a page."""
