@@ -193,7 +193,7 @@ def foreign_places(document: Document, subject: Assessment) -> list[str]:
 _STAFF = {"employees", "contractors", "applicants", "students"}
 _AT_WORK = re.compile(
     r"\bmy (work|employer|job|representatives|colleagues|manager|performance)\b|\bat work\b"
-    r"|\ba (curious )?colleague\b"
+    r"|\ba (curious )?colleague\b|\bcareers?\b"
 )
 _WORKPLACE = re.compile(
     r"\b(staff|employees?|employers?|at work|labour|discipline|colleagues?|workers?)\b",
@@ -202,6 +202,8 @@ _WORKPLACE = re.compile(
 """Words that cast the people monitored as a workforce: in a title or heading they name the
 risk for everyone monitored, so a product for customers must not read as one for staff."""
 _RISK_TITLE = re.compile(r"R\d+ ")
+_QUOTED = re.compile(r"“[^”]*”")
+"""A question quoted as it was asked: its words are the questionnaire's, not a statement."""
 _TYPED = re.compile(r"\b(passwords? I typed|what I typed|I typed)\b")
 
 
@@ -215,7 +217,7 @@ def foreign_people_and_data(document: Document, subject: Assessment) -> list[str
     found = []
     for passage in _statements(document):
         text = passage.text
-        if groups and not groups & _STAFF and _AT_WORK.search(text):
+        if groups and not groups & _STAFF and _AT_WORK.search(_QUOTED.sub("", text)):
             found.append(f"staff narrative: {text}")
         if "keystroke_content" not in captured and _TYPED.search(text):
             found.append(f"typed content: {text}")
