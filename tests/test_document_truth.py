@@ -277,3 +277,12 @@ def test_a_duty_still_to_fulfil_is_priced_only_as_what_a_breach_would_risk() -> 
     gap = next(v for k, v in maxima.items() if k.startswith("Right to limit the use"))
     assert "statutory maximum if the duty is not fulfilled" in duty
     assert "if the duty is not fulfilled" not in gap
+
+
+def test_no_training_data_is_said_to_be_encrypted_where_the_organisation_trains_none() -> None:
+    """O deploys an office suite and trains no model of its own: its security section says the
+    telemetry is encrypted, not that training data it does not hold are."""
+    office = next(p for p in TELEMETRY if p.stem == "scenario-o-office-diagnostic-data-as-found")
+    _, document, _ = _render(_load(office))
+    encrypted = [p.text for p in document.paragraphs if "encrypted in transit" in p.text]
+    assert encrypted == ["The telemetry is encrypted in transit and at rest."]
