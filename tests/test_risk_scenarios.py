@@ -161,6 +161,9 @@ def test_a_is_high_and_must_stop_on_consent_and_keylogging():
     }
     assert all(s.verdict == "do_not_proceed" for s in report.stop_findings)
     assert all(not s.consultation_can_cure for s in report.stop_findings)
+    # The note does not send a design that must change to the authority as it stands.
+    assert "The STOP findings come first" in report.prior_consultation_note
+    assert "do not start meanwhile" not in report.prior_consultation_note
     assert report.headline["consent_gap"].level == "high"
     assert report.headline["legal_exposure"].level == "high"
 

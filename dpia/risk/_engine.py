@@ -410,6 +410,13 @@ def _consultation_note(
             "consult the supervisory authority (GDPR Art. 36(1), Art. 35(11)) and suspend the "
             "processing until the measures that lower the risk are in place."
         )
+    elif prior and stops:
+        text = (
+            "Residual risk stays high for: " + "; ".join(high) + ". The STOP findings come "
+            "first: consultation cannot cure them, so the design they name must change; if the "
+            "programme as redesigned still carries a high residual risk, consult the supervisory "
+            "authority before processing starts (GDPR Art. 36(1))."
+        )
     elif prior:
         text = (
             "Residual risk stays high for: " + "; ".join(high) + ". Consult the supervisory "
