@@ -582,3 +582,18 @@ def test_labour_law_and_narrow_provisions_are_cited_only_where_they_reach():
         _variant("B", general_purpose_model=True, training_data_summary_published=False)
     )
     assert any(c.startswith("AI Act Art. 53") for c in _narrow_citations(general_purpose))
+
+
+def test_a_provision_not_yet_in_force_on_the_law_date_is_not_cited():
+    """The AI Act's transparency duties (Art. 50) apply from 2 August 2026: the university
+    pilot assessed under the law of 15 January 2026 cites none of them, the same answers
+    assessed in November 2026 do."""
+    pilot = load_answers(EXAMPLES / "scenario-q-university-ai-assistant.yaml", _questionnaire())
+    subject = pilot.assessment
+
+    def cites_art_50(as_of: dt.date) -> bool:
+        report = assess(_questionnaire(), subject, as_of=as_of)
+        return "AI Act Art. 50" in report.model_dump_json()
+
+    assert not cites_art_50(dt.date(2026, 1, 15))
+    assert cites_art_50(dt.date(2026, 11, 29))

@@ -309,10 +309,11 @@ class Headline(_Frozen):
     consent_gap: Annotated[str, Field(description="Risk id rated as the consent gap.")]
 
 
-class LegalSource(_Frozen):
+class LegalSource(_Dated):
     """A body of law tied to places: a citation starting with `prefix` is shown only when
     `applies_when` holds (a German statute only with staff in Germany, the GDPR only where it
-    applies). The ratings never depend on it; it keeps citations true to the programme."""
+    applies) and, where dates are given, only under the law in force on the assessment's law
+    date. The ratings never depend on it; it keeps citations true to the programme."""
 
     prefix: Annotated[str, Field(min_length=2)]
     applies_when: str

@@ -65,7 +65,9 @@ class Context:
             kept = []
             for citation in legal:
                 source = self.source_for(citation)
-                if source is None or self.holds(source.applies_when):
+                if source is None or (
+                    source.in_force(self.as_of) and self.holds(source.applies_when)
+                ):
                     kept.append(citation)
             found = self._cited[legal] = tuple(kept)
         return found
