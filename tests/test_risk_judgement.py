@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -597,3 +598,30 @@ def test_a_provision_not_yet_in_force_on_the_law_date_is_not_cited():
 
     assert not cites_art_50(dt.date(2026, 1, 15))
     assert cites_art_50(dt.date(2026, 11, 29))
+
+
+def _texts(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "text" and isinstance(value, str):
+                yield value
+            else:
+                yield from _texts(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _texts(item)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_no_reason_names_a_rule_by_its_catalogue_id(name: str):
+    """The app, the score text and the document show a reason's words as they are: a rule's id
+    (`access_large_store`) is the catalogue's, not the reader's."""
+    from dpia.risk import catalogue_for
+
+    catalogue = catalogue_for(_questionnaire())
+    ids = {rule.id for risk in catalogue.risks for rule in risk.rules}
+    ids |= {risk.id for risk in catalogue.risks} | {m.id for m in catalogue.measures}
+    ids = {code for code in ids if "_" in code}
+    pattern = re.compile(r"\b(" + "|".join(sorted(ids, key=len, reverse=True)) + r")\b")
+    report = _score(_example(name)).model_dump()
+    assert [text for text in _texts(report) if pattern.search(text)] == []

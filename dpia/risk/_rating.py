@@ -380,13 +380,12 @@ def _start_reason(inherent: Rating) -> Reason:
     for reason in inherent.because:
         answers.update(reason.answers)
         legal.update(dict.fromkeys(reason.legal))
-    rules = sorted({r.rule for r in inherent.because if r.axis in ("likelihood", "severity")})
     return Reason(
         rule="inherent",
         axis="level",
         text=(
             f"starts from the inherent rating, likelihood {inherent.likelihood} and severity "
-            f"{inherent.severity} ({', '.join(rules)})"
+            f"{inherent.severity}, for the reasons given before measures"
         ),
         answers=answers,
         legal=tuple(legal),
