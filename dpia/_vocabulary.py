@@ -84,7 +84,7 @@ rates (the CNIL PIA method's three feared events are its headline)."""
 HEADLINE_MEANING = {
     "chilling_effect": "People hold back because they feel watched.",
     "consent_gap": "The legal basis may not hold for the people monitored.",
-    "legal_exposure": "Duties not met in the jurisdictions involved.",
+    "legal_exposure": "Duties in the jurisdictions involved may not be met.",
     "illegitimate_access": "Someone who should not sees or copies the data.",
     "unwanted_modification": "The data are changed without authority.",
     "disappearance": "The data are lost or made unavailable.",

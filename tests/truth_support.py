@@ -294,8 +294,8 @@ def gdpr_where_it_does_not_apply(document: Document, gdpr_applies: bool) -> list
 
 def start_despite_gaps(document: Document, report: RiskReport) -> list[str]:
     """A verdict that lets processing start names every legal obligation the report shows as a
-    gap: the same page lists them under legal exposure, and a bare “Yes” would say the
-    programme may run while they stay unmet."""
+    gap, and, before a decision, what the assessment still lacks: the same page lists both, and
+    a bare “Yes” would say the programme may run while they stay unmet."""
     gaps = {o.title for j in report.legal_exposure for o in j.obligations if o.status == "gap"}
     found = []
     for table in document.tables:
@@ -304,4 +304,7 @@ def start_despite_gaps(document: Document, report: RiskReport) -> list[str]:
             if key == "Processing may start" and value.startswith("Yes"):
                 missing = sorted(gap for gap in gaps if gap not in value)
                 found += [f"{value} (leaves out: {gap})" for gap in missing]
+                undecided = not value.startswith("Yes: approved")
+                if undecided and report.completeness and "still missing" not in value:
+                    found.append(f"{value} (leaves out what is still missing)")
     return found

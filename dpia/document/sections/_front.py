@@ -259,6 +259,11 @@ def _dpia_required(dossier: Dossier, screening: list[str]) -> str:
     )
 
 
+def _the(number: int, noun: str) -> str:
+    """`the item`, `the 2 items`: a count of one reads as the thing itself."""
+    return f"the {noun}" if number == 1 else f"the {label.counted(number, noun)}"
+
+
 def _verdict(dossier: Dossier) -> str:
     """Whether processing may start, from the ratings and, once recorded, the decision."""
     report = dossier.report
@@ -293,12 +298,18 @@ def _verdict(dossier: Dossier) -> str:
     first = []
     if gaps:
         first.append(
-            f"the {label.counted(len(gaps), 'legal obligation')} shown as a gap under Legal "
+            f"{_the(len(gaps), 'legal obligation')} shown as a gap under Legal "
             f"exposure by jurisdiction {'is' if len(gaps) == 1 else 'are'} met "
             f"({'; '.join(gaps)})"
         )
     if planned and report.overall_residual_now != report.overall_residual:
         first.append("the planned measures are in place")
+    if report.completeness:
+        missing = len(report.completeness)
+        first.append(
+            f"{_the(missing, 'item')} still missing from this assessment "
+            f"{'is' if missing == 1 else 'are'} added"
+        )
     if first:
         return f"Yes, once {', '.join(first)} and the decision-maker has signed off."
     return "Yes, after the decision-maker has signed off."
