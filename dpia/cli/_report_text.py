@@ -50,10 +50,9 @@ def report_text(report: RiskReport, title: str) -> str:
     consultation = (
         "REQUIRED (GDPR Art. 36)" if report.prior_consultation_required else "not required"
     )
-    if not report.gdpr_applies:
-        consultation = "does not arise (the GDPR does not apply)"
     dpia = DPIA_REQUIRED[report.dpia_required].lower()
     if not report.gdpr_applies:
+        consultation = "does not arise (the GDPR does not apply)"
         dpia = f"the GDPR does not apply (by its criteria: {dpia})"
     lines += [
         "",

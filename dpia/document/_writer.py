@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import docx
 from docx.document import Document
@@ -217,9 +217,13 @@ class DocumentWriter:
             paragraph.paragraph_format.keep_with_next = True
         return paragraph
 
-    def _last_is_heading(self) -> bool:
+    def _last_block(self) -> Any:
+        """The last paragraph or table of the body, before its closing section properties."""
         body = self.document.element.body
-        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        return body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+
+    def _last_is_heading(self) -> bool:
+        last = self._last_block()
         style = last.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         headings = {self.style(name).style_id for name in s.HEADING.values()}
         return style is not None and style.get(qn("w:val")) in headings
@@ -299,8 +303,7 @@ class DocumentWriter:
         """A part starts on a new page, so the empty paragraph that closes a table is no space
         before it: where the table filled its page, that paragraph alone took the next one, and
         the document showed a blank page before the part."""
-        body = self.document.element.body
-        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        last = self._last_block()
         contents = self._contents._p if self._contents is not None else None
         if (
             last.tag.endswith("}p")
@@ -308,12 +311,11 @@ class DocumentWriter:
             and not "".join(last.itertext())
             and not any(element.tag.endswith(_MORE_THAN_TEXT) for element in last.iter())
         ):
-            body.remove(last)
+            last.getparent().remove(last)
 
     def _keep_introduction_with_table(self) -> None:
         """The paragraph just before a table introduces it: never leave it alone on a page."""
-        body = self.document.element.body
-        last = body[-2] if len(body) > 1 and body[-1].tag.endswith("}sectPr") else body[-1]
+        last = self._last_block()
         if last.tag.endswith("}p") and "".join(last.itertext()).strip():
             Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
 
