@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pdf_support import pdfsig, pyhanko_verdicts, small_pdf
 from pyhanko.pdf_utils import generic
@@ -175,6 +175,7 @@ def test_a_signature_that_cannot_be_parsed_is_unreadable_and_the_others_still_co
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(position=st.floats(min_value=0, max_value=1, exclude_max=True), bit=st.integers(0, 7))
+@example(position=0.9285636362161677, bit=0)  # a number in the field dictionary read as '.'
 def test_no_changed_byte_in_the_signed_range_leaves_the_signature_valid(
     people, tmp_path, position, bit
 ):

@@ -51,6 +51,9 @@ __all__ = ["DAMAGE", "asn1_certificate", "read_pdf", "sign_pdf"]
 
 DAMAGE = (
     PdfError,
+    # pyHanko reads a number as a Decimal: a damaged one ('.') raises decimal.InvalidOperation,
+    # an ArithmeticError rather than a ValueError.
+    ArithmeticError,
     PyhankoSigningError,
     ValueError,
     KeyError,
